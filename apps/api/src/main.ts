@@ -1,0 +1,56 @@
+import { ConfigError, FlowgateConfig, loadConfig, RunningEmbeddedPostgres, startEmbeddedPostgres } from '@flowgate/core';
+import { createApiApp } from './create-api-app';
+
+/** Plain console output for the moments before (and after) the structured logger exists. */
+const say = (message: string) => process.stdout.write(`${message}\n`);
+
+async function bootstrap(): Promise<void> {
+  const startedAt = performance.now();
+  let config: FlowgateConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+
+  let embedded: RunningEmbeddedPostgres | undefined;
+  if (!config.database.url) {
+    embedded = await startEmbeddedPostgres(config.database.embedded, say);
+    config = { ...config, database: { ...config.database, url: embedded.url } };
+  }
+
+  const app = await createApiApp(config);
+  await app.listen(config.app.port, config.app.host);
+
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  say(`Flowgate API (${config.app.environment}) ready in ${seconds}s at ${url}`);
+  say(`  API docs: ${url}/docs   contract: ${url}/openapi.json   health: ${url}/health/ready`);
+  if (embedded) say('  Database: embedded PostgreSQL; Redis: in-process stand-ins (single instance only)');
+
+  // Own the signals rather than enableShutdownHooks(): Nest re-raises the signal after close(),
+  // which would kill the process before the embedded database is stopped.
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    say(`${signal} received: draining requests and closing connections`);
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+void bootstrap().catch((error: unknown) => {
+  process.stderr.write(`Flowgate failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+/**
+ * One jest configuration for the three tiers, told apart by file name:
+ *   *.spec.ts      unit specs beside the code (pure, no I/O)
+ *   *.int-spec.ts  integration specs on the real PostgreSQL and Redis
+ *   *.e2e-spec.ts  end-to-end specs in test/, driving the HTTP API
+ * Run through `npm test`, which provides the database and Redis (see scripts/test-run.mjs).
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|int-spec|e2e-spec)\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    // Transpile only: `npm run typecheck` is the type gate, so tests start fast.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleNameMapper: {
+    '^@flowgate/api$': '<rootDir>/apps/api/src',
+    '^@flowgate/(core|testing|sdk)$': '<rootDir>/libs/$1/src',
+    '^@flowgate/(core|testing|sdk)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,17 @@
+import type { AppConfig } from './app.config';
+import type { DatabaseConfig } from './database.config';
+import type { HttpConfig } from './http.config';
+import type { LogConfig } from './log.config';
+import type { RedisConfig } from './redis.config';
+
+/**
+ * The validated configuration, one namespace per concern. It doubles as the injection token:
+ * `constructor(private readonly config: FlowgateConfig)` gives a typed, read-only view.
+ */
+export abstract class FlowgateConfig {
+  abstract readonly app: AppConfig;
+  abstract readonly http: HttpConfig;
+  abstract readonly database: DatabaseConfig;
+  abstract readonly redis: RedisConfig;
+  abstract readonly log: LogConfig;
+}

@@ -1,0 +1,45 @@
+import { EnvReader } from './env-reader';
+
+export interface HttpConfig {
+  /** Largest accepted request body, in bytes; larger bodies get 413. */
+  readonly bodyLimitBytes: number;
+  /** A request still running after this long is answered with 503 `request_timeout`. */
+  readonly requestTimeoutMs: number;
+  /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
+  readonly shutdownDrainMs: number;
+  /** Express `trust proxy`: false, true, a hop count, or a list of trusted addresses/subnets. */
+  readonly trustProxy: boolean | number | string[];
+  /** Origins allowed by CORS; empty means no cross-origin access at all. */
+  readonly corsOrigins: string[];
+}
+
+export function readHttpConfig(env: EnvReader): HttpConfig {
+  const corsOrigins = env.list('CORS_ORIGINS');
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      env.report('CORS_ORIGINS', `must list origins such as https://app.example.com (got "${origin}")`);
+    }
+  }
+  return {
+    bodyLimitBytes: env.integer('HTTP_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024, max: 50 * 1024 * 1024 }),
+    requestTimeoutMs: env.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
+    shutdownDrainMs: env.integer('HTTP_SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 120_000 }),
+    trustProxy: readTrustProxy(env),
+    corsOrigins,
+  };
+}
+
+function readTrustProxy(env: EnvReader): HttpConfig['trustProxy'] {
+  const value = env.raw('TRUST_PROXY');
+  if (value === undefined) return false;
+  if (/^\d+$/.test(value)) return env.integer('TRUST_PROXY', 0, { min: 0, max: 32 });
+  if (/^(true|false)$/i.test(value)) return env.boolean('TRUST_PROXY', false);
+  // Express accepts names (loopback, linklocal, uniquelocal), addresses and CIDR subnets.
+  const entries = env.list('TRUST_PROXY');
+  for (const entry of entries) {
+    if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(entry)) {
+      env.report('TRUST_PROXY', `must be true, false, a hop count or a list of addresses/subnets (got "${entry}")`);
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,46 @@
+import { readAppConfig } from './app.config';
+import { ConfigError } from './config-error';
+import { readDatabaseConfig } from './database.config';
+import { EnvReader } from './env-reader';
+import type { FlowgateConfig } from './flowgate-config';
+import { readHttpConfig } from './http.config';
+import { readLogConfig } from './log.config';
+import { readRedisConfig } from './redis.config';
+
+/**
+ * The one place that reads `process.env`. Everything else receives the typed result. Throws a
+ * `ConfigError` naming every bad variable, so a misconfigured deployment fails at boot, not later.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): FlowgateConfig {
+  const reader = new EnvReader(env);
+  const app = readAppConfig(reader);
+  const isProduction = app.environment === 'production';
+  const config: FlowgateConfig = {
+    app,
+    http: readHttpConfig(reader),
+    database: readDatabaseConfig(reader, isProduction),
+    redis: readRedisConfig(reader),
+    log: readLogConfig(reader, app.environment === 'test' ? 'silent' : 'info'),
+  };
+  if (isProduction) {
+    // The embedded database and the in-process Redis stand-ins are valid for one developer's
+    // machine only; production must name real, shared services.
+    if (!config.database.url) reader.report('DATABASE_URL', 'is required when NODE_ENV=production');
+    if (!config.redis.url) reader.report('REDIS_URL', 'is required when NODE_ENV=production');
+  }
+  if (reader.problemsFound.length > 0) throw new ConfigError(reader.problemsFound);
+  return deepFreeze(config);
+}
+
+/** `loadConfig` over the process environment with some variables replaced (tests, tools). */
+export function loadConfigOverriding(overrides: Readonly<Record<string, string | undefined>>): FlowgateConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,29 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/database.config';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * TypeORM options shared by the application and the migration CLI. Schema changes happen only
+ * through migrations: `synchronize` stays off in every environment.
+ */
+export function dataSourceOptions(database: DatabaseConfig, applicationName: string): DataSourceOptions {
+  if (!database.url) throw new Error('dataSourceOptions needs a database URL (start embedded PostgreSQL first)');
+  return {
+    type: 'postgres',
+    url: database.url,
+    ssl: database.ssl === 'disable' ? false : { rejectUnauthorized: database.ssl === 'verify-full' },
+    synchronize: false,
+    migrations: MIGRATIONS,
+    migrationsRun: database.runMigrationsOnStart,
+    migrationsTransactionMode: 'each',
+    logging: ['error', 'warn', 'migration'],
+    extra: {
+      max: database.poolSize,
+      connectionTimeoutMillis: database.connectTimeoutMs,
+      // Server-side limits: a runaway query or a forgotten open transaction cannot hold locks forever.
+      statement_timeout: database.statementTimeoutMs,
+      idle_in_transaction_session_timeout: database.statementTimeoutMs * 2,
+      application_name: applicationName,
+    },
+  };
+}

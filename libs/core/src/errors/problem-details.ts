@@ -1,0 +1,41 @@
+import { AppError } from './app-error';
+import { ERROR_CATALOG, problemTypeFor } from './error-catalog';
+import type { FieldError } from './field-error';
+
+/** An RFC 9457 problem document, with Flowgate's members `code`, `requestId` and `errors`. */
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance: string;
+  readonly code: string;
+  readonly requestId: string;
+  readonly errors?: readonly FieldError[];
+  readonly [extension: string]: unknown;
+}
+
+export interface ProblemContext {
+  /** The request path (without the query string, which may carry values not meant for echoing). */
+  readonly instance: string;
+  readonly requestId: string;
+}
+
+/** Builds the response body for an application error. Pure: no framework, no I/O. */
+export function toProblemDetails(error: AppError, context: ProblemContext): ProblemDetails {
+  const { status, title } = ERROR_CATALOG[error.code];
+  // A 500 says nothing about its cause: the request id is the handle to the logs.
+  const detail =
+    status === 500 ? `An unexpected error occurred. Quote request id ${context.requestId} when reporting it.` : error.detail;
+  return {
+    ...(status === 500 ? {} : error.extensions),
+    type: problemTypeFor(error.code),
+    title,
+    status,
+    detail,
+    instance: context.instance,
+    code: error.code,
+    requestId: context.requestId,
+    ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+  };
+}

@@ -1,0 +1,5 @@
+import { ProblemTypeDto } from './problem-type.dto';
+
+export class ProblemTypeListDto {
+  value!: ProblemTypeDto[];
+}

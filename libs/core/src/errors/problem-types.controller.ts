@@ -1,0 +1,25 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { ProblemTypeListDto } from './problem-type-list.dto';
+import { ProblemTypeDto } from './problem-type.dto';
+import { ProblemTypes } from './problem-types';
+
+@ApiTags('Problem types')
+@Controller({ path: 'problem-types', version: '1' })
+export class ProblemTypesController {
+  constructor(private readonly problemTypes: ProblemTypes) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List problem types', description: 'Every error code the API can answer with.' })
+  list(): ProblemTypeListDto {
+    return this.problemTypes.list();
+  }
+
+  @Get(':code')
+  @ApiOperation({ summary: 'Get a problem type' })
+  @ApiProblemResponses(404)
+  get(@Param('code') code: string): ProblemTypeDto {
+    return this.problemTypes.get(code);
+  }
+}

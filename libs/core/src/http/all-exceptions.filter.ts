@@ -1,0 +1,41 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { exceptionToAppError } from './exception-to-app-error';
+import { AllowedMethods } from './allowed-methods';
+import { ProblemResponder } from './problem-responder';
+import { requestIdOf } from './request-id';
+
+/**
+ * The single place where errors become HTTP responses: everything thrown in guards, pipes,
+ * handlers, interceptors and middleware, and Nest's own 404, arrives here and leaves as
+ * `application/problem+json`.
+ */
+@Catch()
+@Injectable()
+export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(
+    private readonly responder: ProblemResponder,
+    private readonly allowedMethods: AllowedMethods,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(AllExceptionsFilter.name);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const error = exceptionToAppError(exception, req, (path) => this.allowedMethods.for(path));
+
+    if (error.status === 500) {
+      // The client sees only the request id; the cause goes to the logs under that id.
+      this.logger.error({ err: error.cause ?? error, requestId: requestIdOf(req) }, 'Unhandled error');
+    }
+    if (res.headersSent) {
+      // Typically a handler finishing after the request timeout already answered.
+      this.logger.warn({ requestId: requestIdOf(req), code: error.code }, 'Error after the response was sent');
+      return;
+    }
+    this.responder.send(req, res, error);
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Counts requests that have started but not finished, so shutdown can wait for them. Once
+ * draining starts, responses ask clients to close keep-alive connections.
+ */
+@Injectable()
+export class InFlightRequests implements NestMiddleware {
+  private count = 0;
+  private draining = false;
+  private readonly idleWaiters = new Set<() => void>();
+
+  get size(): number {
+    return this.count;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  use(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    this.count += 1;
+    if (this.draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      this.count -= 1;
+      if (this.count === 0) for (const wake of this.idleWaiters) wake();
+    });
+    next();
+  }
+
+  /** Marks the service as draining and resolves when no request is in flight or `timeoutMs` passed. */
+  async drain(timeoutMs: number): Promise<{ finished: boolean; remaining: number }> {
+    this.draining = true;
+    if (this.count === 0) return { finished: true, remaining: 0 };
+    let wake: () => void = () => undefined;
+    const idle = new Promise<void>((resolve) => (wake = resolve));
+    this.idleWaiters.add(wake);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([idle, timeout]);
+    clearTimeout(timer);
+    this.idleWaiters.delete(wake);
+    return { finished: this.count === 0, remaining: this.count };
+  }
+}

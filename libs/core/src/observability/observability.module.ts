@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { FlowgateConfig } from '../config/flowgate-config';
+import { HealthController } from './health.controller';
+import { loggerParams } from './logging';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
+import { Readiness } from './readiness';
+
+@Module({})
+export class ObservabilityModule {
+  /** `logDestination` lets tests capture log lines; production logs to stdout. */
+  static forRoot(logDestination?: DestinationStream): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [FlowgateConfig],
+          useFactory: (config: FlowgateConfig) => loggerParams(config, logDestination),
+        }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [Metrics, Readiness],
+      exports: [Metrics],
+    };
+  }
+}

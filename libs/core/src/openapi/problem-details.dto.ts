@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class FieldErrorDto {
+  @ApiProperty({ description: 'JSON Pointer into { body, query, headers, path }', example: '/body/title' })
+  pointer!: string;
+
+  @ApiProperty({ example: 'title must be a string' })
+  detail!: string;
+
+  @ApiProperty({ description: 'Stable code of the failed rule', example: 'is_string' })
+  code!: string;
+}
+
+/** RFC 9457 problem details, as every non-2xx response carries them. */
+export class ProblemDetailsDto {
+  @ApiProperty({ format: 'uri', example: 'https://flowgate.dev/problems/validation-failed' })
+  type!: string;
+
+  @ApiProperty({ example: 'The request is not valid' })
+  title!: string;
+
+  @ApiProperty({ example: 400 })
+  status!: number;
+
+  @ApiProperty({ example: 'The body has 1 problem; see errors.' })
+  detail!: string;
+
+  @ApiProperty({ format: 'uri-reference', example: '/v1/workflows' })
+  instance!: string;
+
+  @ApiProperty({ description: 'Stable machine-readable error code', example: 'validation_failed' })
+  code!: string;
+
+  @ApiProperty({ description: 'Same value as the X-Request-Id response header', example: '3f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e' })
+  requestId!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Every invalid field, for validation failures' })
+  errors?: FieldErrorDto[];
+}

@@ -1,0 +1,21 @@
+import { Cache } from './cache';
+import { ExpiringMap } from './expiring-map';
+
+/** Single-instance stand-in for `RedisCache`. Values are stored serialised, as in Redis, so a
+ * caller mutating what it got back cannot change the cached copy. */
+export class MemoryCache extends Cache {
+  private readonly store = new ExpiringMap<string>();
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = this.store.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+
+  async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
+    this.store.set(key, JSON.stringify(value), ttlMs);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.store.delete(key);
+  }
+}

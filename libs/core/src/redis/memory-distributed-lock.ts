@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+import { DistributedLock, LockLease } from './distributed-lock';
+import { ExpiringMap } from './expiring-map';
+
+/** Single-instance stand-in for `RedisDistributedLock`, with the same lease and fencing rules. */
+export class MemoryDistributedLock extends DistributedLock {
+  private readonly holders = new ExpiringMap<string>();
+  private readonly fences = new Map<string, number>();
+
+  async tryAcquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
+    if (this.holders.get(name) !== undefined) return undefined;
+    const token = randomUUID();
+    this.holders.set(name, token, ttlMs);
+    const fencingToken = (this.fences.get(name) ?? 0) + 1;
+    this.fences.set(name, fencingToken);
+    return {
+      name,
+      fencingToken,
+      release: async () => this.holders.get(name) === token && this.holders.delete(name),
+      extend: async (extension: number) => {
+        if (this.holders.get(name) !== token) return false;
+        this.holders.set(name, token, extension);
+        return true;
+      },
+    };
+  }
+}

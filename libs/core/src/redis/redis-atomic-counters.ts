@@ -1,0 +1,33 @@
+import type Redis from 'ioredis';
+import { AtomicCounters, CounterValue } from './atomic-counters';
+
+const PREFIX = 'counter:';
+
+// Increment and start the expiry window in one step; a counter can never be left without a TTL.
+const INCREMENT = `
+local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {value, ttl}`;
+
+export class RedisAtomicCounters extends AtomicCounters {
+  constructor(private readonly redis: Redis) {
+    super();
+  }
+
+  async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
+    const [value, ttl] = (await this.redis.eval(INCREMENT, 1, PREFIX + key, by, ttlMs)) as [number, number];
+    return { value: Number(value), ttlMs: Number(ttl) };
+  }
+
+  async get(key: string): Promise<number> {
+    return Number((await this.redis.get(PREFIX + key)) ?? 0);
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(PREFIX + key);
+  }
+}

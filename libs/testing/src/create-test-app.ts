@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule, setupOpenApi } from '@flowgate/api';
+import { createHttpApp, FlowgateConfig, loadConfigOverriding } from '@flowgate/core';
+import { LogCapture } from './log-capture';
+import { ProbesModule } from './probes/probes.module';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  readonly config: FlowgateConfig;
+  /** Base URL of the listening app, e.g. for the generated SDK. */
+  readonly url: string;
+  readonly logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment variables to set on top of the test run's (DATABASE_URL, REDIS_URL, ...). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Mount the test-only probe endpoints (validation, 500, slow handler). */
+  readonly probes?: boolean;
+}
+
+/**
+ * Builds the real API application, through the same `createHttpApp` as `main.ts`, on the test
+ * run's PostgreSQL and Redis, and listens on a free loopback port. Logs go to memory.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = loadConfigOverriding({ LOG_LEVEL: 'info', ...options.env });
+  const logs = new LogCapture();
+  const appModule = AppModule.register(config, { logDestination: logs });
+
+  @Module({ imports: [appModule, ...(options.probes ? [ProbesModule] : [])] })
+  class TestRootModule {}
+
+  const app = await createHttpApp(TestRootModule, config);
+  setupOpenApi(app);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, config, url, logs, close: () => app.close() };
+}

@@ -1,0 +1,3 @@
+export * from './create-test-app';
+export * from './log-capture';
+export * from './tcp-proxy';

@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { EchoRequestDto } from './echo-request.dto';
+
+/**
+ * Test-only endpoints that trigger the error paths the real API must handle (validation, an
+ * unexpected exception, a slow handler) through the real pipeline. Never part of the app module.
+ */
+@Controller({ path: 'probes', version: '1' })
+export class ProbesController {
+  @Post('echo')
+  echo(@Body() body: EchoRequestDto): EchoRequestDto {
+    return body;
+  }
+
+  @Get('explode')
+  explode(): never {
+    throw new Error('database password is hunter2');
+  }
+
+  @Get('slow')
+  async slow(@Query('ms') ms = '200'): Promise<{ waitedMs: number }> {
+    await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+    return { waitedMs: Number(ms) };
+  }
+
+  @Get('client')
+  client(@Req() req: Request): { ip: string | undefined; protocol: string } {
+    return { ip: req.ip, protocol: req.protocol };
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ProbesController } from './probes.controller';
+
+@Module({ controllers: [ProbesController] })
+export class ProbesModule {}
