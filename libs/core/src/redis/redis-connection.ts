@@ -55,12 +55,14 @@ export class RedisConnection implements OnApplicationShutdown {
     }
   }
 
+  /** Quits politely (pending replies still arrive) and resolves once the socket is really closed. */
   async onApplicationShutdown(): Promise<void> {
-    if (!this.client || this.client.status === 'end') return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    const client = this.client;
+    if (!client || client.status === 'end') return;
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    const force = setTimeout(() => client.disconnect(), 2_000);
+    await client.quit().catch(() => client.disconnect());
+    await ended;
+    clearTimeout(force);
   }
 }

@@ -20,7 +20,8 @@ export class ProbesController {
 
   @Get('slow')
   async slow(@Query('ms') ms = '200'): Promise<{ waitedMs: number }> {
-    await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+    // unref: a test that cuts this request mid-way must not keep jest waiting for the timer.
+    await new Promise((resolve) => setTimeout(resolve, Number(ms)).unref());
     return { waitedMs: Number(ms) };
   }
 

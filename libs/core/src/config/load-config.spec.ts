@@ -1,0 +1,100 @@
+import { ConfigError } from './config-error';
+import { loadConfig } from './load-config';
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs on defaults with no environment at all (development mode)', () => {
+    const config = loadConfig({});
+    expect(config.app).toEqual({ environment: 'development', serviceName: 'flowgate-api', host: '0.0.0.0', port: 3000 });
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.runMigrationsOnStart).toBe(true);
+    expect(config.database.embedded.port).not.toBe(5432);
+    expect(config.redis.url).toBeUndefined();
+    expect(config.http.trustProxy).toBe(false);
+    expect(config.http.corsOrigins).toEqual([]);
+    expect(config.log.level).toBe('info');
+  });
+
+  it('reads typed values', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://app:pw@db:5432/flowgate',
+      DATABASE_POOL_SIZE: '25',
+      DATABASE_SSL: 'verify-full',
+      REDIS_URL: 'rediss://cache:6380',
+      CORS_ORIGINS: 'https://a.example.com, https://b.example.com',
+      TRUST_PROXY: '2',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config.app.port).toBe(8080);
+    expect(config.database).toMatchObject({ poolSize: 25, ssl: 'verify-full', runMigrationsOnStart: false });
+    expect(config.http.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
+    expect(config.http.trustProxy).toBe(2);
+    expect(config.log.level).toBe('warn');
+  });
+
+  it.each([
+    [{ TRUST_PROXY: 'true' }, true],
+    [{ TRUST_PROXY: 'false' }, false],
+    [{ TRUST_PROXY: '1' }, 1],
+    [{ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, ['loopback', '10.0.0.0/8']],
+  ])('reads TRUST_PROXY %j', (env, expected) => {
+    expect(loadConfig(env).http.trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, test, production (got "staging")'],
+    [{ PORT: 'eighty' }, 'PORT must be a whole number from 0 to 65535 (got "eighty")'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 200 (got "0")'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL must use the postgres or postgresql scheme'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL'],
+    [{ DATABASE_SSL: 'maybe' }, 'DATABASE_SSL must be one of disable, require, verify-full (got "maybe")'],
+    [{ DATABASE_MIGRATIONS_RUN: 'sometimes' }, 'DATABASE_MIGRATIONS_RUN must be true or false (got "sometimes")'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must use the redis or rediss scheme'],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX must be 1-64 letters'],
+    [{ CORS_ORIGINS: 'https://ok.example.com,*' }, 'CORS_ORIGINS must list origins such as https://app.example.com (got "*")'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '5' }, 'HTTP_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000 (got "5")'],
+  ])('rejects %j with a message naming the variable', (env, message) => {
+    const problems = problemsOf(env);
+    expect(problems).toContain(message);
+    expect(problems).not.toContain('\n');
+  });
+
+  it('reports every bad variable in one line', () => {
+    const problems = problemsOf({ PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(problems).toMatch(/^Invalid configuration: PORT .*; LOG_LEVEL /);
+  });
+
+  it('never prints a password from a connection string', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://app:s3cret@db/x' })).not.toContain('s3cret');
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production', REDIS_URL: 'redis://cache' }, 'DATABASE_URL is required when NODE_ENV=production'],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, 'REDIS_URL is required when NODE_ENV=production'],
+  ])('refuses production without shared services: %j', (env, message) => {
+    expect(problemsOf(env)).toContain(message);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '  ', DATABASE_URL: '' }).app.port).toBe(3000);
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config.database.embedded)).toBe(true);
+  });
+});

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadConfigOverriding } from '../config/load-config';
+import { dataSourceOptions } from './data-source-options';
+import { TransactionRunner } from './transaction-runner';
+
+describe('TransactionRunner (real PostgreSQL)', () => {
+  let dataSource: DataSource;
+  let runner: TransactionRunner;
+  const table = `tx_probe_${randomUUID().replace(/-/g, '')}`;
+
+  beforeAll(async () => {
+    const config = loadConfigOverriding({ DATABASE_STATEMENT_TIMEOUT_MS: '300' });
+    // logging off: the failures provoked here are expected, not worth printing.
+    dataSource = new DataSource({ ...dataSourceOptions(config.database, 'flowgate-tx-spec'), logging: false });
+    await dataSource.initialize();
+    await dataSource.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    runner = new TransactionRunner(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP TABLE IF EXISTS ${table}`);
+    await dataSource.destroy();
+  });
+
+  const count = async () => Number((await dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  it('commits every write of the unit of work together', async () => {
+    await runner.run(async (manager) => {
+      await manager.query(`INSERT INTO ${table} VALUES (1)`);
+      await manager.query(`INSERT INTO ${table} VALUES (2)`);
+    });
+    expect(await count()).toBe(2);
+  });
+
+  it('rolls back every write when the work throws half-way', async () => {
+    const before = await count();
+    await expect(
+      runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (10)`);
+        throw new Error('boom after the first write');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await count()).toBe(before);
+  });
+
+  it('rolls back when the database rejects a later statement', async () => {
+    const before = await count();
+    await expect(
+      runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (20)`);
+        await manager.query(`INSERT INTO ${table} VALUES (20)`); // duplicate key
+      }),
+    ).rejects.toMatchObject({ driverError: { code: '23505' } });
+    expect(await count()).toBe(before);
+  });
+
+  it('runs at the requested isolation level', async () => {
+    const level = await runner.run(
+      async (manager) => (await manager.query('SHOW transaction_isolation'))[0].transaction_isolation,
+      'SERIALIZABLE',
+    );
+    expect(level).toBe('serializable');
+  });
+
+  it('enforces the configured statement timeout', async () => {
+    await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: { code: '57014' } });
+  });
+});

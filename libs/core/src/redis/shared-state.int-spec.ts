@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { loadConfig } from '../config/load-config';
+import { AtomicCounters } from './atomic-counters';
+import { Cache } from './cache';
+import { DistributedLock } from './distributed-lock';
+import { MemoryAtomicCounters } from './memory-atomic-counters';
+import { MemoryCache } from './memory-cache';
+import { MemoryDistributedLock } from './memory-distributed-lock';
+import { RedisAtomicCounters } from './redis-atomic-counters';
+import { RedisCache } from './redis-cache';
+import { RedisDistributedLock } from './redis-distributed-lock';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Implementations {
+  cache: Cache;
+  lock: DistributedLock;
+  counters: AtomicCounters;
+}
+
+let redis: Redis;
+
+beforeAll(() => {
+  const { url, keyPrefix } = loadConfig().redis;
+  redis = new Redis(url!, { keyPrefix: `${keyPrefix}shared-state-${randomUUID()}:` });
+});
+
+afterAll(() => redis.quit());
+
+/** The same contract, run against the real Redis and against the single-instance stand-ins. */
+describe.each([
+  ['Redis', (): Implementations => ({ cache: new RedisCache(redis), lock: new RedisDistributedLock(redis), counters: new RedisAtomicCounters(redis) })],
+  ['in-process', (): Implementations => ({ cache: new MemoryCache(), lock: new MemoryDistributedLock(), counters: new MemoryAtomicCounters() })],
+])('%s implementations', (_name, make) => {
+  let impl: Implementations;
+  let key: string;
+
+  beforeEach(() => {
+    impl = make();
+    key = randomUUID();
+  });
+
+  describe('Cache', () => {
+    it('stores JSON values until their TTL expires', async () => {
+      await impl.cache.set(key, { a: 1, list: ['x'] }, 150);
+      expect(await impl.cache.get(key)).toEqual({ a: 1, list: ['x'] });
+      await sleep(250);
+      expect(await impl.cache.get(key)).toBeUndefined();
+    });
+
+    it('deletes', async () => {
+      await impl.cache.set(key, 'v', 10_000);
+      await impl.cache.delete(key);
+      expect(await impl.cache.get(key)).toBeUndefined();
+    });
+
+    it('returns a copy: mutating a value read does not change the cache', async () => {
+      await impl.cache.set(key, { n: 1 }, 10_000);
+      const first = await impl.cache.get<{ n: number }>(key);
+      first!.n = 2;
+      expect(await impl.cache.get(key)).toEqual({ n: 1 });
+    });
+  });
+
+  describe('DistributedLock', () => {
+    it('is exclusive while held and free after release', async () => {
+      const lease = await impl.lock.tryAcquire(key, 10_000);
+      expect(lease).toBeDefined();
+      expect(await impl.lock.tryAcquire(key, 10_000)).toBeUndefined();
+      expect(await lease!.release()).toBe(true);
+      expect(await impl.lock.tryAcquire(key, 10_000)).toBeDefined();
+    });
+
+    it('lets exactly one of many concurrent contenders win', async () => {
+      const leases = await Promise.all(Array.from({ length: 20 }, () => impl.lock.tryAcquire(key, 10_000)));
+      expect(leases.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('expires, and a stale holder can neither release nor extend the new holder’s lock', async () => {
+      const stale = await impl.lock.tryAcquire(key, 100);
+      await sleep(200);
+      const current = await impl.lock.tryAcquire(key, 10_000);
+      expect(current).toBeDefined();
+      expect(await stale!.release()).toBe(false);
+      expect(await stale!.extend(10_000)).toBe(false);
+      expect(await impl.lock.tryAcquire(key, 10_000)).toBeUndefined();
+    });
+
+    it('issues strictly increasing fencing tokens', async () => {
+      const first = await impl.lock.tryAcquire(key, 10_000);
+      await first!.release();
+      const second = await impl.lock.tryAcquire(key, 10_000);
+      expect(second!.fencingToken).toBeGreaterThan(first!.fencingToken);
+    });
+
+    it('extends a lease that is still held', async () => {
+      const lease = await impl.lock.tryAcquire(key, 150);
+      expect(await lease!.extend(10_000)).toBe(true);
+      await sleep(250);
+      expect(await impl.lock.tryAcquire(key, 10_000)).toBeUndefined();
+    });
+  });
+
+  describe('AtomicCounters', () => {
+    it('loses no update under concurrent increments', async () => {
+      await Promise.all(Array.from({ length: 50 }, () => impl.counters.increment(key, 1, 10_000)));
+      expect(await impl.counters.get(key)).toBe(50);
+    });
+
+    it('starts the window at the first increment and restarts from zero after it', async () => {
+      const first = await impl.counters.increment(key, 2, 200);
+      expect(first.value).toBe(2);
+      expect(first.ttlMs).toBeGreaterThan(100);
+      const second = await impl.counters.increment(key, 3, 10_000);
+      expect(second.value).toBe(5);
+      expect(second.ttlMs).toBeLessThanOrEqual(200); // the window is not extended
+      await sleep(300);
+      expect(await impl.counters.get(key)).toBe(0);
+      expect((await impl.counters.increment(key, 1, 200)).value).toBe(1);
+    });
+
+    it('resets', async () => {
+      await impl.counters.increment(key, 5, 10_000);
+      await impl.counters.reset(key);
+      expect(await impl.counters.get(key)).toBe(0);
+    });
+  });
+});
