@@ -85,9 +85,13 @@ function redisAnswers(port, host = '127.0.0.1') {
 
 async function startRedisServer() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const spawned = await new Promise((resolve) => {
     child.once('error', () => resolve(false));
     child.once('spawn', () => resolve(true));
@@ -108,7 +112,9 @@ async function resolveRedis() {
   const url = await startRedisServer();
   if (url) return { url, source: 'redis-server on a free port' };
   say('Redis is required for the test suite and none was found.');
-  say('Set REDIS_URL, start Redis on 127.0.0.1:6379, or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis).');
+  say(
+    'Set REDIS_URL, start Redis on 127.0.0.1:6379, or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis).',
+  );
   return undefined;
 }
 
@@ -154,7 +160,9 @@ async function main() {
   const jest = spawn(process.execPath, [...nodeFlags, ...jestArgs], { stdio: 'inherit', env });
   const forward = (signal) => jest.kill(signal);
   process.on('SIGINT', forward).on('SIGTERM', forward);
-  const code = await new Promise((resolve) => jest.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+  const code = await new Promise((resolve) =>
+    jest.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))),
+  );
   await cleanupRedisKeys(redis.url, keyPrefix);
   return code;
 }

@@ -105,7 +105,15 @@ describe('Error contract (RFC 9457 problem details from every layer)', () => {
     const res = await http.get('/v1/probes/explode');
     expectProblem(res, 500, 'internal_error');
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
-    expect(Object.keys(res.body).sort()).toEqual(['code', 'detail', 'instance', 'requestId', 'status', 'title', 'type']);
+    expect(Object.keys(res.body).sort()).toEqual([
+      'code',
+      'detail',
+      'instance',
+      'requestId',
+      'status',
+      'title',
+      'type',
+    ]);
     expect(res.body.detail).toContain(res.body.requestId);
     const logged = testApp.logs.find((line) => line.msg === 'Unhandled error' && line.requestId === res.body.requestId);
     expect(JSON.stringify(logged)).toContain('hunter2');

@@ -95,7 +95,9 @@ describe('GET /metrics', () => {
       expect(res.text).toContain(
         'http_request_duration_seconds_count{method="GET",route="/v1/problem-types/:code",status_code="404"} 1',
       );
-      expect(res.text).toContain('http_request_duration_seconds_count{method="GET",route="<unmatched>",status_code="404"} 1');
+      expect(res.text).toContain(
+        'http_request_duration_seconds_count{method="GET",route="<unmatched>",status_code="404"} 1',
+      );
       expect(res.text).not.toContain('/v1/unknown/path/123');
       expect(res.text).toMatch(/^process_cpu_user_seconds_total /m);
       expect(res.text).toMatch(/^nodejs_eventloop_lag_seconds /m);

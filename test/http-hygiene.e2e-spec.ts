@@ -46,7 +46,10 @@ describe('HTTP hygiene', () => {
 
   it('takes the client address from X-Forwarded-For only from a trusted proxy', async () => {
     // The test client connects over loopback, which TRUST_PROXY=loopback trusts.
-    const res = await http.get('/v1/probes/client').set('X-Forwarded-For', '203.0.113.7').set('X-Forwarded-Proto', 'https');
+    const res = await http
+      .get('/v1/probes/client')
+      .set('X-Forwarded-For', '203.0.113.7')
+      .set('X-Forwarded-Proto', 'https');
     expect(res.body).toEqual({ ip: '203.0.113.7', protocol: 'https' });
   });
 

@@ -4,7 +4,10 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi/setup-openapi';
 
 /** The API application, configured but not listening. `main.ts` and the tests both start here. */
-export async function createApiApp(config: FlowgateConfig, options: CoreModuleOptions = {}): Promise<NestExpressApplication> {
+export async function createApiApp(
+  config: FlowgateConfig,
+  options: CoreModuleOptions = {},
+): Promise<NestExpressApplication> {
   const app = await createHttpApp(AppModule.register(config, options), config);
   setupOpenApi(app);
   return app;

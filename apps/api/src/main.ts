@@ -1,4 +1,10 @@
-import { ConfigError, FlowgateConfig, loadConfig, RunningEmbeddedPostgres, startEmbeddedPostgres } from '@flowgate/core';
+import {
+  ConfigError,
+  FlowgateConfig,
+  loadConfig,
+  RunningEmbeddedPostgres,
+  startEmbeddedPostgres,
+} from '@flowgate/core';
 import { createApiApp } from './create-api-app';
 
 /** Plain console output for the moments before (and after) the structured logger exists. */
@@ -51,6 +57,8 @@ async function bootstrap(): Promise<void> {
 }
 
 void bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Flowgate failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Flowgate failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -14,7 +14,12 @@ function problemsOf(env: Record<string, string>): string {
 describe('loadConfig', () => {
   it('runs on defaults with no environment at all (development mode)', () => {
     const config = loadConfig({});
-    expect(config.app).toEqual({ environment: 'development', serviceName: 'flowgate-api', host: '0.0.0.0', port: 3000 });
+    expect(config.app).toEqual({
+      environment: 'development',
+      serviceName: 'flowgate-api',
+      host: '0.0.0.0',
+      port: 3000,
+    });
     expect(config.database.url).toBeUndefined();
     expect(config.database.runMigrationsOnStart).toBe(true);
     expect(config.database.embedded.port).not.toBe(5432);
@@ -63,7 +68,10 @@ describe('loadConfig', () => {
     [{ DATABASE_MIGRATIONS_RUN: 'sometimes' }, 'DATABASE_MIGRATIONS_RUN must be true or false (got "sometimes")'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must use the redis or rediss scheme'],
     [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX must be 1-64 letters'],
-    [{ CORS_ORIGINS: 'https://ok.example.com,*' }, 'CORS_ORIGINS must list origins such as https://app.example.com (got "*")'],
+    [
+      { CORS_ORIGINS: 'https://ok.example.com,*' },
+      'CORS_ORIGINS must list origins such as https://app.example.com (got "*")',
+    ],
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '5' }, 'HTTP_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000 (got "5")'],

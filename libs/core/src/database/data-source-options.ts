@@ -7,7 +7,11 @@ import { MIGRATIONS } from './migrations';
  * through migrations: `synchronize` stays off in every environment.
  */
 export function dataSourceOptions(database: DatabaseConfig, applicationName: string): DataSourceOptions {
-  if (!database.url) throw new Error('dataSourceOptions needs a database URL (start embedded PostgreSQL first)');
+  if (!database.url) {
+    throw new Error(
+      'No database URL: set DATABASE_URL (in development without it, the embedded PostgreSQL started by `npm start` runs its migrations itself)',
+    );
+  }
   return {
     type: 'postgres',
     url: database.url,

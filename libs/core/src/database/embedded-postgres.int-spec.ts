@@ -13,11 +13,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function query(url: string, sql: string): Promise<unknown[]> {
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows;
+    return (await client.query<Record<string, unknown>>(sql)).rows;
   } finally {
     await client.end();
   }
@@ -33,7 +33,7 @@ describe('Embedded PostgreSQL (the zero-configuration development database)', ()
     const first = await startEmbeddedPostgres({ port, dataDir }, () => undefined);
     try {
       expect(first.url).toBe(`postgres://postgres:postgres@127.0.0.1:${port}/flowgate`);
-      await query(first.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'still here\')');
+      await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
     } finally {
       await first.stop();
     }

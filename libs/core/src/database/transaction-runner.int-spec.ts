@@ -56,10 +56,10 @@ describe('TransactionRunner (real PostgreSQL)', () => {
   });
 
   it('runs at the requested isolation level', async () => {
-    const level = await runner.run(
-      async (manager) => (await manager.query('SHOW transaction_isolation'))[0].transaction_isolation,
-      'SERIALIZABLE',
-    );
+    const level = await runner.run(async (manager) => {
+      const [row] = await manager.query<{ transaction_isolation: string }[]>('SHOW transaction_isolation');
+      return row?.transaction_isolation;
+    }, 'SERIALIZABLE');
     expect(level).toBe('serializable');
   });
 

@@ -26,7 +26,9 @@ export function toProblemDetails(error: AppError, context: ProblemContext): Prob
   const { status, title } = ERROR_CATALOG[error.code];
   // A 500 says nothing about its cause: the request id is the handle to the logs.
   const detail =
-    status === 500 ? `An unexpected error occurred. Quote request id ${context.requestId} when reporting it.` : error.detail;
+    status === 500
+      ? `An unexpected error occurred. Quote request id ${context.requestId} when reporting it.`
+      : error.detail;
   return {
     ...(status === 500 ? {} : error.extensions),
     type: problemTypeFor(error.code),

@@ -17,8 +17,8 @@ export class AllowedMethods {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   for(path: string): string[] {
-    const router = (this.adapterHost.httpAdapter?.getInstance() as { router?: { stack: RouterLayer[] } } | undefined)
-      ?.router;
+    const app = this.adapterHost.httpAdapter?.getInstance<{ router?: { stack: RouterLayer[] } }>();
+    const router = app?.router;
     const methods = new Set<string>();
     for (const layer of router?.stack ?? []) {
       if (!isEndpointRoute(layer.route) || !layer.match(path)) continue;

@@ -24,7 +24,8 @@ export function exceptionToAppError(
         headers: { Allow: allow.join(', ') },
       });
     }
-    if (allow.length === 0) return new AppError('route_not_found', `There is no endpoint at ${req.method} ${req.path}.`);
+    if (allow.length === 0)
+      return new AppError('route_not_found', `There is no endpoint at ${req.method} ${req.path}.`);
   }
 
   if (exception instanceof HttpException) {

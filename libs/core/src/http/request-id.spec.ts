@@ -10,12 +10,18 @@ describe('resolveRequestId', () => {
     },
   );
 
-  it.each([[undefined], [''], ['a'.repeat(129)], ['with space'], ['new\nline'], ['-dash-first'], ['ü-umlaut'], ['a/b']])(
-    'replaces %j with a fresh UUID',
-    (value) => {
-      expect(resolveRequestId(value)).toMatch(GENERATED);
-    },
-  );
+  it.each([
+    [undefined],
+    [''],
+    ['a'.repeat(129)],
+    ['with space'],
+    ['new\nline'],
+    ['-dash-first'],
+    ['ü-umlaut'],
+    ['a/b'],
+  ])('replaces %j with a fresh UUID', (value) => {
+    expect(resolveRequestId(value)).toMatch(GENERATED);
+  });
 
   it('uses the first of repeated headers', () => {
     expect(resolveRequestId(['first', 'second'])).toBe('first');

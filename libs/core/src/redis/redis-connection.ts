@@ -12,7 +12,10 @@ import { FlowgateConfig } from '../config/flowgate-config';
 export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis | undefined;
 
-  constructor(config: FlowgateConfig, private readonly logger: PinoLogger) {
+  constructor(
+    config: FlowgateConfig,
+    private readonly logger: PinoLogger,
+  ) {
     this.logger.setContext(RedisConnection.name);
     const { url, keyPrefix, connectTimeoutMs, commandTimeoutMs } = config.redis;
     if (!url) return;

@@ -27,17 +27,26 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
     {
       provide: Cache,
       inject: [RedisConnection],
-      useFactory: byMode<Cache>((c) => new RedisCache(c.client!), () => new MemoryCache()),
+      useFactory: byMode<Cache>(
+        (c) => new RedisCache(c.client!),
+        () => new MemoryCache(),
+      ),
     },
     {
       provide: DistributedLock,
       inject: [RedisConnection],
-      useFactory: byMode<DistributedLock>((c) => new RedisDistributedLock(c.client!), () => new MemoryDistributedLock()),
+      useFactory: byMode<DistributedLock>(
+        (c) => new RedisDistributedLock(c.client!),
+        () => new MemoryDistributedLock(),
+      ),
     },
     {
       provide: AtomicCounters,
       inject: [RedisConnection],
-      useFactory: byMode<AtomicCounters>((c) => new RedisAtomicCounters(c.client!), () => new MemoryAtomicCounters()),
+      useFactory: byMode<AtomicCounters>(
+        (c) => new RedisAtomicCounters(c.client!),
+        () => new MemoryAtomicCounters(),
+      ),
     },
   ],
   exports: [RedisConnection, RedisHealthIndicator, Cache, DistributedLock, AtomicCounters],

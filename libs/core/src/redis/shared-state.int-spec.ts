@@ -30,8 +30,22 @@ afterAll(() => redis.quit());
 
 /** The same contract, run against the real Redis and against the single-instance stand-ins. */
 describe.each([
-  ['Redis', (): Implementations => ({ cache: new RedisCache(redis), lock: new RedisDistributedLock(redis), counters: new RedisAtomicCounters(redis) })],
-  ['in-process', (): Implementations => ({ cache: new MemoryCache(), lock: new MemoryDistributedLock(), counters: new MemoryAtomicCounters() })],
+  [
+    'Redis',
+    (): Implementations => ({
+      cache: new RedisCache(redis),
+      lock: new RedisDistributedLock(redis),
+      counters: new RedisAtomicCounters(redis),
+    }),
+  ],
+  [
+    'in-process',
+    (): Implementations => ({
+      cache: new MemoryCache(),
+      lock: new MemoryDistributedLock(),
+      counters: new MemoryAtomicCounters(),
+    }),
+  ],
 ])('%s implementations', (_name, make) => {
   let impl: Implementations;
   let key: string;

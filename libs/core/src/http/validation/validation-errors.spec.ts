@@ -7,7 +7,9 @@ describe('flattenValidationErrors', () => {
         { property: 'title', constraints: { isString: 'title must be a string', maxLength: 'too long' } },
         {
           property: 'items',
-          children: [{ property: '0', children: [{ property: 'quantity', constraints: { min: 'quantity must be >= 1' } }] }],
+          children: [
+            { property: '0', children: [{ property: 'quantity', constraints: { min: 'quantity must be >= 1' } }] },
+          ],
         },
         { property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' } },
       ],
@@ -23,7 +25,7 @@ describe('flattenValidationErrors', () => {
 
   it('escapes "/" and "~" in names (RFC 6901)', () => {
     const [error] = flattenValidationErrors([{ property: 'a/b~c', constraints: { isInt: 'x' } }], 'query');
-    expect(error!.pointer).toBe('/query/a~1b~0c');
+    expect(error?.pointer).toBe('/query/a~1b~0c');
   });
 
   it('points at the whole body when the body itself is wrong', () => {

@@ -1,0 +1,2 @@
+export * from './flowgate-client';
+export type { components, operations, paths } from './generated/openapi';
