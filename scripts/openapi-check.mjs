@@ -42,7 +42,10 @@ function firstHunk(before, after, limit = 12) {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) endA--, endB--;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--;
+    endB--;
+  }
   return [
     `  @@ line ${start + 1} @@`,
     ...a.slice(start, Math.min(endA, start + limit)).map((line) => `  - ${line}`),

@@ -11,8 +11,10 @@ const CONTRACT = 'openapi.json';
 const COMMITTED = 'libs/sdk/src/generated/openapi.d.ts';
 const bin = (name) => join('node_modules', '.bin', name);
 
-function run(command, args) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
+/** `quiet` drops the tool's stdout (progress banners); its errors still reach stderr. */
+function run(command, args, { quiet = false } = {}) {
+  const stdio = ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'];
+  const result = spawnSync(command, args, { stdio, shell: process.platform === 'win32' });
   if (result.status !== 0) {
     process.stderr.write(`sdk:check: \`${[command, ...args].join(' ')}\` failed\n`);
     process.exit(result.status ?? 1);
@@ -31,12 +33,17 @@ const directory = mkdtempSync(join(tmpdir(), 'flowgate-sdk-'));
 try {
   // Same tool and arguments as `npm run sdk`, only the destination differs.
   const generatedFile = join(directory, 'openapi.d.ts');
-  run(bin('openapi-typescript'), [CONTRACT, '-o', generatedFile]);
+  run(bin('openapi-typescript'), [CONTRACT, '-o', generatedFile], { quiet: true });
   const generated = readFileSync(generatedFile, 'utf8');
   const committed = existsSync(COMMITTED) ? readFileSync(COMMITTED, 'utf8') : '';
   if (generated !== committed) {
     process.stderr.write(
-      [`${COMMITTED} is stale: run npm run sdk and commit it.`, 'First difference:', ...firstDifference(committed, generated), ''].join('\n'),
+      [
+        `${COMMITTED} is stale: run npm run sdk and commit it.`,
+        'First difference:',
+        ...firstDifference(committed, generated),
+        '',
+      ].join('\n'),
     );
     process.exitCode = 1;
   } else {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import { createTestApp } from '@flowgate/testing';
-import { RedisConnection } from '@flowgate/core';
+import { createTestApp, TcpProxy } from '@flowgate/testing';
+import { loadConfig, RedisConnection } from '@flowgate/core';
 
 describe('Graceful shutdown', () => {
   it('lets in-flight requests finish, refuses new connections, then closes PostgreSQL and Redis', async () => {
@@ -34,5 +34,20 @@ describe('Graceful shutdown', () => {
     await testApp.close();
     expect(Date.now() - started).toBeLessThan(3000);
     expect(await slow).toBe('cut');
+  });
+
+  it('closes promptly while Redis is unreachable', async () => {
+    const target = loadConfig().redis.url!;
+    const proxy = await TcpProxy.start(target);
+    const testApp = await createTestApp({ env: { REDIS_URL: proxy.route(target) } });
+    try {
+      await proxy.cut();
+      const started = Date.now();
+      await testApp.close();
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(testApp.app.get(RedisConnection).client!.status).toBe('end');
+    } finally {
+      await proxy.close();
+    }
   });
 });

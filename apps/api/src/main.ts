@@ -57,8 +57,7 @@ async function bootstrap(): Promise<void> {
 }
 
 void bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `Flowgate failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  const reason = error instanceof Error ? (error.stack ?? error.message) : `unexpected rejection (${String(error)})`;
+  process.stderr.write(`Flowgate failed to start: ${reason}\n`);
   process.exit(1);
 });

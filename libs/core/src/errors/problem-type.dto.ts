@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class ProblemTypeDto {
   /** Stable machine-readable code, as in a problem's `code` member. @example "validation_failed" */
   code!: string;
@@ -5,6 +7,7 @@ export class ProblemTypeDto {
   type!: string;
   /** @example "The request is not valid" */
   title!: string;
-  /** HTTP status that problems of this type carry. @example 400 */
+  /** HTTP status that problems of this type carry. */
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 400 })
   status!: number;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { ProblemTypeListDto } from './problem-type-list.dto';
 import { ProblemTypeDto } from './problem-type.dto';
@@ -12,12 +12,14 @@ export class ProblemTypesController {
 
   @Get()
   @ApiOperation({ summary: 'List problem types', description: 'Every error code the API can answer with.' })
+  @ApiOkResponse({ type: ProblemTypeListDto, description: 'The whole catalogue.' })
   list(): ProblemTypeListDto {
     return this.problemTypes.list();
   }
 
   @Get(':code')
   @ApiOperation({ summary: 'Get a problem type' })
+  @ApiOkResponse({ type: ProblemTypeDto, description: 'The problem type.' })
   @ApiProblemResponses(404)
   get(@Param('code') code: string): ProblemTypeDto {
     return this.problemTypes.get(code);

@@ -1,8 +1,11 @@
-import { VersioningType } from '@nestjs/common';
+import { VersioningOptions, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { FlowgateConfig } from '../config/flowgate-config';
+
+/** `/v1/...` in the path. The OpenAPI export applies the same scheme, so paths match. */
+export const API_VERSIONING: VersioningOptions = { type: VersioningType.URI };
 
 /** Headers a browser client may read from cross-origin responses. */
 const EXPOSED_HEADERS = [
@@ -32,7 +35,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.disable('etag'); // resources compute strong ETags themselves; Express's weak ones would mislead
-  app.enableVersioning({ type: VersioningType.URI });
+  app.enableVersioning(API_VERSIONING);
   app.enableCors({
     origin: config.http.corsOrigins,
     exposedHeaders: EXPOSED_HEADERS,

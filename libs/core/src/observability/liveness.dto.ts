@@ -1,4 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class LivenessDto {
   /** Always `ok` when the process can answer at all. */
+  @ApiProperty({ enum: ['ok'] })
   status!: 'ok';
 }

@@ -22,5 +22,8 @@ export function problemResponseObject(status: number | '4XX') {
 
 /** Documents the problem responses an operation can give beyond the ones every operation has. */
 export function ApiProblemResponses(...statuses: number[]) {
-  return applyDecorators(ApiExtraModels(ProblemDetailsDto), ...statuses.map((status) => ApiResponse({ status, ...problemResponseObject(status) })));
+  return applyDecorators(
+    ApiExtraModels(ProblemDetailsDto),
+    ...statuses.map((status) => ApiResponse({ status, ...problemResponseObject(status) })),
+  );
 }

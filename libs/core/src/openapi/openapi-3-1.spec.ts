@@ -12,7 +12,11 @@ const upgraded = (schema: Schema): Schema => {
 describe('upgradeSchema', () => {
   it.each<[string, Schema, Schema]>([
     ['nullable scalar', { type: 'string', nullable: true }, { type: ['string', 'null'] }],
-    ['nullable enum also admits null', { type: 'string', enum: ['a'], nullable: true }, { type: ['string', 'null'], enum: ['a', null] }],
+    [
+      'nullable enum also admits null',
+      { type: 'string', enum: ['a'], nullable: true },
+      { type: ['string', 'null'], enum: ['a', null] },
+    ],
     ['nullable reference', { $ref: '#/x', nullable: true }, { anyOf: [{ $ref: '#/x' }, { type: 'null' }] }],
     [
       'nullable reference with siblings drops the synthetic object type',
@@ -24,15 +28,28 @@ describe('upgradeSchema', () => {
       { nullable: true, allOf: [{ $ref: '#/a' }, { $ref: '#/b' }] },
       { anyOf: [{ allOf: [{ $ref: '#/a' }, { $ref: '#/b' }] }, { type: 'null' }] },
     ],
-    ['nullable oneOf', { nullable: true, oneOf: [{ type: 'string' }] }, { oneOf: [{ type: 'string' }, { type: 'null' }] }],
+    [
+      'nullable oneOf',
+      { nullable: true, oneOf: [{ type: 'string' }] },
+      { oneOf: [{ type: 'string' }, { type: 'null' }] },
+    ],
+    ['nullable type list', { type: ['string', 'integer'], nullable: true }, { type: ['string', 'integer', 'null'] }],
     ['nullable: false', { type: 'string', nullable: false }, { type: 'string' }],
   ])('%s', (_, schema, expected) => {
     expect(upgraded(schema)).toEqual(expected);
   });
 
   it.each<[string, Schema, Schema]>([
-    ['exclusive minimum', { type: 'number', minimum: 0, exclusiveMinimum: true }, { type: 'number', exclusiveMinimum: 0 }],
-    ['exclusive maximum', { type: 'number', maximum: 9, exclusiveMaximum: true }, { type: 'number', exclusiveMaximum: 9 }],
+    [
+      'exclusive minimum',
+      { type: 'number', minimum: 0, exclusiveMinimum: true },
+      { type: 'number', exclusiveMinimum: 0 },
+    ],
+    [
+      'exclusive maximum',
+      { type: 'number', maximum: 9, exclusiveMaximum: true },
+      { type: 'number', exclusiveMaximum: 9 },
+    ],
     ['inclusive bound', { type: 'number', minimum: 0, exclusiveMinimum: false }, { type: 'number', minimum: 0 }],
     ['exclusive without a bound', { type: 'number', exclusiveMaximum: true }, { type: 'number' }],
     ['already 3.1', { type: 'number', exclusiveMinimum: 1 }, { type: 'number', exclusiveMinimum: 1 }],
@@ -103,7 +120,10 @@ describe('upgradeToOpenApi31', () => {
             // A parameter's own `example` is still valid 3.1; only its schema changes.
             parameters: [{ name: 'top', in: 'query', example: 5, schema: { type: ['integer', 'null'] } }],
             responses: {
-              200: { description: 'ok', content: { 'application/json': { schema: { type: 'string', examples: ['a'] } } } },
+              200: {
+                description: 'ok',
+                content: { 'application/json': { schema: { type: 'string', examples: ['a'] } } },
+              },
             },
           },
         },

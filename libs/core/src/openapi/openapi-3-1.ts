@@ -95,8 +95,12 @@ function upgradeNullable(schema: Json): void {
       return;
     }
   }
-  if (typeof schema.type === 'string') schema.type = [schema.type, 'null'];
-  else if (Array.isArray(schema.type) && !schema.type.includes('null')) schema.type = [...(schema.type as unknown[]), 'null'];
+  const types: unknown[] = Array.isArray(schema.type)
+    ? schema.type
+    : typeof schema.type === 'string'
+      ? [schema.type]
+      : [];
+  if (types.length > 0 && !types.includes('null')) schema.type = [...types, 'null'];
   if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...(schema.enum as unknown[]), null];
 }
 

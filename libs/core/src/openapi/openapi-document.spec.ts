@@ -12,15 +12,23 @@ describe('operationIdFor', () => {
   });
 });
 
-const documentWith = (operations: Record<string, object>): OpenAPIObject =>
-  ({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths: { '/things': operations } }) as OpenAPIObject;
+const documentWith = (operations: Record<string, object>): OpenAPIObject => ({
+  openapi: '3.0.0',
+  info: { title: 't', version: '1' },
+  paths: { '/things': operations },
+});
 
-const operation = (document: OpenAPIObject, method: 'get' | 'post') => document.paths['/things'][method] as OperationObject;
+const operation = (document: OpenAPIObject, method: 'get' | 'post') =>
+  document.paths['/things'][method] as OperationObject;
 
 describe('addCommonProblemResponses', () => {
   it.each([
     ['without a body', { responses: { 200: { description: 'ok' } } }, ['200', '500', '503', '4XX']],
-    ['with a body', { requestBody: { content: {} }, responses: { 201: { description: 'ok' } } }, ['201', '400', '413', '415', '500', '503', '4XX']],
+    [
+      'with a body',
+      { requestBody: { content: {} }, responses: { 201: { description: 'ok' } } },
+      ['201', '400', '413', '415', '500', '503', '4XX'],
+    ],
   ])('documents the problems every operation %s can give', (_, given, statuses) => {
     const document = addCommonProblemResponses(documentWith({ post: given }));
     expect(Object.keys(operation(document, 'post').responses)).toEqual(statuses);
@@ -44,7 +52,9 @@ describe('addCommonProblemResponses', () => {
 describe('declareSecurity', () => {
   it('states public access where nothing is declared and keeps declared requirements', () => {
     const bearer = [{ bearer: [] }];
-    const document = declareSecurity(documentWith({ get: { responses: {} }, post: { responses: {}, security: bearer } }));
+    const document = declareSecurity(
+      documentWith({ get: { responses: {} }, post: { responses: {}, security: bearer } }),
+    );
     expect(operation(document, 'get').security).toEqual([]);
     expect(operation(document, 'post').security).toBe(bearer);
   });

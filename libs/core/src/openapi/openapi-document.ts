@@ -21,8 +21,9 @@ export function operationIdFor(controllerKey: string, methodKey: string): string
 }
 
 /**
- * Builds the OpenAPI 3.1 document from the application's controllers and DTOs. Both the served
- * `/openapi.json` and the committed `openapi.json` come from here, so they cannot disagree.
+ * Builds the OpenAPI 3.1 document from the application's controllers and DTOs. The served
+ * `/openapi.json` and the committed `openapi.json` both come from here; they match as long as the
+ * export's app is routed like the served one (same versioning, no global prefix).
  */
 export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
   const scanned = SwaggerModule.createDocument(
@@ -68,14 +69,13 @@ export function declareSecurity(document: OpenAPIObject): OpenAPIObject {
 }
 
 /**
- * Sorts paths, schemas and response codes so that the committed file's diff shows what changed,
- * not the order modules happened to be imported in. Code-unit order, not `localeCompare`, so
- * every machine sorts the same way.
+ * Sorts paths and schemas so that the committed file's diff shows what changed, not the order
+ * modules happened to be imported in. Code-unit order, not `localeCompare`, so every machine
+ * sorts the same way. (Response codes need no sorting: JavaScript orders integer keys itself.)
  */
 function inCanonicalOrder(document: OpenAPIObject): OpenAPIObject {
   document.paths = sortedByKey(document.paths);
   if (document.components?.schemas) document.components.schemas = sortedByKey(document.components.schemas);
-  for (const operation of operationsOf(document)) operation.responses = sortedByKey(operation.responses);
   return document;
 }
 

@@ -19,7 +19,13 @@ export class ProblemDetailsDto {
   @ApiProperty({ example: 'The request is not valid' })
   title!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, description: 'Same as the HTTP status code', example: 400 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 400,
+    maximum: 599,
+    description: 'Same as the HTTP status code',
+    example: 400,
+  })
   status!: number;
 
   @ApiProperty({ example: 'The body has 1 problem; see errors.' })
@@ -31,7 +37,10 @@ export class ProblemDetailsDto {
   @ApiProperty({ description: 'Stable machine-readable error code', example: 'validation_failed' })
   code!: string;
 
-  @ApiProperty({ description: 'Same value as the X-Request-Id response header', example: '3f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e' })
+  @ApiProperty({
+    description: 'Same value as the X-Request-Id response header',
+    example: '3f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e',
+  })
   requestId!: string;
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Every invalid field, for validation failures' })

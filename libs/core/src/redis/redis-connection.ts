@@ -58,14 +58,28 @@ export class RedisConnection implements OnApplicationShutdown {
     }
   }
 
-  /** Quits politely (pending replies still arrive) and resolves once the socket is really closed. */
+  /**
+   * Quits politely when connected (pending replies still arrive) and resolves once the socket is
+   * closed. While Redis is unreachable there is nothing to be polite to: disconnect at once, since
+   * ioredis would otherwise keep reconnecting and never report the end.
+   */
   async onApplicationShutdown(): Promise<void> {
     const client = this.client;
     if (!client || client.status === 'end') return;
-    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
-    const force = setTimeout(() => client.disconnect(), 2_000);
-    await client.quit().catch(() => client.disconnect());
-    await ended;
-    clearTimeout(force);
+    if (client.status !== 'ready') {
+      client.disconnect();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        client.disconnect();
+        resolve();
+      }, 2_000);
+      client.once('end', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      client.quit().catch(() => client.disconnect());
+    });
   }
 }

@@ -120,8 +120,11 @@ export interface components {
             code: string;
         };
         LivenessDto: {
-            /** @description Always `ok` when the process can answer at all. */
-            status: string;
+            /**
+             * @description Always `ok` when the process can answer at all.
+             * @enum {string}
+             */
+            status: "ok";
         };
         ProblemDetailsDto: {
             /**
@@ -158,6 +161,11 @@ export interface components {
         };
         ProblemTypeDto: {
             /**
+             * @description HTTP status that problems of this type carry.
+             * @example 400
+             */
+            status: number;
+            /**
              * @description Stable machine-readable code, as in a problem's `code` member.
              * @example validation_failed
              */
@@ -169,18 +177,16 @@ export interface components {
             type: string;
             /** @example The request is not valid */
             title: string;
-            /**
-             * @description HTTP status that problems of this type carry.
-             * @example 400
-             */
-            status: number;
         };
         ProblemTypeListDto: {
             value: components["schemas"]["ProblemTypeDto"][];
         };
         ReadinessDto: {
-            /** @description `ok` when every dependency answered. */
-            status: string;
+            /**
+             * @description `ok` when every dependency answered.
+             * @enum {string}
+             */
+            status: "ok";
             /**
              * @description State of each dependency.
              * @example {
@@ -189,7 +195,7 @@ export interface components {
              *     }
              */
             checks: {
-                [key: string]: unknown;
+                [key: string]: "up" | "down";
             };
         };
     };
@@ -210,6 +216,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process is running. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -256,6 +263,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description PostgreSQL and Redis answered. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -349,6 +357,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The whole catalogue. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -397,6 +406,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The problem type. */
             200: {
                 headers: {
                     [name: string]: unknown;
