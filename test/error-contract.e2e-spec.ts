@@ -119,6 +119,25 @@ describe('Error contract (RFC 9457 problem details from every layer)', () => {
     expect(JSON.stringify(logged)).toContain('hunter2');
   });
 
+  it('logs one line per request with id, method, route, status and latency, but never headers or bodies', async () => {
+    const res = await http
+      .post('/v1/probes/echo')
+      .set('Authorization', 'Bearer eyJ.secret-token.sig')
+      .set('Cookie', 'session=secret-cookie')
+      .send({ title: 'secret-body-value', contact: 'a@example.com', priority: 1 });
+    expect(res.status).toBe(201);
+    const line = testApp.logs.find(
+      (entry) => entry.requestId === res.headers['x-request-id'] && entry.msg === 'request completed',
+    );
+    expect(line).toMatchObject({
+      req: { method: 'POST', path: '/v1/probes/echo' },
+      route: '/v1/probes/echo',
+      status: 201,
+      latencyMs: expect.any(Number),
+    });
+    expect(testApp.logs.text).not.toMatch(/secret-token|secret-cookie|secret-body-value/);
+  });
+
   describe('X-Request-Id', () => {
     it('is generated when the client sends none', async () => {
       const res = await http.get('/health/live');
