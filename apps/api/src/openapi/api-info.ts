@@ -7,10 +7,23 @@ export const API_INFO: OpenApiInfo = {
     '',
     'Every error is an RFC 9457 `application/problem+json` document with a stable `code`;',
     '`GET /v1/problem-types` lists them all. Every response carries `X-Request-Id`.',
+    '',
+    'Authentication: an Entra ID (or other trusted OIDC issuer) access token as `Authorization: Bearer`.',
+    'Every operation requires one unless it says `security: []`. `x-required-role` names the minimum',
+    'role (viewer < requester < approver < admin; auditor implies viewer); `x-step-up-required` marks',
+    'operations that need a recent multi-factor sign-in (401 `step_up_required` with a challenge otherwise).',
   ].join('\n'),
   version: '1.0.0',
   license: { name: 'Proprietary', url: 'https://flowgate.dev/license' },
   tags: [
+    {
+      name: 'Identity',
+      description: 'The caller (`/v1/me`) and the role hierarchy. Any authenticated, active user.',
+    },
+    {
+      name: 'Users',
+      description: 'Admin-only user management: status, role grants, session revocation. Changes need step-up (MFA).',
+    },
     { name: 'Problem types', description: 'The error codes problem responses carry, and what each one means.' },
     {
       name: 'Operations',

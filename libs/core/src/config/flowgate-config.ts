@@ -1,4 +1,5 @@
 import type { AppConfig } from './app.config';
+import type { AuthConfig } from './auth.config';
 import type { DatabaseConfig } from './database.config';
 import type { HttpConfig } from './http.config';
 import type { LogConfig } from './log.config';
@@ -14,4 +15,5 @@ export abstract class FlowgateConfig {
   abstract readonly database: DatabaseConfig;
   abstract readonly redis: RedisConfig;
   abstract readonly log: LogConfig;
+  abstract readonly auth: AuthConfig;
 }

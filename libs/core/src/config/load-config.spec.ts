@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       DATABASE_POOL_SIZE: '25',
       DATABASE_SSL: 'verify-full',
       REDIS_URL: 'rediss://cache:6380',
+      AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      AUTH_AUDIENCES: 'api://flowgate',
       CORS_ORIGINS: 'https://a.example.com, https://b.example.com',
       TRUST_PROXY: '2',
       LOG_LEVEL: 'warn',
@@ -93,6 +95,17 @@ describe('loadConfig', () => {
   it.each([
     [{ NODE_ENV: 'production', REDIS_URL: 'redis://cache' }, 'DATABASE_URL is required when NODE_ENV=production'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, 'REDIS_URL is required when NODE_ENV=production'],
+    [
+      { NODE_ENV: 'production', AUTH_DEV_IDENTITY_PROVIDER: 'true' },
+      'AUTH_DEV_IDENTITY_PROVIDER must be false when NODE_ENV=production',
+    ],
+    [{ NODE_ENV: 'production' }, 'AUTH_ENTRA_TENANT_IDS or AUTH_OIDC_ISSUERS must name at least one token issuer'],
+    [
+      { NODE_ENV: 'production', AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
+      'AUTH_AUDIENCES must list the accepted audiences',
+    ],
+    [{ AUTH_ENTRA_TENANT_IDS: 'contoso' }, 'AUTH_ENTRA_TENANT_IDS must list tenant ids (GUIDs) (got "contoso")'],
+    [{ AUTH_CLOCK_SKEW_SECONDS: '600' }, 'AUTH_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300 (got "600")'],
   ])('refuses production without shared services: %j', (env, message) => {
     expect(problemsOf(env)).toContain(message);
   });

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { FlowgateConfig } from '../config/flowgate-config';
@@ -6,6 +6,8 @@ import { dataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
 import { TypeOrmPinoLogger } from './typeorm-pino-logger';
 
+/** Global: every feature's service opens its unit of work with TransactionRunner. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({

@@ -4,7 +4,9 @@ import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator'
 import { ProblemTypeListDto } from './problem-type-list.dto';
 import { ProblemTypeDto } from './problem-type.dto';
 import { ProblemTypes } from './problem-types';
+import { Public } from '../http/public.decorator';
 
+@Public()
 @ApiTags('Problem types')
 @Controller({ path: 'problem-types', version: '1' })
 export class ProblemTypesController {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ETagInterceptor } from './etag.interceptor';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { AllowedMethods } from './allowed-methods';
 import { GracefulShutdown } from './graceful-shutdown';
@@ -18,6 +19,7 @@ import { ProblemValidationPipe } from './validation/problem-validation.pipe';
     GracefulShutdown,
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useClass: ProblemValidationPipe },
+    { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
   ],
   exports: [ProblemResponder, InFlightRequests],
 })

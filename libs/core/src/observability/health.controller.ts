@@ -4,7 +4,9 @@ import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator'
 import { LivenessDto } from './liveness.dto';
 import { Readiness } from './readiness';
 import { ReadinessDto } from './readiness.dto';
+import { Public } from '../http/public.decorator';
 
+@Public()
 @ApiTags('Operations')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {

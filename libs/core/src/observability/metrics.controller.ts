@@ -2,7 +2,9 @@ import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Metrics } from './metrics';
+import { Public } from '../http/public.decorator';
 
+@Public()
 @ApiTags('Operations')
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {

@@ -18,7 +18,7 @@ const documentWith = (operations: Record<string, object>): OpenAPIObject => ({
   paths: { '/things': operations },
 });
 
-const operation = (document: OpenAPIObject, method: 'get' | 'post') =>
+const operation = (document: OpenAPIObject, method: 'get' | 'post' | 'put') =>
   document.paths['/things'][method] as OperationObject;
 
 describe('addCommonProblemResponses', () => {
@@ -50,12 +50,18 @@ describe('addCommonProblemResponses', () => {
 });
 
 describe('declareSecurity', () => {
-  it('states public access where nothing is declared and keeps declared requirements', () => {
-    const bearer = [{ bearer: [] }];
+  it('requires a bearer token by default and opens only operations marked x-public', () => {
     const document = declareSecurity(
-      documentWith({ get: { responses: {} }, post: { responses: {}, security: bearer } }),
+      documentWith({
+        get: { responses: {}, 'x-public': true },
+        post: { responses: {}, security: [{ bearer: [] }] },
+        put: { responses: {} },
+      }),
     );
+    expect(document.security).toEqual([{ bearer: [] }]);
+    expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(operation(document, 'get').security).toEqual([]);
-    expect(operation(document, 'post').security).toBe(bearer);
+    expect(operation(document, 'post').security).toBeUndefined();
+    expect(operation(document, 'put').security).toBeUndefined();
   });
 });

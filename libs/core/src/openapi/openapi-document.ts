@@ -58,13 +58,26 @@ export function addCommonProblemResponses(document: OpenAPIObject): OpenAPIObjec
 }
 
 /**
- * No route authenticates yet (token verification arrives with the identity work), so every
- * operation is public and says so with `security: []` instead of leaving it unstated. When auth
- * lands this becomes deny-by-default: a root bearer requirement, `security: []` only on routes
- * marked public.
+ * Deny by default, in the contract as in the guards: the document requires a bearer token
+ * everywhere (root `security`), and only operations marked `@Public()` (`x-public`) say
+ * `security: []`. A route nobody annotated is documented as protected, which is what it is.
  */
 export function declareSecurity(document: OpenAPIObject): OpenAPIObject {
-  for (const operation of operationsOf(document)) operation.security ??= [];
+  document.components ??= {};
+  document.components.securitySchemes = {
+    ...document.components.securitySchemes,
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'An Entra ID (or other trusted OIDC issuer) access token for this API.',
+    },
+  };
+  document.security = [{ bearer: [] }];
+  for (const operation of operationsOf(document)) {
+    if ((operation as unknown as Record<string, unknown>)['x-public'] === true) operation.security = [];
+    else delete operation.security;
+  }
   return document;
 }
 

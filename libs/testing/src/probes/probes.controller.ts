@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { Public } from '@flowgate/core';
 import { EchoRequestDto } from './echo-request.dto';
 
 /**
  * Test-only endpoints that trigger the error paths the real API must handle (validation, an
  * unexpected exception, a slow handler) through the real pipeline. Never part of the app module.
  */
+@Public()
 @Controller({ path: 'probes', version: '1' })
 export class ProbesController {
   @Post('echo')

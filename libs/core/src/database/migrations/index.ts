@@ -1,8 +1,9 @@
 import type { MixedList } from 'typeorm';
+import { CreateUsersAndRoleGrants1795816000000 } from './1795816000000-CreateUsersAndRoleGrants';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the compiled app, the
  * tests and the CLI all run exactly the same set, whatever the file layout they run from.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: MixedList<Function> = [];
+export const MIGRATIONS: MixedList<Function> = [CreateUsersAndRoleGrants1795816000000];

@@ -1,0 +1,208 @@
+import autocannon from 'autocannon';
+import type { BenchSettings } from './bench-settings';
+
+/** One request shape to drive: a route, or the same route on a differently configured app. */
+export interface Target {
+  /** Shown in the results table. */
+  readonly name: string;
+  readonly url: string;
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface RunOptions {
+  readonly connections: number;
+  /** Run for this many seconds... */
+  readonly seconds?: number;
+  /** ...or until this many requests have completed (takes precedence). */
+  readonly amount?: number;
+}
+
+export interface Measurement {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Responses received, whatever their status. */
+  readonly responses: number;
+  readonly non2xx: number;
+  /** Connection errors and timeouts: requests that got no response at all. */
+  readonly errors: number;
+  /** Responses per status code, e.g. `{ '200': 81234 }`. */
+  readonly statusCodes: Readonly<Record<string, number>>;
+}
+
+/**
+ * Drives `target` with autocannon and summarises the run. autocannon runs in a worker thread,
+ * so the load generator does not share the event loop of the app it measures (which runs in
+ * this thread). Latencies include every response, non-2xx too, and have 1 ms resolution.
+ */
+export async function measure(target: Target, options: RunOptions): Promise<Measurement> {
+  const result = await autocannon({
+    url: target.url,
+    method: target.method ?? 'GET',
+    headers: target.headers ? { ...target.headers } : undefined,
+    body: target.body,
+    connections: options.connections,
+    duration: options.seconds,
+    amount: options.amount,
+    workers: process.env.BENCH_WORKERS === "0" ? undefined : 1,
+  });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) {
+    statusCodes[code] = (stats as { count?: number }).count ?? 0;
+  }
+  const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    // Completed responses over the run's wall time, not autocannon's per-second sample average,
+    // which undercounts the last, partial second.
+    requestsPerSecond: result.duration > 0 ? responses / result.duration : 0,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    responses,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statusCodes,
+  };
+}
+
+/** The rounds of one variant and their medians. */
+export interface VariantResult {
+  readonly target: Target;
+  readonly runs: readonly Measurement[];
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** (max - min) / median of the rounds' requests/second: how noisy this variant's runs were. */
+  readonly spread: number;
+  /** Totals over all measured runs. */
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly statusCodes: Readonly<Record<string, number>>;
+}
+
+export interface InterleaveOptions {
+  /** Called after every run, warm-up included: e.g. to drop captured log lines. */
+  readonly afterRun?: () => void;
+}
+
+/**
+ * Measures every target `settings.rounds` times, interleaved and rotated (ABC, BCA, CAB, ...),
+ * after one unmeasured warm-up run each. On a shared, noisy machine a slow spell then hits
+ * every variant alike instead of one variant's whole series; the medians shrug off outliers.
+ */
+export async function interleave(
+  targets: readonly Target[],
+  settings: BenchSettings,
+  options: InterleaveOptions = {},
+): Promise<VariantResult[]> {
+  const runOptions = { connections: settings.connections };
+  for (const target of targets) {
+    await measure(target, { ...runOptions, seconds: settings.warmupSeconds });
+    options.afterRun?.();
+  }
+  const runs: Measurement[][] = targets.map(() => []);
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (let slot = 0; slot < targets.length; slot += 1) {
+      const index = (round + slot) % targets.length;
+      runs[index].push(await measure(targets[index], { ...runOptions, seconds: settings.seconds }));
+      options.afterRun?.();
+    }
+  }
+  return targets.map((target, index) => summarise(target, runs[index]));
+}
+
+function summarise(target: Target, runs: readonly Measurement[]): VariantResult {
+  const rps = runs.map((run) => run.requestsPerSecond);
+  const requestsPerSecond = median(rps);
+  const statusCodes: Record<string, number> = {};
+  for (const run of runs) {
+    for (const [code, count] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  }
+  return {
+    target,
+    runs,
+    requestsPerSecond,
+    p50Ms: median(runs.map((run) => run.p50Ms)),
+    p99Ms: median(runs.map((run) => run.p99Ms)),
+    spread: requestsPerSecond > 0 ? (Math.max(...rps) - Math.min(...rps)) / requestsPerSecond : 0,
+    non2xx: sum(runs.map((run) => run.non2xx)),
+    errors: sum(runs.map((run) => run.errors)),
+    statusCodes,
+  };
+}
+
+export interface Comparison {
+  readonly name: string;
+  /** candidate / baseline; below 1 means the candidate serves fewer requests per second. */
+  readonly requestsPerSecondRatio: number;
+  /** candidate / baseline; above 1 means the candidate answers more slowly. */
+  readonly p50Ratio: number;
+  readonly p99Ratio: number;
+}
+
+/**
+ * Prints a table of each candidate against the baseline, as ratios of the medians, and returns
+ * the ratios. Only ratios are comparable between runs: absolute numbers depend on the machine
+ * and on whatever else it was doing.
+ */
+export function compare(baseline: VariantResult, candidates: readonly VariantResult[], title?: string): Comparison[] {
+  const comparisons = candidates.map((candidate) => ({
+    name: candidate.target.name,
+    requestsPerSecondRatio: ratio(candidate.requestsPerSecond, baseline.requestsPerSecond),
+    p50Ratio: ratio(candidate.p50Ms, baseline.p50Ms),
+    p99Ratio: ratio(candidate.p99Ms, baseline.p99Ms),
+  }));
+  const header = ['variant', 'req/s', 'x base', 'spread', 'p50 ms', 'x base', 'p99 ms', 'x base', 'statuses', 'errors'];
+  const row = (variant: VariantResult, isBaseline: boolean): string[] => [
+    isBaseline ? `${variant.target.name} (baseline)` : variant.target.name,
+    variant.requestsPerSecond.toFixed(0),
+    formatRatio(ratio(variant.requestsPerSecond, baseline.requestsPerSecond)),
+    `${(variant.spread * 100).toFixed(0)}%`,
+    variant.p50Ms.toFixed(0),
+    formatRatio(ratio(variant.p50Ms, baseline.p50Ms)),
+    variant.p99Ms.toFixed(0),
+    formatRatio(ratio(variant.p99Ms, baseline.p99Ms)),
+    Object.entries(variant.statusCodes)
+      .map(([code, count]) => `${code}:${count}`)
+      .join(' '),
+    String(variant.errors),
+  ];
+  const rows = [header, row(baseline, true), ...candidates.map((candidate) => row(candidate, false))];
+  const widths = header.map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, column) => (column === 0 || column === 8 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ')
+      .trimEnd();
+  const runs = baseline.runs.length;
+  const text = [
+    '',
+    title ?? 'Benchmark',
+    `medians of ${runs} interleaved run${runs === 1 ? '' : 's'} per variant; x base = variant / baseline`,
+    line(header),
+    line(header.map((_, column) => '-'.repeat(widths[column]))),
+    ...rows.slice(1).map(line),
+    '',
+  ].join('\n');
+  process.stdout.write(`${text}\n`);
+  return comparisons;
+}
+
+function ratio(candidate: number, baseline: number): number {
+  return baseline > 0 ? candidate / baseline : Number.NaN;
+}
+
+function formatRatio(value: number): string {
+  return Number.isNaN(value) ? 'n/a' : value.toFixed(2);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { AppError, ConfigError, FlowgateConfig } from '@flowgate/core';
+import type { Request } from 'express';
+import { Strategy } from 'passport-custom';
+import { PrincipalDirectory } from '../principal/principal-directory';
+import type { Principal, RoleSource } from '../principal/principal';
+import { RoleMapping } from '../principal/role-mapping';
+import { evaluateStepUp } from '../step-up/step-up';
+import { StepUpPolicy, stepUpPolicyProblems } from '../step-up/step-up-policy';
+import { bearerChallenge } from '../step-up/www-authenticate';
+import { TokenVerifier } from '../verification/token-verifier';
+import { bearerTokenFrom } from './bearer-token';
+
+export const BEARER_JWT = 'bearer-jwt';
+
+/**
+ * The Passport strategy behind every authenticated route: verify the bearer JWT (jose), then
+ * resolve the caller in the user directory (provisioning on first sight) and reject tokens
+ * issued before a session revocation.
+ */
+@Injectable()
+export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
+  private readonly stepUpPolicy: StepUpPolicy;
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly directory: PrincipalDirectory,
+    private readonly roleMapping: RoleMapping,
+    config: FlowgateConfig,
+  ) {
+    super();
+    this.stepUpPolicy = {
+      ...config.auth.stepUp,
+      authorizationUri: `${config.auth.entra.authorityHost}/common/oauth2/authorize`,
+    };
+    const problems = stepUpPolicyProblems(this.stepUpPolicy);
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => `AUTH_STEP_UP_* ${problem}`));
+  }
+
+  async validate(req: Request): Promise<Principal> {
+    const token = bearerTokenFrom(req.headers);
+    if (!token) {
+      throw new AppError('unauthenticated', 'Send an access token: Authorization: Bearer <token>.', {
+        headers: { 'WWW-Authenticate': bearerChallenge({}) },
+      });
+    }
+    const verified = await this.verifier.verify(token);
+    const { claims } = verified;
+    const fromToken = this.roleMapping.rolesFromClaims({ roles: claims.roles, groups: claims.groups });
+    const entry = await this.directory.resolve({
+      tenantId: verified.tenantId,
+      objectId: verified.objectId,
+      displayName: stringClaim(claims.name),
+      email: stringClaim(claims.email) ?? stringClaim(claims.preferred_username) ?? stringClaim(claims.upn),
+      tokenRoles: [...new Set(fromToken.map((entry) => entry.role))],
+    });
+    const issuedAt = new Date(verified.issuedAtSeconds * 1000);
+    if (entry.sessionsRevokedBefore && issuedAt < new Date(entry.sessionsRevokedBefore)) {
+      throw new AppError('session_revoked', 'This session was revoked; sign in again.', {
+        headers: {
+          'WWW-Authenticate': bearerChallenge({
+            error: 'invalid_token',
+            error_description: 'The session was revoked.',
+          }),
+        },
+      });
+    }
+    const roleSources: RoleSource[] = [...fromToken, ...entry.grantedRoles.map((role) => ({ role, source: 'grant' }))];
+    return {
+      userId: entry.userId,
+      tenantId: verified.tenantId,
+      objectId: verified.objectId,
+      displayName: stringClaim(claims.name),
+      email: stringClaim(claims.email) ?? stringClaim(claims.preferred_username),
+      status: entry.status,
+      roles: [...new Set(roleSources.map((source) => source.role))],
+      roleSources,
+      stepUp: evaluateStepUp(
+        { acrs: claims.acrs, amr: claims.amr, auth_time: claims.auth_time, xms_cc: claims.xms_cc },
+        this.stepUpPolicy,
+        Math.floor(Date.now() / 1000),
+      ),
+      tokenIssuedAt: issuedAt,
+      tokenExpiresAt: new Date(verified.expiresAtMs),
+    };
+  }
+}
+
+function stringClaim(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

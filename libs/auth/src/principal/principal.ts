@@ -1,0 +1,24 @@
+import type { Role } from '../roles/role-hierarchy';
+import type { StepUpVerdict } from '../step-up/step-up';
+
+export interface RoleSource {
+  readonly role: Role;
+  /** `token:roles:<value>`, `token:groups:<id>` or `grant`. */
+  readonly source: string;
+}
+
+/** The authenticated caller of this request. */
+export interface Principal {
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly objectId: string;
+  readonly displayName: string | undefined;
+  readonly email: string | undefined;
+  readonly status: 'active' | 'suspended';
+  /** Roles held directly (from the token and from grants), before the hierarchy is applied. */
+  readonly roles: readonly Role[];
+  readonly roleSources: readonly RoleSource[];
+  readonly stepUp: StepUpVerdict;
+  readonly tokenIssuedAt: Date;
+  readonly tokenExpiresAt: Date;
+}

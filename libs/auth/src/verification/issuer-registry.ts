@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { FlowgateConfig } from '@flowgate/core';
+import { DevIdentityProvider } from '../dev-identity-provider/dev-identity-provider';
+import type { KeySource } from './key-source';
+import { RemoteKeySet } from './remote-key-set';
+import { TrustedIssuerSpec, trustedIssuerSpecs } from './trusted-issuer';
+
+export interface TrustedIssuer extends TrustedIssuerSpec {
+  readonly keys: KeySource;
+}
+
+/** The issuers this deployment trusts, looked up by a token's exact `iss`. */
+@Injectable()
+export class IssuerRegistry {
+  private readonly byIssuer = new Map<string, TrustedIssuer>();
+
+  constructor(config: FlowgateConfig, devIdentityProvider: DevIdentityProvider) {
+    const { jwksRefreshCooldownMs, jwksMaxAgeMs } = config.auth;
+    for (const spec of trustedIssuerSpecs(config.auth)) {
+      const keys: KeySource = spec.discoveryUrl
+        ? new RemoteKeySet({
+            discoveryUrl: spec.discoveryUrl,
+            issuer: spec.issuer,
+            refreshCooldownMs: jwksRefreshCooldownMs,
+            maxAgeMs: jwksMaxAgeMs,
+          })
+        : devIdentityProvider;
+      this.byIssuer.set(spec.issuer, { ...spec, keys });
+    }
+  }
+
+  find(issuer: unknown): TrustedIssuer | undefined {
+    return typeof issuer === 'string' ? this.byIssuer.get(issuer) : undefined;
+  }
+
+  all(): TrustedIssuer[] {
+    return [...this.byIssuer.values()];
+  }
+}

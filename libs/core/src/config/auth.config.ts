@@ -1,0 +1,100 @@
+import { EnvReader } from './env-reader';
+
+export interface EntraConfig {
+  /** Tenants whose users may call the API; a token's `tid` must be one of them and match its issuer. */
+  readonly tenantIds: readonly string[];
+  /** Also accept v1 tokens (issuer `https://sts.windows.net/{tid}/`). */
+  readonly acceptV1Tokens: boolean;
+  /** Sovereign clouds use other hosts (login.microsoftonline.us, login.chinacloudapi.cn). */
+  readonly authorityHost: string;
+  readonly v1IssuerHost: string;
+}
+
+export interface DevIdentityProviderConfig {
+  readonly enabled: boolean;
+  /** The `iss` of development tokens; the app serves its discovery document and JWKS. */
+  readonly issuer: string;
+  /** Where the generated signing key is kept (git-ignored, survives restarts). */
+  readonly keyDir: string;
+}
+
+export interface AuthConfig {
+  readonly entra: EntraConfig;
+  /** Any other OIDC issuers (their discovery document gives the JWKS). */
+  readonly oidcIssuers: readonly string[];
+  /** Accepted `aud` values: the app ID URI and/or the client id. */
+  readonly audiences: readonly string[];
+  readonly clockSkewSeconds: number;
+  /** Tokens longer than this are rejected before any parsing. */
+  readonly maxTokenBytes: number;
+  /** An unknown `kid` triggers at most one JWKS refresh per this interval and issuer. */
+  readonly jwksRefreshCooldownMs: number;
+  /** Key sets are refreshed in the background after this age (kept if the refresh fails). */
+  readonly jwksMaxAgeMs: number;
+  /** Verified tokens remembered (0 turns the cache off). */
+  readonly tokenCacheSize: number;
+  /** Raw `claim value=role` list; parsed and checked by the auth library at boot. */
+  readonly roleMapping: string;
+  readonly stepUp: { readonly acrs: string; readonly maxAgeSeconds: number | undefined };
+  readonly devIdentityProvider: DevIdentityProviderConfig;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function readAuthConfig(env: EnvReader, environment: string, port: number): AuthConfig {
+  const tenantIds = env.list('AUTH_ENTRA_TENANT_IDS');
+  for (const tid of tenantIds) {
+    if (!GUID.test(tid)) env.report('AUTH_ENTRA_TENANT_IDS', `must list tenant ids (GUIDs) (got "${tid}")`);
+  }
+  const oidcIssuers = env.list('AUTH_OIDC_ISSUERS');
+  for (const issuer of oidcIssuers) {
+    if (!/^https?:\/\/\S+$/.test(issuer)) env.report('AUTH_OIDC_ISSUERS', `must list issuer URLs (got "${issuer}")`);
+  }
+  const devEnabled = env.boolean('AUTH_DEV_IDENTITY_PROVIDER', environment !== 'production');
+  const maxAgeSeconds = env.integer('AUTH_STEP_UP_MAX_AGE_SECONDS', 0, { min: 0, max: 86_400 });
+  const config: AuthConfig = {
+    entra: {
+      tenantIds,
+      acceptV1Tokens: env.boolean('AUTH_ENTRA_ACCEPT_V1_TOKENS', false),
+      authorityHost: trimSlash(
+        env.url('AUTH_ENTRA_AUTHORITY_HOST', ['https', 'http']) ?? 'https://login.microsoftonline.com',
+      ),
+      v1IssuerHost: trimSlash(env.url('AUTH_ENTRA_V1_ISSUER_HOST', ['https', 'http']) ?? 'https://sts.windows.net'),
+    },
+    oidcIssuers,
+    audiences: env.list('AUTH_AUDIENCES', devEnabled ? ['api://flowgate'] : []),
+    clockSkewSeconds: env.integer('AUTH_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 300 }),
+    maxTokenBytes: env.integer('AUTH_MAX_TOKEN_BYTES', 16_384, { min: 1_024, max: 65_536 }),
+    jwksRefreshCooldownMs: env.integer('AUTH_JWKS_REFRESH_COOLDOWN_MS', 30_000, { min: 0, max: 3_600_000 }),
+    jwksMaxAgeMs: env.integer('AUTH_JWKS_MAX_AGE_MS', 3_600_000, { min: 60_000, max: 86_400_000 }),
+    tokenCacheSize: env.integer('AUTH_TOKEN_CACHE_SIZE', 10_000, { min: 0, max: 1_000_000 }),
+    roleMapping: env.string('AUTH_ROLE_MAPPING', ''),
+    stepUp: {
+      acrs: env.string('AUTH_STEP_UP_ACRS', 'c1'),
+      maxAgeSeconds: maxAgeSeconds === 0 ? undefined : maxAgeSeconds,
+    },
+    devIdentityProvider: {
+      enabled: devEnabled,
+      issuer: trimSlash(env.url('AUTH_DEV_ISSUER', ['http', 'https']) ?? `http://localhost:${port || 3000}/dev-idp`),
+      keyDir: env.string('AUTH_DEV_KEY_DIR', '.data/dev-idp'),
+    },
+  };
+  if (environment === 'production' && devEnabled) {
+    env.report(
+      'AUTH_DEV_IDENTITY_PROVIDER',
+      'must be false when NODE_ENV=production (it signs tokens with a local key)',
+    );
+  }
+  const issuerCount = tenantIds.length + oidcIssuers.length + (devEnabled ? 1 : 0);
+  if (issuerCount === 0) {
+    env.report('AUTH_ENTRA_TENANT_IDS', 'or AUTH_OIDC_ISSUERS must name at least one token issuer');
+  }
+  if (issuerCount > 0 && config.audiences.length === 0) {
+    env.report('AUTH_AUDIENCES', 'must list the accepted audiences (app ID URI and/or client id)');
+  }
+  return config;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,2 @@
+export * from './users.module';
+export * from './users.service';

@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PrincipalDirectory } from '@flowgate/auth';
+import { RoleGrantEntity } from './entities/role-grant.entity';
+import { UserEntity } from './entities/user.entity';
+import { MeController } from './me.controller';
+import { ProfileService } from './profile.service';
+import { UserAccessService } from './user-access.service';
+import { UserDirectory } from './user-directory';
+import { UsersController } from './users.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+/** Users, role grants and the admin endpoints; also the directory authentication resolves callers in. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity, RoleGrantEntity])],
+  controllers: [MeController, UsersController],
+  providers: [
+    UsersRepository,
+    UserDirectory,
+    UsersService,
+    UserAccessService,
+    ProfileService,
+    { provide: PrincipalDirectory, useExisting: UserDirectory },
+  ],
+  exports: [PrincipalDirectory, UsersService],
+})
+export class UsersModule {}

