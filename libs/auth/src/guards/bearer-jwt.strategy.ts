@@ -56,7 +56,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
       tokenRoles: [...new Set(fromToken.map((entry) => entry.role))],
     });
     const issuedAt = new Date(verified.issuedAtSeconds * 1000);
-    if (entry.sessionsRevokedBefore && issuedAt < new Date(entry.sessionsRevokedBefore)) {
+    if (entry.sessionsRevokedBefore && issuedBeforeRevocation(verified.issuedAtSeconds, entry.sessionsRevokedBefore)) {
       throw new AppError('session_revoked', 'This session was revoked; sign in again.', {
         headers: {
           'WWW-Authenticate': bearerChallenge({
@@ -89,4 +89,13 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
 
 function stringClaim(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * `iat` has one-second resolution, so compare in whole seconds: a token from the second of the
+ * revocation itself is accepted (it may be the fresh sign-in that follows a "sign out
+ * everywhere"); every token from an earlier second is rejected.
+ */
+function issuedBeforeRevocation(issuedAtSeconds: number, revokedBefore: string): boolean {
+  return issuedAtSeconds < Math.floor(new Date(revokedBefore).getTime() / 1000);
 }
