@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { FlowgateConfig } from '@flowgate/core';
+import { FlowgateConfig, Metrics } from '@flowgate/core';
+import { Gauge } from 'prom-client';
 import { DevIdentityProvider } from '../dev-identity-provider/dev-identity-provider';
 import type { KeySource } from './key-source';
 import { RemoteKeySet } from './remote-key-set';
@@ -14,7 +15,7 @@ export interface TrustedIssuer extends TrustedIssuerSpec {
 export class IssuerRegistry {
   private readonly byIssuer = new Map<string, TrustedIssuer>();
 
-  constructor(config: FlowgateConfig, devIdentityProvider: DevIdentityProvider) {
+  constructor(config: FlowgateConfig, devIdentityProvider: DevIdentityProvider, metrics: Metrics) {
     const { jwksRefreshCooldownMs, jwksMaxAgeMs } = config.auth;
     for (const spec of trustedIssuerSpecs(config.auth)) {
       const keys: KeySource = spec.discoveryUrl
@@ -27,6 +28,20 @@ export class IssuerRegistry {
         : devIdentityProvider;
       this.byIssuer.set(spec.issuer, { ...spec, keys });
     }
+    const all = () => this.all();
+    new Gauge({
+      name: 'auth_jwks_age_seconds',
+      help: 'Seconds since each issuer key set was last fetched (grows while an identity provider is unreachable)',
+      labelNames: ['issuer'] as const,
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        for (const issuer of all()) {
+          const ageMs = issuer.keys.ageMs;
+          if (Number.isFinite(ageMs)) this.set({ issuer: issuer.issuer }, ageMs / 1000);
+        }
+      },
+    });
   }
 
   find(issuer: unknown): TrustedIssuer | undefined {

@@ -15,6 +15,8 @@ export class ObservabilityModule {
   static forRoot(logDestination?: DestinationStream): DynamicModule {
     return {
       module: ObservabilityModule,
+      // Global: feature libraries register their own metrics on the one registry.
+      global: true,
       imports: [
         LoggerModule.forRootAsync({
           inject: [FlowgateConfig],
