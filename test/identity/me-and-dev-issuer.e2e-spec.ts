@@ -61,10 +61,8 @@ describe('Development identity provider and GET /v1/me', () => {
   it('refuses a token request that is not valid', async () => {
     const res = await http.post('/dev-idp/token').send({ user: 'has spaces', roles: 'admin' });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual([
-      '/body/roles',
-      '/body/user',
-    ]);
+    const errors = res.body.errors as { pointer: string }[];
+    expect(errors.map((error) => error.pointer).sort()).toEqual(['/body/roles', '/body/user']);
   });
 
   it('lists the role hierarchy', async () => {
