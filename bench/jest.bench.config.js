@@ -1,5 +1,5 @@
 /**
- * Jest configuration for the benchmark suites (bench/**\/*.bench.ts), run by `npm run bench`
+ * Jest configuration for the benchmark suites (`*.bench.ts` under bench/), run by `npm run bench`
  * (scripts/bench-run.mjs), which provides the database and Redis. It compiles and resolves
  * exactly like the test configuration, whose transform, module mapping and global setup
  * (migrations) it reuses, but runs one suite at a time so that suites never compete for the CPU.

@@ -15,7 +15,6 @@ export interface BenchSettings {
  * These are knobs of the benchmark tool, not of the app, hence not part of FlowgateConfig.
  */
 export function benchSettings(): BenchSettings {
-  // eslint-disable-next-line no-restricted-syntax -- tool settings, not app configuration
   const env = process.env;
   return {
     seconds: positiveNumber(env, 'BENCH_SECONDS', 3),

@@ -9,6 +9,11 @@ export interface Target {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
+  /**
+   * Replace every `[<id>]` in the request (URL, headers, body) with a fresh id per request,
+   * e.g. `headers: { 'Idempotency-Key': '[<id>]' }` for a key that is never replayed.
+   */
+  readonly idReplacement?: boolean;
 }
 
 export interface RunOptions {
@@ -25,6 +30,8 @@ export interface Measurement {
   readonly p99Ms: number;
   /** Responses received, whatever their status. */
   readonly responses: number;
+  /** Average size of a response on the wire, headers included. */
+  readonly bytesPerResponse: number;
   readonly non2xx: number;
   /** Connection errors and timeouts: requests that got no response at all. */
   readonly errors: number;
@@ -38,19 +45,20 @@ export interface Measurement {
  * this thread). Latencies include every response, non-2xx too, and have 1 ms resolution.
  */
 export async function measure(target: Target, options: RunOptions): Promise<Measurement> {
-  const result = await autocannon({
+  const result = await run({
     url: target.url,
     method: target.method ?? 'GET',
     headers: target.headers ? { ...target.headers } : undefined,
     body: target.body,
+    idReplacement: target.idReplacement,
     connections: options.connections,
     duration: options.seconds,
     amount: options.amount,
-    workers: process.env.BENCH_WORKERS === "0" ? undefined : 1,
+    workers: 1,
   });
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) {
-    statusCodes[code] = (stats as { count?: number }).count ?? 0;
+    statusCodes[code] = stats.count ?? 0;
   }
   const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
   return {
@@ -60,10 +68,37 @@ export async function measure(target: Target, options: RunOptions): Promise<Meas
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     responses,
+    bytesPerResponse: responses > 0 ? result.throughput.total / responses : 0,
     non2xx: result.non2xx,
     errors: result.errors,
     statusCodes,
   };
+}
+
+/** How long a timed run may overrun before it is stopped as stuck; runs by amount get longer. */
+const OVERRUN_MS = 60_000;
+const AMOUNT_RUN_LIMIT_MS = 10 * 60_000;
+
+/**
+ * autocannon with a watchdog: a run whose worker dies or never reports would otherwise leave
+ * the suite (and `npm run bench`) waiting forever on a live thread.
+ */
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  const limitMs = options.amount ? AMOUNT_RUN_LIMIT_MS : Number(options.duration ?? 10) * 1000 + OVERRUN_MS;
+  let watchdog: NodeJS.Timeout | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error: unknown, result: autocannon.Result) =>
+      error
+        ? reject(error instanceof Error ? error : new Error(`autocannon failed: ${JSON.stringify(error)}`))
+        : resolve(result),
+    );
+    instance.on('error', reject);
+    watchdog = setTimeout(() => {
+      instance.stop();
+      reject(new Error(`autocannon did not finish ${options.url} within ${limitMs / 1000} s`));
+    }, limitMs);
+  });
+  return finished.finally(() => clearTimeout(watchdog));
 }
 
 /** The rounds of one variant and their medians. */
@@ -73,6 +108,7 @@ export interface VariantResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  readonly bytesPerResponse: number;
   /** (max - min) / median of the rounds' requests/second: how noisy this variant's runs were. */
   readonly spread: number;
   /** Totals over all measured runs. */
@@ -125,6 +161,7 @@ function summarise(target: Target, runs: readonly Measurement[]): VariantResult 
     requestsPerSecond,
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: median(runs.map((run) => run.p99Ms)),
+    bytesPerResponse: median(runs.map((run) => run.bytesPerResponse)),
     spread: requestsPerSecond > 0 ? (Math.max(...rps) - Math.min(...rps)) / requestsPerSecond : 0,
     non2xx: sum(runs.map((run) => run.non2xx)),
     errors: sum(runs.map((run) => run.errors)),
@@ -147,32 +184,35 @@ export interface Comparison {
  * and on whatever else it was doing.
  */
 export function compare(baseline: VariantResult, candidates: readonly VariantResult[], title?: string): Comparison[] {
-  const comparisons = candidates.map((candidate) => ({
-    name: candidate.target.name,
-    requestsPerSecondRatio: ratio(candidate.requestsPerSecond, baseline.requestsPerSecond),
-    p50Ratio: ratio(candidate.p50Ms, baseline.p50Ms),
-    p99Ratio: ratio(candidate.p99Ms, baseline.p99Ms),
-  }));
-  const header = ['variant', 'req/s', 'x base', 'spread', 'p50 ms', 'x base', 'p99 ms', 'x base', 'statuses', 'errors'];
-  const row = (variant: VariantResult, isBaseline: boolean): string[] => [
-    isBaseline ? `${variant.target.name} (baseline)` : variant.target.name,
-    variant.requestsPerSecond.toFixed(0),
-    formatRatio(ratio(variant.requestsPerSecond, baseline.requestsPerSecond)),
-    `${(variant.spread * 100).toFixed(0)}%`,
-    variant.p50Ms.toFixed(0),
-    formatRatio(ratio(variant.p50Ms, baseline.p50Ms)),
-    variant.p99Ms.toFixed(0),
-    formatRatio(ratio(variant.p99Ms, baseline.p99Ms)),
-    Object.entries(variant.statusCodes)
-      .map(([code, count]) => `${code}:${count}`)
-      .join(' '),
-    String(variant.errors),
+  const versus = (variant: VariantResult, metric: (result: VariantResult) => number): string =>
+    formatRatio(ratio(metric(variant), metric(baseline)));
+  const columns: { title: string; left?: boolean; cell: (variant: VariantResult) => string }[] = [
+    { title: 'variant', left: true, cell: (v) => (v === baseline ? `${v.target.name} (baseline)` : v.target.name) },
+    { title: 'req/s', cell: (v) => v.requestsPerSecond.toFixed(0) },
+    { title: 'x base', cell: (v) => versus(v, (r) => r.requestsPerSecond) },
+    { title: 'spread', cell: (v) => `${(v.spread * 100).toFixed(0)}%` },
+    { title: 'p50 ms', cell: (v) => v.p50Ms.toFixed(0) },
+    { title: 'x base', cell: (v) => versus(v, (r) => r.p50Ms) },
+    { title: 'p99 ms', cell: (v) => v.p99Ms.toFixed(0) },
+    { title: 'x base', cell: (v) => versus(v, (r) => r.p99Ms) },
+    { title: 'bytes', cell: (v) => v.bytesPerResponse.toFixed(0) },
+    { title: 'errors', cell: (v) => String(v.errors) },
+    {
+      title: 'statuses',
+      left: true,
+      cell: (v) =>
+        Object.entries(v.statusCodes)
+          .map(([code, count]) => `${code}:${count}`)
+          .join(' '),
+    },
   ];
-  const rows = [header, row(baseline, true), ...candidates.map((candidate) => row(candidate, false))];
-  const widths = header.map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
+  const rows = [baseline, ...candidates].map((variant) => columns.map((column) => column.cell(variant)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.title.length, ...rows.map((cells) => cells[index].length)),
+  );
   const line = (cells: string[]): string =>
     cells
-      .map((cell, column) => (column === 0 || column === 8 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .map((cell, index) => (columns[index].left ? cell.padEnd(widths[index]) : cell.padStart(widths[index])))
       .join('  ')
       .trimEnd();
   const runs = baseline.runs.length;
@@ -180,13 +220,18 @@ export function compare(baseline: VariantResult, candidates: readonly VariantRes
     '',
     title ?? 'Benchmark',
     `medians of ${runs} interleaved run${runs === 1 ? '' : 's'} per variant; x base = variant / baseline`,
-    line(header),
-    line(header.map((_, column) => '-'.repeat(widths[column]))),
-    ...rows.slice(1).map(line),
+    line(columns.map((column) => column.title)),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(line),
     '',
   ].join('\n');
   process.stdout.write(`${text}\n`);
-  return comparisons;
+  return candidates.map((candidate) => ({
+    name: candidate.target.name,
+    requestsPerSecondRatio: ratio(candidate.requestsPerSecond, baseline.requestsPerSecond),
+    p50Ratio: ratio(candidate.p50Ms, baseline.p50Ms),
+    p99Ratio: ratio(candidate.p99Ms, baseline.p99Ms),
+  }));
 }
 
 function ratio(candidate: number, baseline: number): number {

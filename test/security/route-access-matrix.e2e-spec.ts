@@ -111,7 +111,8 @@ describe('Route access matrix (from the served OpenAPI document)', () => {
 
   afterAll(() => testApp?.close());
 
-  const isPublicRoute = (route: Route) => Array.isArray(route.operation.security) && route.operation.security.length === 0;
+  const isPublicRoute = (route: Route) =>
+    Array.isArray(route.operation.security) && route.operation.security.length === 0;
   const protectedRoutes = () => routes.filter((route) => !isPublicRoute(route));
   const roleRoutes = () => routes.filter((route) => route.operation['x-required-role'] !== undefined);
   const stepUpRoutes = () => routes.filter((route) => route.operation['x-step-up-required'] === true);
@@ -172,7 +173,9 @@ describe('Route access matrix (from the served OpenAPI document)', () => {
       for (const route of protectedRoutes()) {
         const res = await call(route);
         if (!isProblem(res, 401, 'unauthenticated') || !/^Bearer\b/.test(String(res.headers['www-authenticate']))) {
-          mismatches.push(`${route.label}: ${describeOutcome(res)}, WWW-Authenticate ${res.headers['www-authenticate']}`);
+          mismatches.push(
+            `${route.label}: ${describeOutcome(res)}, WWW-Authenticate ${res.headers['www-authenticate']}`,
+          );
         }
       }
       expect(mismatches).toEqual([]);
@@ -295,7 +298,9 @@ describe('Route access matrix (from the served OpenAPI document)', () => {
     it('checks the role before step-up: a viewer without step-up gets 403, not a pointless MFA prompt', async () => {
       const token = await dev.mint({ user: `matrix-viewer-nostepup-${suffix}`, roles: ['viewer'] });
       const mismatches: string[] = [];
-      for (const route of stepUpRoutes().filter((r) => !satisfies(['viewer'], r.operation['x-required-role'] as Role))) {
+      for (const route of stepUpRoutes().filter(
+        (r) => !satisfies(['viewer'], r.operation['x-required-role'] as Role),
+      )) {
         const res = await call(route, bearer(token));
         if (!isProblem(res, 403, 'insufficient_role')) mismatches.push(`${route.label}: ${describeOutcome(res)}`);
       }
@@ -313,7 +318,7 @@ describe('Route access matrix (from the served OpenAPI document)', () => {
       await http
         .patch(`/v1/users/${me.body.id}`)
         .set(admin)
-        .set('If-Match', current.headers.etag as string)
+        .set('If-Match', current.headers.etag)
         .send({ status: 'suspended' })
         .expect(200);
 

@@ -58,7 +58,7 @@ export class UserAccessService {
   /** Allowed on oneself too: "sign me out everywhere" is not an escalation. */
   async revokeSessions(actor: Principal, id: string): Promise<RevokedSessionsDto> {
     let revokedBefore = new Date();
-    await this.change(
+    const user = await this.change(
       actor,
       id,
       async (target, manager) => {
@@ -66,7 +66,7 @@ export class UserAccessService {
       },
       { allowSelf: true },
     );
-    return { userId: id, sessionsRevokedBefore: revokedBefore.toISOString() };
+    return { userId: user.id, sessionsRevokedBefore: revokedBefore.toISOString() };
   }
 
   private assertMayGrant(actor: Principal, role: Role): void {
@@ -82,12 +82,13 @@ export class UserAccessService {
     apply: (target: UserEntity, manager: EntityManager) => Promise<void>,
     options: { allowSelf?: boolean } = {},
   ): Promise<UserEntity> {
-    if (!options.allowSelf && id === actor.userId) {
-      throw new AppError('self_modification_forbidden', 'Ask another admin to change your own access.');
-    }
     const user = await this.transactions.run(async (manager) => {
       const target = await this.users.lockById(id, manager);
       if (!target) throw new AppError('not_found', `There is no user ${id}.`);
+      // Compare stored ids, not the path: PostgreSQL matches a uuid written in any letter case.
+      if (!options.allowSelf && target.id === actor.userId) {
+        throw new AppError('self_modification_forbidden', 'Ask another admin to change your own access.');
+      }
       await apply(target, manager);
       return (await this.users.findById(id, manager))!;
     });

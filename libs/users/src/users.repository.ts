@@ -139,7 +139,8 @@ export class UsersRepository {
 
   /** Marks every token issued until now (database clock, shared by all instances) as revoked. */
   async revokeSessions(id: string, manager: EntityManager): Promise<Date> {
-    const rows: { sessions_revoked_before: Date }[] = await manager.query(
+    // UPDATE ... RETURNING through TypeORM's query() yields [rows, affectedCount].
+    const [rows]: [{ sessions_revoked_before: Date }[], number] = await manager.query(
       `UPDATE users SET sessions_revoked_before = now(), version = version + 1, updated_at = now()
        WHERE id = $1 RETURNING sessions_revoked_before`,
       [id],

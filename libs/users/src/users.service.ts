@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/core';
+import { AppError, CURSOR_VALUE, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/core';
 import type { ListUsersQueryDto } from './dto/list-users-query.dto';
 import type { UserListDto } from './dto/user-list.dto';
 import type { UserDto } from './dto/user.dto';
@@ -12,13 +12,15 @@ export class UsersService {
   constructor(private readonly users: UsersRepository) {}
 
   async list(query: ListUsersQueryDto, requestUrl: string): Promise<UserListDto> {
-    const after = query.cursor ? decodeCursor(query.cursor, ['createdAt', 'id']) : undefined;
+    const after = query.cursor
+      ? decodeCursor(query.cursor, { createdAt: CURSOR_VALUE.isoMillis, id: CURSOR_VALUE.uuid })
+      : undefined;
     // One extra row tells whether another page exists without a count query.
     const rows = await this.users.list({
       status: query.status,
       role: query.role,
       text: query.q,
-      after: after as { createdAt: string; id: string } | undefined,
+      after,
       limit: query.top + 1,
     });
     const page = rows.slice(0, query.top);

@@ -9,10 +9,27 @@ export function encodeCursor(position: Record<string, string>): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, fields: readonly string[]): Record<string, string> {
+/** Checks for the values a cursor may carry: a cursor is client input like any other. */
+export const CURSOR_VALUE = {
+  isoMillis: (value: string) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value)),
+  uuid: (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
+} as const;
+
+/**
+ * Decodes a cursor whose fields must pass the given checks; anything else (including a forged
+ * cursor with the right keys but values the database cannot read) is a 400, never a 500.
+ */
+export function decodeCursor<K extends string>(
+  cursor: string,
+  fields: Readonly<Record<K, (value: string) => boolean>>,
+): Record<K, string> {
   try {
     const position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (fields.every((field) => typeof position[field] === 'string')) return position as Record<string, string>;
+    const valid = (Object.entries(fields) as [K, (value: string) => boolean][]).every(
+      ([field, check]) => typeof position[field] === 'string' && check(position[field]),
+    );
+    if (valid) return position as Record<K, string>;
   } catch {
     // fall through to the problem below
   }
