@@ -1,36 +1,64 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { AppError } from '@flowgate/core';
+import type { Request, Response } from 'express';
+import passport from 'passport';
 import { IS_PUBLIC } from '../decorators/public.decorator';
+import type { Principal } from '../principal/principal';
 import { bearerChallenge } from '../step-up/www-authenticate';
-import { BEARER_JWT } from './bearer-jwt.strategy';
+import { BearerJwtStrategy } from './bearer-jwt.strategy';
 
 /**
  * First global guard: every route requires a valid bearer token unless marked `@Public()`. Deny
  * by default, so a route someone forgot to annotate is protected, not exposed.
+ *
+ * It runs this app's own Passport strategy object rather than looking it up by name, as
+ * `@nestjs/passport`'s `AuthGuard` does: Passport's name registry is process-wide, so with two
+ * apps in one process (the multi-instance tests) every app would authenticate with whichever
+ * strategy registered last. A fresh object per request, because Passport attaches each
+ * request's callbacks to the strategy object it is given.
  */
 @Injectable()
-export class AuthenticationGuard extends AuthGuard(BEARER_JWT) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: BearerJwtStrategy,
+  ) {}
 
-  override canActivate(context: ExecutionContext) {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
-    return super.canActivate(context);
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request & { user?: Principal }>();
+    req.user = await new Promise<Principal>((resolve, reject) => {
+      const strategy = Object.create(this.strategy) as BearerJwtStrategy;
+      const authenticate = passport.authenticate(
+        strategy,
+        { session: false },
+        (error: unknown, user: Principal | false) => {
+          try {
+            resolve(principalOrThrow(error, user));
+          } catch (thrown) {
+            reject(thrown instanceof Error ? thrown : new Error('Authentication failed'));
+          }
+        },
+      ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+      authenticate(req, http.getResponse<Response>(), (error?: unknown) =>
+        reject(error instanceof Error ? error : new Error('Authentication failed')),
+      );
+    });
+    return true;
   }
+}
 
-  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
-    if (error instanceof Error) throw error;
-    if (error) throw new Error('Authentication failed');
-    if (!user) {
-      throw new AppError('unauthenticated', 'Authentication is required.', {
-        headers: { 'WWW-Authenticate': bearerChallenge({}) },
-      });
-    }
-    return user;
+function principalOrThrow(error: unknown, user: Principal | false): Principal {
+  if (error instanceof Error) throw error;
+  if (error) throw new Error('Authentication failed');
+  if (!user) {
+    throw new AppError('unauthenticated', 'Authentication is required.', {
+      headers: { 'WWW-Authenticate': bearerChallenge({}) },
+    });
   }
+  return user;
 }
 
 export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {

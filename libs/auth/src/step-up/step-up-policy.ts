@@ -36,9 +36,13 @@ export function stepUpPolicyProblems(policy: StepUpPolicy): string[] {
   return problems;
 }
 
+// A loopback http endpoint is a local test or development issuer (RFC 8252 §8.3 treats loopback alike).
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 function isHttpsUrl(value: string): boolean {
   try {
-    return new URL(value).protocol === 'https:';
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
   } catch {
     return false;
   }

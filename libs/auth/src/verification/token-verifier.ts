@@ -48,7 +48,7 @@ export class TokenVerifier {
 
     const payload = await this.checkSignatureAndClaims(token, header, issuer);
     if (issuer.tenantId !== undefined && payload.tid !== issuer.tenantId) throw invalidToken();
-    if (!isAccessToken(header, payload)) throw invalidToken('Use an access token, not an ID token.');
+    if (!isAccessToken(header, payload)) throw invalidToken();
     const objectId = typeof payload.oid === 'string' ? payload.oid : payload.sub;
     if (typeof objectId !== 'string' || typeof payload.iat !== 'number' || typeof payload.exp !== 'number') {
       throw invalidToken();

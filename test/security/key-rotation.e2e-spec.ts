@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import {
+  createTestApp,
+  entraAccessTokenClaims,
+  MintOptions,
+  OfflineMode,
+  TestApp,
+  TestIssuer,
+} from '@flowgate/testing';
+
+/**
+ * Key rollover and identity-provider outages, end to end: the app finds the issuer's keys through
+ * real HTTP discovery (TestIssuer standing in for Entra ID), and the tests count what it fetches.
+ * An unknown `kid` may cost at most one JWKS refresh per cooldown, a rotated key is picked up by
+ * that refresh, and an outage never turns good tokens into 401s.
+ */
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const OID = '00000000-0000-4000-8000-0000000beef1';
+const AUDIENCE = 'api://flowgate-test';
+const LONG_COOLDOWN_MS = 60_000;
+/** Long enough that a few sequential requests fit inside it on a loaded CI machine. */
+const SHORT_COOLDOWN_MS = 500;
+const FLOOD_SIZE = 50;
+
+const PROBLEM_JSON = /^application\/problem\+json/;
+const GENERIC = 'The access token is not valid.';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const randomKid = () => randomBytes(32).toString('base64url');
+
+describe('Key rotation and JWKS refresh', () => {
+  let issuer: TestIssuer;
+  /** The app under test in the current describe block. */
+  let http: ReturnType<typeof request>;
+
+  /**
+   * One app at a time, created and closed by its describe block: @nestjs/passport registers the
+   * strategy by name on passport's process-wide singleton, so while two apps are alive in one
+   * process every request is authenticated by the strategy of the one created last.
+   */
+  function useApp(cooldownMs: number, before?: () => void): void {
+    let testApp: TestApp | undefined;
+    beforeAll(async () => {
+      before?.();
+      testApp = await createTestApp({
+        env: {
+          AUTH_ENTRA_AUTHORITY_HOST: issuer.authorityHost,
+          AUTH_ENTRA_V1_ISSUER_HOST: issuer.authorityHost,
+          AUTH_ENTRA_TENANT_IDS: TENANT,
+          AUTH_AUDIENCES: AUDIENCE,
+          AUTH_JWKS_REFRESH_COOLDOWN_MS: String(cooldownMs),
+          AUTH_DEV_IDENTITY_PROVIDER: 'false',
+        },
+      });
+      http = request(testApp.app.getHttpServer());
+    });
+    afterAll(() => testApp?.close());
+  }
+
+  beforeAll(async () => {
+    issuer = await TestIssuer.start();
+  });
+
+  afterAll(() => issuer?.close());
+
+  /** A fresh token every call (Entra's opaque claims are random), so the verified-token cache never answers. */
+  const mint = (options: MintOptions = {}): string =>
+    issuer.mint(
+      { ...entraAccessTokenClaims({ tid: TENANT, oid: OID, aud: AUDIENCE }), iss: issuer.entraIssuer(TENANT) },
+      options,
+    );
+
+  const me = (token: string) => http.get('/v1/me').set('Authorization', `Bearer ${token}`);
+
+  /** JWKS (and discovery) requests the issuer receives while `action` runs. */
+  async function fetchesDuring(action: () => Promise<unknown>): Promise<{ discovery: number; jwks: number }> {
+    issuer.resetRequestCounts();
+    await action();
+    return { ...issuer.requests };
+  }
+
+  function expectAccepted(res: request.Response): void {
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ tenantId: TENANT, objectId: OID });
+  }
+
+  function expectInvalidToken(res: request.Response): void {
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
+    expect(res.body).toMatchObject({ code: 'invalid_token', detail: GENERIC });
+    expect(res.headers['www-authenticate']).toBe(`Bearer error="invalid_token", error_description="${GENERIC}"`);
+  }
+
+  describe(`unknown kids within the cooldown (${LONG_COOLDOWN_MS} ms)`, () => {
+    useApp(LONG_COOLDOWN_MS);
+
+    it(`a cold start under a flood of ${FLOOD_SIZE} unknown kids fetches the key set once, and the good token passes`, async () => {
+      const responses: request.Response[] = [];
+      const fetches = await fetchesDuring(async () => {
+        const flood = Array.from({ length: FLOOD_SIZE }, () => me(mint({ kid: randomKid() })));
+        responses.push(...(await Promise.all([me(mint()), ...flood])));
+      });
+
+      const [good, ...forged] = responses;
+      expectAccepted(good);
+      for (const res of forged) expectInvalidToken(res);
+      expect(fetches).toEqual({ discovery: 1, jwks: 1 });
+    });
+
+    it(`a flood of ${FLOOD_SIZE} concurrent unknown kids triggers at most one JWKS fetch`, async () => {
+      const fetches = await fetchesDuring(async () => {
+        const responses = await Promise.all(Array.from({ length: FLOOD_SIZE }, () => me(mint({ kid: randomKid() }))));
+        for (const res of responses) expectInvalidToken(res);
+      });
+
+      expect(fetches.jwks).toBeLessThanOrEqual(1);
+      expect(fetches.discovery).toBeLessThanOrEqual(1);
+    });
+
+    it('serves valid tokens right after the flood without fetching again', async () => {
+      const fetches = await fetchesDuring(async () => expectAccepted(await me(mint())));
+      expect(fetches).toEqual({ discovery: 0, jwks: 0 });
+    });
+  });
+
+  describe(`rotation and refresh after the cooldown (${SHORT_COOLDOWN_MS} ms)`, () => {
+    useApp(SHORT_COOLDOWN_MS);
+
+    beforeAll(async () => {
+      expectAccepted(await me(mint()));
+    });
+
+    beforeEach(() => sleep(SHORT_COOLDOWN_MS + 100));
+
+    it('picks up a rotated key (old one removed) with exactly one refresh', async () => {
+      const oldKid = issuer.currentKid;
+      const newKid = await issuer.rotateKeys();
+      expect(issuer.publishedKids).toEqual([newKid]);
+
+      const fetches = await fetchesDuring(async () => {
+        expectAccepted(await me(mint()));
+        // The refreshed set now serves every token with the new kid.
+        expectAccepted(await me(mint()));
+      });
+      expect(fetches).toEqual({ discovery: 1, jwks: 1 });
+
+      // The removed key no longer verifies anything new it signs, and costs no fetch inside the cooldown.
+      const afterRemoval = await fetchesDuring(async () => expectInvalidToken(await me(mint({ kid: oldKid }))));
+      expect(afterRemoval.jwks).toBe(0);
+    });
+
+    it('lets a new unknown kid trigger another refresh once the cooldown has passed, and only one per cooldown', async () => {
+      const first = await fetchesDuring(async () => {
+        expectInvalidToken(await me(mint({ kid: randomKid() })));
+        expectInvalidToken(await me(mint({ kid: randomKid() })));
+      });
+      expect(first.jwks).toBe(1);
+
+      await sleep(SHORT_COOLDOWN_MS + 100);
+
+      const second = await fetchesDuring(async () => expectInvalidToken(await me(mint({ kid: randomKid() }))));
+      expect(second.jwks).toBe(1);
+    });
+
+    it.each<OfflineMode>(['unavailable', 'reset'])(
+      'keeps verifying with the last good key set while the issuer is offline (%s)',
+      async (mode) => {
+        issuer.goOffline(mode);
+        try {
+          expectAccepted(await me(mint()));
+          // An unknown kid does try a refresh (past the cooldown); its failure must not drop the keys.
+          const fetches = await fetchesDuring(async () => expectInvalidToken(await me(mint({ kid: randomKid() }))));
+          expect(fetches.discovery).toBe(1);
+          expectAccepted(await me(mint()));
+        } finally {
+          issuer.goOnline();
+        }
+      },
+    );
+  });
+
+  describe('an issuer that was never reachable', () => {
+    // The app boots while the issuer is down, so its key set has never been fetched.
+    useApp(SHORT_COOLDOWN_MS, () => issuer.goOffline('unavailable'));
+
+    afterAll(() => issuer.goOnline());
+
+    it.each<OfflineMode>(['unavailable', 'reset'])(
+      'answers a valid token with 503 dependency_unavailable and Retry-After, not 401 (%s)',
+      async (mode) => {
+        issuer.goOffline(mode);
+        const res = await me(mint());
+
+        expect(res.status).toBe(503);
+        expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
+        expect(res.body.code).toBe('dependency_unavailable');
+        expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+        // Not a challenge: the client must keep its token and retry, not sign the user in again.
+        expect(res.headers['www-authenticate']).toBeUndefined();
+        // The cause (which issuer, which URL) stays in the logs.
+        expect(JSON.stringify(res.body)).not.toContain(issuer.authorityHost);
+      },
+    );
+
+    it('still answers tokens that fail before any key is needed with 401', async () => {
+      expectInvalidToken(await me(mint({ alg: 'none' })));
+      expectInvalidToken(
+        await me(
+          issuer.mint({
+            ...entraAccessTokenClaims({ tid: TENANT, oid: OID, aud: AUDIENCE }),
+            iss: 'https://evil.example',
+          }),
+        ),
+      );
+    });
+
+    it('recovers without a restart once the issuer answers', async () => {
+      issuer.goOnline();
+      const fetches = await fetchesDuring(async () => expectAccepted(await me(mint())));
+      expect(fetches).toEqual({ discovery: 1, jwks: 1 });
+    });
+  });
+});
