@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   }
   const token = await new DevIdentityProvider(config).mint({
     user: values.user,
-    roles: (values.roles ?? []).flatMap((entry) => entry.split(',')).map((role) => role.trim()).filter(Boolean),
+    roles: (values.roles ?? [])
+      .flatMap((entry) => entry.split(','))
+      .map((role) => role.trim())
+      .filter(Boolean),
     stepUp: values['step-up'],
     claimsChallengeCapable: values.cp1,
     expiresInSeconds: values.expires ? Number(values.expires) : undefined,
