@@ -4,25 +4,11 @@
 // (bench/**/*.bench.ts) through jest with NODE_ENV=test, and cleans up.
 // Arguments are passed on to jest: `npm run bench -- http-pipeline` selects suites by path.
 // Settings (BENCH_SECONDS, ...) are described in bench/README.md.
-import { provideServices, runJest } from './lib/test-services.mjs';
+import { runJestWithServices } from './lib/test-services.mjs';
 
-const say = (message) => process.stderr.write(`[npm run bench] ${message}\n`);
-
-async function main() {
-  const { env, release } = await provideServices({ database: 'flowgate_bench', keyPrefix: 'flowgate-bench', say });
-  try {
-    if (!env) return 1;
-    const jestArgs = ['--config', 'bench/jest.bench.config.js', ...process.argv.slice(2)];
-    return await runJest({ jestArgs, env });
-  } finally {
-    await release();
-  }
-}
-
-let exitCode = 1;
-try {
-  exitCode = await main();
-} catch (error) {
-  say(`failed: ${error.stack ?? error}`);
-}
-process.exit(exitCode);
+await runJestWithServices({
+  database: 'flowgate_bench',
+  keyPrefix: 'flowgate-bench',
+  label: 'npm run bench',
+  jestArgs: ['--config', 'bench/jest.bench.config.js', ...process.argv.slice(2)],
+});

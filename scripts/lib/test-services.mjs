@@ -207,3 +207,23 @@ export async function runJest({ nodeFlags = [], jestArgs, env }) {
     process.off('SIGINT', forward).off('SIGTERM', forward);
   }
 }
+
+/**
+ * The whole life of one `npm test` / `npm run bench` run: services up, jest, services down, and
+ * the process exits with jest's code (1 when something failed before jest could run).
+ */
+export async function runJestWithServices({ database, keyPrefix, label, nodeFlags = [], jestArgs }) {
+  const say = (message) => process.stderr.write(`[${label}] ${message}\n`);
+  let exitCode = 1;
+  try {
+    const { env, release } = await provideServices({ database, keyPrefix, say });
+    try {
+      if (env) exitCode = await runJest({ nodeFlags, jestArgs, env });
+    } finally {
+      await release();
+    }
+  } catch (error) {
+    say(`failed: ${error.stack ?? error}`);
+  }
+  process.exit(exitCode);
+}

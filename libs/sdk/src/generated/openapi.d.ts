@@ -257,15 +257,20 @@ export interface components {
         MeDto: {
             /** @enum {string} */
             status: "active" | "suspended";
+            /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
+            id: string;
+            /** @description Entra tenant id (`tid`), or the issuer for other OIDC providers. */
+            tenantId: string;
+            /** @description Entra object id (`oid`), or `sub` for other OIDC providers. */
+            objectId: string;
+            /** @description From the latest token; display only. */
+            displayName: string | null;
+            /** @description From the latest token; display only, never used for authorization. */
+            email: string | null;
             roleSources: components["schemas"]["RoleSourceDto"][];
             /** @description Every role held, with the hierarchy applied. */
             effectiveRoles: ("viewer" | "requester" | "approver" | "admin" | "auditor")[];
             stepUp: components["schemas"]["StepUpStateDto"];
-            id: string;
-            tenantId: string;
-            objectId: string;
-            displayName: string | null;
-            email: string | null;
             tokenExpiresAt: string;
         };
         ProblemDetailsDto: {

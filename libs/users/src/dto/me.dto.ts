@@ -1,16 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { ROLES, type Role } from '@flowgate/auth';
 import { RoleSourceDto } from './role-source.dto';
 import { StepUpStateDto } from './step-up-state.dto';
+import { UserDto } from './user.dto';
 
-export class MeDto {
-  id!: string;
-  tenantId!: string;
-  objectId!: string;
-  displayName!: string | null;
-  email!: string | null;
-  @ApiProperty({ enum: ['active', 'suspended'] })
-  status!: 'active' | 'suspended';
+/** The caller: their user record's identity fields, plus what this request's token says. */
+export class MeDto extends PickType(UserDto, [
+  'id',
+  'tenantId',
+  'objectId',
+  'displayName',
+  'email',
+  'status',
+] as const) {
   @ApiProperty({ type: [RoleSourceDto] })
   roleSources!: RoleSourceDto[];
   /** Every role held, with the hierarchy applied. */
