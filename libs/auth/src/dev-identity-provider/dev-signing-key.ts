@@ -17,18 +17,7 @@ const FILE = 'signing-key.json';
  * production: configuration refuses to enable the development issuer there.
  */
 export async function loadOrCreateDevSigningKey(keyDir: string): Promise<DevSigningKey> {
-  const path = join(resolve(keyDir), FILE);
-  let privateJwk: JWK;
-  try {
-    privateJwk = JSON.parse(await readFile(path, 'utf8')) as JWK;
-  } catch {
-    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-    privateJwk = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' };
-    privateJwk.kid = await calculateJwkThumbprint(privateJwk);
-    await mkdir(resolve(keyDir), { recursive: true });
-    await writeFile(path, JSON.stringify(privateJwk, null, 2), { mode: 0o600 });
-    await chmod(path, 0o600);
-  }
+  const privateJwk = await readOrCreate(join(resolve(keyDir), FILE), resolve(keyDir));
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
   return {
     kid: privateJwk.kid!,
@@ -36,4 +25,35 @@ export async function loadOrCreateDevSigningKey(keyDir: string): Promise<DevSign
     publicKey: (await importJWK(publicJwk, 'RS256')) as KeyLike,
     publicJwk,
   };
+}
+
+/**
+ * Several processes may start at once (parallel test workers, `npm start` beside `npm run
+ * token`): the key file is created exclusively (`wx`), and a process that loses the race, or
+ * reads while the winner is still writing, waits and reads the winner's key instead of
+ * replacing it.
+ */
+async function readOrCreate(path: string, dir: string): Promise<JWK> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as JWK;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        await new Promise((wake) => setTimeout(wake, 20)); // partly written: read again
+        continue;
+      }
+    }
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk: JWK = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig' };
+    jwk.kid = await calculateJwkThumbprint(jwk);
+    await mkdir(dir, { recursive: true });
+    try {
+      await writeFile(path, JSON.stringify(jwk, null, 2), { mode: 0o600, flag: 'wx' });
+      await chmod(path, 0o600);
+      return jwk;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  throw new Error(`Could not read the development signing key at ${path}`);
 }
