@@ -12,7 +12,7 @@ describe('loadOrCreateDevSigningKey', () => {
     const keys = await Promise.all(Array.from({ length: 8 }, () => loadOrCreateDevSigningKey(dir)));
     expect(new Set(keys.map((key) => key.kid)).size).toBe(1);
     expect(statSync(join(dir, 'signing-key.json')).mode & 0o777).toBe(0o600);
-    expect((await loadOrCreateDevSigningKey(dir)).kid).toBe(keys[0]!.kid);
-    expect(keys[0]!.publicJwk).not.toHaveProperty('d');
+    expect((await loadOrCreateDevSigningKey(dir)).kid).toBe(keys[0].kid);
+    expect(keys[0].publicJwk).not.toHaveProperty('d');
   });
 });
