@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@flowgate/audit';
 import { AuthModule } from '@flowgate/auth';
 import { CoreModule, CoreModuleOptions, FlowgateConfig } from '@flowgate/core';
 import { UsersModule } from '@flowgate/users';
@@ -9,7 +10,7 @@ export class AppModule {
   static register(config: FlowgateConfig, options: CoreModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, options), AuthModule.register(config), UsersModule],
+      imports: [CoreModule.forRoot(config, options), AuthModule.register(config), AuditModule, UsersModule],
     };
   }
 }

@@ -1,4 +1,5 @@
 export * from './config/app.config';
+export * from './config/audit.config';
 export * from './config/auth.config';
 export * from './config/config-error';
 export * from './config/database.config';
@@ -21,6 +22,7 @@ export * from './http/paging';
 export * from './http/public.decorator';
 export * from './http/request-url.decorator';
 export * from './http/problem-responder';
+export * from './http/request-context';
 export * from './http/request-id';
 export * from './observability/metrics';
 export * from './openapi/api-problem-responses.decorator';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, assertIfMatch, TransactionRunner } from '@flowgate/core';
+import { AuditService } from '@flowgate/audit';
 import { canGrant, Principal, Role } from '@flowgate/auth';
 import type { EntityManager } from 'typeorm';
 import type { RevokedSessionsDto } from './dto/revoked-sessions.dto';
@@ -23,10 +24,12 @@ export class UserAccessService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionRunner,
     private readonly directory: UserDirectory,
+    private readonly audit: AuditService,
   ) {}
 
   async update(actor: Principal, id: string, change: UpdateUserDto, ifMatch: string | undefined): Promise<UserDto> {
-    const user = await this.change(actor, id, async (target, manager) => {
+    const action = change.status === 'suspended' ? 'user.suspended' : 'user.reactivated';
+    const user = await this.change(actor, id, action, async (target, manager) => {
       assertIfMatch(ifMatch, target.version);
       if (change.status === target.status) return;
       if (change.status === 'suspended' && (await this.users.countOtherActiveAdmins(target.id, manager)) === 0) {
@@ -40,7 +43,7 @@ export class UserAccessService {
   async grant(actor: Principal, id: string, role: Role): Promise<RoleGrantDto> {
     this.assertMayGrant(actor, role);
     let grant: RoleGrantEntity | null = null;
-    await this.change(actor, id, async (target, manager) => {
+    await this.change(actor, id, 'user.role_granted', async (target, manager) => {
       await this.users.addGrant(target.id, role, actor.userId, manager);
       grant = await this.users.findGrant(target.id, role, manager);
     });
@@ -50,7 +53,7 @@ export class UserAccessService {
 
   async revoke(actor: Principal, id: string, role: Role): Promise<void> {
     this.assertMayGrant(actor, role);
-    await this.change(actor, id, async (target, manager) => {
+    await this.change(actor, id, 'user.role_revoked', async (target, manager) => {
       await this.users.removeGrant(target.id, role, manager);
     });
   }
@@ -61,6 +64,7 @@ export class UserAccessService {
     const user = await this.change(
       actor,
       id,
+      'user.sessions_revoked',
       async (target, manager) => {
         revokedBefore = await this.users.revokeSessions(target.id, manager);
       },
@@ -75,10 +79,14 @@ export class UserAccessService {
     }
   }
 
-  /** Locks the target, applies the change and commits, then forgets the cached principal. */
+  /**
+   * Locks the target, applies the change, records the audit event (last, so the audit chain's
+   * lock is held only for the commit) and commits; then forgets the cached principal.
+   */
   private async change(
     actor: Principal,
     id: string,
+    action: string,
     apply: (target: UserEntity, manager: EntityManager) => Promise<void>,
     options: { allowSelf?: boolean } = {},
   ): Promise<UserEntity> {
@@ -89,10 +97,35 @@ export class UserAccessService {
       if (!options.allowSelf && target.id === actor.userId) {
         throw new AppError('self_modification_forbidden', 'Ask another admin to change your own access.');
       }
+      const before = await this.snapshot(target, manager);
       await apply(target, manager);
-      return (await this.users.findById(id, manager))!;
+      const updated = (await this.users.findById(target.id, manager))!;
+      const after = await this.snapshot(updated, manager);
+      if (JSON.stringify(before) !== JSON.stringify(after)) {
+        await this.audit.record(
+          {
+            actor: { type: 'user', tenantId: actor.tenantId, objectId: actor.objectId, displayName: actor.displayName },
+            action,
+            resource: { type: 'user', id: updated.id },
+            outcome: 'succeeded',
+            before,
+            after,
+          },
+          manager,
+        );
+      }
+      return updated;
     });
     await this.directory.forget(user.tenantId, user.objectId);
     return user;
+  }
+
+  /** What the audit trail records of a user before and after a change. */
+  private async snapshot(user: UserEntity, manager: EntityManager): Promise<Record<string, unknown>> {
+    return {
+      status: user.status,
+      grantedRoles: await this.users.grantedRoles(user.id, manager),
+      sessionsRevokedBefore: user.sessionsRevokedBefore?.toISOString() ?? null,
+    };
   }
 }

@@ -24,6 +24,10 @@ export const API_INFO: OpenApiInfo = {
       name: 'Users',
       description: 'Admin-only user management: status, role grants, session revocation. Changes need step-up (MFA).',
     },
+    {
+      name: 'Audit',
+      description: 'The append-only, hash-chained audit trail. Auditor role only (admin does not imply it).',
+    },
     { name: 'Problem types', description: 'The error codes problem responses carry, and what each one means.' },
     {
       name: 'Operations',

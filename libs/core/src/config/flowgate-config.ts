@@ -1,4 +1,5 @@
 import type { AppConfig } from './app.config';
+import type { AuditConfig } from './audit.config';
 import type { AuthConfig } from './auth.config';
 import type { DatabaseConfig } from './database.config';
 import type { HttpConfig } from './http.config';
@@ -16,4 +17,5 @@ export abstract class FlowgateConfig {
   abstract readonly redis: RedisConfig;
   abstract readonly log: LogConfig;
   abstract readonly auth: AuthConfig;
+  abstract readonly audit: AuditConfig;
 }

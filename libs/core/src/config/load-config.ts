@@ -1,4 +1,5 @@
 import { readAppConfig } from './app.config';
+import { readAuditConfig } from './audit.config';
 import { readAuthConfig } from './auth.config';
 import { ConfigError } from './config-error';
 import { readDatabaseConfig } from './database.config';
@@ -23,6 +24,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     redis: readRedisConfig(reader),
     log: readLogConfig(reader, app.environment === 'test' ? 'silent' : 'info'),
     auth: readAuthConfig(reader, app.environment, app.port),
+    audit: readAuditConfig(reader),
   };
   if (isProduction) {
     // The embedded database and the in-process Redis stand-ins are valid for one developer's

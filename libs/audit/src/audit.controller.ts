@@ -1,0 +1,61 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponses, AppError, pointerTo, RequestUrl } from '@flowgate/core';
+import { Authenticated } from '@flowgate/auth';
+import { AuditQueryService } from './audit-query.service';
+import { AuditEventListDto } from './dto/audit-event-list.dto';
+import { AuditEventDto } from './dto/audit-event.dto';
+import { ChainVerificationDto } from './dto/chain-verification.dto';
+import { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
+import { VerifyAuditChainQueryDto } from './dto/verify-audit-chain-query.dto';
+
+@ApiTags('Audit')
+@Controller({ path: 'audit-events', version: '1' })
+export class AuditController {
+  constructor(private readonly audit: AuditQueryService) {}
+
+  @Get()
+  @Authenticated({ role: 'auditor' })
+  @ApiOperation({
+    summary: 'List audit events',
+    description: 'Newest first; filter by actor, action, resource, outcome, time.',
+  })
+  @ApiOkResponse({ type: AuditEventListDto, description: 'A page of events.' })
+  @ApiProblemResponses(400)
+  list(@Query() query: ListAuditEventsQueryDto, @RequestUrl() url: string): Promise<AuditEventListDto> {
+    return this.audit.list(query, url);
+  }
+
+  // Declared before ':id' so that "verify" is never read as an id.
+  @Get('verify')
+  @Authenticated({ role: 'auditor' })
+  @ApiOperation({
+    summary: 'Verify the hash chain',
+    description: 'Walks the chain (or a time range of it) and reports the first broken link.',
+  })
+  @ApiOkResponse({ type: ChainVerificationDto, description: 'The verdict.' })
+  @ApiProblemResponses(400)
+  verify(@Query() query: VerifyAuditChainQueryDto): Promise<ChainVerificationDto> {
+    return this.audit.verify(query);
+  }
+
+  @Get(':id')
+  @Authenticated({ role: 'auditor' })
+  @ApiOperation({ summary: 'Get an audit event' })
+  @ApiOkResponse({ type: AuditEventDto, description: 'The event.' })
+  @ApiProblemResponses(400, 404)
+  get(
+    @Param(
+      'id',
+      new ParseUUIDPipe({
+        exceptionFactory: () =>
+          new AppError('validation_failed', 'The audit event id is not a UUID.', {
+            errors: [{ pointer: pointerTo('path', 'id'), detail: 'id must be a UUID', code: 'is_uuid' }],
+          }),
+      }),
+    )
+    id: string,
+  ): Promise<AuditEventDto> {
+    return this.audit.get(id);
+  }
+}

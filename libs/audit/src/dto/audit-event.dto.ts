@@ -1,0 +1,30 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AuditActorDto } from './audit-actor.dto';
+import { AuditResourceDto } from './audit-resource.dto';
+
+export class AuditEventDto {
+  id!: string;
+  /** Position in the hash chain. */
+  seq!: number;
+  occurredAt!: string;
+  @ApiProperty({ type: AuditActorDto })
+  actor!: AuditActorDto;
+  /** Stable dotted name. @example "user.role_granted" */
+  action!: string;
+  @ApiProperty({ type: AuditResourceDto })
+  resource!: AuditResourceDto;
+  @ApiProperty({ enum: ['succeeded', 'denied'] })
+  outcome!: 'succeeded' | 'denied';
+  /** Snapshot before the change (configured fields redacted). */
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  before!: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  after!: Record<string, unknown> | null;
+  requestId!: string | null;
+  clientIp!: string | null;
+  userAgent!: string | null;
+  /** Hash of the previous event (64 zeros for the first). */
+  prevHash!: string;
+  /** SHA-256 over seq, prevHash and every field above (canonical JSON). */
+  hash!: string;
+}

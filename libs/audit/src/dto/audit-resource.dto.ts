@@ -1,0 +1,5 @@
+export class AuditResourceDto {
+  /** @example "user" */
+  type!: string;
+  id!: string | null;
+}

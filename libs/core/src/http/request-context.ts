@@ -1,0 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Facts about the current request that deep layers (the audit log) record without every
+ * service passing them down. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly clientIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function runInRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+/** The current request's context; undefined outside a request (jobs, scripts). */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}

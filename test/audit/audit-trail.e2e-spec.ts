@@ -1,0 +1,92 @@
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { DevIdentityProvider } from '@flowgate/auth';
+import { createTestApp, TestApp } from '@flowgate/testing';
+
+describe('Audit trail of user administration', () => {
+  let testApp: TestApp;
+  let http: ReturnType<typeof request>;
+  let dev: DevIdentityProvider;
+  const suffix = randomUUID().slice(0, 8);
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    http = request(testApp.app.getHttpServer());
+    dev = testApp.app.get(DevIdentityProvider);
+  });
+
+  afterAll(() => testApp.close());
+
+  const bearer = async (user: string, roles: string[], stepUp = true) =>
+    `Bearer ${await dev.mint({ user: `${user}-${suffix}`, roles, stepUp })}`;
+
+  async function userIdOf(user: string): Promise<string> {
+    const res = await http.get('/v1/me').set('Authorization', await bearer(user, []));
+    return res.body.id as string;
+  }
+
+  it('records a suspension in its transaction: actor, before/after, request id; auditors can read it', async () => {
+    const targetId = await userIdOf('target');
+    const admin = await bearer('admin', ['admin']);
+    const current = await http.get(`/v1/users/${targetId}`).set('Authorization', admin);
+    const suspended = await http
+      .patch(`/v1/users/${targetId}`)
+      .set('Authorization', admin)
+      .set('If-Match', current.headers.etag)
+      .set('X-Request-Id', `audit-${suffix}`)
+      .send({ status: 'suspended' });
+    expect(suspended.status).toBe(200);
+
+    const auditor = await bearer('auditor', ['auditor'], false);
+    const list = await http
+      .get('/v1/audit-events')
+      .query({ resourceType: 'user', resourceId: targetId })
+      .set('Authorization', auditor);
+    expect(list.status).toBe(200);
+    expect(list.body.value).toHaveLength(1);
+    const [event] = list.body.value;
+    expect(event).toMatchObject({
+      action: 'user.suspended',
+      outcome: 'succeeded',
+      resource: { type: 'user', id: targetId },
+      actor: { type: 'user', displayName: `admin-${suffix}` },
+      before: { status: 'active' },
+      after: { status: 'suspended' },
+      requestId: `audit-${suffix}`,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const one = await http.get(`/v1/audit-events/${event.id}`).set('Authorization', auditor);
+    expect(one.body).toEqual(event);
+  });
+
+  it('records grants and revocations, and nothing for a rejected request', async () => {
+    const targetId = await userIdOf('grantee');
+    const admin = await bearer('granter', ['admin']);
+    expect((await http.put(`/v1/users/${targetId}/role-grants/approver`).set('Authorization', admin)).status).toBe(200);
+    expect((await http.put(`/v1/users/${targetId}/role-grants/auditor`).set('Authorization', admin)).status).toBe(403);
+    expect((await http.delete(`/v1/users/${targetId}/role-grants/approver`).set('Authorization', admin)).status).toBe(
+      204,
+    );
+    const list = await http
+      .get('/v1/audit-events')
+      .query({ resourceId: targetId })
+      .set('Authorization', await bearer('auditor', ['auditor'], false));
+    const events = list.body.value as { action: string }[];
+    expect(events.map((event) => event.action)).toEqual(['user.role_revoked', 'user.role_granted']);
+  });
+
+  it.each([['admin'], ['approver'], ['viewer']])('refuses the audit trail to %s (auditor only)', async (role) => {
+    const res = await http.get('/v1/audit-events').set('Authorization', await bearer(`no-${role}`, [role]));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('insufficient_role');
+  });
+
+  it('verifies the chain written so far', async () => {
+    const res = await http
+      .get('/v1/audit-events/verify')
+      .set('Authorization', await bearer('auditor', ['auditor'], false));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: true });
+    expect(res.body.checked).toBeGreaterThanOrEqual(3);
+  });
+});
