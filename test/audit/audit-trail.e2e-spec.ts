@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { GENESIS_HASH, verifyChain } from '@flowgate/audit';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { createTestApp, TestApp } from '@flowgate/testing';
 
@@ -88,5 +89,35 @@ describe('Audit trail of user administration', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ valid: true });
     expect(res.body.checked).toBeGreaterThanOrEqual(3);
+  });
+
+  it('exports NDJSON in chain order that verifies offline with the published algorithm', async () => {
+    const res = await http
+      .get('/v1/audit-events/export')
+      .set('Authorization', await bearer('auditor', ['auditor'], false))
+      .buffer(true)
+      .parse((response, callback) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        response.on('end', () => callback(null, text));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const events = (res.body as string)
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seq: number; prevHash: string; hash: string } & Record<string, unknown>);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    const chained = events.map(({ seq, prevHash, hash, ...body }) => ({ seq, prevHash, hash, body }));
+    expect(verifyChain(chained, { expectedFirstSeq: 1, expectedPrevHash: GENESIS_HASH })).toMatchObject({
+      valid: true,
+    });
+    const tampered = chained.map((event, index) =>
+      index === 1 ? { ...event, body: { ...event.body, action: 'x' } } : event,
+    );
+    expect(verifyChain(tampered, { expectedFirstSeq: 1, expectedPrevHash: GENESIS_HASH })).toMatchObject({
+      valid: false,
+      brokenAt: { seq: chained[1]!.seq, reason: 'hash_mismatch' },
+    });
   });
 });

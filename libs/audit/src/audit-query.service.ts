@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/core';
-import { AuditRepository } from './audit.repository';
+import { Readable } from 'node:stream';
+import { AuditRepository, StoredAuditEvent } from './audit.repository';
 import { toAuditEventDto } from './audit-event.mapper';
 import type { AuditEventListDto } from './dto/audit-event-list.dto';
 import type { AuditEventDto } from './dto/audit-event.dto';
 import type { ChainVerificationDto } from './dto/chain-verification.dto';
+import type { ExportAuditEventsQueryDto } from './dto/export-audit-events-query.dto';
 import type { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
 import type { VerifyAuditChainQueryDto } from './dto/verify-audit-chain-query.dto';
 import { GENESIS_HASH } from './hash-chain/audit-link';
@@ -29,6 +31,20 @@ export class AuditQueryService {
     const last = page.at(-1);
     if (rows.length <= query.top || !last) return { value };
     return { value, nextLink: nextLinkFor(requestUrl, encodeCursor({ seq: String(last.seq) })) };
+  }
+
+  /**
+   * The events of a time range in chain order as NDJSON (one event per line, with seq, prevHash
+   * and hash), read from the database in batches as the client consumes them: memory stays flat
+   * whatever the range, and the file can be verified offline (docs/audit.md).
+   */
+  async export(query: ExportAuditEventsQueryDto): Promise<Readable> {
+    const range = await this.repository.seqRange(query.from, query.to);
+    const events = range ? this.repository.inChainOrder(range.first, range.last) : emptyEvents();
+    async function* lines(): AsyncGenerator<string> {
+      for await (const event of events) yield `${JSON.stringify(toAuditEventDto(event))}\n`;
+    }
+    return Readable.from(lines(), { highWaterMark: 64 });
   }
 
   async get(id: string): Promise<AuditEventDto> {
@@ -78,3 +94,5 @@ export class AuditQueryService {
     return { valid: true, checked: verdict.checked, firstSeq: range.first, lastSeq: range.last };
   }
 }
+
+async function* emptyEvents(): AsyncGenerator<StoredAuditEvent> {}

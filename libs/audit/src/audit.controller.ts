@@ -1,11 +1,12 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponses, AppError, pointerTo, RequestUrl } from '@flowgate/core';
 import { Authenticated } from '@flowgate/auth';
 import { AuditQueryService } from './audit-query.service';
 import { AuditEventListDto } from './dto/audit-event-list.dto';
 import { AuditEventDto } from './dto/audit-event.dto';
 import { ChainVerificationDto } from './dto/chain-verification.dto';
+import { ExportAuditEventsQueryDto } from './dto/export-audit-events-query.dto';
 import { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
 import { VerifyAuditChainQueryDto } from './dto/verify-audit-chain-query.dto';
 
@@ -26,7 +27,7 @@ export class AuditController {
     return this.audit.list(query, url);
   }
 
-  // Declared before ':id' so that "verify" is never read as an id.
+  // Declared before ':id' so that "verify" and "export" are never read as ids.
   @Get('verify')
   @Authenticated({ role: 'auditor' })
   @ApiOperation({
@@ -37,6 +38,23 @@ export class AuditController {
   @ApiProblemResponses(400)
   verify(@Query() query: VerifyAuditChainQueryDto): Promise<ChainVerificationDto> {
     return this.audit.verify(query);
+  }
+
+  @Get('export')
+  @Authenticated({ role: 'auditor' })
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Export audit events',
+    description: 'NDJSON, chain order, one event per line with seq/prevHash/hash, streamed (any size).',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description: 'One JSON audit event per line.',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+  })
+  @ApiProblemResponses(400)
+  async export(@Query() query: ExportAuditEventsQueryDto): Promise<StreamableFile> {
+    return new StreamableFile(await this.audit.export(query), { type: 'application/x-ndjson' });
   }
 
   @Get(':id')
