@@ -117,7 +117,7 @@ describe('Audit trail of user administration', () => {
     );
     expect(verifyChain(tampered, { expectedFirstSeq: 1, expectedPrevHash: GENESIS_HASH })).toMatchObject({
       valid: false,
-      brokenAt: { seq: chained[1]!.seq, reason: 'hash_mismatch' },
+      brokenAt: { seq: chained[1].seq, reason: 'hash_mismatch' },
     });
   });
 });
