@@ -60,38 +60,34 @@ export class AuditQueryService {
    */
   async verify(query: VerifyAuditChainQueryDto): Promise<ChainVerificationDto> {
     const whole = !query.from && !query.to;
-    const range = await this.repository.seqRange(query.from, query.to);
+    // Read the head first: events committed while the walk runs lie beyond it and are not
+    // mistaken for a missing tail; every event up to it has committed (they commit together).
+    const head = whole ? await this.repository.head() : undefined;
+    const range = head
+      ? head.seq > 0
+        ? { first: 1, last: head.seq }
+        : undefined
+      : await this.repository.seqRange(query.from, query.to);
     if (!range) return { valid: true, checked: 0, firstSeq: null, lastSeq: null };
     const verifier = new ChainVerifier({
-      expectedFirstSeq: whole ? 1 : range.first,
-      expectedPrevHash: whole || range.first === 1 ? GENESIS_HASH : await this.repository.hashBefore(range.first),
+      expectedFirstSeq: range.first,
+      expectedPrevHash: range.first === 1 ? GENESIS_HASH : await this.repository.hashBefore(range.first),
     });
-    for await (const event of this.repository.inChainOrder(whole ? 1 : range.first, whole ? undefined : range.last)) {
+    for await (const event of this.repository.inChainOrder(range.first, range.last)) {
       if (verifier.push({ seq: event.seq, prevHash: event.prevHash, hash: event.hash, body: { ...event.body } })) break;
     }
     const verdict = verifier.result();
+    const bounds = { firstSeq: range.first, lastSeq: range.last };
     if (!verdict.valid) {
-      return {
-        valid: false,
-        checked: verdict.checked,
-        firstSeq: range.first,
-        lastSeq: range.last,
-        brokenAt: { seq: verdict.brokenAt.seq, reason: verdict.brokenAt.reason },
-      };
+      const { seq, reason } = verdict.brokenAt;
+      return { valid: false, checked: verdict.checked, ...bounds, brokenAt: { seq, reason } };
     }
-    if (whole) {
-      const head = await this.repository.head();
-      if (head.seq !== (verdict.lastSeq ?? 0) || (verdict.lastHash !== undefined && head.hash !== verdict.lastHash)) {
-        return {
-          valid: false,
-          checked: verdict.checked,
-          firstSeq: range.first,
-          lastSeq: range.last,
-          brokenAt: { seq: (verdict.lastSeq ?? 0) + 1, reason: 'seq_gap' },
-        };
-      }
+    // Events removed from the end leave the walk short of the head (or at another hash).
+    if (head && (verdict.lastSeq !== head.seq || verdict.lastHash !== head.hash)) {
+      const brokenAt = { seq: (verdict.lastSeq ?? 0) + 1, reason: 'seq_gap' };
+      return { valid: false, checked: verdict.checked, ...bounds, brokenAt };
     }
-    return { valid: true, checked: verdict.checked, firstSeq: range.first, lastSeq: range.last };
+    return { valid: true, checked: verdict.checked, ...bounds };
   }
 }
 
