@@ -6,9 +6,8 @@ import { toAuditEventDto } from './audit-event.mapper';
 import type { AuditEventListDto } from './dto/audit-event-list.dto';
 import type { AuditEventDto } from './dto/audit-event.dto';
 import type { ChainVerificationDto } from './dto/chain-verification.dto';
-import type { ExportAuditEventsQueryDto } from './dto/export-audit-events-query.dto';
 import type { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
-import type { VerifyAuditChainQueryDto } from './dto/verify-audit-chain-query.dto';
+import type { TimeRangeQueryDto } from './dto/time-range-query.dto';
 import { GENESIS_HASH } from './hash-chain/audit-link';
 import { ChainVerifier } from './hash-chain/verify-chain';
 
@@ -38,7 +37,7 @@ export class AuditQueryService {
    * and hash), read from the database in batches as the client consumes them: memory stays flat
    * whatever the range, and the file can be verified offline (docs/audit.md).
    */
-  async export(query: ExportAuditEventsQueryDto): Promise<Readable> {
+  async export(query: TimeRangeQueryDto): Promise<Readable> {
     const range = await this.repository.seqRange(query.from, query.to);
     const events = range ? this.repository.inChainOrder(range.first, range.last) : emptyEvents();
     async function* lines(): AsyncGenerator<string> {
@@ -58,7 +57,7 @@ export class AuditQueryService {
    * database, and reports the first link that does not hold. A whole-chain check also compares
    * the last event with the chain head, which reveals events removed from the end.
    */
-  async verify(query: VerifyAuditChainQueryDto): Promise<ChainVerificationDto> {
+  async verify(query: TimeRangeQueryDto): Promise<ChainVerificationDto> {
     const whole = !query.from && !query.to;
     // Read the head first: events committed while the walk runs lie beyond it and are not
     // mistaken for a missing tail; every event up to it has committed (they commit together).

@@ -6,9 +6,8 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditEventListDto } from './dto/audit-event-list.dto';
 import { AuditEventDto } from './dto/audit-event.dto';
 import { ChainVerificationDto } from './dto/chain-verification.dto';
-import { ExportAuditEventsQueryDto } from './dto/export-audit-events-query.dto';
 import { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
-import { VerifyAuditChainQueryDto } from './dto/verify-audit-chain-query.dto';
+import { TimeRangeQueryDto } from './dto/time-range-query.dto';
 
 @ApiTags('Audit')
 @Controller({ path: 'audit-events', version: '1' })
@@ -36,7 +35,7 @@ export class AuditController {
   })
   @ApiOkResponse({ type: ChainVerificationDto, description: 'The verdict.' })
   @ApiProblemResponses(400)
-  verify(@Query() query: VerifyAuditChainQueryDto): Promise<ChainVerificationDto> {
+  verify(@Query() query: TimeRangeQueryDto): Promise<ChainVerificationDto> {
     return this.audit.verify(query);
   }
 
@@ -53,7 +52,7 @@ export class AuditController {
     content: { 'application/x-ndjson': { schema: { type: 'string' } } },
   })
   @ApiProblemResponses(400)
-  async export(@Query() query: ExportAuditEventsQueryDto): Promise<StreamableFile> {
+  async export(@Query() query: TimeRangeQueryDto): Promise<StreamableFile> {
     return new StreamableFile(await this.audit.export(query), { type: 'application/x-ndjson' });
   }
 

@@ -1,8 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { PageQueryDto } from '@flowgate/core';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { TimeRangeQueryDto } from './time-range-query.dto';
 
-export class ListAuditEventsQueryDto extends PageQueryDto {
+export class ListAuditEventsQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto) {
   /** Actor's tenant id. */
   @IsOptional()
   @IsString()
@@ -36,14 +37,4 @@ export class ListAuditEventsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['succeeded', 'denied'])
   outcome?: 'succeeded' | 'denied';
-
-  /** Events at or after this instant (ISO 8601). */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  /** Events before this instant (ISO 8601). */
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }

@@ -721,14 +721,14 @@ export interface operations {
                 action?: string;
                 resourceType?: string;
                 resourceId?: string;
-                /** @description Events at or after this instant (ISO 8601). */
-                from?: string;
-                /** @description Events before this instant (ISO 8601). */
-                to?: string;
                 /** @description Page size. */
                 top: number;
                 /** @description Opaque position from a previous page's `nextLink`. */
                 cursor?: string;
+                /** @description Events at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Events before this instant (ISO 8601). */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -804,9 +804,9 @@ export interface operations {
     Audit_export: {
         parameters: {
             query?: {
-                /** @description Events at or after this instant (ISO 8601); default: the first event. */
+                /** @description Events at or after this instant (ISO 8601). */
                 from?: string;
-                /** @description Events before this instant (ISO 8601); default: now. */
+                /** @description Events before this instant (ISO 8601). */
                 to?: string;
             };
             header?: never;
@@ -883,9 +883,9 @@ export interface operations {
     Audit_verify: {
         parameters: {
             query?: {
-                /** @description Verify events at or after this instant (default: from the first event). */
+                /** @description Events at or after this instant (ISO 8601). */
                 from?: string;
-                /** @description Verify events before this instant (default: to the latest event). */
+                /** @description Events before this instant (ISO 8601). */
                 to?: string;
             };
             header?: never;
