@@ -712,7 +712,9 @@ export interface operations {
     };
     Audit_list: {
         parameters: {
-            query: {
+            query?: {
+                /** @description Page size. */
+                top?: number;
                 outcome?: "succeeded" | "denied";
                 /** @description Actor's tenant id. */
                 actorTenantId?: string;
@@ -721,8 +723,6 @@ export interface operations {
                 action?: string;
                 resourceType?: string;
                 resourceId?: string;
-                /** @description Page size. */
-                top: number;
                 /** @description Opaque position from a previous page's `nextLink`. */
                 cursor?: string;
                 /** @description Events at or after this instant (ISO 8601). */
@@ -1281,14 +1281,14 @@ export interface operations {
     };
     Users_list: {
         parameters: {
-            query: {
+            query?: {
+                /** @description Page size. */
+                top?: number;
                 status?: "active" | "suspended";
                 /** @description Users holding this role directly (granted or from their latest token). */
                 role?: "viewer" | "requester" | "approver" | "admin" | "auditor";
                 /** @description Case-insensitive part of the display name or email. */
                 q?: string;
-                /** @description Page size. */
-                top: number;
                 /** @description Opaque position from a previous page's `nextLink`. */
                 cursor?: string;
             };
