@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponses, AppError, pointerTo, RequestUrl } from '@flowgate/core';
+import { ApiProblemResponses, RequestUrl, UuidParam } from '@flowgate/core';
 import { Authenticated } from '@flowgate/auth';
 import { AuditQueryService } from './audit-query.service';
 import { AuditEventListDto } from './dto/audit-event-list.dto';
@@ -61,18 +61,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Get an audit event' })
   @ApiOkResponse({ type: AuditEventDto, description: 'The event.' })
   @ApiProblemResponses(400, 404)
-  get(
-    @Param(
-      'id',
-      new ParseUUIDPipe({
-        exceptionFactory: () =>
-          new AppError('validation_failed', 'The audit event id is not a UUID.', {
-            errors: [{ pointer: pointerTo('path', 'id'), detail: 'id must be a UUID', code: 'is_uuid' }],
-          }),
-      }),
-    )
-    id: string,
-  ): Promise<AuditEventDto> {
+  get(@UuidParam('id') id: string): Promise<AuditEventDto> {
     return this.audit.get(id);
   }
 }

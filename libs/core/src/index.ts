@@ -21,6 +21,7 @@ export * from './http/page-query.dto';
 export * from './http/paging';
 export * from './http/public.decorator';
 export * from './http/request-url.decorator';
+export * from './http/uuid-param.decorator';
 export * from './http/problem-responder';
 export * from './http/request-context';
 export * from './http/request-id';

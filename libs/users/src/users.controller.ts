@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponses, AppError, IfMatch, pointerTo, RequestUrl } from '@flowgate/core';
+import { ApiProblemResponses, IfMatch, RequestUrl, UuidParam } from '@flowgate/core';
 import { Authenticated, CurrentPrincipal, ROLES, type Principal, type Role } from '@flowgate/auth';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { RevokedSessionsDto } from './dto/revoked-sessions.dto';
@@ -12,18 +12,7 @@ import { RoleParamPipe } from './role-param.pipe';
 import { UserAccessService } from './user-access.service';
 import { UsersService } from './users.service';
 
-/** `{id}` must be a UUID; otherwise 400 pointing at the path segment. */
-const UserId = () =>
-  Param(
-    'id',
-    new ParseUUIDPipe({
-      version: '4',
-      exceptionFactory: () =>
-        new AppError('validation_failed', 'The user id is not a UUID.', {
-          errors: [{ pointer: pointerTo('path', 'id'), detail: 'id must be a UUID', code: 'is_uuid' }],
-        }),
-    }),
-  );
+const UserId = () => UuidParam('id');
 
 @ApiTags('Users')
 @Controller({ path: 'users', version: '1' })

@@ -30,6 +30,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (error.status === 500) {
       // The client sees only the request id; the cause goes to the logs under that id.
       this.logger.error({ err: error.cause ?? error, requestId: requestIdOf(req) }, 'Unhandled error');
+    } else if (error.status > 500 && error.cause) {
+      // A dependency problem (e.g. an identity provider's keys unreachable): the client gets a
+      // clean 503, operators need the underlying error.
+      this.logger.warn({ err: error.cause, requestId: requestIdOf(req), code: error.code }, 'Dependency failure');
     }
     if (res.headersSent) {
       // Typically a handler finishing after the request timeout already answered.
