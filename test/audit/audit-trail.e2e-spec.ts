@@ -60,7 +60,7 @@ describe('Audit trail of user administration', () => {
     expect(one.body).toEqual(event);
   });
 
-  it('records grants and revocations, and nothing for a rejected request', async () => {
+  it('records grants and revocations, and a refused grant only as a denial', async () => {
     const targetId = await userIdOf('grantee');
     const admin = await bearer('granter', ['admin']);
     expect((await http.put(`/v1/users/${targetId}/role-grants/approver`).set('Authorization', admin)).status).toBe(200);
@@ -72,8 +72,13 @@ describe('Audit trail of user administration', () => {
       .get('/v1/audit-events')
       .query({ resourceId: targetId })
       .set('Authorization', await bearer('auditor', ['auditor'], false));
-    const events = list.body.value as { action: string }[];
-    expect(events.map((event) => event.action)).toEqual(['user.role_revoked', 'user.role_granted']);
+    const events = list.body.value as { action: string; outcome: string }[];
+    // The refused grant changed nothing; it is on record as a denial, not as a change.
+    expect(events.map(({ action, outcome }) => `${action} ${outcome}`)).toEqual([
+      'user.role_revoked succeeded',
+      'user.role_granted denied',
+      'user.role_granted succeeded',
+    ]);
   });
 
   it.each([['admin'], ['approver'], ['viewer']])('refuses the audit trail to %s (auditor only)', async (role) => {

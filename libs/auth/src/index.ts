@@ -2,6 +2,7 @@ export * from './auth.module';
 export * from './decorators/authenticated.decorator';
 export * from './decorators/current-principal.decorator';
 export * from './decorators/public.decorator';
+export * from './denials/access-denials';
 export * from './dev-identity-provider/dev-identity';
 export * from './dev-identity-provider/dev-identity-provider';
 export * from './principal/principal';

@@ -26,6 +26,7 @@ export * from './http/problem-responder';
 export * from './http/request-context';
 export * from './http/request-id';
 export * from './observability/metrics';
+export * from './observability/route-template';
 export * from './openapi/api-problem-responses.decorator';
 export * from './openapi/openapi-document';
 export * from './openapi/problem-details.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, assertIfMatch, TransactionRunner } from '@flowgate/core';
 import { AuditService } from '@flowgate/audit';
-import { canGrant, Principal, Role } from '@flowgate/auth';
+import { AccessDenials, canGrant, Principal, Role } from '@flowgate/auth';
 import type { EntityManager } from 'typeorm';
 import type { RevokedSessionsDto } from './dto/revoked-sessions.dto';
 import type { RoleGrantDto } from './dto/role-grant.dto';
@@ -12,6 +12,15 @@ import type { UserEntity } from './entities/user.entity';
 import { toUserDto } from './user-dto.mapper';
 import { UserDirectory } from './user-directory';
 import { UsersRepository } from './users.repository';
+
+interface ChangeOptions {
+  /** May act on their own user (revoking one's own sessions). */
+  readonly allowSelf?: boolean;
+  /** Checks the actor may make this change at all; throws the refusal. */
+  readonly authorize?: () => void;
+  /** Kept with a denial, e.g. the role that was to be granted. */
+  readonly detail?: Record<string, unknown>;
+}
 
 /**
  * Admin changes to a user's access: status, role grants, session revocation. Each runs in one
@@ -25,6 +34,7 @@ export class UserAccessService {
     private readonly transactions: TransactionRunner,
     private readonly directory: UserDirectory,
     private readonly audit: AuditService,
+    private readonly denials: AccessDenials,
   ) {}
 
   async update(actor: Principal, id: string, change: UpdateUserDto, ifMatch: string | undefined): Promise<UserDto> {
@@ -41,21 +51,31 @@ export class UserAccessService {
   }
 
   async grant(actor: Principal, id: string, role: Role): Promise<RoleGrantDto> {
-    this.assertMayGrant(actor, role);
     let grant: RoleGrantEntity | null = null;
-    await this.change(actor, id, 'user.role_granted', async (target, manager) => {
-      await this.users.addGrant(target.id, role, actor.userId, manager);
-      grant = await this.users.findGrant(target.id, role, manager);
-    });
+    await this.change(
+      actor,
+      id,
+      'user.role_granted',
+      async (target, manager) => {
+        await this.users.addGrant(target.id, role, actor.userId, manager);
+        grant = await this.users.findGrant(target.id, role, manager);
+      },
+      { authorize: () => this.assertMayGrant(actor, role), detail: { role } },
+    );
     const { userId, grantedBy, grantedAt } = grant!;
     return { userId, role, grantedBy, grantedAt: grantedAt.toISOString() };
   }
 
   async revoke(actor: Principal, id: string, role: Role): Promise<void> {
-    this.assertMayGrant(actor, role);
-    await this.change(actor, id, 'user.role_revoked', async (target, manager) => {
-      await this.users.removeGrant(target.id, role, manager);
-    });
+    await this.change(
+      actor,
+      id,
+      'user.role_revoked',
+      async (target, manager) => {
+        await this.users.removeGrant(target.id, role, manager);
+      },
+      { authorize: () => this.assertMayGrant(actor, role), detail: { role } },
+    );
   }
 
   /** Allowed on oneself too: "sign me out everywhere" is not an escalation. */
@@ -81,14 +101,34 @@ export class UserAccessService {
 
   /**
    * Locks the target, applies the change, records the audit event (last, so the audit chain's
-   * lock is held only for the commit) and commits; then forgets the cached principal.
+   * lock is held only for the commit) and commits; then forgets the cached principal. A refusal
+   * (403) is audited as a denial in its own transaction, since this one rolls back.
    */
   private async change(
     actor: Principal,
     id: string,
     action: string,
     apply: (target: UserEntity, manager: EntityManager) => Promise<void>,
-    options: { allowSelf?: boolean } = {},
+    options: ChangeOptions = {},
+  ): Promise<UserEntity> {
+    try {
+      options.authorize?.();
+      return await this.applyChange(actor, id, action, apply, options);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 403) {
+        const resource = { type: 'user', id };
+        await this.denials.record({ principal: actor, action, resource, reason: error.code, detail: options.detail });
+      }
+      throw error;
+    }
+  }
+
+  private async applyChange(
+    actor: Principal,
+    id: string,
+    action: string,
+    apply: (target: UserEntity, manager: EntityManager) => Promise<void>,
+    options: ChangeOptions,
   ): Promise<UserEntity> {
     const user = await this.transactions.run(async (manager) => {
       const target = await this.users.lockById(id, manager);

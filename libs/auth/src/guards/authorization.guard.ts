@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '@flowgate/core';
+import { AppError, routeTemplateOf } from '@flowgate/core';
 import type { Request } from 'express';
 import { ACCESS_REQUIREMENT, AccessRequirement } from '../decorators/authenticated.decorator';
+import { AccessDenials } from '../denials/access-denials';
 import type { Principal } from '../principal/principal';
 import { satisfies } from '../roles/role-hierarchy';
 import { stepUpRequired } from './step-up-required';
@@ -10,18 +11,40 @@ import { isPublic } from './authentication.guard';
 
 /**
  * Second global guard, after authentication: a suspended user is refused everywhere (403), then
- * the route's declared role (403) and step-up (401 with a challenge) are enforced.
+ * the route's declared role (403) and step-up (401 with a challenge) are enforced. Every refusal
+ * is reported to `AccessDenials` (the audit log) before it is thrown.
  */
 @Injectable()
 export class AuthorizationGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly denials: AccessDenials,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
-    const principal = context.switchToHttp().getRequest<Request & { user?: Principal }>().user;
+    const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const principal = req.user;
     if (!principal) throw new AppError('unauthenticated', 'Authentication is required.');
+    const refusal = this.refusal(principal, context);
+    if (!refusal) return true;
+    await this.denials.record({
+      principal,
+      action: 'access.denied',
+      resource: { type: 'route', id: `${req.method} ${routeTemplateOf(req)}` },
+      reason: refusal.code,
+      detail: refusal.detail,
+    });
+    throw refusal.error;
+  }
+
+  private refusal(
+    principal: Principal,
+    context: ExecutionContext,
+  ): { code: string; error: AppError; detail?: Record<string, unknown> } | undefined {
     if (principal.status === 'suspended') {
-      throw new AppError('user_suspended', 'Your account is suspended; contact an administrator.');
+      const error = new AppError('user_suspended', 'Your account is suspended; contact an administrator.');
+      return { code: 'user_suspended', error };
     }
     const requirement =
       this.reflector.getAllAndOverride<AccessRequirement>(ACCESS_REQUIREMENT, [
@@ -29,11 +52,15 @@ export class AuthorizationGuard implements CanActivate {
         context.getClass(),
       ]) ?? {};
     if (requirement.role && !satisfies(principal.roles, requirement.role)) {
-      throw new AppError('insufficient_role', `This requires the ${requirement.role} role.`, {
-        extensions: { requiredRole: requirement.role },
+      const detail = { requiredRole: requirement.role };
+      const error = new AppError('insufficient_role', `This requires the ${requirement.role} role.`, {
+        extensions: detail,
       });
+      return { code: 'insufficient_role', error, detail };
     }
-    if (requirement.stepUp && !principal.stepUp.satisfied) throw stepUpRequired(principal.stepUp);
-    return true;
+    if (requirement.stepUp && !principal.stepUp.satisfied) {
+      return { code: 'step_up_required', error: stepUpRequired(principal.stepUp) };
+    }
+    return undefined;
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { AppError, ConfigError, FlowgateConfig } from '@flowgate/core';
+import { AppError, ConfigError, FlowgateConfig, routeTemplateOf } from '@flowgate/core';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
+import { AccessDenials } from '../denials/access-denials';
 import { PrincipalDirectory } from '../principal/principal-directory';
 import type { Principal, RoleSource } from '../principal/principal';
 import { RoleMapping } from '../principal/role-mapping';
@@ -27,6 +28,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
     private readonly verifier: TokenVerifier,
     private readonly directory: PrincipalDirectory,
     private readonly roleMapping: RoleMapping,
+    private readonly denials: AccessDenials,
     config: FlowgateConfig,
   ) {
     super();
@@ -57,6 +59,14 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
     });
     const issuedAt = new Date(verified.issuedAtSeconds * 1000);
     if (entry.sessionsRevokedBefore && issuedBeforeRevocation(verified.issuedAtSeconds, entry.sessionsRevokedBefore)) {
+      // A revoked session still in use may be a stolen token: worth an audit event.
+      await this.denials.record({
+        principal: { tenantId: verified.tenantId, objectId: verified.objectId, displayName: stringClaim(claims.name) },
+        action: 'access.denied',
+        resource: { type: 'route', id: `${req.method} ${routeTemplateOf(req)}` },
+        reason: 'session_revoked',
+        detail: { tokenIssuedAt: issuedAt.toISOString() },
+      });
       throw new AppError('session_revoked', 'This session was revoked; sign in again.', {
         headers: {
           'WWW-Authenticate': bearerChallenge({

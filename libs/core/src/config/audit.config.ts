@@ -3,6 +3,11 @@ import { EnvReader } from './env-reader';
 export interface AuditConfig {
   /** Field names (any depth, case-insensitive) whose values are replaced before an event is stored. */
   readonly redactFields: readonly string[];
+  /**
+   * Identical denials (same principal, action, resource and reason) within this window after the
+   * first are counted, and written as one event when it closes, instead of one event each.
+   */
+  readonly denialWindowMs: number;
 }
 
 export function readAuditConfig(env: EnvReader): AuditConfig {
@@ -16,5 +21,6 @@ export function readAuditConfig(env: EnvReader): AuditConfig {
       'clientSecret',
       'authorization',
     ]),
+    denialWindowMs: env.integer('AUDIT_DENIAL_WINDOW_SECONDS', 60, { min: 1, max: 3_600 }) * 1000,
   };
 }

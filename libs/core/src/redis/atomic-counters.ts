@@ -10,4 +10,6 @@ export abstract class AtomicCounters {
   abstract increment(key: string, by: number, ttlMs: number): Promise<CounterValue>;
   abstract get(key: string): Promise<number>;
   abstract reset(key: string): Promise<void>;
+  /** Reads and deletes in one step: of several instances taking one counter, one gets its value. */
+  abstract take(key: string): Promise<number>;
 }

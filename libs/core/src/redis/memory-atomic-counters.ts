@@ -22,4 +22,10 @@ export class MemoryAtomicCounters extends AtomicCounters {
   async reset(key: string): Promise<void> {
     this.counters.delete(key);
   }
+
+  async take(key: string): Promise<number> {
+    const value = this.counters.get(key) ?? 0;
+    this.counters.delete(key);
+    return value;
+  }
 }

@@ -30,4 +30,8 @@ export class RedisAtomicCounters extends AtomicCounters {
   async reset(key: string): Promise<void> {
     await this.redis.del(PREFIX + key);
   }
+
+  async take(key: string): Promise<number> {
+    return Number((await this.redis.getdel(PREFIX + key)) ?? 0);
+  }
 }

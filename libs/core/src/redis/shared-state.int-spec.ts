@@ -139,5 +139,12 @@ describe.each([
       await impl.counters.reset(key);
       expect(await impl.counters.get(key)).toBe(0);
     });
+
+    it('hands a counter to exactly one of several concurrent takers', async () => {
+      await impl.counters.increment(key, 7, 10_000);
+      const taken = await Promise.all(Array.from({ length: 10 }, () => impl.counters.take(key)));
+      expect(taken.sort((a, b) => b - a)).toEqual([7, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      expect((await impl.counters.increment(key, 1, 10_000)).value).toBe(1);
+    });
   });
 });
