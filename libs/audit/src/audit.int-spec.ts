@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PinoLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, loadConfigOverriding, TransactionRunner } from '@flowgate/core';
@@ -41,7 +42,7 @@ describe('Audit log on PostgreSQL', () => {
     const repository = new AuditRepository(dataSource);
     audit = new AuditService(repository, config);
     query = new AuditQueryService(repository);
-    transactions = new TransactionRunner(dataSource);
+    transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
   });
 
   afterAll(async () => {

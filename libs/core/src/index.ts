@@ -6,6 +6,7 @@ export * from './config/database.config';
 export * from './config/flowgate-config';
 export * from './config/load-config';
 export * from './config/redis.config';
+export * from './config/traffic.config';
 export * from './core.module';
 export * from './database/embedded-postgres';
 export * from './database/data-source-options';

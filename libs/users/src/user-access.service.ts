@@ -154,9 +154,10 @@ export class UserAccessService {
           manager,
         );
       }
+      // Only once the change is durable: a reader in between would cache the old state anew.
+      this.transactions.afterCommit(() => this.directory.forget(updated.tenantId, updated.objectId));
       return updated;
     });
-    await this.directory.forget(user.tenantId, user.objectId);
     return user;
   }
 

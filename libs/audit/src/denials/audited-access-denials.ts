@@ -18,7 +18,8 @@ interface OpenWindow {
  * A flood of identical denials (same principal, action, resource and reason) must not flood the
  * log: the first one is written at once, the repeats within `AUDIT_DENIAL_WINDOW_SECONDS` are
  * counted in a shared counter (Redis), and one event with their count is written when the window
- * closes. The instance that wrote the first event closes the window; if it is gone, the next
+ * closes (with Redis unreachable, every denial is written). The instance that wrote the first
+ * event closes the window; if it is gone, the next
  * instance to see the same denial after the window's end closes it instead. The counter is taken
  * (read and deleted) atomically, so a window is closed once.
  */
@@ -42,12 +43,15 @@ export class AuditedAccessDenials extends AccessDenials implements BeforeApplica
       const key = windowKey(denial);
       const windowMs = this.config.audit.denialWindowMs;
       // The counter outlives the window so that a window whose closer died is still closed.
-      const { value, ttlMs } = await this.counters.increment(key, 1, 3 * windowMs);
-      if (value === 1) {
+      const counted = await this.counters.increment(key, 1, 3 * windowMs).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'Denial counter unavailable; auditing this denial without collapsing');
+        return undefined;
+      });
+      if (!counted || counted.value === 1) {
         await this.write(denial, { occurrences: 1 });
-        this.openWindow(key, denial);
-      } else if (ttlMs < 2 * windowMs) {
-        await this.closeWindow(key, denial, new Date(Date.now() - (3 * windowMs - ttlMs)));
+        if (counted) this.openWindow(key, denial);
+      } else if (counted.ttlMs < 2 * windowMs) {
+        await this.closeWindow(key, denial, new Date(Date.now() - (3 * windowMs - counted.ttlMs)));
       }
     } catch (error) {
       this.logger.error({ err: error, action: denial.action, reason: denial.reason }, 'Could not audit a denial');
@@ -91,7 +95,7 @@ export class AuditedAccessDenials extends AccessDenials implements BeforeApplica
 
   private async write(denial: AccessDenial, count: Record<string, unknown>): Promise<void> {
     const { principal } = denial;
-    await this.transactions.run((manager) =>
+    await this.transactions.runAlone((manager) =>
       this.audit.record(
         {
           actor: {

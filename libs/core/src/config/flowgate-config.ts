@@ -5,6 +5,7 @@ import type { DatabaseConfig } from './database.config';
 import type { HttpConfig } from './http.config';
 import type { LogConfig } from './log.config';
 import type { RedisConfig } from './redis.config';
+import type { TrafficConfig } from './traffic.config';
 
 /**
  * The validated configuration, one namespace per concern. It doubles as the injection token:
@@ -18,4 +19,5 @@ export abstract class FlowgateConfig {
   abstract readonly log: LogConfig;
   abstract readonly auth: AuthConfig;
   abstract readonly audit: AuditConfig;
+  abstract readonly traffic: TrafficConfig;
 }

@@ -27,6 +27,19 @@ describe('loadConfig', () => {
     expect(config.http.trustProxy).toBe(false);
     expect(config.http.corsOrigins).toEqual([]);
     expect(config.log.level).toBe('info');
+    expect(config.traffic.rateLimits.principal).toEqual({ name: 'principal', limit: 600, windowSeconds: 60 });
+    expect(config.traffic.idempotencyRetentionSeconds).toBe(86_400);
+  });
+
+  it('reads rate-limit policies and the idempotency retention', () => {
+    const { traffic } = loadConfig({
+      RATE_LIMIT_SENSITIVE: '5/10s',
+      RATE_LIMIT_ANONYMOUS: '1000/3600s',
+      IDEMPOTENCY_RETENTION_HOURS: '48',
+    });
+    expect(traffic.rateLimits.sensitive).toEqual({ name: 'sensitive', limit: 5, windowSeconds: 10 });
+    expect(traffic.rateLimits.anonymous).toEqual({ name: 'anonymous', limit: 1000, windowSeconds: 3600 });
+    expect(traffic.idempotencyRetentionSeconds).toBe(48 * 3_600);
   });
 
   it('reads typed values', () => {
@@ -77,6 +90,12 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '5' }, 'HTTP_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000 (got "5")'],
+    [{ RATE_LIMIT_PRINCIPAL: '600 per minute' }, 'RATE_LIMIT_PRINCIPAL must be <requests>/<seconds>s'],
+    [{ RATE_LIMIT_SENSITIVE: '0/60s' }, 'RATE_LIMIT_SENSITIVE must be <requests>/<seconds>s'],
+    [
+      { IDEMPOTENCY_RETENTION_HOURS: '0' },
+      'IDEMPOTENCY_RETENTION_HOURS must be a whole number from 1 to 720 (got "0")',
+    ],
   ])('rejects %j with a message naming the variable', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toContain(message);

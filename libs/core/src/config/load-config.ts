@@ -8,6 +8,7 @@ import type { FlowgateConfig } from './flowgate-config';
 import { readHttpConfig } from './http.config';
 import { readLogConfig } from './log.config';
 import { readRedisConfig } from './redis.config';
+import { readTrafficConfig } from './traffic.config';
 
 /**
  * The one place that reads `process.env`. Everything else receives the typed result. Throws a
@@ -25,6 +26,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     log: readLogConfig(reader, app.environment === 'test' ? 'silent' : 'info'),
     auth: readAuthConfig(reader, app.environment, app.port),
     audit: readAuditConfig(reader),
+    traffic: readTrafficConfig(reader),
   };
   if (isProduction) {
     // The embedded database and the in-process Redis stand-ins are valid for one developer's

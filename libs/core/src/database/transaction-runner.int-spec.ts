@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { loadConfigOverriding } from '../config/load-config';
 import { dataSourceOptions } from './data-source-options';
@@ -15,7 +16,7 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     dataSource = new DataSource({ ...dataSourceOptions(config.database, 'flowgate-tx-spec'), logging: false });
     await dataSource.initialize();
     await dataSource.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
-    runner = new TransactionRunner(dataSource);
+    runner = new TransactionRunner(dataSource, silentLogger());
   });
 
   afterAll(async () => {
@@ -63,7 +64,54 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     expect(level).toBe('serializable');
   });
 
+  it('joins the unit of work already open: an inner run rolls back with the outer one', async () => {
+    const before = await count();
+    await expect(
+      runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (30)`);
+        await runner.run((inner) => inner.query(`INSERT INTO ${table} VALUES (31)`));
+        throw new Error('outer fails after the inner work');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await count()).toBe(before);
+  });
+
+  it('keeps runAlone work when the unit of work around it rolls back', async () => {
+    const before = await count();
+    await expect(
+      runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (40)`);
+        await runner.runAlone((alone) => alone.query(`INSERT INTO ${table} VALUES (41)`));
+        throw new Error('outer fails');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('runs after-commit steps once the outermost unit commits, never after a rollback', async () => {
+    const seen: string[] = [];
+    await runner.run(async (manager) => {
+      await runner.run(async () => runner.afterCommit(() => void seen.push(`inner saw ${seen.length}`)));
+      await manager.query(`INSERT INTO ${table} VALUES (50)`);
+      seen.push('work done');
+    });
+    expect(seen).toEqual(['work done', 'inner saw 1']);
+    await expect(
+      runner.run(async () => {
+        runner.afterCommit(() => void seen.push('must not run'));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(seen).toHaveLength(2);
+    expect(() => runner.afterCommit(() => undefined)).toThrow('outside a unit of work');
+  });
+
   it('enforces the configured statement timeout', async () => {
     await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: { code: '57014' } });
   });
 });
+
+function silentLogger(): PinoLogger {
+  const ignore = () => undefined;
+  return { setContext: ignore, error: ignore, warn: ignore, info: ignore } as unknown as PinoLogger;
+}
