@@ -101,15 +101,19 @@ describe('Audit log at 1M events', () => {
     }, 250);
     let lines = 0;
     let bytes = 0;
-    const response = await fetch(`${testApp.url}/v1/audit-events/export?from=${encodeURIComponent(from)}`, {
-      headers: { Authorization: auditor },
-    });
-    expect(response.status).toBe(200);
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      for (const byte of chunk) if (byte === 10) lines += 1;
+    try {
+      const response = await fetch(`${testApp.url}/v1/audit-events/export?from=${encodeURIComponent(from)}`, {
+        headers: { Authorization: auditor },
+      });
+      expect(response.status).toBe(200);
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        for (const byte of chunk) if (byte === 10) lines += 1;
+      }
+    } finally {
+      // Also on failure: a sampler left running would collect garbage in this process forever.
+      clearInterval(sampler);
     }
-    clearInterval(sampler);
     return { lines, bytes, peakGrowth: peak - before };
   };
 

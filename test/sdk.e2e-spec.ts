@@ -56,15 +56,15 @@ describe('TypeScript SDK (generated from openapi.json)', () => {
 
 describe('TypeScript SDK when a dependency is down', () => {
   it('surfaces readiness 503 as a typed problem naming the dependency', async () => {
-    const target = loadConfig().redis.url!;
+    const target = loadConfig().database.url!;
     const proxy = await TcpProxy.start(target);
-    const testApp = await createTestApp({ env: { REDIS_URL: proxy.route(target) } });
+    const testApp = await createTestApp({ env: { DATABASE_URL: proxy.route(target) } });
     try {
       const client = createFlowgateClient({ baseUrl: testApp.url });
       await proxy.cut();
       const { error, response } = await client.GET('/health/ready');
       expect(response.status).toBe(503);
-      expect(error).toMatchObject({ code: 'dependency_unavailable', checks: { redis: 'down', database: 'up' } });
+      expect(error).toMatchObject({ code: 'dependency_unavailable', checks: { database: 'down', redis: 'up' } });
     } finally {
       await testApp.close();
       await proxy.close();

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@flowgate/audit';
 import { AuthModule } from '@flowgate/auth';
 import { CoreModule, CoreModuleOptions, FlowgateConfig } from '@flowgate/core';
+import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 
 /** The API's composition root: infrastructure from CoreModule plus the feature modules. */
@@ -10,7 +11,14 @@ export class AppModule {
   static register(config: FlowgateConfig, options: CoreModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config, options), AuthModule.register(config), AuditModule, UsersModule],
+      imports: [
+        CoreModule.forRoot(config, options),
+        AuthModule.register(config),
+        // After AuthModule: its rate-limit guard limits the caller the auth guards identified.
+        TrafficModule.register(config),
+        AuditModule,
+        UsersModule,
+      ],
     };
   }
 }

@@ -2,5 +2,4 @@ export * from './audit-event';
 export * from './audit.module';
 export * from './audit.service';
 export * from './hash-chain/audit-link';
-export * from './hash-chain/canonical-json';
 export * from './hash-chain/verify-chain';

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponses, IfMatch, RequestUrl, UuidParam } from '@flowgate/core';
+import { ApiProblemResponses, IfMatch, RequestUrl, SensitiveRateLimit, UuidParam } from '@flowgate/core';
 import { Authenticated, CurrentPrincipal, ROLES, type Principal, type Role } from '@flowgate/auth';
+import { Idempotent } from '@flowgate/traffic';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { RevokedSessionsDto } from './dto/revoked-sessions.dto';
 import { RoleGrantDto } from './dto/role-grant.dto';
@@ -42,6 +43,7 @@ export class UsersController {
 
   @Patch(':id')
   @Authenticated({ role: 'admin', stepUp: true })
+  @SensitiveRateLimit()
   @ApiOperation({ summary: 'Suspend or reactivate a user', description: 'Requires If-Match; not on yourself.' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag from GET /v1/users/{id}.' })
   @ApiOkResponse({ type: UserDto, description: 'The updated user.' })
@@ -57,6 +59,7 @@ export class UsersController {
 
   @Put(':id/role-grants/:role')
   @Authenticated({ role: 'admin', stepUp: true })
+  @SensitiveRateLimit()
   @ApiOperation({ summary: 'Grant a role', description: 'Idempotent. Only roles you hold; not to yourself.' })
   @ApiParam({ name: 'role', enum: ROLES })
   @ApiOkResponse({ type: RoleGrantDto, description: 'The grant.' })
@@ -72,6 +75,7 @@ export class UsersController {
   @Delete(':id/role-grants/:role')
   @HttpCode(204)
   @Authenticated({ role: 'admin', stepUp: true })
+  @SensitiveRateLimit()
   @ApiOperation({ summary: 'Remove a granted role', description: 'Idempotent. Not from yourself.' })
   @ApiParam({ name: 'role', enum: ROLES })
   @ApiNoContentResponse({ description: 'The grant is gone.' })
@@ -87,6 +91,8 @@ export class UsersController {
   @Post(':id/revoke-sessions')
   @HttpCode(200)
   @Authenticated({ role: 'admin', stepUp: true })
+  @SensitiveRateLimit()
+  @Idempotent({ required: false })
   @ApiOperation({
     summary: 'Revoke sessions',
     description: 'Every token issued to the user before now is rejected on every instance.',

@@ -20,7 +20,7 @@ async function exportOpenApi(target: string): Promise<void> {
   });
   // Paths depend on the versioning scheme: the same one createHttpApp applies.
   app.enableVersioning(API_VERSIONING);
-  const document = buildOpenApiDocument(app, API_INFO);
+  const document = buildOpenApiDocument(app, API_INFO, config.traffic);
   await app.close();
   writeFileSync(resolve(target), `${JSON.stringify(document, null, 2)}\n`);
 }

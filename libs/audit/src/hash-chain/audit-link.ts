@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@flowgate/core';
 
 /** One audit event as stored: its body plus the link that ties it to its predecessor. */
 export interface ChainedEvent {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ChainedEvent, GENESIS_HASH, linkHash } from './audit-link';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@flowgate/core';
 import { ChainBreak, ChainVerdict, ChainVerifier, ChainVerifyOptions, verifyChain } from './verify-chain';
 
 const FROM_GENESIS: ChainVerifyOptions = { expectedFirstSeq: 1, expectedPrevHash: GENESIS_HASH };

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SensitiveRateLimit } from '@flowgate/core';
 import { Public } from '../decorators/public.decorator';
 import { DevIdentityProvider } from './dev-identity-provider';
 import { DevTokenRequestDto } from './dev-token-request.dto';
@@ -26,6 +27,7 @@ export class DevIdentityProviderController {
 
   @Post('token')
   @HttpCode(200)
+  @SensitiveRateLimit()
   async token(@Body() request: DevTokenRequestDto): Promise<{ access_token: string; token_type: 'Bearer' }> {
     return { access_token: await this.provider.mint(request), token_type: 'Bearer' };
   }

@@ -4,9 +4,11 @@ import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator'
 import { LivenessDto } from './liveness.dto';
 import { Readiness } from './readiness';
 import { ReadinessDto } from './readiness.dto';
+import { ExemptFromRateLimits } from '../http/rate-limit.decorators';
 import { Public } from '../http/public.decorator';
 
 @Public()
+@ExemptFromRateLimits()
 @ApiTags('Operations')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
@@ -24,9 +26,11 @@ export class HealthController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Readiness probe',
-    description: 'Answers 200 when PostgreSQL and Redis respond, 503 otherwise or while shutting down.',
+    description:
+      'Answers 200 while PostgreSQL responds: `ok` when Redis does too, `degraded` (still serving, with ' +
+      'per-instance rate limits) when it does not. 503 when PostgreSQL is unreachable or while shutting down.',
   })
-  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL and Redis answered.' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL answered; `status` says whether Redis did.' })
   @ApiProblemResponses(503)
   ready(): Promise<ReadinessDto> {
     return this.readiness.check();

@@ -2,9 +2,11 @@ import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Metrics } from './metrics';
+import { ExemptFromRateLimits } from '../http/rate-limit.decorators';
 import { Public } from '../http/public.decorator';
 
 @Public()
+@ExemptFromRateLimits()
 @ApiTags('Operations')
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController {

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { FlowgateConfig } from '../config/flowgate-config';
+import { DegradedModes } from './degraded-modes';
 import { HealthController } from './health.controller';
 import { loggerParams } from './logging';
 import { Metrics } from './metrics';
@@ -25,8 +26,8 @@ export class ObservabilityModule {
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [Metrics, Readiness],
-      exports: [Metrics],
+      providers: [Metrics, Readiness, DegradedModes],
+      exports: [Metrics, DegradedModes],
     };
   }
 }

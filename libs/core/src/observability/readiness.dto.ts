@@ -1,9 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ReadinessDto {
-  /** `ok` when every dependency answered. */
-  @ApiProperty({ enum: ['ok'] })
-  status!: 'ok';
+  /** `ok` when every dependency answered; `degraded` when Redis did not and the instance serves without it. */
+  @ApiProperty({ enum: ['ok', 'degraded'] })
+  status!: 'ok' | 'degraded';
 
   /** State of each dependency. */
   @ApiProperty({
@@ -12,4 +12,12 @@ export class ReadinessDto {
     example: { database: 'up', redis: 'up' },
   })
   checks!: Record<string, 'up' | 'down'>;
+
+  /** While degraded: what works differently, by component. */
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { rateLimiting: 'per-instance limits: Redis is unreachable' },
+  })
+  degraded?: Record<string, string>;
 }

@@ -1,50 +1,48 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppError } from '../errors/app-error';
 import { InFlightRequests } from '../http/in-flight-requests';
 import { RedisHealthIndicator } from '../redis/redis-health.indicator';
+import { DegradedModes } from './degraded-modes';
 import type { ReadinessDto } from './readiness.dto';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
 /**
- * Readiness: can this instance serve traffic now? It cannot while PostgreSQL or Redis is
- * unreachable, nor while it drains for shutdown. The answer names dependencies and states only;
+ * Readiness: can this instance serve traffic now? Not while PostgreSQL is unreachable (every
+ * request needs it), nor while it drains for shutdown. Redis is a soft dependency: without it the
+ * instance serves in a degraded way (rate limits per instance, no shared caches, idempotency
+ * guarded by PostgreSQL alone), and taking every replica out of the load balancer because Redis
+ * blinked would turn a degradation into an outage. The answer names dependencies and states only;
  * error messages (addresses, ports) stay in the logs, since the endpoint is public.
  */
 @Injectable()
 export class Readiness {
   constructor(
-    private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly inFlight: InFlightRequests,
+    private readonly degraded: DegradedModes,
   ) {}
 
   async check(): Promise<ReadinessDto> {
     if (this.inFlight.isDraining) throw new AppError('dependency_unavailable', 'This instance is shutting down.');
-    try {
-      return { status: 'ok', checks: statesOf(await this.runChecks()) };
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      const checks = statesOf(error.getResponse() as HealthCheckResult);
-      const down = Object.keys(checks).filter((name) => checks[name] === 'down');
-      throw new AppError('dependency_unavailable', `Not ready: ${down.join(' and ')} unavailable.`, {
-        extensions: { checks },
-      });
-    }
-  }
-
-  private runChecks(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
-      () => this.redis.check('redis', CHECK_TIMEOUT_MS),
+    const [database, redis] = await Promise.all([
+      this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
+      this.redis.check('redis', CHECK_TIMEOUT_MS),
     ]);
+    const checks = { database: stateOf(database, 'database'), redis: stateOf(redis, 'redis') };
+    if (checks.database === 'down') {
+      throw new AppError('dependency_unavailable', 'Not ready: database unavailable.', { extensions: { checks } });
+    }
+    const degraded = this.degraded.list();
+    if (checks.redis === 'down' || Object.keys(degraded).length > 0) {
+      return { status: 'degraded', checks, degraded };
+    }
+    return { status: 'ok', checks };
   }
 }
 
-function statesOf(result: HealthCheckResult): Record<string, 'up' | 'down'> {
-  return Object.fromEntries(
-    Object.entries(result.details).map(([name, detail]) => [name, detail.status === 'up' ? 'up' : 'down']),
-  );
+function stateOf(result: HealthIndicatorResult, name: string): 'up' | 'down' {
+  return result[name]?.status === 'up' ? 'up' : 'down';
 }

@@ -3,6 +3,7 @@ import { OpenAPIObject, OperationObject, SwaggerModule } from '@nestjs/swagger';
 import { problemResponseObject } from './api-problem-responses.decorator';
 import { upgradeToOpenApi31 } from './openapi-3-1';
 import { ProblemDetailsDto } from './problem-details.dto';
+import { declareTrafficContract, TrafficContractOptions } from './traffic-contract';
 
 export interface OpenApiInfo {
   readonly title: string;
@@ -25,7 +26,11 @@ export function operationIdFor(controllerKey: string, methodKey: string): string
  * `/openapi.json` and the committed `openapi.json` both come from here; they match as long as the
  * export's app is routed like the served one (same versioning, no global prefix).
  */
-export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: INestApplication,
+  info: OpenApiInfo,
+  traffic: TrafficContractOptions,
+): OpenAPIObject {
   const scanned = SwaggerModule.createDocument(
     app,
     {
@@ -36,7 +41,8 @@ export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): 
     },
     { operationIdFactory: operationIdFor, extraModels: [ProblemDetailsDto] },
   );
-  return upgradeToOpenApi31(inCanonicalOrder(declareSecurity(addCommonProblemResponses(scanned))));
+  const declared = declareTrafficContract(declareSecurity(addCommonProblemResponses(scanned)), traffic);
+  return upgradeToOpenApi31(inCanonicalOrder(declared));
 }
 
 function operationsOf(document: OpenAPIObject): OperationObject[] {

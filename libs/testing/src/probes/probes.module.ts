@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyProbeController } from './idempotency-probe.controller';
 import { ProbesController } from './probes.controller';
 
-@Module({ controllers: [ProbesController] })
+@Module({ controllers: [ProbesController, IdempotencyProbeController] })
 export class ProbesModule {}

@@ -1,0 +1,18 @@
+/** A key means something only for one caller, one method and one route template. */
+export interface IdempotencyScope {
+  /** `tid:oid` of the caller. */
+  readonly principal: string;
+  readonly method: string;
+  /** The route template (`/v1/users/:id/revoke-sessions`), so one key can serve one resource's route. */
+  readonly route: string;
+  readonly key: string;
+}
+
+/** A completed request's answer, replayed to every retry with the same key. */
+export interface StoredResponse {
+  readonly fingerprint: string;
+  readonly status: number;
+  /** The headers worth replaying (`Location`, `ETag`, `Content-Location`), lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}

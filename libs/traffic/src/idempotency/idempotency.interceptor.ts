@@ -1,0 +1,185 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Principal } from '@flowgate/auth';
+import {
+  AppError,
+  DistributedLock,
+  etagOf,
+  FlowgateConfig,
+  LockLease,
+  pointerTo,
+  routeTemplateOf,
+  TransactionRunner,
+} from '@flowgate/core';
+import type { Request, Response } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { createHash } from 'node:crypto';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { IdempotencyMetrics } from './idempotency-metrics';
+import { parseIdempotencyKey } from './idempotency-key';
+import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
+import { IdempotencyRepository } from './idempotency.repository';
+import { IDEMPOTENT, IdempotentOptions } from './idempotent.decorator';
+import { requestFingerprint } from './request-fingerprint';
+
+/** Response headers a replay must carry to mean the same thing as the first answer. */
+const REPLAYED_HEADERS = ['location', 'content-location', 'etag'] as const;
+/** How long the in-flight marker outlives a request that never ends (a crashed instance). */
+const MARKER_TTL_MS = 60_000;
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Exactly-once POSTs (draft-ietf-httpapi-idempotency-key-header, with Stripe's behaviour):
+ * 1. A stored answer for the scope is replayed (same fingerprint) or refused with 422.
+ * 2. A Redis marker (SET NX PX) per scope makes a concurrent duplicate answer 409 at once; under
+ *    it the stored answer is looked up again.
+ * 3. Otherwise the handler runs inside a unit of work this interceptor opens, and the answer is
+ *    stored in that same transaction: the change and its record commit together, so a failure
+ *    between commit and response can only ever lead to a replay, never to a second change.
+ * If Redis is down, step 1 is skipped and PostgreSQL's primary key on the scope is the guard: a
+ * concurrent duplicate's insert waits for the first transaction and then fails, which rolls its
+ * own change back, and it answers with the first one's stored response.
+ *
+ * Only 2xx answers are stored. Anything else changed nothing (its transaction rolled back), so
+ * the key stays free and a retry runs again: validation failures, 401/403/429, 5xx, and refusals
+ * such as 404 or 409 alike.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly records: IdempotencyRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly locks: DistributedLock,
+    private readonly config: FlowgateConfig,
+    private readonly metrics: IdempotencyMetrics,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(IdempotencyInterceptor.name);
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const options = this.reflector.get<IdempotentOptions>(IDEMPOTENT, context.getHandler());
+    const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const key = keyFrom(req, options);
+    if (key === undefined || !req.user) return next.handle();
+
+    const scope: IdempotencyScope = {
+      principal: `${req.user.tenantId}:${req.user.objectId}`,
+      method: req.method,
+      route: routeTemplateOf(req),
+      key,
+    };
+    const fingerprint = requestFingerprint(req.body, req.query);
+    // Retries of a finished request are replayed without the marker, so concurrent retries all
+    // get the answer rather than 409s.
+    const finished = await this.records.find(scope);
+    if (finished) return from([this.replay(finished, fingerprint, res)]);
+    const marker = await this.markInFlight(scope);
+    try {
+      // Looked up again under the marker: the first request may have finished in between.
+      const stored = await this.records.find(scope);
+      if (stored) return from([this.replay(stored, fingerprint, res)]);
+      return from([await this.runAndStore(scope, fingerprint, next, res)]);
+    } finally {
+      await marker?.release().catch(() => undefined);
+    }
+  }
+
+  private async runAndStore(
+    scope: IdempotencyScope,
+    fingerprint: string,
+    next: CallHandler,
+    res: Response,
+  ): Promise<unknown> {
+    try {
+      return await this.transactions.runAlone(async (manager) => {
+        const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
+        const response: StoredResponse = {
+          fingerprint,
+          status: res.statusCode,
+          headers: replayedHeaders(res, body),
+          body,
+        };
+        await this.records.insert(scope, response, this.config.traffic.idempotencyRetentionSeconds, manager);
+        return body;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A duplicate that got past the marker (Redis down) committed first; our change rolled back.
+      const stored = await this.records.find(scope);
+      if (!stored) throw error;
+      return this.replay(stored, fingerprint, res);
+    }
+  }
+
+  private replay(stored: StoredResponse, fingerprint: string, res: Response): unknown {
+    if (stored.fingerprint !== fingerprint) {
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used for a different request; use a new key for a new request.',
+      );
+    }
+    this.metrics.replays.inc();
+    res.status(stored.status);
+    for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
+    res.setHeader('Idempotent-Replayed', 'true');
+    return stored.body;
+  }
+
+  /** The in-flight marker, or `undefined` when Redis is unreachable (PostgreSQL still guards). */
+  private async markInFlight(scope: IdempotencyScope): Promise<LockLease | undefined> {
+    const name = `idempotency:${createHash('sha256').update(JSON.stringify(scope)).digest('base64url')}`;
+    let lease: LockLease | undefined;
+    try {
+      lease = await this.locks.tryAcquire(name, MARKER_TTL_MS);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Idempotency marker unavailable; relying on the database alone');
+      return undefined;
+    }
+    if (!lease) {
+      this.metrics.inFlightConflicts.inc();
+      throw new AppError(
+        'idempotency_key_in_use',
+        'A request with this Idempotency-Key is still running; retry shortly.',
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
+    }
+    return lease;
+  }
+}
+
+function keyFrom(req: Request, options: IdempotentOptions): string | undefined {
+  const header = req.headers['idempotency-key'];
+  const pointer = pointerTo('headers', 'idempotency-key');
+  if (header === undefined) {
+    if (!options.required) return undefined;
+    throw new AppError('validation_failed', 'This operation requires an Idempotency-Key header.', {
+      errors: [{ pointer, code: 'required', detail: 'is required on this operation' }],
+    });
+  }
+  const parsed = parseIdempotencyKey(Array.isArray(header) ? header.join(',') : header);
+  if ('key' in parsed) return parsed.key;
+  throw new AppError('validation_failed', 'The Idempotency-Key header is malformed.', {
+    errors: [{ pointer, code: 'invalid', detail: parsed.problem }],
+  });
+}
+
+function replayedHeaders(res: Response, body: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.getHeader(name);
+    if (typeof value === 'string') headers[name] = value;
+  }
+  // The ETag interceptor sets its header after this one returns; take it from the body.
+  const etag = etagOf(body);
+  if (etag) headers.etag = etag;
+  return headers;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { driverError?: { code?: string } })?.driverError?.code === UNIQUE_VIOLATION;
+}

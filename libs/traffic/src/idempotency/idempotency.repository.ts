@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
+
+const SCOPE_MATCH = 'principal = $1 AND method = $2 AND route = $3 AND idempotency_key = $4';
+
+const scopeParams = (scope: IdempotencyScope) => [scope.principal, scope.method, scope.route, scope.key];
+
+/** `idempotency_records`: the stored answers of completed idempotent requests. */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The unexpired answer stored for this scope, if any (committed ones only). */
+  async find(scope: IdempotencyScope): Promise<StoredResponse | undefined> {
+    const [row] = await this.dataSource.query<
+      { fingerprint: string; status: number; headers: Record<string, string>; body: unknown }[]
+    >(
+      `SELECT fingerprint, status, headers, body FROM idempotency_records
+       WHERE ${SCOPE_MATCH} AND expires_at > now()`,
+      scopeParams(scope),
+    );
+    return row ? { ...row, status: Number(row.status) } : undefined;
+  }
+
+  /**
+   * Stores the answer in the transaction of the change. An expired record of the same scope
+   * (not yet purged) gives way. If another request of the same scope stored first, PostgreSQL
+   * raises a unique violation — after waiting for that request's transaction, if it is still open.
+   */
+  async insert(
+    scope: IdempotencyScope,
+    response: StoredResponse,
+    retentionSeconds: number,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `DELETE FROM idempotency_records WHERE ${SCOPE_MATCH} AND expires_at <= now()`,
+      scopeParams(scope),
+    );
+    await manager.query(
+      `INSERT INTO idempotency_records
+         (principal, method, route, idempotency_key, fingerprint, status, headers, body, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))`,
+      [
+        ...scopeParams(scope),
+        response.fingerprint,
+        response.status,
+        JSON.stringify(response.headers),
+        response.body === undefined ? null : JSON.stringify(response.body),
+        retentionSeconds,
+      ],
+    );
+  }
+
+  /** Deletes up to `batch` expired records; returns how many it deleted. */
+  async purgeExpired(batch: number): Promise<number> {
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(
+      `DELETE FROM idempotency_records WHERE ctid IN (
+         SELECT ctid FROM idempotency_records WHERE expires_at <= now() LIMIT $1)`,
+      [batch],
+    );
+    return deleted;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './idempotency/idempotency-purge';
+export * from './idempotency/idempotency.repository';
+export * from './idempotency/idempotent.decorator';
+export * from './traffic.module';

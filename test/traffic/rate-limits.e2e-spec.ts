@@ -1,0 +1,299 @@
+import request from 'supertest';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DevIdentityProvider, type Role } from '@flowgate/auth';
+import { loadConfig } from '@flowgate/core';
+import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
+
+/**
+ * Rate limits end to end, on the real app and the run's Redis: the `principal` budget is one
+ * budget across instances and keyed by user; a refusal is a 429 problem with `Retry-After`,
+ * `Cache-Control: no-store` and the IETF `RateLimit` fields; windows restart; public routes are
+ * limited per client IP (`anonymous`); probes and metrics are exempt; `sensitive` stacks on admin
+ * writes; and without Redis each instance keeps limiting on its own, shown by readiness and
+ * /metrics, until Redis is back. Every app here sets its own small budgets (the test app's default
+ * ones are huge), and every test uses its own users and client IPs, since the whole run shares one
+ * Redis key prefix.
+ */
+
+const PROBLEM_JSON = /^application\/problem\+json/;
+const suffix = randomBytes(4).toString('hex');
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const on = (testApp: TestApp) => request(testApp.app.getHttpServer());
+
+/** A client address of this test alone, sent as `X-Forwarded-For` to apps with TRUST_PROXY. */
+const uniqueIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+/** A fresh user's token, minted by `testApp` (any instance sharing its signing key accepts it). */
+function tokenFor(testApp: TestApp, name: string, roles: Role[] = ['viewer'], stepUp = false): Promise<string> {
+  return testApp.app.get(DevIdentityProvider).mint({ user: `rl-${name}-${suffix}-${randomInt(1e6)}`, roles, stepUp });
+}
+
+/** Polls until `check` passes: ioredis and the storage notice a dead or revived Redis asynchronously. */
+async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(200);
+    }
+  }
+}
+
+/** Asserts one policy's `RateLimit` item (`"name";r=<remaining>;t=<1..window>`) in the response. */
+function expectRemaining(res: request.Response, policy: string, remaining: number, windowSeconds: number): void {
+  const match = new RegExp(`"${policy}";r=(\\d+);t=(\\d+)`).exec(String(res.headers.ratelimit));
+  expect({ policy, remaining: Number(match?.[1]) }).toEqual({ policy, remaining });
+  const reset = Number(match?.[2]);
+  expect(reset).toBeGreaterThanOrEqual(1);
+  expect(reset).toBeLessThanOrEqual(windowSeconds);
+}
+
+function expectTooManyRequests(res: request.Response, policy: string): void {
+  expect({ status: res.status, code: res.body?.code, policy: res.body?.policy }).toEqual({
+    status: 429,
+    code: 'too_many_requests',
+    policy,
+  });
+  expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
+}
+
+/** The value of one sample in the Prometheus text, or undefined when absent. */
+function sample(metrics: string, series: string): number | undefined {
+  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('Rate limits', () => {
+  describe('principal policy on two instances sharing Redis', () => {
+    let a: TestApp;
+    let b: TestApp;
+    let keyDir: string;
+
+    beforeAll(async () => {
+      // One signing key for both instances, in a folder of this file's own (see the
+      // multi-instance spec: parallel workers may replace the run's key file).
+      keyDir = mkdtempSync(join(tmpdir(), 'flowgate-rate-limits-'));
+      const env = { AUTH_DEV_KEY_DIR: keyDir, RATE_LIMIT_PRINCIPAL: '5/60s' };
+      [a, b] = await Promise.all([createTestApp({ env }), createTestApp({ env })]);
+    });
+
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      rmSync(keyDir, { recursive: true, force: true });
+    });
+
+    it('counts one user’s requests on A and B against one budget of 5, per user not per IP', async () => {
+      const token = await tokenFor(a, 'shared');
+      for (let i = 0; i < 5; i++) {
+        const res = await on(i % 2 === 0 ? a : b)
+          .get('/v1/me')
+          .set(bearer(token));
+        expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
+        expect(res.headers['ratelimit-policy']).toBe('"principal";q=5;w=60');
+        expectRemaining(res, 'principal', 4 - i, 60);
+      }
+      expectTooManyRequests(await on(b).get('/v1/me').set(bearer(token)), 'principal');
+
+      // Same client address (every test calls from 127.0.0.1), another user: a budget of its own.
+      const other = await tokenFor(a, 'shared-other');
+      for (const instance of [a, b]) {
+        const res = await on(instance).get('/v1/me').set(bearer(other));
+        expect(res.status).toBe(200);
+      }
+    });
+
+    it('refuses over the budget with a 429 problem naming the policy, Retry-After and no-store', async () => {
+      const token = await tokenFor(a, 'refused');
+      for (let i = 0; i < 5; i++) await on(a).get('/v1/me').set(bearer(token)).expect(200);
+
+      const res = await on(b).get('/v1/me').set(bearer(token));
+      expectTooManyRequests(res, 'principal');
+      expect(res.body).toMatchObject({ status: 429, requestId: res.headers['x-request-id'] });
+      expect(res.body.requestId).toEqual(expect.any(String));
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['ratelimit-policy']).toBe('"principal";q=5;w=60');
+      expectRemaining(res, 'principal', 0, 60);
+
+      const scraped = await on(b).get('/metrics').expect(200);
+      expect(sample(scraped.text, 'rate_limit_refused_total{policy="principal"}')).toBeGreaterThanOrEqual(1);
+    });
+  });
+
+  describe('window restart', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ env: { RATE_LIMIT_PRINCIPAL: '2/1s' } });
+    });
+
+    afterAll(() => testApp?.close());
+
+    it('serves again once the window has passed', async () => {
+      const http = on(testApp);
+      const token = await tokenFor(testApp, 'window');
+      await http.get('/v1/me').set(bearer(token)).expect(200);
+      await http.get('/v1/me').set(bearer(token)).expect(200);
+      const refused = await http.get('/v1/me').set(bearer(token));
+      expectTooManyRequests(refused, 'principal');
+      expect(refused.headers['retry-after']).toBe('1');
+
+      await sleep(1_100);
+      const again = await http.get('/v1/me').set(bearer(token));
+      expect(again.status).toBe(200);
+      expectRemaining(again, 'principal', 1, 1);
+    });
+  });
+
+  describe('anonymous policy on public routes', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ env: { RATE_LIMIT_ANONYMOUS: '3/60s', TRUST_PROXY: 'true' } });
+    });
+
+    afterAll(() => testApp?.close());
+
+    it('limits each client IP on its own', async () => {
+      const http = on(testApp);
+      const ip = uniqueIp();
+      for (let i = 0; i < 3; i++) {
+        const res = await http.get('/v1/problem-types').set('X-Forwarded-For', ip);
+        expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
+        expect(res.headers['ratelimit-policy']).toBe('"anonymous";q=3;w=60');
+        expectRemaining(res, 'anonymous', 2 - i, 60);
+      }
+      const refused = await http.get('/v1/problem-types').set('X-Forwarded-For', ip);
+      expectTooManyRequests(refused, 'anonymous');
+      expect(refused.headers['cache-control']).toBe('no-store');
+
+      const other = await http.get('/v1/problem-types').set('X-Forwarded-For', uniqueIp());
+      expect(other.status).toBe(200);
+      expectRemaining(other, 'anonymous', 2, 60);
+    });
+  });
+
+  describe('exempt routes', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ env: { RATE_LIMIT_ANONYMOUS: '1/60s', TRUST_PROXY: 'true' } });
+    });
+
+    afterAll(() => testApp?.close());
+
+    it.each([['/health/live'], ['/health/ready'], ['/metrics']])(
+      'never limits %s, even for an IP over its budget, and sends no RateLimit fields',
+      async (path) => {
+        const http = on(testApp);
+        const ip = uniqueIp();
+        await http.get('/v1/problem-types').set('X-Forwarded-For', ip).expect(200);
+        expectTooManyRequests(await http.get('/v1/problem-types').set('X-Forwarded-For', ip), 'anonymous');
+
+        for (let i = 0; i < 20; i++) {
+          const res = await http.get(path).set('X-Forwarded-For', ip);
+          expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
+          expect(res.headers.ratelimit).toBeUndefined();
+          expect(res.headers['ratelimit-policy']).toBeUndefined();
+        }
+      },
+    );
+  });
+
+  describe('sensitive policy on admin writes', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ env: { RATE_LIMIT_PRINCIPAL: '100/60s', RATE_LIMIT_SENSITIVE: '2/60s' } });
+    });
+
+    afterAll(() => testApp?.close());
+
+    it('adds a budget of 2 to role grants, on top of the principal budget', async () => {
+      const http = on(testApp);
+      const admin = bearer(await tokenFor(testApp, 'admin', ['admin'], true));
+      const target = await http
+        .get('/v1/me')
+        .set(bearer(await tokenFor(testApp, 'target')))
+        .expect(200);
+      const grant = () => http.put(`/v1/users/${target.body.id}/role-grants/approver`).set(admin);
+
+      for (let i = 0; i < 2; i++) {
+        const res = await grant();
+        expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
+        const policies = String(res.headers['ratelimit-policy']).split(', ').sort();
+        expect(policies).toEqual(['"principal";q=100;w=60', '"sensitive";q=2;w=60']);
+        expectRemaining(res, 'principal', 99 - i, 60);
+        expectRemaining(res, 'sensitive', 1 - i, 60);
+      }
+      const refused = await grant();
+      expectTooManyRequests(refused, 'sensitive');
+      expectRemaining(refused, 'sensitive', 0, 60);
+
+      // Only the sensitive budget is spent: the admin's other requests go on.
+      const me = await http.get('/v1/me').set(admin);
+      expect(me.status).toBe(200);
+      expect(me.headers['ratelimit-policy']).toBe('"principal";q=100;w=60');
+    });
+  });
+
+  describe('while Redis is unreachable', () => {
+    let proxy: TcpProxy;
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      const redisUrl = loadConfig().redis.url!;
+      proxy = await TcpProxy.start(redisUrl);
+      testApp = await createTestApp({ env: { REDIS_URL: proxy.route(redisUrl), RATE_LIMIT_PRINCIPAL: '3/60s' } });
+    });
+
+    afterAll(async () => {
+      await testApp?.close();
+      await proxy?.close();
+    });
+
+    it('keeps serving with per-instance limits, reports it, and shares limits again once Redis is back', async () => {
+      const http = on(testApp);
+      const scrape = async () => (await http.get('/metrics').expect(200)).text;
+      await eventually(async () => expect((await http.get('/health/ready')).body.status).toBe('ok'));
+
+      await proxy.cut();
+      const token = await tokenFor(testApp, 'degraded');
+      for (let i = 0; i < 3; i++) {
+        const res = await http.get('/v1/me').set(bearer(token));
+        expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
+        expectRemaining(res, 'principal', 2 - i, 60);
+      }
+      expectTooManyRequests(await http.get('/v1/me').set(bearer(token)), 'principal');
+
+      await eventually(async () => {
+        const ready = await http.get('/health/ready');
+        expect(ready.status).toBe(200);
+        expect(ready.body).toMatchObject({ status: 'degraded', checks: { database: 'up', redis: 'down' } });
+        expect(ready.body.degraded?.rateLimiting).toEqual(expect.any(String));
+      });
+      const degraded = await scrape();
+      expect(sample(degraded, 'rate_limit_degraded')).toBe(1);
+      expect(sample(degraded, 'rate_limit_local_fallbacks_total')).toBeGreaterThan(0);
+      expect(sample(degraded, 'rate_limit_refused_total{policy="principal"}')).toBeGreaterThanOrEqual(1);
+
+      await proxy.restore();
+      // No traffic meanwhile: an idle instance must recover too (the storage probes Redis itself).
+      await eventually(async () => {
+        const ready = await http.get('/health/ready');
+        expect(ready.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+        expect(sample(await scrape(), 'rate_limit_degraded')).toBe(0);
+      }, 15_000);
+    }, 60_000);
+  });
+});
