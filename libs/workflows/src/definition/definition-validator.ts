@@ -1,0 +1,97 @@
+import type { ValidateFunction } from 'ajv/dist/2020';
+import { checkGraph } from './check-graph';
+import { checkReferences } from './check-references';
+import { rememberCompiledSchemas, type CompiledSchemas } from './compiled-schemas';
+import type { DefinitionViolation } from './definition-violation';
+import type { Report } from './document-reader';
+import { readDefinition, type DefinitionDraft } from './read-definition';
+import type { TransitionDraft } from './read-transitions';
+import { SchemaCompiler } from './schema-compiler';
+import type { StateDefinition, TransitionDefinition, WorkflowDefinition } from './workflow-definition';
+
+export type DefinitionValidation =
+  | { readonly valid: true; readonly definition: WorkflowDefinition }
+  | { readonly valid: false; readonly violations: readonly DefinitionViolation[] };
+
+/**
+ * Validates a submitted workflow definition and reports every violation, each with a JSON Pointer
+ * into the document. Never throws: the document is whatever a client sent. On success returns the
+ * normalized definition (`from` always a list, defaults filled), deeply frozen, with its schemas
+ * already compiled for the engine.
+ */
+export function validateDefinition(document: unknown): DefinitionValidation {
+  const violations: DefinitionViolation[] = [];
+  const report: Report = (pointer, code, detail) => violations.push({ pointer, code, detail });
+  try {
+    const draft = readDefinition(document, new SchemaCompiler(), report);
+    checkReferences(draft, report);
+    checkGraph(draft, report);
+    if (violations.length > 0) return { valid: false, violations };
+    const built = buildDefinition(draft);
+    if (built !== undefined) {
+      rememberCompiledSchemas(built.definition, built.compiled);
+      return { valid: true, definition: built.definition };
+    }
+    report('', 'invalid_type', 'the document could not be read as a workflow definition');
+  } catch {
+    // Parsed JSON never gets here; an in-process caller can pass a Proxy or an object whose getter
+    // throws, and even that must come back as a verdict rather than an exception.
+    report('', 'invalid_type', 'the document could not be read as JSON');
+  }
+  return { valid: false, violations };
+}
+
+/** Assembles the definition from a draft with no violations; undefined if a field is missing. */
+function buildDefinition(
+  draft: DefinitionDraft,
+): { definition: WorkflowDefinition; compiled: CompiledSchemas } | undefined {
+  if (!draft.key || !draft.title || !draft.states || !draft.transitions) return undefined;
+  const states: StateDefinition[] = [];
+  for (const { name, title, initial, terminal } of draft.states) {
+    if (name === undefined) return undefined;
+    states.push({ name, ...(title === undefined ? {} : { title }), initial, terminal });
+  }
+  const transitions: TransitionDefinition[] = [];
+  const inputs = new Map<string, ValidateFunction>();
+  for (const draftTransition of draft.transitions) {
+    const transition = buildTransition(draftTransition);
+    if (transition === undefined) return undefined;
+    transitions.push(transition);
+    if (draftTransition.input) inputs.set(transition.name, draftTransition.input.validate);
+  }
+  const definition: WorkflowDefinition = deepFreeze({
+    key: draft.key,
+    title: draft.title,
+    ...(draft.description === undefined ? {} : { description: draft.description }),
+    ...(draft.dataSchema === undefined ? {} : { dataSchema: draft.dataSchema.schema }),
+    states,
+    transitions,
+  });
+  return { definition, compiled: { data: draft.dataSchema?.validate, inputs } };
+}
+
+function buildTransition(draft: TransitionDraft): TransitionDefinition | undefined {
+  const { name, title, from, to, role, stepUp, notInitiator, notPreviousActorOf, quorum, input, timer } = draft;
+  if (name === undefined || to === undefined) return undefined;
+  return {
+    name,
+    ...(title === undefined ? {} : { title }),
+    from: from.map((reference) => reference.name),
+    to: to.name,
+    ...(role === undefined ? {} : { role }),
+    stepUp,
+    separationOfDuties: { notInitiator, notPreviousActorOf: notPreviousActorOf.map((reference) => reference.name) },
+    quorum,
+    ...(input === undefined ? {} : { input: input.schema }),
+    ...(timer === undefined ? {} : { timer }),
+  };
+}
+
+/** Frozen, so the compiled schemas cached for this object can never drift from what it says. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

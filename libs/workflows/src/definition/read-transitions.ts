@@ -1,0 +1,182 @@
+import { isRole, ROLES, type Role } from '@flowgate/auth/roles/role-hierarchy';
+import {
+  describeType,
+  quote,
+  readFlag,
+  readList,
+  readObject,
+  readPattern,
+  readText,
+  type Report,
+} from './document-reader';
+import { durationProblem } from './iso-duration';
+import { childPointer } from './json-pointer';
+import { INVALID_NAME } from './read-states';
+import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
+import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS } from './workflow-definition';
+
+/** A name the document uses to refer to a state or transition, and where it wrote it. */
+export interface Reference {
+  readonly name: string;
+  readonly pointer: string;
+}
+
+/** One entry of `transitions` as read: a field is undefined when the document got it wrong. */
+export interface TransitionDraft {
+  readonly pointer: string;
+  readonly name?: string;
+  readonly title?: string;
+  readonly from: readonly Reference[];
+  readonly to?: Reference;
+  readonly role?: Role;
+  readonly stepUp: boolean;
+  readonly notInitiator: boolean;
+  readonly notPreviousActorOf: readonly Reference[];
+  readonly quorum: number;
+  readonly input?: CompiledSchema;
+  readonly timer?: string;
+}
+
+const TRANSITION_PROPERTIES = {
+  required: ['name', 'from', 'to'],
+  optional: ['title', 'role', 'stepUp', 'separationOfDuties', 'quorum', 'input', 'timer'],
+} as const;
+
+const SEPARATION_PROPERTIES = { required: [], optional: ['notInitiator', 'notPreviousActorOf'] } as const;
+
+export function readTransitions(
+  value: unknown,
+  pointer: string,
+  compiler: SchemaCompiler,
+  report: Report,
+): TransitionDraft[] | undefined {
+  const entries = readList(value, pointer, { min: 0, max: DEFINITION_LIMITS.maxTransitions }, report);
+  if (entries === undefined) return undefined;
+  const transitions: TransitionDraft[] = [];
+  entries.forEach((entry, index) => {
+    const draft = readTransition(entry, childPointer(pointer, index), compiler, report);
+    if (draft) transitions.push(draft);
+  });
+  return transitions;
+}
+
+function readTransition(
+  value: unknown,
+  pointer: string,
+  compiler: SchemaCompiler,
+  report: Report,
+): TransitionDraft | undefined {
+  const fields = readObject(value, pointer, TRANSITION_PROPERTIES, report);
+  if (fields === undefined) return undefined;
+  const at = (key: string): string => childPointer(pointer, key);
+  const separation = readSeparationOfDuties(fields.separationOfDuties, at('separationOfDuties'), report);
+  return {
+    pointer,
+    name:
+      fields.name === undefined ? undefined : readPattern(fields.name, at('name'), NAME_PATTERN, INVALID_NAME, report),
+    title: fields.title === undefined ? undefined : readText(fields.title, at('title'), TITLE_BOUNDS, report),
+    from: fields.from === undefined ? [] : readFrom(fields.from, at('from'), report),
+    to: fields.to === undefined ? undefined : readReference(fields.to, at('to'), report),
+    role: fields.role === undefined ? undefined : readRole(fields.role, at('role'), report),
+    stepUp: readFlag(fields.stepUp, at('stepUp'), report),
+    notInitiator: separation.notInitiator,
+    notPreviousActorOf: separation.notPreviousActorOf,
+    quorum: readQuorum(fields.quorum, at('quorum'), report),
+    input: fields.input === undefined ? undefined : compileSchema(compiler, fields.input, at('input'), report),
+    timer: fields.timer === undefined ? undefined : readTimer(fields.timer, at('timer'), report),
+  };
+}
+
+function readReference(value: unknown, pointer: string, report: Report): Reference | undefined {
+  if (typeof value !== 'string') {
+    report(pointer, 'invalid_type', `must be a name, not ${describeType(value)}`);
+    return undefined;
+  }
+  return { name: value, pointer };
+}
+
+/** A list of names, each at most once: a repeat is harmless to run but always a slip to author. */
+function readReferences(items: readonly unknown[], pointer: string, report: Report): Reference[] {
+  const seen = new Set<string>();
+  const references: Reference[] = [];
+  items.forEach((item, index) => {
+    const reference = readReference(item, childPointer(pointer, index), report);
+    if (reference === undefined) return;
+    if (seen.has(reference.name)) {
+      report(reference.pointer, 'duplicate_reference', `${quote(reference.name)} is already listed`);
+      return;
+    }
+    seen.add(reference.name);
+    references.push(reference);
+  });
+  return references;
+}
+
+/** `from` is one state name or a non-empty list of them. */
+function readFrom(value: unknown, pointer: string, report: Report): Reference[] {
+  if (typeof value === 'string') return [{ name: value, pointer }];
+  if (!Array.isArray(value)) {
+    report(pointer, 'invalid_type', `must be a state name or a list of them, not ${describeType(value)}`);
+    return [];
+  }
+  const items = readList(value, pointer, { min: 1, max: DEFINITION_LIMITS.maxFromStates }, report) ?? [];
+  return readReferences(items, pointer, report);
+}
+
+function readSeparationOfDuties(
+  value: unknown,
+  pointer: string,
+  report: Report,
+): { notInitiator: boolean; notPreviousActorOf: Reference[] } {
+  const none = { notInitiator: false, notPreviousActorOf: [] };
+  if (value === undefined) return none;
+  const fields = readObject(value, pointer, SEPARATION_PROPERTIES, report);
+  if (fields === undefined) return none;
+  const listPointer = childPointer(pointer, 'notPreviousActorOf');
+  const bounds = { min: 0, max: DEFINITION_LIMITS.maxNotPreviousActorOf };
+  const items =
+    fields.notPreviousActorOf === undefined ? [] : readList(fields.notPreviousActorOf, listPointer, bounds, report);
+  return {
+    notInitiator: readFlag(fields.notInitiator, childPointer(pointer, 'notInitiator'), report),
+    notPreviousActorOf: readReferences(items ?? [], listPointer, report),
+  };
+}
+
+function readRole(value: unknown, pointer: string, report: Report): Role | undefined {
+  if (typeof value !== 'string') {
+    report(pointer, 'invalid_type', `must be a role name, not ${describeType(value)}`);
+    return undefined;
+  }
+  if (!isRole(value)) {
+    report(pointer, 'unknown_role', `${quote(value)} is not a role; roles are ${ROLES.join(', ')}`);
+    return undefined;
+  }
+  return value;
+}
+
+function readQuorum(value: unknown, pointer: string, report: Report): number {
+  const { minQuorum, maxQuorum } = DEFINITION_LIMITS;
+  if (value === undefined) return minQuorum;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    const actual = typeof value === 'number' ? String(value) : describeType(value);
+    report(pointer, 'invalid_type', `must be an integer, not ${actual}`);
+  } else if (value < minQuorum || value > maxQuorum) {
+    report(pointer, 'out_of_range', `must be from ${minQuorum} to ${maxQuorum}, not ${value}`);
+  } else {
+    return value;
+  }
+  return minQuorum;
+}
+
+function readTimer(value: unknown, pointer: string, report: Report): string | undefined {
+  if (typeof value !== 'string') {
+    report(pointer, 'invalid_type', `must be an ISO 8601 duration string, not ${describeType(value)}`);
+    return undefined;
+  }
+  const problem = durationProblem(value);
+  if (problem !== undefined) {
+    report(pointer, 'invalid_duration', `${quote(value)} ${problem}`);
+    return undefined;
+  }
+  return value;
+}

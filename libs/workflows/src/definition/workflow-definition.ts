@@ -1,0 +1,106 @@
+// The role hierarchy module is pure; the package index would also load the Nest guards and module,
+// which the pure workflow core must not depend on.
+import type { Role } from '@flowgate/auth/roles/role-hierarchy';
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** A JSON Schema (draft 2020-12) written as an object; `{}` accepts any value. */
+export type JsonSchema = { readonly [keyword: string]: JsonValue };
+
+export interface StateDefinition {
+  readonly name: string;
+  readonly title?: string;
+  readonly initial: boolean;
+  readonly terminal: boolean;
+}
+
+export interface SeparationOfDuties {
+  /** The user who started the instance may not take the transition. */
+  readonly notInitiator: boolean;
+  /** Whoever took (or voted for) one of these transitions on the instance may not take this one. */
+  readonly notPreviousActorOf: readonly string[];
+}
+
+export interface TransitionDefinition {
+  readonly name: string;
+  readonly title?: string;
+  /** Always a list once validated, even when the document gave one state name. */
+  readonly from: readonly string[];
+  readonly to: string;
+  /** The minimum role (hierarchy-aware); absent means any authenticated user. */
+  readonly role?: Role;
+  readonly stepUp: boolean;
+  readonly separationOfDuties: SeparationOfDuties;
+  /** How many distinct people must take the transition before it fires; 1 fires at once. */
+  readonly quorum: number;
+  /** Schema of the transition's input; absent means the transition takes no input. */
+  readonly input?: JsonSchema;
+  /** ISO 8601 duration after which the transition fires by itself (stored, not yet run). */
+  readonly timer?: string;
+}
+
+/** A definition that passed `validateDefinition`: normalized, defaults filled, deeply frozen. */
+export interface WorkflowDefinition {
+  readonly key: string;
+  readonly title: string;
+  readonly description?: string;
+  /** Schema of the instance's `data` at start; absent means an instance starts without data. */
+  readonly dataSchema?: JsonSchema;
+  readonly states: readonly StateDefinition[];
+  readonly transitions: readonly TransitionDefinition[];
+}
+
+/**
+ * What an admin publishes, before validation: `from` may be one name, flags and rules may be left
+ * out. Typing a document with it catches slips at compile time; `validateDefinition` still checks
+ * everything, since documents usually arrive as JSON.
+ */
+export interface WorkflowDefinitionDocument {
+  readonly key: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly dataSchema?: JsonSchema;
+  readonly states: readonly {
+    readonly name: string;
+    readonly title?: string;
+    readonly initial?: boolean;
+    readonly terminal?: boolean;
+  }[];
+  readonly transitions: readonly {
+    readonly name: string;
+    readonly title?: string;
+    readonly from: string | readonly string[];
+    readonly to: string;
+    readonly role?: Role;
+    readonly stepUp?: boolean;
+    readonly separationOfDuties?: { readonly notInitiator?: boolean; readonly notPreviousActorOf?: readonly string[] };
+    readonly quorum?: number;
+    readonly input?: JsonSchema;
+    readonly timer?: string;
+  }[];
+}
+
+/** Limits of the definition language; `docs/workflows.md` documents them. */
+export const DEFINITION_LIMITS = {
+  maxStates: 100,
+  maxTransitions: 200,
+  maxFromStates: 100,
+  maxNotPreviousActorOf: 200,
+  maxTitleLength: 200,
+  maxDescriptionLength: 2000,
+  minQuorum: 1,
+  maxQuorum: 20,
+  /** Objects and arrays nested inside one schema; bounds the recursion of the schema compiler. */
+  maxSchemaDepth: 64,
+} as const;
+
+export const TITLE_BOUNDS = { min: 1, max: DEFINITION_LIMITS.maxTitleLength } as const;
+
+/** An empty description is allowed: forms send one for a field left blank. */
+export const DESCRIPTION_BOUNDS = { min: 0, max: DEFINITION_LIMITS.maxDescriptionLength } as const;
+
+/** Definition keys appear in URLs. */
+export const DEFINITION_KEY_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+
+/** State and transition names are snake_case, so they are safe as Mermaid ids and in URLs. */
+export const NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;

@@ -1,0 +1,87 @@
+import { validateDefinition } from '../definition/definition-validator';
+import type { WorkflowDefinition } from '../definition/workflow-definition';
+import { decide } from '../engine/decide';
+import type { DecisionRequest, EnginePrincipal } from '../engine/decision';
+import { ACCESS_REQUEST_DEFINITION } from './access-request';
+import { PURCHASE_APPROVAL_THRESHOLD, PURCHASE_REQUEST_DEFINITION } from './purchase-request';
+
+function definitionOf(document: unknown): WorkflowDefinition {
+  const result = validateDefinition(document);
+  if (!result.valid) throw new Error(JSON.stringify(result.violations));
+  return result.definition;
+}
+
+const alice: EnginePrincipal = { userId: 'alice', roles: ['requester'], stepUpSatisfied: false };
+const manager: EnginePrincipal = { userId: 'mona', roles: ['approver'], stepUpSatisfied: false };
+const finance = (userId: string): EnginePrincipal => ({ userId, roles: ['approver'], stepUpSatisfied: true });
+const admin = (userId: string): EnginePrincipal => ({ userId, roles: ['admin'], stepUpSatisfied: true });
+
+describe('example definitions', () => {
+  it.each([
+    ['purchase-request', PURCHASE_REQUEST_DEFINITION],
+    ['access-request', ACCESS_REQUEST_DEFINITION],
+  ])('%s passes the validator', (_key, document) => {
+    expect(validateDefinition(document)).toMatchObject({ valid: true });
+  });
+
+  describe('purchase request', () => {
+    const purchase = definitionOf(PURCHASE_REQUEST_DEFINITION);
+    const attempt = (state: string, overrides: Partial<DecisionRequest>) =>
+      decide({
+        definition: purchase,
+        instance: { state, initiatorId: 'alice' },
+        actorsByTransition: {},
+        votes: {},
+        principal: alice,
+        transitionName: 'submit',
+        input: undefined,
+        ...overrides,
+      });
+
+    it.each<[string, string, Partial<DecisionRequest>, object]>([
+      ['the requester submits', 'draft', {}, { outcome: 'moved', to: 'submitted' }],
+      ['the manager approves an amount at the threshold', 'submitted', { principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { outcome: 'moved', to: 'finance_review' }], // prettier-ignore
+      ['the manager cannot send a larger amount to one finance approver', 'submitted', { principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'invalid_input' }], // prettier-ignore
+      ['the manager escalates a larger amount', 'submitted', { principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { outcome: 'moved', to: 'finance_quorum_review' }], // prettier-ignore
+      ['the manager cannot escalate an amount at the threshold', 'submitted', { principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { reason: 'invalid_input' }], // prettier-ignore
+      ['the requester cannot approve their own request', 'submitted', { principal: { ...alice, roles: ['approver'] }, transitionName: 'manager_approve', input: { approvedAmount: 5 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
+      ['the manager cannot also give the finance approval', 'finance_review', { principal: finance('mona'), transitionName: 'finance_approve', actorsByTransition: { manager_approve: ['mona'] } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf' }], // prettier-ignore
+      ['finance approval needs step-up', 'finance_review', { principal: manager, transitionName: 'finance_approve', actorsByTransition: { manager_approve: ['someone'] } }, { reason: 'step_up_required' }], // prettier-ignore
+      ['one finance approver of two records a vote', 'finance_quorum_review', { principal: finance('fred'), transitionName: 'finance_quorum_approve' }, { outcome: 'voted', votes: 1, required: 2 }], // prettier-ignore
+      ['a second, different finance approver approves', 'finance_quorum_review', { principal: finance('fran'), transitionName: 'finance_quorum_approve', votes: { finance_quorum_approve: ['fred'] } }, { outcome: 'moved', to: 'approved' }], // prettier-ignore
+      ['the first finance approver cannot vote again', 'finance_quorum_review', { principal: finance('fred'), transitionName: 'finance_quorum_approve', votes: { finance_quorum_approve: ['fred'] } }, { reason: 'already_voted' }], // prettier-ignore
+      ['a rejection needs a reason', 'finance_review', { principal: finance('fred'), transitionName: 'reject', input: {} }, { reason: 'invalid_input' }], // prettier-ignore
+      ['the requester cancels a pending request', 'finance_review', { transitionName: 'cancel' }, { outcome: 'moved', to: 'cancelled' }], // prettier-ignore
+      ['nobody cancels an approved request', 'approved', { transitionName: 'cancel' }, { reason: 'terminal_state' }],
+    ])('%s', (_name, state, overrides, expected) => {
+      expect(attempt(state, overrides)).toMatchObject(expected);
+    });
+  });
+
+  describe('access request', () => {
+    const access = definitionOf(ACCESS_REQUEST_DEFINITION);
+    const attempt = (state: string, overrides: Partial<DecisionRequest>) =>
+      decide({
+        definition: access,
+        instance: { state, initiatorId: 'alice' },
+        actorsByTransition: {},
+        votes: {},
+        principal: admin('bob'),
+        transitionName: 'approve',
+        input: {},
+        ...overrides,
+      });
+
+    it.each<[string, string, Partial<DecisionRequest>, object]>([
+      ['an approver with step-up approves', 'requested', {}, { outcome: 'moved', to: 'approved' }],
+      ['approval needs step-up', 'requested', { principal: { ...admin('bob'), stepUpSatisfied: false } }, { reason: 'step_up_required' }], // prettier-ignore
+      ['nobody approves their own request', 'requested', { principal: admin('alice') }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
+      ['the approver cannot provision', 'approved', { transitionName: 'provision', actorsByTransition: { approve: ['bob'] }, input: { ticket: 'CHG-1' } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf', previousTransition: 'approve' }], // prettier-ignore
+      ['another admin provisions', 'approved', { principal: admin('carol'), transitionName: 'provision', actorsByTransition: { approve: ['bob'] }, input: { ticket: 'CHG-1' } }, { outcome: 'moved', to: 'provisioned' }], // prettier-ignore
+      ['an approver who is not an admin cannot provision', 'approved', { principal: finance('carol'), transitionName: 'provision', input: { ticket: 'CHG-1' } }, { reason: 'insufficient_role', requiredRole: 'admin' }], // prettier-ignore
+      ['only admins (the worker) take the expiry', 'requested', { principal: alice, transitionName: 'expire' }, { reason: 'insufficient_role' }], // prettier-ignore
+    ])('%s', (_name, state, overrides, expected) => {
+      expect(attempt(state, overrides)).toMatchObject(expected);
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import type { WorkflowDefinitionDocument } from '../definition/workflow-definition';
+
+/**
+ * A purchase request: the requester drafts and submits it, their manager approves it, then
+ * finance does — one finance approver up to the threshold, two distinct ones above it.
+ *
+ * The engine sees a transition's input, never the instance's data, so "above an amount" is a
+ * choice between two transitions whose input schemas each accept only their side of the
+ * threshold: the manager restates the amount they approve (`approvedAmount`), and `manager_approve`
+ * or `escalate` takes only amounts on its side. The service starting the transition should
+ * also check that `approvedAmount` equals the instance's `data.amount`; that comparison needs the
+ * instance, which the pure engine does not have.
+ *
+ * Cancelling: `cancel` needs the requester role only. Separation of duties can keep the initiator
+ * out of a transition, not reserve one for them, so "only the initiator cancels" is left to the
+ * service's visibility rules; the engine still refuses it once the request reached a terminal state.
+ */
+export const PURCHASE_APPROVAL_THRESHOLD = 10_000;
+
+const approvedAmount = (range: { maximum: number } | { exclusiveMinimum: number }) =>
+  ({
+    type: 'object',
+    required: ['approvedAmount'],
+    properties: { approvedAmount: { type: 'number', ...range }, comment: { type: 'string', maxLength: 2000 } },
+    additionalProperties: false,
+  }) as const;
+
+const rejection = {
+  type: 'object',
+  required: ['reason'],
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
+  additionalProperties: false,
+} as const;
+
+export const PURCHASE_REQUEST_DEFINITION = {
+  key: 'purchase-request',
+  title: 'Purchase request',
+  description: `Manager approval, then finance approval; two finance approvers above ${PURCHASE_APPROVAL_THRESHOLD}.`,
+  dataSchema: {
+    type: 'object',
+    required: ['amount', 'currency', 'description'],
+    properties: {
+      amount: { type: 'number', exclusiveMinimum: 0 },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+      description: { type: 'string', minLength: 1, maxLength: 2000 },
+      supplier: { type: 'string', maxLength: 200 },
+    },
+    additionalProperties: false,
+  },
+  states: [
+    { name: 'draft', title: 'Draft', initial: true },
+    { name: 'submitted', title: 'Awaiting manager approval' },
+    { name: 'finance_review', title: 'Awaiting finance approval' },
+    { name: 'finance_quorum_review', title: 'Awaiting two finance approvals' },
+    { name: 'approved', title: 'Approved', terminal: true },
+    { name: 'rejected', title: 'Rejected', terminal: true },
+    { name: 'cancelled', title: 'Cancelled', terminal: true },
+  ],
+  transitions: [
+    { name: 'submit', title: 'Submit for approval', from: 'draft', to: 'submitted', role: 'requester' },
+    {
+      name: 'return_to_draft',
+      title: 'Send back for changes',
+      from: 'submitted',
+      to: 'draft',
+      role: 'approver',
+      separationOfDuties: { notInitiator: true },
+      input: rejection,
+    },
+    {
+      name: 'manager_approve',
+      title: 'Approve (manager)',
+      from: 'submitted',
+      to: 'finance_review',
+      role: 'approver',
+      separationOfDuties: { notInitiator: true },
+      input: approvedAmount({ maximum: PURCHASE_APPROVAL_THRESHOLD }),
+    },
+    {
+      name: 'escalate',
+      title: 'Approve (manager) and escalate to two finance approvers',
+      from: 'submitted',
+      to: 'finance_quorum_review',
+      role: 'approver',
+      separationOfDuties: { notInitiator: true },
+      input: approvedAmount({ exclusiveMinimum: PURCHASE_APPROVAL_THRESHOLD }),
+    },
+    {
+      name: 'finance_approve',
+      title: 'Approve (finance)',
+      from: 'finance_review',
+      to: 'approved',
+      role: 'approver',
+      stepUp: true,
+      separationOfDuties: { notInitiator: true, notPreviousActorOf: ['manager_approve'] },
+    },
+    {
+      name: 'finance_quorum_approve',
+      title: 'Approve (finance, one of two)',
+      from: 'finance_quorum_review',
+      to: 'approved',
+      role: 'approver',
+      stepUp: true,
+      separationOfDuties: { notInitiator: true, notPreviousActorOf: ['escalate'] },
+      quorum: 2,
+    },
+    {
+      name: 'reject',
+      title: 'Reject',
+      from: ['submitted', 'finance_review', 'finance_quorum_review'],
+      to: 'rejected',
+      role: 'approver',
+      separationOfDuties: { notInitiator: true },
+      input: rejection,
+    },
+    {
+      name: 'cancel',
+      title: 'Cancel',
+      from: ['draft', 'submitted', 'finance_review', 'finance_quorum_review'],
+      to: 'cancelled',
+      role: 'requester',
+    },
+    {
+      name: 'abandon',
+      title: 'Abandoned draft',
+      from: 'draft',
+      to: 'cancelled',
+      // The worker takes it when the timer runs out; the role keeps people other than admins off it.
+      role: 'admin',
+      timer: 'P30D',
+    },
+  ],
+} as const satisfies WorkflowDefinitionDocument;
