@@ -148,7 +148,7 @@ export async function interleave(
   return targets.map((target, index) => summarise(target, runs[index]));
 }
 
-function summarise(target: Target, runs: readonly Measurement[]): VariantResult {
+export function summarise(target: Target, runs: readonly Measurement[]): VariantResult {
   const rps = runs.map((run) => run.requestsPerSecond);
   const requestsPerSecond = median(rps);
   const statusCodes: Record<string, number> = {};
@@ -242,7 +242,7 @@ function formatRatio(value: number): string {
   return Number.isNaN(value) ? 'n/a' : value.toFixed(2);
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -4,6 +4,7 @@ import { AuthModule } from '@flowgate/auth';
 import { CoreModule, CoreModuleOptions, FlowgateConfig } from '@flowgate/core';
 import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
+import { WorkflowsModule } from '@flowgate/workflows';
 
 /** The API's composition root: infrastructure from CoreModule plus the feature modules. */
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
         TrafficModule.register(config),
         AuditModule,
         UsersModule,
+        WorkflowsModule,
       ],
     };
   }

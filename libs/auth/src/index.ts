@@ -14,3 +14,4 @@ export * from './step-up/step-up-policy';
 export * from './step-up/www-authenticate';
 export * from './verification/token-verifier';
 export * from './verification/verified-token';
+export * from './guards/step-up-required';

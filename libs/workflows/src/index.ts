@@ -9,3 +9,4 @@ export * from './engine/decision';
 export * from './engine/validate-data';
 export * from './examples/access-request';
 export * from './examples/purchase-request';
+export * from './workflows.module';

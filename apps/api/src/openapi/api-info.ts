@@ -28,6 +28,14 @@ export const API_INFO: OpenApiInfo = {
       name: 'Audit',
       description: 'The append-only, hash-chained audit trail. Auditor role only (admin does not imply it).',
     },
+    {
+      name: 'Workflow definitions',
+      description: 'Versioned, immutable process definitions: states, guarded transitions, input schemas.',
+    },
+    {
+      name: 'Workflows',
+      description: 'Instances of a definition: start them, take transitions, see what you may do and what happened.',
+    },
     { name: 'Problem types', description: 'The error codes problem responses carry, and what each one means.' },
     {
       name: 'Operations',

@@ -39,6 +39,11 @@ export class AuditedAccessDenials extends AccessDenials implements BeforeApplica
   }
 
   async record(denial: AccessDenial): Promise<void> {
+    // Refusals inside a request's unit of work are written once it has rolled back.
+    await this.transactions.afterUnitOfWork(() => this.recordNow(denial));
+  }
+
+  private async recordNow(denial: AccessDenial): Promise<void> {
     try {
       const key = windowKey(denial);
       const windowMs = this.config.audit.denialWindowMs;

@@ -106,6 +106,24 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     expect(() => runner.afterCommit(() => undefined)).toThrow('outside a unit of work');
   });
 
+  it('runs end-of-unit steps after a rollback too, outside the transaction; at once when no unit is open', async () => {
+    const seen: string[] = [];
+    await expect(
+      runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (60)`);
+        await runner.afterUnitOfWork(async () => {
+          // Its own connection sees no trace of the rolled-back insert.
+          seen.push(`rows with 60: ${(await dataSource.query(`SELECT 1 FROM ${table} WHERE id = 60`)).length}`);
+        });
+        seen.push('work failing');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(seen).toEqual(['work failing', 'rows with 60: 0']);
+    await runner.afterUnitOfWork(() => void seen.push('no unit open'));
+    expect(seen).toHaveLength(3);
+  });
+
   it('enforces the configured statement timeout', async () => {
     await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: { code: '57014' } });
   });

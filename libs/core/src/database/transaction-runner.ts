@@ -4,9 +4,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 
+type Hook = () => Promise<void> | void;
+
 interface UnitOfWork {
   readonly manager: EntityManager;
-  readonly afterCommit: (() => Promise<void> | void)[];
+  readonly afterCommit: Hook[];
+  readonly afterEnd: Hook[];
 }
 
 /**
@@ -31,6 +34,15 @@ export class TransactionRunner {
     this.logger.setContext(TransactionRunner.name);
   }
 
+  /**
+   * Where a read should run: the open unit of work's connection if there is one (a request
+   * holding a connection must not wait for a second one: under load every holder would wait for
+   * another and the pool would deadlock), else the pool.
+   */
+  reader(): EntityManager {
+    return this.current.getStore()?.manager ?? this.dataSource.manager;
+  }
+
   /** Runs `work` in the unit of work already open in this async context, or in a new one. */
   run<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     const open = this.current.getStore();
@@ -40,24 +52,49 @@ export class TransactionRunner {
 
   /** Runs `work` in a new transaction of its own, whatever is open around it. */
   async runAlone<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-    const afterCommit: UnitOfWork['afterCommit'] = [];
-    const inUnit = (manager: EntityManager) => this.current.run({ manager, afterCommit }, () => work(manager));
-    const result = isolation
-      ? await this.dataSource.transaction(isolation, inUnit)
-      : await this.dataSource.transaction(inUnit);
-    for (const hook of afterCommit) {
-      // The change is committed: a failing hook must not turn a done change into an error.
-      await Promise.resolve()
-        .then(hook)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'An after-commit step failed'));
+    const afterCommit: Hook[] = [];
+    const afterEnd: Hook[] = [];
+    const inUnit = (manager: EntityManager) =>
+      this.current.run({ manager, afterCommit, afterEnd }, () => work(manager));
+    let result: T;
+    try {
+      result = isolation
+        ? await this.dataSource.transaction(isolation, inUnit)
+        : await this.dataSource.transaction(inUnit);
+    } catch (error) {
+      await this.runHooks(afterEnd);
+      throw error;
     }
+    await this.runHooks(afterCommit);
+    await this.runHooks(afterEnd);
     return result;
   }
 
+  /**
+   * Runs `hook` once the open unit of work has ended, committed or rolled back, and its
+   * connection is back in the pool; at once when none is open. For writes that need a connection
+   * of their own (an audited denial): taking a second connection while holding one can exhaust
+   * the pool under load, every holder waiting for another.
+   */
+  async afterUnitOfWork(hook: Hook): Promise<void> {
+    const open = this.current.getStore();
+    if (open) open.afterEnd.push(hook);
+    else await hook();
+  }
+
   /** Registers `hook` to run after the open unit of work commits (never if it rolls back). */
-  afterCommit(hook: () => Promise<void> | void): void {
+  afterCommit(hook: Hook): void {
     const open = this.current.getStore();
     if (!open) throw new Error('afterCommit() called outside a unit of work');
     open.afterCommit.push(hook);
+  }
+
+  private async runHooks(hooks: readonly Hook[]): Promise<void> {
+    for (const hook of hooks) {
+      // The unit of work has ended: a failing hook must not turn its outcome into another error.
+      await Promise.resolve()
+        .then(hook)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'A step after a unit of work failed'));
+    }
   }
 }

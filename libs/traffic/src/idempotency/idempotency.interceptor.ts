@@ -71,7 +71,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       route: routeTemplateOf(req),
       key,
     };
-    const fingerprint = requestFingerprint(req.body, req.query);
+    const fingerprint = requestFingerprint(req.params, req.body, req.query);
     // Retries of a finished request are replayed without the marker, so concurrent retries all
     // get the answer rather than 409s.
     const finished = await this.records.find(scope);

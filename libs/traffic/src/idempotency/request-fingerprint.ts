@@ -2,10 +2,12 @@ import { canonicalJson } from '@flowgate/core';
 import { createHash } from 'node:crypto';
 
 /**
- * What makes two requests "the same" for an idempotency key: the body and the query string,
- * compared by value (key order and white space do not matter). SHA-256 of their canonical JSON.
+ * What makes two requests "the same" for an idempotency key: the path parameters (a key is scoped
+ * by route template, so the same key on another resource is another request), the body and the
+ * query string, compared by value (key order and white space do not matter). SHA-256 of their
+ * canonical JSON.
  */
-export function requestFingerprint(body: unknown, query: unknown): string {
-  const canonical = canonicalJson({ body: body ?? null, query: query ?? {} });
+export function requestFingerprint(params: unknown, body: unknown, query: unknown): string {
+  const canonical = canonicalJson({ params: params ?? {}, body: body ?? null, query: query ?? {} });
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -2,6 +2,7 @@ import type { MixedList } from 'typeorm';
 import { CreateUsersAndRoleGrants1795816000000 } from './1795816000000-CreateUsersAndRoleGrants';
 import { CreateAuditEvents1795817000000 } from './1795817000000-CreateAuditEvents';
 import { CreateIdempotencyRecords1795818000000 } from './1795818000000-CreateIdempotencyRecords';
+import { CreateWorkflows1795819000000 } from './1795819000000-CreateWorkflows';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the compiled app, the
@@ -12,4 +13,5 @@ export const MIGRATIONS: MixedList<Function> = [
   CreateUsersAndRoleGrants1795816000000,
   CreateAuditEvents1795817000000,
   CreateIdempotencyRecords1795818000000,
+  CreateWorkflows1795819000000,
 ];

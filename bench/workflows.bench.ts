@@ -1,0 +1,211 @@
+import { randomUUID, createHash } from 'node:crypto';
+import { Pool, PoolClient } from 'pg';
+import { DevIdentityProvider } from '@flowgate/auth';
+import { createTestApp, TestApp } from '@flowgate/testing';
+import type { INestApplication } from '@nestjs/common';
+import { startBareApp } from './support/bare-app';
+import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
+import { compare, Measurement, measure, summarise, Target, VariantResult } from './support/measure';
+import { measureSql } from './support/sql-load';
+
+/** A definition whose `touch` loops on its state, so one instance can take transitions forever. */
+const LOOP_DEFINITION = {
+  key: 'bench-loop',
+  title: 'Benchmark loop',
+  states: [
+    { name: 'open', initial: true },
+    { name: 'closed', terminal: true },
+  ],
+  transitions: [
+    { name: 'touch', from: 'open', to: 'open', role: 'requester' },
+    { name: 'close', from: 'open', to: 'closed', role: 'requester' },
+  ],
+};
+
+interface Variant {
+  readonly name: string;
+  /** One measured (or warm-up) run; fresh state (a new instance) is made per run where it matters. */
+  run(seconds: number): Promise<Measurement>;
+}
+
+/**
+ * The two workflow operations users wait on, each beside its floor measured in the same run:
+ * - `GET /v1/workflows/{id}` (authenticated, through the whole pipeline) against a bare
+ *   NestJS-on-Express route returning a constant;
+ * - `POST /v1/workflows/{id}/transitions` (token, rate limit, idempotency marker and record,
+ *   row lock, history, outbox, audit chain) against the same transaction's SQL sent straight from
+ *   `pg` clients, with nothing else.
+ * Targets (issue 6): read ≥ 0.5 × bare route, transition ≥ 0.5 × raw SQL. Each transition run
+ * starts on a new instance, so the history the engine reads stays the same size in every run.
+ */
+describe('Workflows', () => {
+  const settings = benchSettings();
+  let testApp: TestApp;
+  let bare: { url: string; app: INestApplication };
+  let pool: Pool;
+  let requester: string;
+  let requesterId: string;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ env: { LOG_LEVEL: 'warn' } });
+    bare = await startBareApp();
+    pool = new Pool({ connectionString: testApp.config.database.url, max: settings.connections });
+    const dev = testApp.app.get(DevIdentityProvider);
+    const admin = `Bearer ${await dev.mint({ user: 'bench-admin', roles: ['admin'], stepUp: true })}`;
+    requester = `Bearer ${await dev.mint({ user: 'bench-requester', roles: ['requester'] })}`;
+    const published = await call('POST', '/v1/workflow-definitions', admin, LOOP_DEFINITION);
+    expect(published.status).toBe(201);
+    requesterId = ((await (await call('GET', '/v1/me', requester)).json()) as { id: string }).id;
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await bare?.app.close();
+    await testApp?.close();
+  });
+
+  function call(method: string, path: string, auth: string, body?: unknown): Promise<Response> {
+    return fetch(`${testApp.url}${path}`, {
+      method,
+      headers: {
+        Authorization: auth,
+        'Idempotency-Key': randomUUID(),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async function newInstance(): Promise<string> {
+    const res = await call('POST', '/v1/workflows', requester, { definitionKey: LOOP_DEFINITION.key });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  const http = (target: () => Promise<Target>): Variant['run'] => {
+    return async (seconds) => measure(await target(), { connections: settings.connections, seconds });
+  };
+
+  it(
+    'read vs bare route, transition vs raw SQL',
+    async () => {
+      const readId = await newInstance();
+      const variants: Variant[] = [
+        { name: 'bare NestJS route (constant)', run: http(async () => ({ name: 'bare', url: bare.url })) },
+        {
+          name: 'GET /v1/workflows/{id}',
+          run: http(async () => ({
+            name: 'read',
+            url: `${testApp.url}/v1/workflows/${readId}`,
+            headers: { Authorization: requester },
+          })),
+        },
+        {
+          name: 'raw SQL of one transition',
+          run: async (seconds) => {
+            const instanceId = await newInstance();
+            return measureSql(pool, (client) => transitionSql(client, instanceId, requesterId), {
+              connections: settings.connections,
+              seconds,
+            });
+          },
+        },
+        {
+          name: 'POST /v1/workflows/{id}/transitions',
+          run: http(async () => ({
+            name: 'transition',
+            url: `${testApp.url}/v1/workflows/${await newInstance()}/transitions`,
+            method: 'POST',
+            headers: { Authorization: requester, 'Content-Type': 'application/json', 'Idempotency-Key': '[<id>]' },
+            body: JSON.stringify({ name: 'touch' }),
+            idReplacement: true,
+          })),
+        },
+      ];
+      const [bareRoute, read, rawSql, transition] = await interleaveVariants(variants);
+      process.stdout.write('\n');
+      const [readRatio] = compare(bareRoute, [read], 'Workflow read vs a bare NestJS route');
+      const [transitionRatio] = compare(rawSql, [transition], 'Workflow transition vs its raw SQL');
+      process.stdout.write(
+        `\nTargets: read ≥ 0.50 × bare route: ${readRatio.requestsPerSecondRatio.toFixed(2)}; ` +
+          `transition ≥ 0.50 × raw SQL: ${transitionRatio.requestsPerSecondRatio.toFixed(2)}\n`,
+      );
+      expect(Object.keys(read.statusCodes)).toEqual(['200']);
+      expect(Object.keys(transition.statusCodes)).toEqual(['200']);
+      expect(rawSql.errors).toBe(0);
+    },
+    suiteTimeoutMs(settings, 4),
+  );
+
+  /** Like `interleave`, for variants that are not all autocannon targets. */
+  async function interleaveVariants(variants: readonly Variant[]): Promise<VariantResult[]> {
+    for (const variant of variants) await variant.run(settings.warmupSeconds);
+    testApp.logs.lines.splice(0);
+    const runs: Measurement[][] = variants.map(() => []);
+    for (let round = 0; round < settings.rounds; round += 1) {
+      for (let slot = 0; slot < variants.length; slot += 1) {
+        const index = (round + slot) % variants.length;
+        runs[index].push(await variants[index].run(settings.seconds));
+        testApp.logs.lines.splice(0);
+      }
+    }
+    return variants.map((variant, index) => summarise({ name: variant.name, url: '' }, runs[index]));
+  }
+});
+
+/**
+ * The statements `POST /v1/workflows/{id}/transitions` runs for one `touch`, in the same order
+ * and transaction: lock the instance, read its history, update it, append history and outbox,
+ * append to the audit chain (head locked last), store the idempotency record.
+ */
+async function transitionSql(client: PoolClient, instanceId: string, actorId: string): Promise<void> {
+  await client.query('BEGIN');
+  await client.query(
+    `SELECT id, definition_key, definition_version, state, terminal, data, initiator_id, version, created_at, updated_at
+     FROM workflow_instances WHERE id = $1 FOR UPDATE`,
+    [instanceId],
+  );
+  const { rows } = await client.query<{ seq: number }>(
+    'SELECT seq, kind, transition, actor_id FROM workflow_history WHERE instance_id = $1 ORDER BY seq',
+    [instanceId],
+  );
+  await client.query(
+    `UPDATE workflow_instances SET state = 'open', terminal = false, version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING id, version`,
+    [instanceId],
+  );
+  await client.query(
+    `INSERT INTO workflow_history (instance_id, seq, kind, transition, from_state, to_state, actor_id, input, comment)
+     VALUES ($1, $2, 'moved', 'touch', 'open', 'open', $3, NULL, NULL)`,
+    [instanceId, rows.length + 1, actorId],
+  );
+  await client.query(
+    `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ('workflow.transitioned', 'workflow', $1, $2)`,
+    [instanceId, JSON.stringify({ workflowId: instanceId, transition: 'touch', from: 'open', to: 'open' })],
+  );
+  const head = await client.query<{ seq: string; hash: string }>(
+    'SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
+  );
+  const seq = Number(head.rows[0].seq) + 1;
+  const hash = createHash('sha256').update(`${seq}${head.rows[0].hash}${instanceId}`).digest('hex');
+  await client.query(
+    `INSERT INTO audit_events (seq, prev_hash, hash, id, occurred_at, actor_type, actor_tenant_id, actor_object_id,
+       actor_name, action, resource_type, resource_id, outcome, before, after, request_id, client_ip, user_agent)
+     VALUES ($1, $2, $3, $4, now(), 'user', 'bench', 'bench', 'bench', 'workflow.transitioned', 'workflow', $5,
+       'succeeded', '{"state":"open"}', '{"state":"open"}', NULL, '127.0.0.1', NULL)`,
+    [seq, head.rows[0].hash, hash, randomUUID(), instanceId],
+  );
+  await client.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [seq, hash]);
+  const scope = ['bench', 'POST', '/v1/workflows/:id/transitions', randomUUID()];
+  await client.query(
+    `DELETE FROM idempotency_records WHERE principal = $1 AND method = $2 AND route = $3 AND idempotency_key = $4
+       AND expires_at <= now()`,
+    scope,
+  );
+  await client.query(
+    `INSERT INTO idempotency_records (principal, method, route, idempotency_key, fingerprint, status, headers, body, expires_at)
+     VALUES ($1, $2, $3, $4, $5, 200, '{}', '{"outcome":"moved"}', now() + interval '1 day')`,
+    [...scope, 'f'.repeat(64)],
+  );
+  await client.query('COMMIT');
+}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ROLES, type Role } from '@flowgate/auth';
+import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS } from '../../definition/workflow-definition';
+import { SeparationOfDutiesDocumentDto } from './separation-of-duties-document.dto';
+
+/** A transition as submitted. */
+export class TransitionDocumentDto {
+  /** Unique within the definition. */
+  @ApiProperty({ pattern: NAME_PATTERN.source, example: 'approve' })
+  name!: string;
+  @ApiPropertyOptional({ minLength: TITLE_BOUNDS.min, maxLength: TITLE_BOUNDS.max, example: 'Approve' })
+  title?: string;
+  /** The state it leaves, or a list of distinct states; none of them terminal. */
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', pattern: NAME_PATTERN.source },
+      {
+        type: 'array',
+        items: { type: 'string', pattern: NAME_PATTERN.source },
+        minItems: 1,
+        maxItems: DEFINITION_LIMITS.maxFromStates,
+        uniqueItems: true,
+      },
+    ],
+    example: 'submitted',
+  })
+  from!: string | string[];
+  /** A declared state. */
+  @ApiProperty({ pattern: NAME_PATTERN.source, example: 'approved' })
+  to!: string;
+  /** The minimum role (hierarchy-aware); absent: any authenticated user. */
+  @ApiPropertyOptional({ enum: ROLES })
+  role?: Role;
+  /** Requires a recent strong authentication (MFA). */
+  @ApiPropertyOptional({ default: false })
+  stepUp?: boolean;
+  @ApiPropertyOptional({ type: SeparationOfDutiesDocumentDto })
+  separationOfDuties?: SeparationOfDutiesDocumentDto;
+  /** How many distinct people must take it before it fires. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: DEFINITION_LIMITS.minQuorum,
+    maximum: DEFINITION_LIMITS.maxQuorum,
+    default: 1,
+  })
+  quorum?: number;
+  /** JSON Schema (draft 2020-12, ajv strict mode) of the transition's input; absent: no input. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  input?: Record<string, unknown>;
+  /** ISO 8601 duration of whole numbers, not zero (`P3D`, `PT12H`). */
+  @ApiPropertyOptional({ example: 'P30D' })
+  timer?: string;
+}

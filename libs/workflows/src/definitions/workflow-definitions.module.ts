@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ExampleDefinitionsSeeder } from './example-definitions.seeder';
+import { WorkflowDefinitionStore } from './workflow-definition-store';
+import { WorkflowDefinitionsController } from './workflow-definitions.controller';
+import { WorkflowDefinitionsRepository } from './workflow-definitions.repository';
+import { WorkflowDefinitionsService } from './workflow-definitions.service';
+
+/** Publishing and reading workflow definitions; `WorkflowDefinitionStore` serves them to instances. */
+@Module({
+  controllers: [WorkflowDefinitionsController],
+  providers: [
+    WorkflowDefinitionsRepository,
+    WorkflowDefinitionStore,
+    WorkflowDefinitionsService,
+    ExampleDefinitionsSeeder,
+  ],
+  exports: [WorkflowDefinitionStore],
+})
+export class WorkflowDefinitionsModule {}

@@ -1,0 +1,34 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '@flowgate/core';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, Matches } from 'class-validator';
+
+export class ListWorkflowsQueryDto extends PageQueryDto {
+  /** Instances of this definition (any version). */
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9-]{1,62}$/, { message: 'definitionKey must be a definition key' })
+  definitionKey?: string;
+
+  /** Instances in this state. */
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'state must be a state name' })
+  state?: string;
+
+  /** `me`, or a user id. */
+  @ApiPropertyOptional({ example: 'me' })
+  @IsOptional()
+  @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
+    message: 'initiator must be "me" or a user id',
+  })
+  initiator?: string;
+
+  /**
+   * Only instances in a state where a transition needs a role you hold (your turn to act).
+   * Separation of duties is not applied here: `available-transitions` has the final word.
+   */
+  @ApiPropertyOptional({ type: 'boolean' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  waitingForMe?: boolean;
+}

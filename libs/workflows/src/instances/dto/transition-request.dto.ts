@@ -1,0 +1,20 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+export class TransitionRequestDto {
+  /** The transition to take. @example "approve" */
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'name must be a transition name' })
+  name!: string;
+
+  /** The transition's payload, validated against its `input` schema. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  input?: Record<string, unknown>;
+
+  /** Kept in the history. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
+}

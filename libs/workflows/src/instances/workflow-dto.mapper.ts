@@ -1,0 +1,37 @@
+import type { HistoryEntryDto } from './dto/history-entry.dto';
+import type { WorkflowDto } from './dto/workflow.dto';
+import type { HistoryEntry, WorkflowInstance } from './workflow-instance';
+
+export function toWorkflowDto(instance: WorkflowInstance): WorkflowDto {
+  return {
+    id: instance.id,
+    definitionKey: instance.definitionKey,
+    definitionVersion: instance.definitionVersion,
+    state: instance.state,
+    terminal: instance.terminal,
+    data: (instance.data as Record<string, unknown> | null) ?? null,
+    initiatorId: instance.initiatorId,
+    version: instance.version,
+    createdAt: instance.createdAt.toISOString(),
+    updatedAt: instance.updatedAt.toISOString(),
+  };
+}
+
+export function toHistoryEntryDto(entry: HistoryEntry): HistoryEntryDto {
+  return {
+    seq: entry.seq,
+    kind: entry.kind,
+    transition: entry.transition,
+    fromState: entry.fromState,
+    toState: entry.toState,
+    actorId: entry.actorId,
+    input: (entry.input as Record<string, unknown> | null) ?? null,
+    comment: entry.comment,
+    occurredAt: entry.occurredAt.toISOString(),
+  };
+}
+
+/** The audit snapshot of an instance: what changes when it moves. */
+export function auditSnapshot(instance: WorkflowInstance): Record<string, unknown> {
+  return { state: instance.state, terminal: instance.terminal, version: instance.version };
+}

@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@flowgate/audit';
+import { satisfies, type Principal } from '@flowgate/auth';
+import {
+  AppError,
+  CURSOR_VALUE,
+  decodeCursor,
+  encodeCursor,
+  nextLinkFor,
+  PageQueryDto,
+  TransactionRunner,
+  withETag,
+} from '@flowgate/core';
+import type { PublishedDefinition } from '../definitions/published-definition';
+import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
+import { availableTransitions } from '../engine/available-transitions';
+import { validateData } from '../engine/validate-data';
+import type { AvailableTransitionsDto } from './dto/available-transition.dto';
+import type { HistoryListDto } from './dto/history-entry.dto';
+import type { ListWorkflowsQueryDto } from './dto/list-workflows-query.dto';
+import type { StartWorkflowDto } from './dto/start-workflow.dto';
+import type { WorkflowListDto } from './dto/workflow-list.dto';
+import type { WorkflowDto } from './dto/workflow.dto';
+import { enginePrincipal } from './engine-principal';
+import { auditSnapshot, toHistoryEntryDto, toWorkflowDto } from './workflow-dto.mapper';
+import { WorkflowInstancesRepository } from './workflow-instances.repository';
+
+/** Starting, reading and listing workflow instances. Transitions: `WorkflowTransitionsService`. */
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    private readonly instances: WorkflowInstancesRepository,
+    private readonly definitions: WorkflowDefinitionStore,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Starts an instance in the definition's initial state, pinned to that definition version. */
+  async start(principal: Principal, request: StartWorkflowDto): Promise<WorkflowDto> {
+    const published = await this.definitionToStart(request);
+    const { definition } = published;
+    const data = validateData(definition, request.data);
+    if (!data.valid) {
+      throw new AppError('validation_failed', `The data has ${data.errors.length} problem(s); see errors.`, {
+        errors: data.errors.map((error) => ({ ...error, pointer: `/body${error.pointer}` })),
+      });
+    }
+    const initial = definition.states.find((state) => state.initial)!;
+    const instance = await this.transactions.run(async (manager) => {
+      const created = await this.instances.insert(
+        {
+          definitionKey: published.key,
+          definitionVersion: published.version,
+          state: initial.name,
+          data: request.data ?? null,
+          initiatorId: principal.userId,
+        },
+        manager,
+      );
+      await this.instances.appendHistory(
+        created.id,
+        {
+          seq: 1,
+          kind: 'started',
+          transition: null,
+          fromState: null,
+          toState: initial.name,
+          actorId: principal.userId,
+          input: null,
+          comment: null,
+        },
+        manager,
+      );
+      await this.instances.appendOutbox(
+        {
+          topic: 'workflow.started',
+          aggregateId: created.id,
+          payload: {
+            workflowId: created.id,
+            definitionKey: published.key,
+            definitionVersion: published.version,
+            state: initial.name,
+            initiatorId: principal.userId,
+          },
+        },
+        manager,
+      );
+      await this.audit.record(
+        {
+          actor: {
+            type: 'user',
+            tenantId: principal.tenantId,
+            objectId: principal.objectId,
+            displayName: principal.displayName,
+          },
+          action: 'workflow.started',
+          resource: { type: 'workflow', id: created.id },
+          outcome: 'succeeded',
+          after: {
+            ...auditSnapshot(created),
+            definitionKey: published.key,
+            definitionVersion: published.version,
+            data: request.data ?? null,
+          },
+        },
+        manager,
+      );
+      return created;
+    });
+    return withETag(toWorkflowDto(instance), instance.version);
+  }
+
+  async get(id: string): Promise<WorkflowDto> {
+    const instance = await this.instances.findById(id);
+    if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
+    return withETag(toWorkflowDto(instance), instance.version);
+  }
+
+  async list(principal: Principal, query: ListWorkflowsQueryDto, requestUrl: string): Promise<WorkflowListDto> {
+    const after = query.cursor
+      ? decodeCursor(query.cursor, { createdAt: CURSOR_VALUE.isoMillis, id: CURSOR_VALUE.uuid })
+      : undefined;
+    const rows = await this.instances.list({
+      definitionKey: query.definitionKey,
+      state: query.state,
+      initiatorId: query.initiator === 'me' ? principal.userId : query.initiator?.toLowerCase(),
+      places: query.waitingForMe ? await this.placesToAct(principal) : undefined,
+      after,
+      limit: query.top + 1,
+    });
+    const page = rows.slice(0, query.top);
+    const value = page.map(toWorkflowDto);
+    const last = page.at(-1);
+    if (rows.length <= query.top || !last) return { value };
+    const cursor = encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id });
+    return { value, nextLink: nextLinkFor(requestUrl, cursor) };
+  }
+
+  /** What this caller may do now, and why not for the rest. */
+  async available(principal: Principal, id: string): Promise<AvailableTransitionsDto> {
+    const instance = await this.instances.findById(id);
+    if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
+    const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
+    const past = await this.instances.past(id);
+    const transitions = availableTransitions({
+      definition,
+      instance: { state: instance.state, initiatorId: instance.initiatorId },
+      actorsByTransition: past.actorsByTransition,
+      votes: past.votes,
+      principal: enginePrincipal(principal),
+    });
+    const quorums = new Map(definition.transitions.map((transition) => [transition.name, transition.quorum]));
+    return {
+      state: instance.state,
+      value: transitions.map(({ name, title, to, decision }) => {
+        const required = quorums.get(name) ?? 1;
+        return {
+          name,
+          ...(title === undefined ? {} : { title }),
+          to,
+          allowed: decision.allowed,
+          ...(decision.allowed ? {} : { reason: decision.reason, detail: decision.detail }),
+          // Votes cast in this visit to the state, whoever may vote next.
+          ...(required > 1 ? { votes: new Set(past.votes[name] ?? []).size, required } : {}),
+        };
+      }),
+    };
+  }
+
+  async history(id: string, query: PageQueryDto, requestUrl: string): Promise<HistoryListDto> {
+    if (!(await this.instances.findById(id))) throw new AppError('not_found', `There is no workflow ${id}.`);
+    const after = query.cursor
+      ? Number(decodeCursor(query.cursor, { seq: (value) => /^\d{1,9}$/.test(value) }).seq)
+      : 0;
+    const rows = await this.instances.history(id, after, query.top + 1);
+    const page = rows.slice(0, query.top);
+    const value = page.map(toHistoryEntryDto);
+    const last = page.at(-1);
+    if (rows.length <= query.top || !last) return { value };
+    return { value, nextLink: nextLinkFor(requestUrl, encodeCursor({ seq: String(last.seq) })) };
+  }
+
+  private async definitionToStart(request: StartWorkflowDto): Promise<PublishedDefinition> {
+    try {
+      return await this.definitions.get(request.definitionKey, request.definitionVersion);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
+      const [pointer, what] =
+        request.definitionVersion === undefined
+          ? ['/body/definitionKey', `no definition ${request.definitionKey}`]
+          : ['/body/definitionVersion', `no version ${request.definitionVersion} of ${request.definitionKey}`];
+      throw new AppError('validation_failed', `There is ${what}.`, {
+        errors: [{ pointer, code: 'unknown_definition', detail: `there is ${what}` }],
+      });
+    }
+  }
+
+  /**
+   * The (definition version, state) places where some transition needs a role this caller holds:
+   * where it may be their turn. Separation of duties and quorum votes are not considered here.
+   */
+  private async placesToAct(principal: Principal): Promise<{ key: string; version: number; state: string }[]> {
+    const places: { key: string; version: number; state: string }[] = [];
+    for (const { key, version } of await this.instances.definitionsInUse()) {
+      const { definition } = await this.definitions.get(key, version);
+      const states = new Set(
+        definition.transitions
+          .filter((transition) => transition.role === undefined || satisfies(principal.roles, transition.role))
+          .flatMap((transition) => transition.from),
+      );
+      for (const state of states) places.push({ key, version, state });
+    }
+    return places;
+  }
+}

@@ -1,0 +1,195 @@
+import request from 'supertest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DevIdentityProvider, type Role } from '@flowgate/auth';
+import { createTestApp, TestApp } from '@flowgate/testing';
+import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
+
+/**
+ * Concurrent transitions on one instance (DESIGN §5): exactly one wins, the others get 409 (or 412
+ * with a stale If-Match), never 500; the version advances once per win and the history has one
+ * entry per win. Each request carries its own Idempotency-Key, so the idempotency layer lets every
+ * one of them through to the row lock.
+ */
+
+const CONCURRENCY = 50;
+
+interface Account {
+  readonly id: string;
+  readonly auth: Record<string, string>;
+}
+
+interface Workflow {
+  readonly id: string;
+  readonly state: string;
+  readonly version: number;
+}
+
+/** draft -submit-> open; `note` loops on open; `close` ends it; `ratify` ends it with three votes. */
+function ticketDocument(key: string): WorkflowDefinitionDocument {
+  return {
+    key,
+    title: 'Ticket',
+    states: [{ name: 'draft', initial: true }, { name: 'open' }, { name: 'closed', terminal: true }],
+    transitions: [
+      { name: 'submit', from: 'draft', to: 'open', role: 'requester' },
+      { name: 'note', from: 'open', to: 'open', role: 'requester' },
+      { name: 'close', from: 'open', to: 'closed', role: 'requester' },
+      { name: 'ratify', from: 'open', to: 'closed', role: 'approver', quorum: 3 },
+    ],
+  };
+}
+
+/** How many responses had each status (and problem code). */
+function tally(responses: request.Response[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const res of responses) {
+    const label = res.status === 200 ? '200' : `${res.status} ${res.body?.code}`;
+    counts[label] = (counts[label] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe('Concurrent transitions on one instance', () => {
+  let testApp: TestApp;
+  let http: ReturnType<typeof request>;
+  let dev: DevIdentityProvider;
+  let requester: Account;
+  const suffix = randomBytes(4).toString('hex');
+  const key = `wf-conc-${suffix}`;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    http = request(testApp.app.getHttpServer());
+    dev = testApp.app.get(DevIdentityProvider);
+    const admin = await account('admin', ['admin']);
+    requester = await account('requester', ['requester']);
+    await http.post('/v1/workflow-definitions').set(admin.auth).send(ticketDocument(key)).expect(201);
+  });
+
+  afterAll(() => testApp?.close());
+
+  async function account(name: string, roles: Role[]): Promise<Account> {
+    const token = await dev.mint({ user: `wf-conc-${name}-${suffix}`, roles, stepUp: true });
+    const auth = { Authorization: `Bearer ${token}` };
+    const me = await http.get('/v1/me').set(auth).expect(200);
+    return { id: me.body.id as string, auth };
+  }
+
+  async function start(): Promise<Workflow> {
+    const res = await http
+      .post('/v1/workflows')
+      .set(requester.auth)
+      .set('Idempotency-Key', randomUUID())
+      .send({ definitionKey: key });
+    expect(res.status).toBe(201);
+    return res.body as Workflow;
+  }
+
+  const take = (as: Account, id: string, name: string, ifMatch?: string) => {
+    const req = http.post(`/v1/workflows/${id}/transitions`).set(as.auth).set('Idempotency-Key', randomUUID());
+    if (ifMatch !== undefined) req.set('If-Match', ifMatch);
+    return req.send({ name });
+  };
+
+  /** Fires `count` requests at once and waits for every answer. */
+  const burst = (count: number, send: () => request.Test) =>
+    Promise.all(Array.from({ length: count }, () => send().then((res) => res)));
+
+  async function current(id: string): Promise<{ workflow: Workflow; etag: string; history: number }> {
+    const read = await http.get(`/v1/workflows/${id}`).set(requester.auth).expect(200);
+    const history = await http.get(`/v1/workflows/${id}/history`).query({ top: 200 }).set(requester.auth).expect(200);
+    return { workflow: read.body as Workflow, etag: read.headers.etag, history: history.body.value.length };
+  }
+
+  it(`lets exactly one of ${CONCURRENCY} identical moves win; the others get 409, and nothing is written twice`, async () => {
+    const workflow = await start();
+    const before = await current(workflow.id);
+
+    const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'submit'));
+    expect(tally(responses)).toEqual({ '200': 1, '409 transition_not_allowed': CONCURRENCY - 1 });
+    const winner = responses.find((res) => res.status === 200)!;
+    expect(winner.body.workflow).toMatchObject({ state: 'open', version: before.workflow.version + 1 });
+    for (const res of responses.filter((other) => other.status === 409)) {
+      expect(res.body).toMatchObject({ state: 'open', allowedTransitions: ['note', 'close', 'ratify'] });
+    }
+
+    const after = await current(workflow.id);
+    expect(after.workflow).toMatchObject({ state: 'open', version: before.workflow.version + 1 });
+    expect(after.history).toBe(before.history + 1);
+  });
+
+  it(`lets exactly one of ${CONCURRENCY} writers holding the same ETag win; the others get 412`, async () => {
+    const workflow = await start();
+    await take(requester, workflow.id, 'submit').expect(200);
+    const before = await current(workflow.id);
+
+    // `note` loops on its state: without If-Match every one of them would be allowed.
+    const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'note', before.etag));
+    expect(tally(responses)).toEqual({ '200': 1, '412 precondition_failed': CONCURRENCY - 1 });
+    const winner = responses.find((res) => res.status === 200)!;
+    expect(winner.headers.etag).toBe(`"${before.workflow.version + 1}"`);
+    for (const res of responses.filter((other) => other.status === 412)) {
+      expect(res.body.currentETag).toBe(`"${before.workflow.version + 1}"`);
+    }
+
+    const after = await current(workflow.id);
+    expect(after.workflow).toMatchObject({ state: 'open', version: before.workflow.version + 1 });
+    expect(after.history).toBe(before.history + 1);
+
+    // A second round with the ETag the first round left behind: again exactly one.
+    const second = await burst(CONCURRENCY, () => take(requester, workflow.id, 'note', after.etag));
+    expect(tally(second)).toEqual({ '200': 1, '412 precondition_failed': CONCURRENCY - 1 });
+    const last = await current(workflow.id);
+    expect(last.workflow.version).toBe(after.workflow.version + 1);
+    expect(last.history).toBe(after.history + 1);
+  });
+
+  it(`serialises ${CONCURRENCY} allowed loops without If-Match: all apply, each at its own version`, async () => {
+    const workflow = await start();
+    await take(requester, workflow.id, 'submit').expect(200);
+    const before = await current(workflow.id);
+
+    const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'note'));
+    expect(tally(responses)).toEqual({ '200': CONCURRENCY });
+    const versions = responses.map((res) => res.body.workflow.version as number).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: CONCURRENCY }, (_, i) => before.workflow.version + 1 + i));
+
+    const after = await current(workflow.id);
+    expect(after.workflow.version).toBe(before.workflow.version + CONCURRENCY);
+    expect(after.history).toBe(before.history + CONCURRENCY);
+  });
+
+  it(`lets exactly one of ${CONCURRENCY} moves into a terminal state win; the others get 409 with nothing allowed`, async () => {
+    const workflow = await start();
+    await take(requester, workflow.id, 'submit').expect(200);
+    const before = await current(workflow.id);
+
+    const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'close'));
+    expect(tally(responses)).toEqual({ '200': 1, '409 transition_not_allowed': CONCURRENCY - 1 });
+    for (const res of responses.filter((other) => other.status === 409)) {
+      expect(res.body).toMatchObject({ state: 'closed', allowedTransitions: [] });
+    }
+    const after = await current(workflow.id);
+    expect(after.workflow).toMatchObject({ state: 'closed', terminal: true, version: before.workflow.version + 1 });
+    expect(after.history).toBe(before.history + 1);
+  });
+
+  it('counts concurrent votes of distinct approvers once each: two votes, one move, the rest refused', async () => {
+    const approvers = await Promise.all(Array.from({ length: 10 }, (_, i) => account(`approver-${i}`, ['approver'])));
+    const workflow = await start();
+    await take(requester, workflow.id, 'submit').expect(200);
+    const before = await current(workflow.id);
+
+    const responses = await Promise.all(approvers.map((approver) => take(approver, workflow.id, 'ratify')));
+    expect(tally(responses)).toEqual({ '200': 3, '409 transition_not_allowed': 7 });
+    const outcomes = responses
+      .filter((res) => res.status === 200)
+      .map((res) => `${res.body.outcome} ${res.body.votes ?? '-'}/${res.body.required ?? '-'}`)
+      .sort();
+    expect(outcomes).toEqual(['moved -/-', 'voted 1/3', 'voted 2/3']);
+
+    const after = await current(workflow.id);
+    expect(after.workflow).toMatchObject({ state: 'closed', terminal: true, version: before.workflow.version + 3 });
+    expect(after.history).toBe(before.history + 3);
+  });
+});
