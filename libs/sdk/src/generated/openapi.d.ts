@@ -962,9 +962,9 @@ export interface components {
             /** @description For a quorum transition: distinct votes so far, and how many it needs. */
             votes?: number;
             required?: number;
-            transition: string;
             /** @description The instance after the transition. */
             workflow: components["schemas"]["WorkflowDto"];
+            transition: string;
         };
         UpdateUserDto: {
             /**

@@ -17,6 +17,7 @@ export class HistoryEntryDto {
 }
 
 export class HistoryListDto {
+  @ApiProperty({ type: () => [HistoryEntryDto] })
   value!: HistoryEntryDto[];
   /** Absolute URL of the next page; absent on the last page. */
   nextLink?: string;

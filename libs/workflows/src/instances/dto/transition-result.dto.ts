@@ -12,5 +12,6 @@ export class TransitionResultDto {
   @ApiPropertyOptional({ type: 'integer' })
   required?: number;
   /** The instance after the transition. */
+  @ApiProperty({ type: () => WorkflowDto })
   workflow!: WorkflowDto;
 }
