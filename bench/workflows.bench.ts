@@ -196,16 +196,14 @@ async function transitionSql(client: PoolClient, instanceId: string, actorId: st
     [seq, head.rows[0].hash, hash, randomUUID(), instanceId],
   );
   await client.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [seq, hash]);
-  const scope = ['bench', 'POST', '/v1/workflows/:id/transitions', randomUUID()];
   await client.query(
-    `DELETE FROM idempotency_records WHERE principal = $1 AND method = $2 AND route = $3 AND idempotency_key = $4
-       AND expires_at <= now()`,
-    scope,
-  );
-  await client.query(
-    `INSERT INTO idempotency_records (principal, method, route, idempotency_key, fingerprint, status, headers, body, expires_at)
-     VALUES ($1, $2, $3, $4, $5, 200, '{}', '{"outcome":"moved"}', now() + interval '1 day')`,
-    [...scope, 'f'.repeat(64)],
+    `INSERT INTO idempotency_records (principal, method, route, idempotency_key, fingerprint, status, headers, body,
+       created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, 200, '{}', '{"outcome":"moved"}', now(), now() + interval '1 day')
+     ON CONFLICT (principal, method, route, idempotency_key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+       WHERE idempotency_records.expires_at <= now()
+     RETURNING 1`,
+    ['bench', 'POST', '/v1/workflows/:id/transitions', randomUUID(), 'f'.repeat(64)],
   );
   await client.query('COMMIT');
 }

@@ -1,19 +1,6 @@
 import request from 'supertest';
-import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
 import { loadConfig } from '@flowgate/core';
-
-/** Polls until `check` passes: the pool and ioredis notice a dead or revived peer asynchronously. */
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
 
 describe('Health probes', () => {
   it('live answers 200 and ready reports both dependencies up', async () => {

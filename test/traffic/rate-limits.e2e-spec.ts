@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
 
 /**
  * Rate limits end to end, on the real app and the run's Redis: the `principal` budget is one
@@ -31,19 +31,6 @@ const uniqueIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 25
 /** A fresh user's token, minted by `testApp` (any instance sharing its signing key accepts it). */
 function tokenFor(testApp: TestApp, name: string, roles: Role[] = ['viewer'], stepUp = false): Promise<string> {
   return testApp.app.get(DevIdentityProvider).mint({ user: `rl-${name}-${suffix}-${randomInt(1e6)}`, roles, stepUp });
-}
-
-/** Polls until `check` passes: ioredis and the storage notice a dead or revived Redis asynchronously. */
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(200);
-    }
-  }
 }
 
 /** Asserts one policy's `RateLimit` item (`"name";r=<remaining>;t=<1..window>`) in the response. */

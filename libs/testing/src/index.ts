@@ -5,3 +5,4 @@ export * from './identity/entra-claims';
 export * from './identity/forged-tokens';
 export * from './identity/test-issuer';
 export * from './probes/idempotency-probe.controller';
+export * from './eventually';

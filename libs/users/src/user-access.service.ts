@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, assertIfMatch, TransactionRunner } from '@flowgate/core';
-import { AuditService } from '@flowgate/audit';
+import { AuditService, userActor } from '@flowgate/audit';
 import { AccessDenials, canGrant, Principal, Role } from '@flowgate/auth';
 import type { EntityManager } from 'typeorm';
 import type { RevokedSessionsDto } from './dto/revoked-sessions.dto';
@@ -144,7 +144,7 @@ export class UserAccessService {
       if (JSON.stringify(before) !== JSON.stringify(after)) {
         await this.audit.record(
           {
-            actor: { type: 'user', tenantId: actor.tenantId, objectId: actor.objectId, displayName: actor.displayName },
+            actor: userActor(actor),
             action,
             resource: { type: 'user', id: updated.id },
             outcome: 'succeeded',

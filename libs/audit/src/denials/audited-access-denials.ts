@@ -3,6 +3,7 @@ import { AccessDenial, AccessDenials } from '@flowgate/auth';
 import { AtomicCounters, FlowgateConfig, TransactionRunner } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
+import { userActor } from '../audit-actor';
 import { AuditService } from '../audit.service';
 
 interface OpenWindow {
@@ -103,12 +104,7 @@ export class AuditedAccessDenials extends AccessDenials implements BeforeApplica
     await this.transactions.runAlone((manager) =>
       this.audit.record(
         {
-          actor: {
-            type: 'user',
-            tenantId: principal.tenantId,
-            objectId: principal.objectId,
-            displayName: principal.displayName,
-          },
+          actor: userActor(principal),
           action: denial.action,
           resource: denial.resource,
           outcome: 'denied',

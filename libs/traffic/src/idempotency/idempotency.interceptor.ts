@@ -26,19 +26,18 @@ import { requestFingerprint } from './request-fingerprint';
 const REPLAYED_HEADERS = ['location', 'content-location', 'etag'] as const;
 /** How long the in-flight marker outlives a request that never ends (a crashed instance). */
 const MARKER_TTL_MS = 60_000;
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * Exactly-once POSTs (draft-ietf-httpapi-idempotency-key-header, with Stripe's behaviour):
- * 1. A stored answer for the scope is replayed (same fingerprint) or refused with 422.
- * 2. A Redis marker (SET NX PX) per scope makes a concurrent duplicate answer 409 at once; under
- *    it the stored answer is looked up again.
+ * 1. A Redis marker (SET NX PX) per scope: if another request holds it, a stored answer is
+ *    replayed (concurrent retries of a finished request) or the duplicate gets 409 at once.
+ * 2. Under the marker, a stored answer is replayed (same fingerprint) or refused with 422.
  * 3. Otherwise the handler runs inside a unit of work this interceptor opens, and the answer is
  *    stored in that same transaction: the change and its record commit together, so a failure
  *    between commit and response can only ever lead to a replay, never to a second change.
  * If Redis is down, step 1 is skipped and PostgreSQL's primary key on the scope is the guard: a
- * concurrent duplicate's insert waits for the first transaction and then fails, which rolls its
- * own change back, and it answers with the first one's stored response.
+ * concurrent duplicate's insert waits for the first transaction and then finds the key taken,
+ * which rolls its own change back, and it answers with the first one's stored response.
  *
  * Only 2xx answers are stored. Anything else changed nothing (its transaction rolled back), so
  * the key stays free and a retry runs again: validation failures, 401/403/429, 5xx, and refusals
@@ -72,13 +71,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
       key,
     };
     const fingerprint = requestFingerprint(req.params, req.body, req.query);
-    // Retries of a finished request are replayed without the marker, so concurrent retries all
-    // get the answer rather than 409s.
-    const finished = await this.records.find(scope);
-    if (finished) return from([this.replay(finished, fingerprint, res)]);
     const marker = await this.markInFlight(scope);
+    if (marker === 'held') {
+      // Someone else holds the key: a retry of a finished request still gets its answer (the
+      // holder may be another retry reading it); only a request still running means 409.
+      const finished = await this.records.find(scope);
+      if (finished) return from([this.replay(finished, fingerprint, res)]);
+      this.metrics.inFlightConflicts.inc();
+      throw new AppError(
+        'idempotency_key_in_use',
+        'A request with this Idempotency-Key is still running; retry shortly.',
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
+    }
     try {
-      // Looked up again under the marker: the first request may have finished in between.
       const stored = await this.records.find(scope);
       if (stored) return from([this.replay(stored, fingerprint, res)]);
       return from([await this.runAndStore(scope, fingerprint, next, res)]);
@@ -102,14 +110,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
           headers: replayedHeaders(res, body),
           body,
         };
-        await this.records.insert(scope, response, this.config.traffic.idempotencyRetentionSeconds, manager);
+        const stored = await this.records.insert(
+          scope,
+          response,
+          this.config.traffic.idempotencyRetentionSeconds,
+          manager,
+        );
+        // Taken meanwhile by a duplicate that got past the marker (Redis down) and committed
+        // first: this unit of work, the change included, must roll back.
+        if (!stored) throw new DuplicateRequest();
         return body;
       });
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      // A duplicate that got past the marker (Redis down) committed first; our change rolled back.
+      if (!(error instanceof DuplicateRequest)) throw error;
       const stored = await this.records.find(scope);
-      if (!stored) throw error;
+      if (!stored) throw new Error('An idempotency record vanished between its conflict and its lookup');
       return this.replay(stored, fingerprint, res);
     }
   }
@@ -128,29 +143,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return stored.body;
   }
 
-  /** The in-flight marker, or `undefined` when Redis is unreachable (PostgreSQL still guards). */
-  private async markInFlight(scope: IdempotencyScope): Promise<LockLease | undefined> {
+  /** The in-flight marker; `held` by another request; `undefined` when Redis is unreachable. */
+  private async markInFlight(scope: IdempotencyScope): Promise<LockLease | 'held' | undefined> {
     const name = `idempotency:${createHash('sha256').update(JSON.stringify(scope)).digest('base64url')}`;
-    let lease: LockLease | undefined;
     try {
-      lease = await this.locks.tryAcquire(name, MARKER_TTL_MS);
+      return (await this.locks.tryAcquire(name, MARKER_TTL_MS)) ?? 'held';
     } catch (error) {
+      // PostgreSQL still guards: the record's primary key (see runAndStore).
       this.logger.warn({ err: error }, 'Idempotency marker unavailable; relying on the database alone');
       return undefined;
     }
-    if (!lease) {
-      this.metrics.inFlightConflicts.inc();
-      throw new AppError(
-        'idempotency_key_in_use',
-        'A request with this Idempotency-Key is still running; retry shortly.',
-        {
-          headers: { 'Retry-After': '1' },
-        },
-      );
-    }
-    return lease;
   }
 }
+
+/** The scope's record was stored by a concurrent duplicate first. */
+class DuplicateRequest extends Error {}
 
 function keyFrom(req: Request, options: IdempotentOptions): string | undefined {
   const header = req.headers['idempotency-key'];
@@ -178,8 +185,4 @@ function replayedHeaders(res: Response, body: unknown): Record<string, string> {
   const etag = etagOf(body);
   if (etag) headers.etag = etag;
   return headers;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { driverError?: { code?: string } })?.driverError?.code === UNIQUE_VIOLATION;
 }

@@ -24,24 +24,26 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Stores the answer in the transaction of the change. An expired record of the same scope
-   * (not yet purged) gives way. If another request of the same scope stored first, PostgreSQL
-   * raises a unique violation — after waiting for that request's transaction, if it is still open.
+   * Stores the answer in the transaction of the change; false when the scope's key is taken.
+   * An expired record of the same scope (not yet purged) gives way. If another request of the
+   * same scope stored first, PostgreSQL waits for that request's transaction, if still open, and
+   * then reports the conflict (no row) — without failing the statement, so the caller decides.
    */
   async insert(
     scope: IdempotencyScope,
     response: StoredResponse,
     retentionSeconds: number,
     manager: EntityManager,
-  ): Promise<void> {
-    await manager.query(
-      `DELETE FROM idempotency_records WHERE ${SCOPE_MATCH} AND expires_at <= now()`,
-      scopeParams(scope),
-    );
-    await manager.query(
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO idempotency_records
-         (principal, method, route, idempotency_key, fingerprint, status, headers, body, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))`,
+         (principal, method, route, idempotency_key, fingerprint, status, headers, body, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), now() + make_interval(secs => $9))
+       ON CONFLICT (principal, method, route, idempotency_key) DO UPDATE SET
+         fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, headers = EXCLUDED.headers,
+         body = EXCLUDED.body, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+         WHERE idempotency_records.expires_at <= now()
+       RETURNING 1`,
       [
         ...scopeParams(scope),
         response.fingerprint,
@@ -51,6 +53,7 @@ export class IdempotencyRepository {
         retentionSeconds,
       ],
     );
+    return rows.length === 1;
   }
 
   /** Deletes up to `batch` expired records; returns how many it deleted. */

@@ -15,16 +15,8 @@ export interface InstanceListFilter {
   readonly limit: number;
 }
 
-export interface NewHistoryEntry {
-  readonly seq: number;
-  readonly kind: HistoryKind;
-  readonly transition: string | null;
-  readonly fromState: string | null;
-  readonly toState: string;
-  readonly actorId: string;
-  readonly input: unknown;
-  readonly comment: string | null;
-}
+/** A history line to append; the database stamps its time. */
+export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt'>;
 
 /** SQL for workflow instances, their history and the outbox. Writes run in the caller's unit of work. */
 @Injectable()

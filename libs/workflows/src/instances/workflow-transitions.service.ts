@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '@flowgate/audit';
+import { AuditService, userActor } from '@flowgate/audit';
 import { AccessDenials, type Principal } from '@flowgate/auth';
 import { AppError, assertIfMatch, TransactionRunner, withETag } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
@@ -117,12 +117,7 @@ export class WorkflowTransitionsService {
     );
     await this.audit.record(
       {
-        actor: {
-          type: 'user',
-          tenantId: principal.tenantId,
-          objectId: principal.objectId,
-          displayName: principal.displayName,
-        },
+        actor: userActor(principal),
         action: kind === 'moved' ? 'workflow.transitioned' : 'workflow.vote_recorded',
         resource: { type: 'workflow', id: after.id },
         outcome: 'succeeded',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '@flowgate/audit';
+import { AuditService, userActor } from '@flowgate/audit';
 import { satisfies, type Principal } from '@flowgate/auth';
 import {
   AppError,
@@ -87,12 +87,7 @@ export class WorkflowsService {
       );
       await this.audit.record(
         {
-          actor: {
-            type: 'user',
-            tenantId: principal.tenantId,
-            objectId: principal.objectId,
-            displayName: principal.displayName,
-          },
+          actor: userActor(principal),
           action: 'workflow.started',
           resource: { type: 'workflow', id: created.id },
           outcome: 'succeeded',
