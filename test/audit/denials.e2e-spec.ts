@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { AccessDenials, DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { loadConfig } from '@flowgate/core';
+import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
 
 interface AuditedEvent {
   readonly action: string;
@@ -164,6 +165,24 @@ describe('Audited denials', () => {
     expect((await deniedEventsOf('orphan')).map((event) => event.after.occurrences)).toEqual([1]);
     await http.get('/v1/audit-events').set('Authorization', token);
     expect((await deniedEventsOf('orphan')).map((event) => event.after.occurrences)).toEqual([2, 1]);
+  });
+
+  it('writes every denial, uncollapsed, while Redis (the shared counter) is unreachable', async () => {
+    const target = loadConfig().redis.url!;
+    const proxy = await TcpProxy.start(target);
+    const cutApp = await createTestApp({ env: { REDIS_URL: proxy.route(target), AUDIT_DENIAL_WINDOW_SECONDS: '60' } });
+    try {
+      const token = `Bearer ${await cutApp.app.get(DevIdentityProvider).mint({ user: `cut-off-${suffix}`, roles: ['viewer'] })}`;
+      await proxy.cut();
+      const cut = request(cutApp.app.getHttpServer());
+      for (let i = 0; i < 3; i += 1)
+        expect((await cut.get('/v1/audit-events').set('Authorization', token)).status).toBe(403);
+    } finally {
+      await cutApp.close();
+      await proxy.close();
+    }
+    // Nothing lost for want of a counter: three denials, three events.
+    expect((await deniedEventsOf('cut-off')).map((event) => event.after.occurrences)).toEqual([1, 1, 1]);
   });
 
   it('keeps the chain valid with denials in it', async () => {
