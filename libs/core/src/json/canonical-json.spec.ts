@@ -5,9 +5,10 @@ import { canonicalJson } from './canonical-json';
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value).reverse()) copy[key] = reverseKeys((value as Record<string, unknown>)[key]);
-  return copy;
+  // fromEntries defines own properties: assigning `copy['__proto__'] = …` would set the prototype
+  // instead, and JSON.parse does produce an own "__proto__" key.
+  const entries = Object.keys(value).map((key) => [key, reverseKeys((value as Record<string, unknown>)[key])]);
+  return Object.fromEntries(entries.reverse());
 }
 
 class Money {
@@ -79,6 +80,12 @@ describe('canonicalJson', () => {
   });
 
   describe('key order independence', () => {
+    it('keeps an own "__proto__" key, as JSON.parse makes one', () => {
+      const parsed: unknown = JSON.parse('{"b":1,"__proto__":{"x":2}}');
+      expect(canonicalJson(parsed)).toBe('{"__proto__":{"x":2},"b":1}');
+      expect(canonicalJson(reverseKeys(parsed))).toBe(canonicalJson(parsed));
+    });
+
     it.each<[string, unknown, unknown]>([
       ['flat', { a: 1, b: 2, c: 3 }, { c: 3, a: 1, b: 2 }],
       ['nested', { x: { a: 1, b: [{ c: 1, d: 2 }] } }, { x: { b: [{ d: 2, c: 1 }], a: 1 } }],
