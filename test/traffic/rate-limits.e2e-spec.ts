@@ -168,6 +168,29 @@ describe('Rate limits', () => {
       expect(other.status).toBe(200);
       expectRemaining(other, 'anonymous', 2, 60);
     });
+
+    it('counts failed authentications against the same per-IP budget, never valid tokens', async () => {
+      const http = on(testApp);
+      const ip = uniqueIp();
+      const forged = bearer('not.a.token');
+      for (let i = 0; i < 3; i++) {
+        const res = await http.get('/v1/me').set('X-Forwarded-For', ip).set(forged);
+        expect({ attempt: i + 1, status: res.status }).toEqual({ attempt: i + 1, status: 401 });
+      }
+      const refused = await http.get('/v1/me').set('X-Forwarded-For', ip).set(forged);
+      expectTooManyRequests(refused, 'anonymous');
+      expect(refused.headers.ratelimit).toMatch(/^"anonymous";r=0;t=\d+$/);
+      // One budget for unauthenticated traffic: the public routes are closed to this IP too...
+      expect((await http.get('/v1/problem-types').set('X-Forwarded-For', ip)).status).toBe(429);
+      // ...but a valid token from the same address (a colleague behind the same NAT) still works.
+      const valid = await http
+        .get('/v1/me')
+        .set('X-Forwarded-For', ip)
+        .set(bearer(await tokenFor(testApp, 'colleague')));
+      expect(valid.status).toBe(200);
+      // And another address's failures are its own.
+      expect((await http.get('/v1/me').set('X-Forwarded-For', uniqueIp()).set(forged)).status).toBe(401);
+    });
   });
 
   describe('exempt routes', () => {

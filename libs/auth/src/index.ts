@@ -15,3 +15,4 @@ export * from './step-up/www-authenticate';
 export * from './verification/token-verifier';
 export * from './verification/verified-token';
 export * from './guards/step-up-required';
+export * from './guards/failed-authentications';

@@ -1,12 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { FailedAuthentications } from '@flowgate/auth';
 import type { FlowgateConfig } from '@flowgate/core';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyMetrics } from './idempotency/idempotency-metrics';
 import { IdempotencyPurge } from './idempotency/idempotency-purge';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
+import { FailedAuthenticationLimiter } from './rate-limiting/failed-authentication-limiter';
 import { RateLimitGuard, throttlersFor } from './rate-limiting/rate-limit.guard';
+import { RateLimiter } from './rate-limiting/rate-limiter';
 import { RateLimitMetrics } from './rate-limiting/rate-limit-metrics';
 import { RateLimitStorage } from './rate-limiting/rate-limit-storage';
 
@@ -24,13 +27,21 @@ export class TrafficModule {
       providers: [
         RateLimitMetrics,
         RateLimitStorage,
+        RateLimiter,
         { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: FailedAuthentications, useClass: FailedAuthenticationLimiter },
         IdempotencyMetrics,
         IdempotencyRepository,
         IdempotencyInterceptor,
         IdempotencyPurge,
       ],
-      exports: [IdempotencyInterceptor, IdempotencyRepository, IdempotencyMetrics, IdempotencyPurge],
+      exports: [
+        FailedAuthentications,
+        IdempotencyInterceptor,
+        IdempotencyRepository,
+        IdempotencyMetrics,
+        IdempotencyPurge,
+      ],
     };
   }
 }

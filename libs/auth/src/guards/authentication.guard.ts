@@ -7,6 +7,7 @@ import { IS_PUBLIC } from '../decorators/public.decorator';
 import type { Principal } from '../principal/principal';
 import { bearerChallenge } from '../step-up/www-authenticate';
 import { BearerJwtStrategy } from './bearer-jwt.strategy';
+import { FailedAuthentications } from './failed-authentications';
 
 /**
  * First global guard: every route requires a valid bearer token unless marked `@Public()`. Deny
@@ -23,13 +24,25 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly strategy: BearerJwtStrategy,
+    private readonly failures: FailedAuthentications,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<Request & { user?: Principal }>();
-    req.user = await new Promise<Principal>((resolve, reject) => {
+    try {
+      req.user = await this.authenticate(req, http.getResponse<Response>());
+    } catch (error) {
+      // Failed attempts draw on the client's budget for unauthenticated traffic; over it, 429.
+      if (error instanceof AppError && error.status === 401) throw (await this.failures.record(req)) ?? error;
+      throw error;
+    }
+    return true;
+  }
+
+  private authenticate(req: Request, res: Response): Promise<Principal> {
+    return new Promise<Principal>((resolve, reject) => {
       const strategy = Object.create(this.strategy) as BearerJwtStrategy;
       const authenticate = passport.authenticate(
         strategy,
@@ -42,11 +55,10 @@ export class AuthenticationGuard implements CanActivate {
           }
         },
       ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
-      authenticate(req, http.getResponse<Response>(), (error?: unknown) =>
+      authenticate(req, res, (error?: unknown) =>
         reject(error instanceof Error ? error : new Error('Authentication failed')),
       );
     });
-    return true;
   }
 }
 

@@ -4,7 +4,6 @@ import { InjectThrottlerOptions, ThrottlerGuard, type ThrottlerModuleOptions } f
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { Principal } from '@flowgate/auth';
 import {
-  AppError,
   EXEMPT_FROM_RATE_LIMITS,
   FlowgateConfig,
   RATE_LIMIT_POLICY_NAMES,
@@ -12,9 +11,8 @@ import {
   SENSITIVE_RATE_LIMIT,
 } from '@flowgate/core';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-limit-headers';
-import { RateLimitMetrics } from './rate-limit-metrics';
+import { RateLimiter } from './rate-limiter';
 import { RateLimitStorage } from './rate-limit-storage';
 
 type RateLimitedRequest = Request & { user?: Principal; rateLimitStates?: RateLimitState[] };
@@ -38,8 +36,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     // otherwise win and hand us the library's per-process store.
     @Inject(RateLimitStorage) storage: RateLimitStorage,
     reflector: Reflector,
-    private readonly config: FlowgateConfig,
-    private readonly metrics: RateLimitMetrics,
+    private readonly limiter: RateLimiter,
   ) {
     super(options, storage, reflector);
   }
@@ -52,34 +49,19 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve(context.getType() !== 'http' || exempt === true);
   }
 
-  protected override async handleRequest({ context, limit, ttl, throttler }: ThrottlerRequest): Promise<boolean> {
+  protected override async handleRequest({ context, throttler }: ThrottlerRequest): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RateLimitedRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const name = throttler.name as RateLimitPolicyName;
     if (!this.applies(name, req, context)) return true;
 
-    const tracker = req.user ? `user:${req.user.tenantId}:${req.user.objectId}` : `ip:${req.ip}`;
-    const key = `rate-limit:${name}:${createHash('sha256').update(tracker).digest('base64url')}`;
-    const counted = await this.storageService.increment(key, ttl, limit, ttl, name);
-    const state: RateLimitState = {
-      policy: this.config.traffic.rateLimits[name],
-      remaining: Math.max(0, limit - counted.totalHits),
-      resetSeconds: counted.timeToExpire,
-    };
-    req.rateLimitStates = [...(req.rateLimitStates ?? []), state];
-    res.setHeader('RateLimit-Policy', rateLimitPolicyField(req.rateLimitStates));
-    res.setHeader('RateLimit', rateLimitField(req.rateLimitStates));
-    if (!counted.isBlocked) return true;
-
-    this.metrics.refused.inc({ policy: name });
-    throw new AppError(
-      'too_many_requests',
-      `The ${name} rate limit (${limit} requests per ${state.policy.windowSeconds} s) is used up; retry after ${counted.timeToBlockExpire} s.`,
-      {
-        headers: { 'Retry-After': String(counted.timeToBlockExpire), 'Cache-Control': 'no-store' },
-        extensions: { policy: name },
-      },
-    );
+    const counted = await this.limiter.count(name, req);
+    const applied = [...(req.rateLimitStates ?? []), counted.state];
+    req.rateLimitStates = applied;
+    res.setHeader('RateLimit-Policy', rateLimitPolicyField(applied));
+    res.setHeader('RateLimit', rateLimitField(applied));
+    if (counted.exceededForSeconds !== undefined) throw this.limiter.refusal(counted, applied);
+    return true;
   }
 
   private applies(name: RateLimitPolicyName, req: RateLimitedRequest, context: ExecutionContext): boolean {

@@ -1,0 +1,15 @@
+import type { AppError } from '@flowgate/core';
+import type { Request } from 'express';
+
+/**
+ * The per-client budget that failed authentications draw on (unauthenticated traffic is limited
+ * by client IP). Implemented by the traffic library, which owns rate limits; declared here so that
+ * the auth library does not depend on it.
+ */
+export abstract class FailedAuthentications {
+  /**
+   * Counts one failed authentication against the client's budget. Returns the 429 to answer
+   * instead of the 401 when the budget is used up; a valid token is never counted or refused.
+   */
+  abstract record(req: Request): Promise<AppError | undefined>;
+}
