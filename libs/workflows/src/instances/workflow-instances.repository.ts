@@ -101,10 +101,13 @@ export class WorkflowInstancesRepository {
     return rows.map(toInstance);
   }
 
-  /** The definition versions that live (non-terminal) instances run on. */
-  async definitionsInUse(): Promise<{ key: string; version: number }[]> {
+  /**
+   * The definition versions that may have instances to act on. Read from the (small) definitions
+   * table rather than as a DISTINCT over every instance; versions without instances match nothing.
+   */
+  async definitionVersions(): Promise<{ key: string; version: number }[]> {
     const rows = await this.dataSource.query<{ key: string; version: number }[]>(
-      `SELECT DISTINCT definition_key AS key, definition_version AS version FROM workflow_instances WHERE NOT terminal`,
+      `SELECT key, version FROM workflow_definitions`,
     );
     return rows.map((row) => ({ key: row.key, version: Number(row.version) }));
   }

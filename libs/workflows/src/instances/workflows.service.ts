@@ -196,7 +196,7 @@ export class WorkflowsService {
    */
   private async placesToAct(principal: Principal): Promise<{ key: string; version: number; state: string }[]> {
     const places: { key: string; version: number; state: string }[] = [];
-    for (const { key, version } of await this.instances.definitionsInUse()) {
+    for (const { key, version } of await this.instances.definitionVersions()) {
       const { definition } = await this.definitions.get(key, version);
       const states = new Set(
         definition.transitions
