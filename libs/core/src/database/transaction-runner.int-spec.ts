@@ -124,6 +124,21 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     expect(seen).toHaveLength(3);
   });
 
+  it('query() reads on the open unit of work (seeing its uncommitted rows), else on the pool', async () => {
+    const seenInside = await runner.run(async (manager) => {
+      await manager.query(`INSERT INTO ${table} VALUES (70)`);
+      return runner.query<{ id: number }>(`SELECT id FROM ${table} WHERE id = $1`, [70]);
+    });
+    expect(seenInside).toEqual([{ id: 70 }]);
+    await expect(
+      runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (71)`);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await runner.query(`SELECT id FROM ${table} WHERE id = ANY($1)`, [[70, 71]])).toEqual([{ id: 70 }]);
+  });
+
   it('enforces the configured statement timeout', async () => {
     await expect(dataSource.query('SELECT pg_sleep(2)')).rejects.toMatchObject({ driverError: { code: '57014' } });
   });

@@ -6,6 +6,14 @@ import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 
 type Hook = () => Promise<void> | void;
 
+/** The slice of node-postgres's pool that `query` uses (the TypeORM driver's `master`). */
+interface PgPool {
+  query<T>(sql: string, parameters: unknown[]): Promise<{ rows: T[] }>;
+}
+
+/** As the data source's `maxQueryExecutionTime`: above this a statement is logged. */
+const SLOW_QUERY_MS = 1_000;
+
 interface UnitOfWork {
   readonly manager: EntityManager;
   readonly afterCommit: Hook[];
@@ -35,12 +43,21 @@ export class TransactionRunner {
   }
 
   /**
-   * Where a read should run: the open unit of work's connection if there is one (a request
-   * holding a connection must not wait for a second one: under load every holder would wait for
-   * another and the pool would deadlock), else the pool.
+   * One statement for a read path: on the open unit of work's connection if there is one (a
+   * request holding a connection must never wait for a second: under load every holder would wait
+   * for another and the pool would deadlock), else straight on the driver's pool. `DataSource.query` builds a query runner per call, which
+   * on a single-row read costs more than the query itself (measured: ×0.60 → ×0.84 of a route
+   * without the read). Slow statements are logged as TypeORM's would be.
    */
-  reader(): EntityManager {
-    return this.current.getStore()?.manager ?? this.dataSource.manager;
+  async query<T>(sql: string, parameters: readonly unknown[] = []): Promise<T[]> {
+    const open = this.current.getStore();
+    if (open) return open.manager.query<T[]>(sql, [...parameters]);
+    const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
+    const started = performance.now();
+    const { rows } = await pool.query<T>(sql, [...parameters]);
+    const elapsedMs = performance.now() - started;
+    if (elapsedMs > SLOW_QUERY_MS) this.logger.warn({ timeMs: Math.round(elapsedMs), query: sql }, 'Slow query');
+    return rows;
   }
 
   /** Runs `work` in the unit of work already open in this async context, or in a new one. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@flowgate/core';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
 
@@ -9,13 +10,20 @@ const scopeParams = (scope: IdempotencyScope) => [scope.principal, scope.method,
 /** `idempotency_records`: the stored answers of completed idempotent requests. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   /** The unexpired answer stored for this scope, if any (committed ones only). */
   async find(scope: IdempotencyScope): Promise<StoredResponse | undefined> {
-    const [row] = await this.dataSource.query<
-      { fingerprint: string; status: number; headers: Record<string, string>; body: unknown }[]
-    >(
+    // Runs outside the request's unit of work (before it opens, or after it ended).
+    const [row] = await this.transactions.query<{
+      fingerprint: string;
+      status: number;
+      headers: Record<string, string>;
+      body: unknown;
+    }>(
       `SELECT fingerprint, status, headers, body FROM idempotency_records
        WHERE ${SCOPE_MATCH} AND expires_at > now()`,
       scopeParams(scope),

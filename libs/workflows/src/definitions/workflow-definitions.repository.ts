@@ -71,24 +71,22 @@ export class WorkflowDefinitionsRepository {
   }
 
   // The store's reads run on the caller's connection when a unit of work is open (starting or
-  // moving an instance inside an idempotent request): see TransactionRunner.reader().
+  // moving an instance inside an idempotent request), else straight on the pool: see
+  // TransactionRunner.query().
   async findVersion(key: string, version: number): Promise<PublishedDefinition | undefined> {
-    const rows = await this.transactions
-      .reader()
-      .query<Record<string, unknown>[]>(`SELECT ${COLUMNS} FROM workflow_definitions WHERE key = $1 AND version = $2`, [
-        key,
-        version,
-      ]);
+    const rows = await this.transactions.query<Record<string, unknown>>(
+      `SELECT ${COLUMNS} FROM workflow_definitions WHERE key = $1 AND version = $2`,
+      [key, version],
+    );
     return rows[0] ? toPublished(rows[0]) : undefined;
   }
 
   /** The key's highest version (an index-only lookup), or undefined when it has none. */
   async latestVersionOf(key: string): Promise<number | undefined> {
-    const rows = await this.transactions
-      .reader()
-      .query<{ version: number | null }[]>(`SELECT max(version) AS version FROM workflow_definitions WHERE key = $1`, [
-        key,
-      ]);
+    const rows = await this.transactions.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM workflow_definitions WHERE key = $1`,
+      [key],
+    );
     return rows[0]?.version ?? undefined;
   }
 

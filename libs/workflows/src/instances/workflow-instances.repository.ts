@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { TransactionRunner } from '@flowgate/core';
+import type { EntityManager } from 'typeorm';
 import type { HistoryEntry, HistoryKind, InstancePast, WorkflowInstance } from './workflow-instance';
 
 const INSTANCE_COLUMNS = `id, definition_key, definition_version, state, terminal, data, initiator_id, version,
@@ -21,7 +22,7 @@ export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt'>;
 /** SQL for workflow instances, their history and the outbox. Writes run in the caller's unit of work. */
 @Injectable()
 export class WorkflowInstancesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   async insert(
     instance: { definitionKey: string; definitionVersion: number; state: string; data: unknown; initiatorId: string },
@@ -41,11 +42,8 @@ export class WorkflowInstancesRepository {
     return toInstance(row);
   }
 
-  async findById(
-    id: string,
-    manager: EntityManager | DataSource = this.dataSource,
-  ): Promise<WorkflowInstance | undefined> {
-    const [row] = await manager.query<Record<string, unknown>[]>(
+  async findById(id: string): Promise<WorkflowInstance | undefined> {
+    const [row] = await this.transactions.query<Record<string, unknown>>(
       `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE id = $1`,
       [id],
     );
@@ -92,7 +90,7 @@ export class WorkflowInstancesRepository {
     if (filter.after) {
       where.push(`(created_at, id) < (${param(filter.after.createdAt)}::timestamptz, ${param(filter.after.id)}::uuid)`);
     }
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.transactions.query<Record<string, unknown>>(
       `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit)}`,
@@ -106,7 +104,7 @@ export class WorkflowInstancesRepository {
    * table rather than as a DISTINCT over every instance; versions without instances match nothing.
    */
   async definitionVersions(): Promise<{ key: string; version: number }[]> {
-    const rows = await this.dataSource.query<{ key: string; version: number }[]>(
+    const rows = await this.transactions.query<{ key: string; version: number }>(
       `SELECT key, version FROM workflow_definitions`,
     );
     return rows.map((row) => ({ key: row.key, version: Number(row.version) }));
@@ -132,7 +130,7 @@ export class WorkflowInstancesRepository {
 
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
   async history(instanceId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.transactions.query<Record<string, unknown>>(
       `SELECT seq, kind, transition, from_state, to_state, actor_id, input, comment, occurred_at
        FROM workflow_history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [instanceId, afterSeq, limit],
@@ -151,11 +149,16 @@ export class WorkflowInstancesRepository {
   }
 
   /** Who did what so far, in one read: what separation of duties and quorums are judged on. */
-  async past(instanceId: string, manager: EntityManager | DataSource = this.dataSource): Promise<InstancePast> {
-    const rows = await manager.query<{ seq: number; kind: HistoryKind; transition: string | null; actor_id: string }[]>(
-      `SELECT seq, kind, transition, actor_id FROM workflow_history WHERE instance_id = $1 ORDER BY seq`,
-      [instanceId],
-    );
+  /** Reads on the open unit of work's connection when there is one (the transition's). */
+  async past(instanceId: string): Promise<InstancePast> {
+    const rows = await this.transactions.query<{
+      seq: number;
+      kind: HistoryKind;
+      transition: string | null;
+      actor_id: string;
+    }>(`SELECT seq, kind, transition, actor_id FROM workflow_history WHERE instance_id = $1 ORDER BY seq`, [
+      instanceId,
+    ]);
     const actorsByTransition: Record<string, string[]> = {};
     let votes: Record<string, string[]> = {};
     for (const row of rows) {

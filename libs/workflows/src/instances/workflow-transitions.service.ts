@@ -44,7 +44,7 @@ export class WorkflowTransitionsService {
       if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
       if (ifMatch !== undefined) assertIfMatch(ifMatch, instance.version);
       const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
-      const past = await this.instances.past(id, manager);
+      const past = await this.instances.past(id);
       const decision = decide({
         definition,
         instance: { state: instance.state, initiatorId: instance.initiatorId },
