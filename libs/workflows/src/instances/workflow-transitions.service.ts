@@ -8,7 +8,7 @@ import { decide } from '../engine/decide';
 import type { Denial, Moved, Voted } from '../engine/decision';
 import type { TransitionRequestDto } from './dto/transition-request.dto';
 import type { TransitionResultDto } from './dto/transition-result.dto';
-import { enginePrincipal } from './engine-principal';
+import { availabilityRequest } from './engine-request';
 import { denialError, isAuditedDenial } from './workflow-denial-error';
 import { auditSnapshot, toWorkflowDto } from './workflow-dto.mapper';
 import type { WorkflowInstance } from './workflow-instance';
@@ -46,11 +46,7 @@ export class WorkflowTransitionsService {
       const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
       const past = await this.instances.past(id);
       const decision = decide({
-        definition,
-        instance: { state: instance.state, initiatorId: instance.initiatorId },
-        actorsByTransition: past.actorsByTransition,
-        votes: past.votes,
-        principal: enginePrincipal(principal),
+        ...availabilityRequest(definition, instance, past, principal),
         transitionName: request.name,
         input: request.input,
       });

@@ -21,7 +21,7 @@ import type { ListWorkflowsQueryDto } from './dto/list-workflows-query.dto';
 import type { StartWorkflowDto } from './dto/start-workflow.dto';
 import type { WorkflowListDto } from './dto/workflow-list.dto';
 import type { WorkflowDto } from './dto/workflow.dto';
-import { enginePrincipal } from './engine-principal';
+import { availabilityRequest } from './engine-request';
 import { auditSnapshot, toHistoryEntryDto, toWorkflowDto } from './workflow-dto.mapper';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 
@@ -137,13 +137,7 @@ export class WorkflowsService {
     if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
     const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
     const past = await this.instances.past(id);
-    const transitions = availableTransitions({
-      definition,
-      instance: { state: instance.state, initiatorId: instance.initiatorId },
-      actorsByTransition: past.actorsByTransition,
-      votes: past.votes,
-      principal: enginePrincipal(principal),
-    });
+    const transitions = availableTransitions(availabilityRequest(definition, instance, past, principal));
     const quorums = new Map(definition.transitions.map((transition) => [transition.name, transition.quorum]));
     return {
       state: instance.state,
