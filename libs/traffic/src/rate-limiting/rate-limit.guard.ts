@@ -49,13 +49,14 @@ export class RateLimitGuard extends ThrottlerGuard {
     return Promise.resolve(context.getType() !== 'http' || exempt === true);
   }
 
-  protected override async handleRequest({ context, throttler }: ThrottlerRequest): Promise<boolean> {
+  protected override async handleRequest({ context, throttler, limit, ttl }: ThrottlerRequest): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RateLimitedRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     const name = throttler.name as RateLimitPolicyName;
     if (!this.applies(name, req, context)) return true;
 
-    const counted = await this.limiter.count(name, req);
+    // The throttler resolved the budget: the configured policy, or a route's @Throttle() override.
+    const counted = await this.limiter.count(name, req, { name, limit, windowSeconds: Math.ceil(ttl / 1000) });
     const applied = [...(req.rateLimitStates ?? []), counted.state];
     req.rateLimitStates = applied;
     res.setHeader('RateLimit-Policy', rateLimitPolicyField(applied));

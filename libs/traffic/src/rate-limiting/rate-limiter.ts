@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@flowgate/auth';
-import { AppError, FlowgateConfig, RateLimitPolicyName } from '@flowgate/core';
+import { AppError, FlowgateConfig, RateLimitPolicy, RateLimitPolicyName } from '@flowgate/core';
 import { createHash } from 'node:crypto';
 import { rateLimitField, rateLimitPolicyField, type RateLimitState } from './rate-limit-headers';
 import { RateLimitMetrics } from './rate-limit-metrics';
@@ -31,8 +31,12 @@ export class RateLimiter {
     private readonly metrics: RateLimitMetrics,
   ) {}
 
-  async count(name: RateLimitPolicyName, client: RateLimitedClient): Promise<Counted> {
-    const policy = this.config.traffic.rateLimits[name];
+  /** `policy` defaults to the configured one; the guard passes a route's `@Throttle()` override. */
+  async count(
+    name: RateLimitPolicyName,
+    client: RateLimitedClient,
+    policy: RateLimitPolicy = this.config.traffic.rateLimits[name],
+  ): Promise<Counted> {
     const user = client.user as Pick<Principal, 'tenantId' | 'objectId'> | undefined;
     const tracker = user ? `user:${user.tenantId}:${user.objectId}` : `ip:${client.ip}`;
     const key = `rate-limit:${name}:${createHash('sha256').update(tracker).digest('base64url')}`;

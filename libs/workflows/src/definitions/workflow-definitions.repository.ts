@@ -54,22 +54,6 @@ export class WorkflowDefinitionsRepository {
     return rows[0] ? toPublished(rows[0]) : undefined;
   }
 
-  /** Inserts version 1 unless the key has one already; undefined when it had. */
-  async insertFirstVersion(
-    definition: WorkflowDefinition,
-    publishedBy: string | null,
-    manager: EntityManager,
-  ): Promise<PublishedDefinition | undefined> {
-    const rows = await manager.query<Record<string, unknown>[]>(
-      `INSERT INTO workflow_definitions (key, version, title, definition, published_by)
-       VALUES ($1, 1, $2, $3, $4)
-       ON CONFLICT (key, version) DO NOTHING
-       RETURNING ${COLUMNS}`,
-      [definition.key, definition.title, JSON.stringify(definition), publishedBy],
-    );
-    return rows[0] ? toPublished(rows[0]) : undefined;
-  }
-
   // The store's reads run on the caller's connection when a unit of work is open (starting or
   // moving an instance inside an idempotent request), else straight on the pool: see
   // TransactionRunner.query().

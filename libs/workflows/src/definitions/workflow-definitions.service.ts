@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AuditActor, AuditService } from '@flowgate/audit';
+import { type AuditActor, AuditService, userActor } from '@flowgate/audit';
 import type { Principal } from '@flowgate/auth';
 import {
   AppError,
@@ -39,15 +39,12 @@ export class WorkflowDefinitionsService {
     const definition = this.validated(document);
     const published = await this.transactions.run(async (manager) => {
       await this.definitions.lockKeyForPublishing(definition.key, manager);
-      // The lock makes a clash all but impossible; a writer that skipped it gets one more try.
-      const inserted =
-        (await this.definitions.insertNextVersion(definition, actor.userId, manager)) ??
-        (await this.definitions.insertNextVersion(definition, actor.userId, manager));
+      const inserted = await this.definitions.insertNextVersion(definition, actor.userId, manager);
+      // Only a writer that bypassed the key's lock could have taken this version meanwhile.
       if (!inserted) {
         throw new AppError('conflict', `Another version of "${definition.key}" was published at the same time; retry.`);
       }
-      const user = { tenantId: actor.tenantId, objectId: actor.objectId, displayName: actor.displayName };
-      await this.recordPublished(inserted, { type: 'user', ...user }, manager);
+      await this.recordPublished(inserted, userActor(actor), manager);
       return inserted;
     });
     return toDefinitionDto(published);
@@ -61,7 +58,8 @@ export class WorkflowDefinitionsService {
     const definition = this.validated(document);
     return this.transactions.run(async (manager) => {
       await this.definitions.lockKeyForPublishing(definition.key, manager);
-      const inserted = await this.definitions.insertFirstVersion(definition, null, manager);
+      if ((await this.definitions.latestVersionOf(definition.key)) !== undefined) return false;
+      const inserted = await this.definitions.insertNextVersion(definition, null, manager);
       if (inserted) await this.recordPublished(inserted, { type: 'system' }, manager);
       return inserted !== undefined;
     });
