@@ -1,4 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CoreModuleOptions, createHttpApp, FlowgateConfig } from '@flowgate/core';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi/setup-openapi';
@@ -7,7 +7,7 @@ import { setupOpenApi } from './openapi/setup-openapi';
 export async function createApiApp(
   config: FlowgateConfig,
   options: CoreModuleOptions = {},
-): Promise<NestExpressApplication> {
+): Promise<NestFastifyApplication> {
   const app = await createHttpApp(AppModule.register(config, options), config);
   setupOpenApi(app);
   return app;

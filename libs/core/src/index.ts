@@ -28,6 +28,7 @@ export * from './http/uuid-param.decorator';
 export * from './http/problem-responder';
 export * from './http/request-context';
 export * from './http/request-id';
+export * from './http/http-types';
 export * from './observability/degraded-modes';
 export * from './observability/metrics';
 export * from './observability/route-template';

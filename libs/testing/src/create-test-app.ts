@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, setupOpenApi } from '@flowgate/api';
 import { createHttpApp, FlowgateConfig, loadConfigOverriding } from '@flowgate/core';
 import { LogCapture } from './log-capture';
 import { ProbesModule } from './probes/probes.module';
 
 export interface TestApp {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly config: FlowgateConfig;
   /** Base URL of the listening app, e.g. for the generated SDK. */
   readonly url: string;

@@ -1,10 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppError } from '@flowgate/core';
-import type { Request, Response } from 'express';
+import { AppError, HttpReply, HttpRequest } from '@flowgate/core';
 import passport from 'passport';
 import { IS_PUBLIC } from '../decorators/public.decorator';
-import type { Principal } from '../principal/principal';
+import type { AuthenticatedRequest, Principal } from '../principal/principal';
 import { bearerChallenge } from '../step-up/www-authenticate';
 import { BearerJwtStrategy } from './bearer-jwt.strategy';
 import { FailedAuthentications } from './failed-authentications';
@@ -30,9 +29,9 @@ export class AuthenticationGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
     const http = context.switchToHttp();
-    const req = http.getRequest<Request & { user?: Principal }>();
+    const req = http.getRequest<AuthenticatedRequest>();
     try {
-      req.user = await this.authenticate(req, http.getResponse<Response>());
+      req.user = await this.authenticate(req, http.getResponse<HttpReply>());
     } catch (error) {
       // Failed attempts draw on the client's budget for unauthenticated traffic; over it, 429.
       if (error instanceof AppError && error.status === 401) throw (await this.failures.record(req)) ?? error;
@@ -41,7 +40,7 @@ export class AuthenticationGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(req: Request, res: Response): Promise<Principal> {
+  private authenticate(req: HttpRequest, res: HttpReply): Promise<Principal> {
     return new Promise<Principal>((resolve, reject) => {
       const strategy = Object.create(this.strategy) as BearerJwtStrategy;
       const authenticate = passport.authenticate(
@@ -54,7 +53,7 @@ export class AuthenticationGuard implements CanActivate {
             reject(thrown instanceof Error ? thrown : new Error('Authentication failed'));
           }
         },
-      ) as (req: Request, res: Response, next: (error?: unknown) => void) => void;
+      ) as (req: HttpRequest, res: HttpReply, next: (error?: unknown) => void) => void;
       authenticate(req, res, (error?: unknown) =>
         reject(error instanceof Error ? error : new Error('Authentication failed')),
       );

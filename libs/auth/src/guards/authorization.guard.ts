@@ -1,10 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError, routeTemplateOf } from '@flowgate/core';
-import type { Request } from 'express';
 import { ACCESS_REQUIREMENT, AccessRequirement } from '../decorators/authenticated.decorator';
 import { AccessDenials } from '../denials/access-denials';
-import type { Principal } from '../principal/principal';
+import type { AuthenticatedRequest, Principal } from '../principal/principal';
 import { satisfies } from '../roles/role-hierarchy';
 import { stepUpRequired } from './step-up-required';
 import { isPublic } from './authentication.guard';
@@ -23,7 +22,7 @@ export class AuthorizationGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
-    const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = req.user;
     if (!principal) throw new AppError('unauthenticated', 'Authentication is required.');
     const refusal = this.refusal(principal, context);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { AppError, ConfigError, FlowgateConfig, routeTemplateOf } from '@flowgate/core';
-import type { Request } from 'express';
+import { AppError, ConfigError, FlowgateConfig, HttpRequest, routeTemplateOf } from '@flowgate/core';
 import { Strategy } from 'passport-custom';
 import { AccessDenials } from '../denials/access-denials';
 import { PrincipalDirectory } from '../principal/principal-directory';
@@ -40,7 +39,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
     if (problems.length > 0) throw new ConfigError(problems.map((problem) => `AUTH_STEP_UP_* ${problem}`));
   }
 
-  async validate(req: Request): Promise<Principal> {
+  async validate(req: HttpRequest): Promise<Principal> {
     const token = bearerTokenFrom(req.headers);
     if (!token) {
       throw new AppError('unauthenticated', 'Send an access token: Authorization: Bearer <token>.', {

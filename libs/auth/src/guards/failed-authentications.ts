@@ -1,5 +1,4 @@
-import type { AppError } from '@flowgate/core';
-import type { Request } from 'express';
+import type { AppError, HttpRequest } from '@flowgate/core';
 
 /**
  * The per-client budget that failed authentications draw on (unauthenticated traffic is limited
@@ -11,5 +10,5 @@ export abstract class FailedAuthentications {
    * Counts one failed authentication against the client's budget. Returns the 429 to answer
    * instead of the 401 when the budget is used up; a valid token is never counted or refused.
    */
-  abstract record(req: Request): Promise<AppError | undefined>;
+  abstract record(req: HttpRequest): Promise<AppError | undefined>;
 }

@@ -1,3 +1,4 @@
+import type { HttpRequest } from '@flowgate/core';
 import type { Role } from '../roles/role-hierarchy';
 import type { StepUpVerdict } from '../step-up/step-up';
 
@@ -22,3 +23,6 @@ export interface Principal {
   readonly tokenIssuedAt: Date;
   readonly tokenExpiresAt: Date;
 }
+
+/** The request as guards and handlers see it once authentication has run (public routes: no user). */
+export type AuthenticatedRequest = HttpRequest & { user?: Principal };

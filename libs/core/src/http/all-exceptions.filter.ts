@@ -1,14 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { exceptionToAppError } from './exception-to-app-error';
+import type { HttpReply, HttpRequest } from './http-types';
 import { AllowedMethods } from './allowed-methods';
 import { ProblemResponder } from './problem-responder';
 import { requestIdOf } from './request-id';
 
 /**
  * The single place where errors become HTTP responses: everything thrown in guards, pipes,
- * handlers, interceptors and middleware, and Nest's own 404, arrives here and leaves as
+ * handlers and interceptors, Nest's own 404 and Fastify's body-parsing errors arrive here and leave as
  * `application/problem+json`.
  */
 @Catch()
@@ -23,8 +23,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<HttpRequest>();
+    const res = host.switchToHttp().getResponse<HttpReply>();
     const error = exceptionToAppError(exception, req, (path) => this.allowedMethods.for(path));
 
     if (error.status === 500) {
@@ -35,7 +35,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // clean 503, operators need the underlying error.
       this.logger.warn({ err: error.cause, requestId: requestIdOf(req), code: error.code }, 'Dependency failure');
     }
-    if (res.headersSent) {
+    if (res.sent) {
       // Typically a handler finishing after the request timeout already answered.
       this.logger.warn({ requestId: requestIdOf(req), code: error.code }, 'Error after the response was sent');
       return;

@@ -1,32 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { ExpressRoute, isEndpointRoute } from './express-route';
-
-interface RouterLayer {
-  route?: ExpressRoute;
-  match(path: string): unknown;
-}
+import FindMyWay, { HTTPMethod, HTTPVersion, Instance } from 'find-my-way';
+import type { FastifyInstance, HTTPMethods } from 'fastify';
 
 /**
- * Express answers an unknown method on a known path with 404. HTTP says 405 with `Allow`, so on a
- * 404 we ask Express's own router (same matcher, so no second route table to drift) which methods
- * the path does have.
+ * Fastify answers an unknown method on a known path with 404. HTTP says 405 with `Allow`, so on a
+ * 404 we look the path up in a copy of the route table, built from Fastify's own `onRoute`
+ * events with the router Fastify itself uses (find-my-way), so the two match paths alike.
  */
 @Injectable()
 export class AllowedMethods {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  private readonly router: Instance<HTTPVersion.V1> = FindMyWay({ ignoreTrailingSlash: false });
+  private readonly methods = new Set<HTTPMethod>();
+
+  /** Called once, before the routes are registered (`createHttpApp`). */
+  observe(fastify: FastifyInstance): void {
+    fastify.addHook('onRoute', (route) => {
+      // The CORS preflight route answers OPTIONS on every path: plumbing, not an endpoint.
+      if (route.url === '*' || route.url === '/*') return;
+      for (const method of ([] as HTTPMethods[]).concat(route.method).map((m) => m.toUpperCase() as HTTPMethod)) {
+        if (this.router.hasRoute(method, route.url)) continue;
+        this.router.on(method, route.url, () => undefined);
+        this.methods.add(method);
+      }
+    });
+  }
 
   for(path: string): string[] {
-    const app = this.adapterHost.httpAdapter?.getInstance<{ router?: { stack: RouterLayer[] } }>();
-    const router = app?.router;
-    const methods = new Set<string>();
-    for (const layer of router?.stack ?? []) {
-      if (!isEndpointRoute(layer.route) || !layer.match(path)) continue;
-      for (const [method, enabled] of Object.entries(layer.route.methods ?? {})) {
-        if (enabled) methods.add(method.toUpperCase());
-      }
+    const allowed = new Set<string>();
+    for (const method of this.methods) {
+      if (this.router.find(method, path)) allowed.add(method);
     }
-    if (methods.has('GET')) methods.add('HEAD');
-    return [...methods].sort();
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return [...allowed].sort();
   }
 }

@@ -1,8 +1,16 @@
 import { VersioningOptions, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { FlowgateConfig } from '../config/flowgate-config';
+import { Metrics } from '../observability/metrics';
+import { observeRequests } from '../observability/request-observer';
+import { AllowedMethods } from './allowed-methods';
+import { installHttpHooks } from './http-hooks';
+import { InFlightRequests } from './in-flight-requests';
+import { registerJsonBodyParser } from './json-body-parser';
+import { ProblemResponder } from './problem-responder';
+import { requestIdFor } from './request-id';
 
 /** `/v1/...` in the path. The OpenAPI export applies the same scheme, so paths match. */
 export const API_VERSIONING: VersioningOptions = { type: VersioningType.URI };
@@ -19,22 +27,36 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * Creates the Express-based Nest application with the settings that cannot be expressed as
- * module providers. Production (`main.ts`) and every test go through here, so tests run the
+ * Creates the Nest application on Fastify (ADR 0011) with the settings that cannot be expressed
+ * as module providers. Production (`main.ts`) and every test go through here, so tests run the
  * production HTTP pipeline.
  */
-export async function createHttpApp(rootModule: unknown, config: FlowgateConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule as never, {
-    // Replaced by JsonBodyMiddleware, which turns every body failure into a precise problem.
+export async function createHttpApp(rootModule: unknown, config: FlowgateConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.http.trustProxy,
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: requestIdFor,
+    // Fastify's own logger stays off: nestjs-pino logs, and `observeRequests` writes the access log.
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
+    // Replaced by `registerJsonBodyParser`, which turns every body failure into a precise problem.
     bodyParser: false,
     bufferLogs: true,
     // Fail with an exception (and a clear log line) rather than `process.abort()`.
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.http.trustProxy);
-  app.disable('x-powered-by');
-  app.disable('etag'); // resources compute strong ETags themselves; Express's weak ones would mislead
+  const fastify = app.getHttpAdapter().getInstance();
+  // Before `init()` registers the routes, so the 405 check sees all of them.
+  app.get(AllowedMethods).observe(fastify);
+  registerJsonBodyParser(fastify, config.http.bodyLimitBytes);
+  installHttpHooks(fastify, {
+    config,
+    inFlight: app.get(InFlightRequests),
+    responder: app.get(ProblemResponder),
+  });
+  observeRequests(fastify, app.get(Metrics), await app.resolve(PinoLogger));
   app.enableVersioning(API_VERSIONING);
   app.enableCors({
     origin: config.http.corsOrigins,

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { etagOf } from './etag';
+import type { HttpReply } from './http-types';
 
 /** Sends the ETag a service attached with `withETag`, for every route, so controllers stay thin. */
 @Injectable()
@@ -10,7 +10,7 @@ export class ETagInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((body: unknown) => {
         const etag = etagOf(body);
-        if (etag) context.switchToHttp().getResponse<Response>().setHeader('ETag', etag);
+        if (etag) context.switchToHttp().getResponse<HttpReply>().header('ETag', etag);
         return body;
       }),
     );

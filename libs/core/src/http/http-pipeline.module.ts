@@ -8,8 +8,8 @@ import { InFlightRequests } from './in-flight-requests';
 import { ProblemResponder } from './problem-responder';
 import { ProblemValidationPipe } from './validation/problem-validation.pipe';
 
-/** The global filter and pipe, registered as providers so any app built from the app module
- * (production or test) runs exactly this pipeline. */
+/** The global filter, pipe and interceptor, registered as providers so any app built from the app
+ * module (production or test) runs exactly this pipeline; `createHttpApp` adds the Fastify hooks. */
 @Global()
 @Module({
   providers: [
@@ -21,6 +21,6 @@ import { ProblemValidationPipe } from './validation/problem-validation.pipe';
     { provide: APP_PIPE, useClass: ProblemValidationPipe },
     { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
   ],
-  exports: [ProblemResponder, InFlightRequests],
+  exports: [ProblemResponder, InFlightRequests, AllowedMethods],
 })
 export class HttpPipelineModule {}

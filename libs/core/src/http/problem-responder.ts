@@ -1,26 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { AppError } from '../errors/app-error';
 import { toProblemDetails } from '../errors/problem-details';
+import { HttpReply, HttpRequest, pathOf } from './http-types';
 import { requestIdOf } from './request-id';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Writes an application error as an RFC 9457 response. Shared by the exception filter and by
- * middleware that must answer outside Nest's handler chain (the request timeout). */
+/** Writes an application error as an RFC 9457 response. Shared by the exception filter, the
+ * Fastify error handler (body parsing) and the request timeout, which answer outside Nest. */
 @Injectable()
 export class ProblemResponder {
-  send(req: Request, res: Response, error: AppError): void {
-    const problem = toProblemDetails(error, { instance: pathOf(req), requestId: requestIdOf(req) });
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  send(request: HttpRequest, reply: HttpReply, error: AppError): void {
+    const problem = toProblemDetails(error, { instance: pathOf(request), requestId: requestIdOf(request) });
+    reply.headers(error.headers);
     // Errors are about this request at this moment; caches and proxies must not reuse them.
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    reply.header('Cache-Control', 'no-store');
+    reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
-}
-
-function pathOf(req: Request): string {
-  const url = req.originalUrl ?? req.url ?? '/';
-  const queryStart = url.indexOf('?');
-  return queryStart === -1 ? url : url.slice(0, queryStart);
 }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** Facts about the current request that deep layers (the audit log) record without every
- * service passing them down. */
+/** Facts about the current request that deep layers (the audit log, log lines) record without
+ * every service passing them down. */
 export interface RequestContext {
   readonly requestId: string;
   readonly clientIp: string | undefined;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { HttpRequest } from './http-types';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -11,18 +12,12 @@ export function resolveRequestId(candidate: string | string[] | undefined): stri
   return value !== undefined && WELL_FORMED_REQUEST_ID.test(value) ? value : randomUUID();
 }
 
-/**
- * Gives the request its id and puts it on the response, once. Both the logger and the request
- * context middleware call this, so whichever runs first wins and the two always agree.
- */
-export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
-  if (typeof req.id === 'string') return req.id;
-  const id = resolveRequestId(req.headers['x-request-id']);
-  req.id = id;
-  res.setHeader(REQUEST_ID_HEADER, id);
-  return id;
+/** Fastify's `genReqId`: the client's well-formed `X-Request-Id`, else a new UUID. Fastify calls
+ * it once per request and exposes the result as `request.id`. */
+export function requestIdFor(raw: IncomingMessage): string {
+  return resolveRequestId(raw.headers['x-request-id']);
 }
 
-export function requestIdOf(req: IncomingMessage): string {
-  return typeof req.id === 'string' ? req.id : 'unknown';
+export function requestIdOf(request: HttpRequest): string {
+  return typeof request.id === 'string' ? request.id : 'unknown';
 }

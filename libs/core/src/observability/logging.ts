@@ -1,41 +1,29 @@
-import type { Request, Response } from 'express';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
-import type { Options } from 'pino-http';
+import type { DestinationStream, LoggerOptions } from 'pino';
 import type { FlowgateConfig } from '../config/flowgate-config';
-import { assignRequestId } from '../http/request-id';
-import { routeTemplateOf } from './route-template';
+import { currentRequestContext } from '../http/request-context';
 
 /**
- * nestjs-pino options: one JSON line per request with request id, method, path, route template,
- * status and latency. Headers and bodies are never serialised, so tokens and personal data
- * cannot reach the logs by accident.
+ * nestjs-pino options. Every line logged while a request is served carries its `requestId`,
+ * taken from the request context by a pino mixin rather than from a per-request child logger:
+ * nestjs-pino's own request binding is Nest middleware, whose async context Fastify loses once it
+ * has read a body (fastify/fastify#3570), and a child per request costs more than a lookup. So
+ * nestjs-pino's middleware is switched off (`forRoutes: []`) and the access log is written by
+ * `observeRequests`. Headers and bodies are never serialised.
  */
 export function loggerParams(config: FlowgateConfig, destination?: DestinationStream): Params {
-  const options: Options = {
+  const options: LoggerOptions = {
     level: config.log.level,
     base: { service: config.app.serviceName },
-    genReqId: (req, res) => assignRequestId(req, res),
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'latencyMs' },
-    quietReqLogger: true,
+    // pino-http hands a `req` serializer its own summary (with headers) and the logged value as
+    // `raw`; only the method and path of the access log's value leave.
     serializers: {
-      req: (req: { method?: string; raw?: Request }) => ({
-        method: req.method,
-        path: req.raw?.originalUrl?.split('?')[0],
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      req: (req: { method?: string; raw?: { path?: string } }) => ({ method: req.method, path: req.raw?.path }),
     },
-    customSuccessObject: (req, res, value: Record<string, unknown>) => ({
-      ...value,
-      route: routeTemplateOf(req as Request),
-      status: (res as Response).statusCode,
-    }),
-    customErrorObject: (req, res, _error, value: Record<string, unknown>) => ({
-      ...value,
-      route: routeTemplateOf(req as Request),
-      status: (res as Response).statusCode,
-    }),
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    mixin: () => {
+      const context = currentRequestContext();
+      return context ? { requestId: context.requestId } : {};
+    },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return { pinoHttp: destination ? [options, destination] : options, useExisting: true, forRoutes: [] };
 }

@@ -25,6 +25,7 @@ export class RedisConnection implements OnApplicationShutdown {
       commandTimeout: commandTimeoutMs,
       // Fail fast while Redis is away instead of queueing every request behind reconnect attempts.
       maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     });
     let lastError = '';

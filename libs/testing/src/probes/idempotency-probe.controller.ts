@@ -1,8 +1,7 @@
 import { Body, Controller, OnModuleInit, Post, Query, Res } from '@nestjs/common';
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
-import { TransactionRunner } from '@flowgate/core';
+import { HttpReply, TransactionRunner } from '@flowgate/core';
 import { Idempotent } from '@flowgate/traffic';
-import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { CreateNoteDto } from './create-note.dto';
 
@@ -41,7 +40,7 @@ export class IdempotencyProbeController implements OnModuleInit {
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() note: CreateNoteDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
     @Query('delayMs') delayMs = '0',
   ): Promise<ProbeNote> {
     return this.insert(principal, note, res, Number(delayMs));
@@ -53,12 +52,12 @@ export class IdempotencyProbeController implements OnModuleInit {
   createUnkeyed(
     @CurrentPrincipal() principal: Principal,
     @Body() note: CreateNoteDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<ProbeNote> {
     return this.insert(principal, note, res, 0);
   }
 
-  private async insert(principal: Principal, note: CreateNoteDto, res: Response, delayMs: number): Promise<ProbeNote> {
+  private async insert(principal: Principal, note: CreateNoteDto, res: HttpReply, delayMs: number): Promise<ProbeNote> {
     const created = await this.transactions.run(async (manager) => {
       const [row] = await manager.query<{ id: string; text: string; created_at: Date }[]>(
         `INSERT INTO ${PROBE_NOTES_TABLE} (owner, text) VALUES ($1, $2) RETURNING id, text, created_at`,
@@ -67,7 +66,7 @@ export class IdempotencyProbeController implements OnModuleInit {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
       return row;
     });
-    res.setHeader('Location', `/v1/probes/notes/${created.id}`);
+    res.header('Location', `/v1/probes/notes/${created.id}`);
     return { id: created.id, text: created.text, createdAt: created.created_at.toISOString() };
   }
 }

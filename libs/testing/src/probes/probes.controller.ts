@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
-import { Public } from '@flowgate/core';
+import { HttpRequest, Public } from '@flowgate/core';
 import { EchoRequestDto } from './echo-request.dto';
 
 /**
@@ -28,7 +27,7 @@ export class ProbesController {
   }
 
   @Get('client')
-  client(@Req() req: Request): { ip: string | undefined; protocol: string } {
+  client(@Req() req: HttpRequest): { ip: string | undefined; protocol: string } {
     return { ip: req.ip, protocol: req.protocol };
   }
 }

@@ -6,12 +6,13 @@ import {
   DistributedLock,
   etagOf,
   FlowgateConfig,
+  HttpReply,
+  HttpRequest,
   LockLease,
   pointerTo,
   routeTemplateOf,
   TransactionRunner,
 } from '@flowgate/core';
-import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -59,8 +60,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const options = this.reflector.get<IdempotentOptions>(IDEMPOTENT, context.getHandler());
-    const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const req = context.switchToHttp().getRequest<HttpRequest & { user?: Principal }>();
+    const res = context.switchToHttp().getResponse<HttpReply>();
     const key = keyFrom(req, options);
     if (key === undefined || !req.user) return next.handle();
 
@@ -99,7 +100,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     scope: IdempotencyScope,
     fingerprint: string,
     next: CallHandler,
-    res: Response,
+    res: HttpReply,
   ): Promise<unknown> {
     try {
       return await this.transactions.runAlone(async (manager) => {
@@ -129,7 +130,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private replay(stored: StoredResponse, fingerprint: string, res: Response): unknown {
+  private replay(stored: StoredResponse, fingerprint: string, res: HttpReply): unknown {
     if (stored.fingerprint !== fingerprint) {
       throw new AppError(
         'idempotency_key_reused',
@@ -137,9 +138,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     this.metrics.replays.inc();
-    res.status(stored.status);
-    for (const [name, value] of Object.entries(stored.headers)) res.setHeader(name, value);
-    res.setHeader('Idempotent-Replayed', 'true');
+    res.code(stored.status);
+    res.headers(stored.headers);
+    res.header('Idempotent-Replayed', 'true');
     return stored.body;
   }
 
@@ -159,7 +160,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 /** The scope's record was stored by a concurrent duplicate first. */
 class DuplicateRequest extends Error {}
 
-function keyFrom(req: Request, options: IdempotentOptions): string | undefined {
+function keyFrom(req: HttpRequest, options: IdempotentOptions): string | undefined {
   const header = req.headers['idempotency-key'];
   const pointer = pointerTo('headers', 'idempotency-key');
   if (header === undefined) {
@@ -175,7 +176,7 @@ function keyFrom(req: Request, options: IdempotentOptions): string | undefined {
   });
 }
 
-function replayedHeaders(res: Response, body: unknown): Record<string, string> {
+function replayedHeaders(res: HttpReply, body: unknown): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const name of REPLAYED_HEADERS) {
     const value = res.getHeader(name);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
  * canonical JSON.
  */
 export function requestFingerprint(params: unknown, body: unknown, query: unknown): string {
-  const canonical = canonicalJson({ params: params ?? {}, body: body ?? null, query: query ?? {} });
+  // Fastify's router hands params and query out as objects of its own prototype; copies are plain.
+  const canonical = canonicalJson({ params: { ...(params ?? {}) }, body: body ?? null, query: { ...(query ?? {}) } });
   return createHash('sha256').update(canonical).digest('hex');
 }

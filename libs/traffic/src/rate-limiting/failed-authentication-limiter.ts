@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FailedAuthentications } from '@flowgate/auth';
-import type { AppError } from '@flowgate/core';
-import type { Request } from 'express';
+import type { AppError, HttpRequest } from '@flowgate/core';
 import { RateLimiter } from './rate-limiter';
 
 /**
@@ -16,7 +15,7 @@ export class FailedAuthenticationLimiter extends FailedAuthentications {
     super();
   }
 
-  async record(req: Request): Promise<AppError | undefined> {
+  async record(req: HttpRequest): Promise<AppError | undefined> {
     const counted = await this.limiter.count('anonymous', { ip: req.ip });
     return counted.exceededForSeconds === undefined ? undefined : this.limiter.refusal(counted, [counted.state]);
   }

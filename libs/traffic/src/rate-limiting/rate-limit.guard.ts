@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { Principal } from '@flowgate/auth';
+import type { HttpReply, HttpRequest } from '@flowgate/core';
 import {
   EXEMPT_FROM_RATE_LIMITS,
   FlowgateConfig,
@@ -10,12 +11,11 @@ import {
   RateLimitPolicyName,
   SENSITIVE_RATE_LIMIT,
 } from '@flowgate/core';
-import type { Request, Response } from 'express';
 import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-limit-headers';
 import { RateLimiter } from './rate-limiter';
 import { RateLimitStorage } from './rate-limit-storage';
 
-type RateLimitedRequest = Request & { user?: Principal; rateLimitStates?: RateLimitState[] };
+type RateLimitedRequest = HttpRequest & { user?: Principal; rateLimitStates?: RateLimitState[] };
 
 /**
  * Rate limits by named policy (RATE_LIMIT_* in config), after authentication so that a caller is
@@ -51,7 +51,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override async handleRequest({ context, throttler, limit, ttl }: ThrottlerRequest): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RateLimitedRequest>();
-    const res = context.switchToHttp().getResponse<Response>();
+    const res = context.switchToHttp().getResponse<HttpReply>();
     const name = throttler.name as RateLimitPolicyName;
     if (!this.applies(name, req, context)) return true;
 
@@ -59,8 +59,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     const counted = await this.limiter.count(name, req, { name, limit, windowSeconds: Math.ceil(ttl / 1000) });
     const applied = [...(req.rateLimitStates ?? []), counted.state];
     req.rateLimitStates = applied;
-    res.setHeader('RateLimit-Policy', rateLimitPolicyField(applied));
-    res.setHeader('RateLimit', rateLimitField(applied));
+    res.header('RateLimit-Policy', rateLimitPolicyField(applied));
+    res.header('RateLimit', rateLimitField(applied));
     if (counted.exceededForSeconds !== undefined) throw this.limiter.refusal(counted, applied);
     return true;
   }

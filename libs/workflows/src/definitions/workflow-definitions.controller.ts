@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponses, PageQueryDto, RequestUrl, SensitiveRateLimit } from '@flowgate/core';
+import { ApiProblemResponses, HttpReply, PageQueryDto, RequestUrl, SensitiveRateLimit } from '@flowgate/core';
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
 import { Idempotent } from '@flowgate/traffic';
-import type { Response } from 'express';
 import { DefinitionDocumentDto } from './dto/definition-document.dto';
 import { DefinitionKeyParamsDto } from './dto/definition-key-params.dto';
 import { DefinitionVersionParamsDto } from './dto/definition-version-params.dto';
@@ -41,10 +40,10 @@ export class WorkflowDefinitionsController {
     // A plain object on purpose: the validation pipe would strip or refuse it before the
     // definition validator could report every violation with its pointer.
     @Body() document: unknown,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<WorkflowDefinitionDto> {
     const published = await this.definitions.publish(actor, document);
-    res.setHeader('Location', `/v1/workflow-definitions/${published.key}/versions/${published.version}`);
+    res.header('Location', `/v1/workflow-definitions/${published.key}/versions/${published.version}`);
     return published;
   }
 

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
-import { ApiProblemResponses, IfMatch, PageQueryDto, RequestUrl, UuidParam } from '@flowgate/core';
+import { ApiProblemResponses, HttpReply, IfMatch, PageQueryDto, RequestUrl, UuidParam } from '@flowgate/core';
 import { Idempotent } from '@flowgate/traffic';
-import type { Response } from 'express';
 import { AvailableTransitionsDto } from './dto/available-transition.dto';
 import { HistoryListDto } from './dto/history-entry.dto';
 import { ListWorkflowsQueryDto } from './dto/list-workflows-query.dto';
@@ -39,10 +38,10 @@ export class WorkflowsController {
   async start(
     @CurrentPrincipal() principal: Principal,
     @Body() request: StartWorkflowDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: HttpReply,
   ): Promise<WorkflowDto> {
     const workflow = await this.workflows.start(principal, request);
-    res.setHeader('Location', `/v1/workflows/${workflow.id}`);
+    res.header('Location', `/v1/workflows/${workflow.id}`);
     return workflow;
   }
 

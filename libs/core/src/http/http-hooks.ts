@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error';
+import { FlowgateConfig } from '../config/flowgate-config';
+import type { HttpReply } from './http-types';
+import { InFlightRequests } from './in-flight-requests';
+import { ProblemResponder } from './problem-responder';
+import { RequestContext, runInRequestContext } from './request-context';
+import { REQUEST_ID_HEADER } from './request-id';
+import { securityHeaders } from './security-headers';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the first hook; read back after body parsing (see `installHttpHooks`). */
+    flowgateContext?: RequestContext;
+  }
+}
+
+export interface HttpHookDependencies {
+  readonly config: FlowgateConfig;
+  readonly inFlight: InFlightRequests;
+  readonly responder: ProblemResponder;
+}
+
+/**
+ * What every request goes through before routing reaches Nest, matched route or not (so a 404
+ * carries `X-Request-Id` and the security headers too). Fastify hooks rather than Nest
+ * middleware: hooks cost a function call, middleware a trip through `@fastify/middie`.
+ */
+export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDependencies): void {
+  const headers = securityHeaders();
+  const timeoutMs = deps.config.http.requestTimeoutMs;
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
+    reply.header(REQUEST_ID_HEADER, request.id);
+    deps.inFlight.track(reply.raw);
+    armTimeout(reply, timeoutMs, () => {
+      if (reply.sent) return;
+      deps.responder.send(
+        request,
+        reply,
+        new AppError('request_timeout', `The request did not complete within ${timeoutMs} ms.`, {
+          headers: { Connection: 'close' },
+        }),
+      );
+    });
+    const context: RequestContext = {
+      requestId: request.id,
+      clientIp: request.ip,
+      userAgent: request.headers['user-agent']?.slice(0, 512),
+    };
+    request.flowgateContext = context;
+    // Everything after this hook (routing into Nest, guards, handler) runs inside the context.
+    runInRequestContext(context, done);
+  });
+
+  // A request body is read in the socket's own async context, which is not the one opened above
+  // (fastify/fastify#3570), so after body parsing the context is entered again.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (request.flowgateContext) runInRequestContext(request.flowgateContext, done);
+    else done();
+  });
+}
+
+/** The handler is not cancelled (Node cannot do that); a late answer is dropped by the filter.
+ * Database statements have their own timeout, which is what actually frees resources. */
+function armTimeout(reply: HttpReply, timeoutMs: number, onTimeout: () => void): void {
+  const timer = setTimeout(onTimeout, timeoutMs);
+  reply.raw.once('close', () => clearTimeout(timer));
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { PinoLogger } from 'nestjs-pino';
+import { pathOf } from '../http/http-types';
+import { Metrics } from './metrics';
+import { routeTemplateOf } from './route-template';
+
+/**
+ * One access-log line and one latency observation per request, 404s and errors raised before a
+ * handler included. The line carries id, method, path, route template, status and latency;
+ * headers and bodies are never logged, so tokens and personal data cannot reach the logs.
+ */
+export function observeRequests(fastify: FastifyInstance, metrics: Metrics, logger: PinoLogger): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = routeTemplateOf(request);
+    const status = reply.statusCode;
+    const latencyMs = reply.elapsedTime;
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(status) },
+      latencyMs / 1000,
+    );
+    const level = status >= 500 ? 'error' : 'info';
+    if (logger.logger.isLevelEnabled(level)) {
+      logger[level](
+        { requestId: request.id, req: { method: request.method, path: pathOf(request) }, route, status, latencyMs },
+        'request completed',
+      );
+    }
+    done();
+  });
+}
