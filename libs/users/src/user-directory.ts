@@ -1,33 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { AtomicCounters, Cache } from '@flowgate/core';
+import { Cache } from '@flowgate/core';
 import { DirectoryEntry, isRole, PrincipalDirectory, Role, TokenIdentity } from '@flowgate/auth';
 import { PinoLogger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
 import { UsersRepository } from './users.repository';
 
 interface CachedEntry extends DirectoryEntry {
   readonly displayName: string | undefined;
   readonly email: string | undefined;
   readonly tokenRoles: readonly Role[];
+  /** The user's generation when the entry was loaded; only an entry of the current one is used. */
+  readonly generation: string;
 }
 
 const ENTRY_TTL_MS = 60_000;
-/** Far longer than any entry lives, so a counter that expires can never revive an old entry. */
+/** Far longer than any entry lives, so a generation that expires can never revive an old entry. */
 const GENERATION_TTL_MS = 24 * 60 * 60_000;
+/** The generation of a user no admin has changed (or not for a day). */
+const FIRST_GENERATION = 'initial';
 
 /**
  * Resolves every authenticated request's caller: provisions the user on first sight and
  * refreshes display data when the token's differs. The result is cached in the shared cache
- * (Redis) under the user's current *generation*; every admin change bumps the generation after
+ * (Redis) together with the user's *generation*, a token that every admin change replaces after
  * committing, so suspensions, revocations and grants take effect on the next request on every
- * instance. A generation rather than a delete: a reader that loaded the old state just before
- * the change can only write it under the old generation, where nobody looks any more.
+ * instance. A generation rather than a delete: a reader that loaded the old state just before the
+ * change can only write it under the old generation, which no reader accepts any more. Entry and
+ * generation are read in one round trip, since every authenticated request waits for it.
  */
 @Injectable()
 export class UserDirectory extends PrincipalDirectory {
   constructor(
     private readonly users: UsersRepository,
     private readonly cache: Cache,
-    private readonly counters: AtomicCounters,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -36,15 +41,15 @@ export class UserDirectory extends PrincipalDirectory {
 
   async resolve(identity: TokenIdentity): Promise<DirectoryEntry> {
     const user = `${identity.tenantId}:${identity.objectId}`;
-    const generation = await this.counters.get(generationKey(user)).catch((error: unknown) => this.cacheFailed(error));
-    const key = generation === undefined ? undefined : `principal:${user}:${generation}`;
-    const cached = key
-      ? await this.cache.get<CachedEntry>(key).catch((error: unknown) => this.cacheFailed(error))
-      : undefined;
-    if (cached && sameDisplayData(cached, identity)) return cached;
+    const cached = await this.cache
+      .getMany([generationKey(user), entryKey(user)])
+      .then(([generation, entry]) => ({ generation: (generation as string | undefined) ?? FIRST_GENERATION, entry }))
+      .catch((error: unknown) => this.cacheFailed(error));
+    const entry = cached?.entry as CachedEntry | undefined;
+    if (cached && entry?.generation === cached.generation && sameDisplayData(entry, identity)) return entry;
 
     const row = await this.users.upsertOnSight(identity);
-    const entry: CachedEntry = {
+    const loaded: CachedEntry = {
       userId: row.id,
       status: row.status,
       grantedRoles: (await this.users.grantedRoles(row.id)).filter(isRole),
@@ -52,9 +57,12 @@ export class UserDirectory extends PrincipalDirectory {
       displayName: identity.displayName,
       email: identity.email,
       tokenRoles: identity.tokenRoles,
+      generation: cached?.generation ?? FIRST_GENERATION,
     };
-    if (key) await this.cache.set(key, entry, ENTRY_TTL_MS).catch((error: unknown) => this.cacheFailed(error));
-    return entry;
+    if (cached) {
+      await this.cache.set(entryKey(user), loaded, ENTRY_TTL_MS).catch((error: unknown) => this.cacheFailed(error));
+    }
+    return loaded;
   }
 
   /**
@@ -63,8 +71,8 @@ export class UserDirectory extends PrincipalDirectory {
    * either and read the database, so a failure here is logged rather than failing the request.
    */
   async forget(tenantId: string, objectId: string): Promise<void> {
-    await this.counters
-      .increment(generationKey(`${tenantId}:${objectId}`), 1, GENERATION_TTL_MS)
+    await this.cache
+      .set(generationKey(`${tenantId}:${objectId}`), randomUUID(), GENERATION_TTL_MS)
       .catch((error: unknown) => this.logger.error({ err: error }, 'Could not invalidate a cached principal'));
   }
 
@@ -86,4 +94,8 @@ function sameDisplayData(cached: CachedEntry, identity: TokenIdentity): boolean 
 
 function generationKey(user: string): string {
   return `principal-generation:${user}`;
+}
+
+function entryKey(user: string): string {
+  return `principal:${user}`;
 }

@@ -4,6 +4,8 @@
  */
 export abstract class Cache {
   abstract get<T>(key: string): Promise<T | undefined>;
+  /** Several values in one round trip, in the order of `keys`. */
+  abstract getMany(keys: readonly string[]): Promise<unknown[]>;
   abstract set<T>(key: string, value: T, ttlMs: number): Promise<void>;
   abstract delete(key: string): Promise<void>;
 }

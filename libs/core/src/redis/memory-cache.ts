@@ -11,6 +11,10 @@ export class MemoryCache extends Cache {
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
 
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
     this.store.set(key, JSON.stringify(value), ttlMs);
   }

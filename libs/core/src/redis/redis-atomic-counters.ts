@@ -13,13 +13,21 @@ if ttl < 0 then
 end
 return {value, ttl}`;
 
+/** The script as an ioredis command: sent by hash (EVALSHA), the text only when Redis lacks it. */
+const INCREMENT_COMMAND = 'flowgateCounterIncrement';
+
+interface WithIncrement {
+  [INCREMENT_COMMAND](key: string, by: number, ttlMs: number): Promise<[number, number]>;
+}
+
 export class RedisAtomicCounters extends AtomicCounters {
   constructor(private readonly redis: Redis) {
     super();
+    if (!(INCREMENT_COMMAND in redis)) redis.defineCommand(INCREMENT_COMMAND, { numberOfKeys: 1, lua: INCREMENT });
   }
 
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
-    const [value, ttl] = (await this.redis.eval(INCREMENT, 1, PREFIX + key, by, ttlMs)) as [number, number];
+    const [value, ttl] = await (this.redis as unknown as WithIncrement)[INCREMENT_COMMAND](PREFIX + key, by, ttlMs);
     return { value: Number(value), ttlMs: Number(ttl) };
   }
 

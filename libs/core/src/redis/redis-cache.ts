@@ -13,6 +13,12 @@ export class RedisCache extends Cache {
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    const raws = await this.redis.mget(keys.map((key) => PREFIX + key));
+    return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as unknown)));
+  }
+
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
     await this.redis.set(PREFIX + key, JSON.stringify(value), 'PX', ttlMs);
   }

@@ -69,6 +69,13 @@ describe.each([
       expect(await impl.cache.get(key)).toBeUndefined();
     });
 
+    it('reads several values in one call, in order, missing ones as undefined', async () => {
+      await impl.cache.set(`${key}:a`, { a: 1 }, 10_000);
+      await impl.cache.set(`${key}:c`, 'c', 10_000);
+      expect(await impl.cache.getMany([`${key}:a`, `${key}:b`, `${key}:c`])).toEqual([{ a: 1 }, undefined, 'c']);
+      expect(await impl.cache.getMany([])).toEqual([]);
+    });
+
     it('returns a copy: mutating a value read does not change the cache', async () => {
       await impl.cache.set(key, { n: 1 }, 10_000);
       const first = await impl.cache.get<{ n: number }>(key);
