@@ -58,6 +58,40 @@ function sample(metrics: string, series: string): number | undefined {
 }
 
 describe('Rate limits', () => {
+  describe('route budgets (@Throttle, @SkipThrottle)', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      testApp = await createTestApp({ probes: true, env: { RATE_LIMIT_PRINCIPAL: '100/60s' } });
+    });
+
+    afterAll(async () => {
+      await testApp?.close();
+    });
+
+    it.each([
+      ['a fixed override', 'fixed', 2],
+      ['an override resolved per request', 'resolved', 3],
+    ])('limits a route with %s to its own budget', async (_label, route, limit) => {
+      const token = await tokenFor(testApp, `budget-${route}`);
+      for (let i = 0; i < limit; i++) {
+        const res = await on(testApp).get(`/v1/probes/budgets/${route}`).set(bearer(token));
+        expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
+        expect(res.headers['ratelimit-policy']).toBe(`"principal";q=${limit};w=60`);
+      }
+      expectTooManyRequests(await on(testApp).get(`/v1/probes/budgets/${route}`).set(bearer(token)), 'principal');
+    });
+
+    it('does not count a route that skips the policy', async () => {
+      const token = await tokenFor(testApp, 'budget-skipped');
+      for (let i = 0; i < 3; i++) {
+        const res = await on(testApp).get('/v1/probes/budgets/skipped').set(bearer(token));
+        expect(res.status).toBe(200);
+        expect(res.headers['ratelimit-policy']).toBeUndefined();
+      }
+    });
+  });
+
   describe('principal policy on two instances sharing Redis', () => {
     let a: TestApp;
     let b: TestApp;

@@ -2,8 +2,8 @@ import { AppError } from '../errors/app-error';
 
 const ETAG = Symbol('etag');
 
-/** Attaches a resource version to a response body; `ETagInterceptor` sends it as a strong ETag.
- * A symbol, so it never appears in the JSON. */
+/** Attaches a resource version to a response body; a Fastify hook (`http-hooks.ts`) sends it as a
+ * strong ETag. A symbol, so it never appears in the JSON. */
 export function withETag<T extends object>(body: T, version: number): T {
   Object.defineProperty(body, ETAG, { value: `"${version}"`, enumerable: false });
   return body;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error';
+import { etagOf } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
 import type { HttpReply } from './http-types';
 import { InFlightRequests } from './in-flight-requests';
@@ -52,6 +53,14 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     request.flowgateContext = context;
     // Everything after this hook (routing into Nest, guards, handler) runs inside the context.
     runInRequestContext(context, done);
+  });
+
+  // Resources carry their version on the body (`withETag`); it leaves as a strong ETag. A hook
+  // rather than a global interceptor: a route without interceptors skips Nest's RxJS chain.
+  fastify.addHook('preSerialization', (_request, reply, payload, done) => {
+    const etag = etagOf(payload);
+    if (etag) reply.header('ETag', etag);
+    done(null, payload);
   });
 
   // A request body is read in the socket's own async context, which is not the one opened above

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ETagInterceptor } from './etag.interceptor';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { AllowedMethods } from './allowed-methods';
 import { GracefulShutdown } from './graceful-shutdown';
@@ -8,8 +7,8 @@ import { InFlightRequests } from './in-flight-requests';
 import { ProblemResponder } from './problem-responder';
 import { ProblemValidationPipe } from './validation/problem-validation.pipe';
 
-/** The global filter, pipe and interceptor, registered as providers so any app built from the app
- * module (production or test) runs exactly this pipeline; `createHttpApp` adds the Fastify hooks. */
+/** The global filter and pipe, registered as providers so any app built from the app module
+ * (production or test) runs exactly this pipeline; `createHttpApp` adds the Fastify hooks. */
 @Global()
 @Module({
   providers: [
@@ -19,7 +18,6 @@ import { ProblemValidationPipe } from './validation/problem-validation.pipe';
     GracefulShutdown,
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useClass: ProblemValidationPipe },
-    { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
   ],
   exports: [ProblemResponder, InFlightRequests, AllowedMethods],
 })

@@ -182,7 +182,7 @@ function replayedHeaders(res: HttpReply, body: unknown): Record<string, string> 
     const value = res.getHeader(name);
     if (typeof value === 'string') headers[name] = value;
   }
-  // The ETag interceptor sets its header after this one returns; take it from the body.
+  // The ETag hook sets its header only when the body is serialised, after this; take it from the body.
   const etag = etagOf(body);
   if (etag) headers.etag = etag;
   return headers;

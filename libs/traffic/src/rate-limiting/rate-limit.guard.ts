@@ -1,6 +1,7 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { THROTTLER_LIMIT, THROTTLER_SKIP, THROTTLER_TTL } from '@nestjs/throttler/dist/throttler.constants';
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { Principal } from '@flowgate/auth';
 import type { HttpReply, HttpRequest } from '@flowgate/core';
@@ -41,45 +42,103 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const exempt = this.reflector.getAllAndOverride<boolean>(EXEMPT_FROM_RATE_LIMITS, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    return Promise.resolve(context.getType() !== 'http' || exempt === true);
-  }
+  /** Per controller class and handler: a route's metadata is fixed once the app is built. */
+  private readonly plans = new WeakMap<object, WeakMap<object, RoutePlan>>();
 
-  protected override async handleRequest({ context, throttler, limit, ttl }: ThrottlerRequest): Promise<boolean> {
+  /**
+   * The throttler's own `canActivate` reads six metadata keys per policy on every request; what a
+   * route's metadata says never changes, so it is read once per route into a plan. A route whose
+   * `@Throttle()` budget is a function (resolved per request) takes the throttler's own path.
+   */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const plan = this.planFor(context);
+    if (plan === 'per-request') return super.canActivate(context);
     const req = context.switchToHttp().getRequest<RateLimitedRequest>();
     const res = context.switchToHttp().getResponse<HttpReply>();
-    const name = throttler.name as RateLimitPolicyName;
-    if (!this.applies(name, req, context)) return true;
+    for (const budget of plan) {
+      if (appliesTo(budget.name, req)) await this.count(budget, req, res);
+    }
+    return true;
+  }
 
-    // The throttler resolved the budget: the configured policy, or a route's @Throttle() override.
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(context.getType() !== 'http' || this.isExempt(context));
+  }
+
+  /** The throttler's path (routes with per-request budgets): the budget it resolved is used. */
+  protected override async handleRequest({ context, throttler, limit, ttl }: ThrottlerRequest): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RateLimitedRequest>();
+    const name = throttler.name as RateLimitPolicyName;
+    if (name === 'sensitive' ? !this.isSensitive(context) : !appliesTo(name, req)) return true;
+    await this.count({ name, limit, ttl }, req, context.switchToHttp().getResponse<HttpReply>());
+    return true;
+  }
+
+  private async count(budget: Budget, req: RateLimitedRequest, res: HttpReply): Promise<void> {
+    const { name, limit, ttl } = budget;
     const counted = await this.limiter.count(name, req, { name, limit, windowSeconds: Math.ceil(ttl / 1000) });
     const applied = [...(req.rateLimitStates ?? []), counted.state];
     req.rateLimitStates = applied;
     res.header('RateLimit-Policy', rateLimitPolicyField(applied));
     res.header('RateLimit', rateLimitField(applied));
     if (counted.exceededForSeconds !== undefined) throw this.limiter.refusal(counted, applied);
-    return true;
   }
 
-  private applies(name: RateLimitPolicyName, req: RateLimitedRequest, context: ExecutionContext): boolean {
-    switch (name) {
-      case 'principal':
-        return req.user !== undefined;
-      case 'anonymous':
-        return req.user === undefined;
-      case 'sensitive':
-        return (
-          this.reflector.getAllAndOverride<boolean>(SENSITIVE_RATE_LIMIT, [
-            context.getHandler(),
-            context.getClass(),
-          ]) === true
-        );
+  private planFor(context: ExecutionContext): RoutePlan {
+    const byHandler = this.plans.get(context.getClass()) ?? new WeakMap<object, RoutePlan>();
+    this.plans.set(context.getClass(), byHandler);
+    let plan = byHandler.get(context.getHandler());
+    if (!plan) {
+      plan = this.readPlan(context);
+      byHandler.set(context.getHandler(), plan);
     }
+    return plan;
   }
+
+  /** Which policies the route draws on and with which budgets: configured, or `@Throttle()`'s. */
+  private readPlan(context: ExecutionContext): RoutePlan {
+    if (this.isExempt(context)) return [];
+    const targets = [context.getHandler(), context.getClass()];
+    const budgets: Budget[] = [];
+    for (const throttler of this.throttlers) {
+      const name = throttler.name as RateLimitPolicyName;
+      if (this.reflector.getAllAndOverride<boolean>(THROTTLER_SKIP + name, targets)) continue;
+      if (name === 'sensitive' && !this.isSensitive(context)) continue;
+      const limit = this.reflector.getAllAndOverride<unknown>(THROTTLER_LIMIT + name, targets) ?? throttler.limit;
+      const ttl = this.reflector.getAllAndOverride<unknown>(THROTTLER_TTL + name, targets) ?? throttler.ttl;
+      if (typeof limit !== 'number' || typeof ttl !== 'number') return 'per-request';
+      budgets.push({ name, limit, ttl });
+    }
+    return budgets;
+  }
+
+  private isExempt(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    return this.reflector.getAllAndOverride<boolean>(EXEMPT_FROM_RATE_LIMITS, targets) === true;
+  }
+
+  private isSensitive(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    return this.reflector.getAllAndOverride<boolean>(SENSITIVE_RATE_LIMIT, targets) === true;
+  }
+}
+
+interface Budget {
+  readonly name: RateLimitPolicyName;
+  readonly limit: number;
+  /** Milliseconds, as the throttler counts. */
+  readonly ttl: number;
+}
+
+/** The budgets a route draws on (in policy order), or `per-request` when one is a function. */
+type RoutePlan = readonly Budget[] | 'per-request';
+
+/** `principal` counts signed-in callers, `anonymous` everyone else; `sensitive` is per route. */
+function appliesTo(name: RateLimitPolicyName, req: RateLimitedRequest): boolean {
+  if (name === 'principal') return req.user !== undefined;
+  if (name === 'anonymous') return req.user === undefined;
+  return true;
 }
 
 /** The throttler's named throttlers, one per policy; limits and windows come from config. */
