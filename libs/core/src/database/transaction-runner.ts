@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import { AmbientSlot } from '../context/ambient-slot';
 
 type Hook = () => Promise<void> | void;
 
@@ -33,7 +33,8 @@ interface UnitOfWork {
  */
 @Injectable()
 export class TransactionRunner {
-  private readonly current = new AsyncLocalStorage<UnitOfWork>();
+  /** Per runner (tests run several apps in one process), in the shared ambient storage. */
+  private readonly current = new AmbientSlot<UnitOfWork>('unit of work');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -51,7 +52,7 @@ export class TransactionRunner {
    * logged as TypeORM's would be.
    */
   async query<T>(sql: string, parameters: readonly unknown[] = []): Promise<T[]> {
-    const open = this.current.getStore();
+    const open = this.current.get();
     if (open) return open.manager.query<T[]>(sql, [...parameters]);
     const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
     const started = performance.now();
@@ -63,7 +64,7 @@ export class TransactionRunner {
 
   /** Runs `work` in the unit of work already open in this async context, or in a new one. */
   run<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
-    const open = this.current.getStore();
+    const open = this.current.get();
     // A joined unit of work keeps the isolation level of whoever opened it.
     return open ? work(open.manager) : this.runAlone(work, isolation);
   }
@@ -95,14 +96,14 @@ export class TransactionRunner {
    * the pool under load, every holder waiting for another.
    */
   async afterUnitOfWork(hook: Hook): Promise<void> {
-    const open = this.current.getStore();
+    const open = this.current.get();
     if (open) open.afterEnd.push(hook);
     else await hook();
   }
 
   /** Registers `hook` to run after the open unit of work commits (never if it rolls back). */
   afterCommit(hook: Hook): void {
-    const open = this.current.getStore();
+    const open = this.current.get();
     if (!open) throw new Error('afterCommit() called outside a unit of work');
     open.afterCommit.push(hook);
   }

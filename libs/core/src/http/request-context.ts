@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AmbientSlot } from '../context/ambient-slot';
 
 /** Facts about the current request that deep layers (the audit log, log lines) record without
  * every service passing them down. */
@@ -8,13 +8,13 @@ export interface RequestContext {
   readonly userAgent: string | undefined;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+const slot = new AmbientSlot<RequestContext>('request context');
 
 export function runInRequestContext<T>(context: RequestContext, work: () => T): T {
-  return storage.run(context, work);
+  return slot.run(context, work);
 }
 
 /** The current request's context; undefined outside a request (jobs, scripts). */
 export function currentRequestContext(): RequestContext | undefined {
-  return storage.getStore();
+  return slot.get();
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@flowgate/auth';
 import { AppError, FlowgateConfig, RateLimitPolicy, RateLimitPolicyName } from '@flowgate/core';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { rateLimitField, rateLimitPolicyField, type RateLimitState } from './rate-limit-headers';
 import { RateLimitMetrics } from './rate-limit-metrics';
 import { RateLimitStorage } from './rate-limit-storage';
@@ -39,7 +39,7 @@ export class RateLimiter {
   ): Promise<Counted> {
     const user = client.user as Pick<Principal, 'tenantId' | 'objectId'> | undefined;
     const tracker = user ? `user:${user.tenantId}:${user.objectId}` : `ip:${client.ip}`;
-    const key = `rate-limit:${name}:${createHash('sha256').update(tracker).digest('base64url')}`;
+    const key = `rate-limit:${name}:${hash('sha256', tracker, 'base64url')}`;
     const counted = await this.storage.increment(key, policy.windowSeconds * 1000, policy.limit);
     const state: RateLimitState = {
       policy,
