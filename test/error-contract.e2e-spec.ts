@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { request as httpRequest } from 'node:http';
+import { DevIdentityProvider } from '@flowgate/auth';
 import { createTestApp, TestApp } from '@flowgate/testing';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
@@ -136,6 +138,39 @@ describe('Error contract (RFC 9457 problem details from every layer)', () => {
       latencyMs: expect.any(Number),
     });
     expect(testApp.logs.text).not.toMatch(/secret-token|secret-cookie|secret-body-value/);
+  });
+
+  it('stamps the request id on lines logged while a request with a body is served', async () => {
+    // Fastify reads a body in the socket's async context, not the request's: a body arriving after
+    // the headers (as from any real client on a real network) would lose the context unless the
+    // pipeline restores it. So the headers go first and the body a moment later.
+    const body = JSON.stringify({ title: 'logged', contact: 'a@example.com', priority: 1 });
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = httpRequest(`${testApp.url}/v1/probes/echo`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, 'X-Request-Id': 'late-body-1' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => req.end(body), 50);
+    });
+    expect(status).toBe(201);
+    const line = testApp.logs.find((entry) => entry.msg === 'Echo received' && entry.requestId === 'late-body-1');
+    expect(line).toMatchObject({ context: 'ProbesController', requestId: 'late-body-1' });
+  });
+
+  it('names the caller in the access log line of an authenticated request', async () => {
+    const token = await testApp.app.get(DevIdentityProvider).mint({ user: 'logged-caller', roles: ['viewer'] });
+    const res = await http.get('/v1/me').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    const line = testApp.logs.find(
+      (entry) => entry.requestId === res.headers['x-request-id'] && entry.msg === 'request completed',
+    );
+    expect(line).toMatchObject({ userId: res.body.id, route: '/v1/me', status: 200 });
   });
 
   describe('X-Request-Id', () => {

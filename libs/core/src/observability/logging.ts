@@ -5,11 +5,11 @@ import { currentRequestContext } from '../http/request-context';
 
 /**
  * nestjs-pino options. Every line logged while a request is served carries its `requestId`,
- * taken from the request context by a pino mixin rather than from a per-request child logger:
- * nestjs-pino's own request binding is Nest middleware, whose async context Fastify loses once it
- * has read a body (fastify/fastify#3570), and a child per request costs more than a lookup. So
- * nestjs-pino's middleware is switched off (`forRoutes: []`) and the access log is written by
- * `observeRequests`. Headers and bodies are never serialised.
+ * taken from the request context by a pino mixin rather than from a per-request child logger: on
+ * Fastify, nestjs-pino's request binding is Nest middleware run through middie, and a child logger
+ * per request costs more than a lookup. So nestjs-pino's middleware is switched off
+ * (`forRoutes: []`) and the access log is written by `observeRequests`. Headers and bodies are
+ * never serialised.
  */
 export function loggerParams(config: FlowgateConfig, destination?: DestinationStream): Params {
   const options: LoggerOptions = {

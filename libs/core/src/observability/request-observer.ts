@@ -6,7 +6,8 @@ import { routeTemplateOf } from './route-template';
 
 /**
  * One access-log line and one latency observation per request, 404s and errors raised before a
- * handler included. The line carries id, method, path, route template, status and latency;
+ * handler included. The line carries id, caller (the user id, once authentication has run),
+ * method, path, route template, status and latency;
  * headers and bodies are never logged, so tokens and personal data cannot reach the logs.
  */
 export function observeRequests(fastify: FastifyInstance, metrics: Metrics, logger: PinoLogger): void {
@@ -21,10 +22,23 @@ export function observeRequests(fastify: FastifyInstance, metrics: Metrics, logg
     const level = status >= 500 ? 'error' : 'info';
     if (logger.logger.isLevelEnabled(level)) {
       logger[level](
-        { requestId: request.id, req: { method: request.method, path: pathOf(request) }, route, status, latencyMs },
+        {
+          requestId: request.id,
+          userId: userIdOf(request),
+          req: { method: request.method, path: pathOf(request) },
+          route,
+          status,
+          latencyMs,
+        },
         'request completed',
       );
     }
     done();
   });
+}
+
+/** The authenticated caller's user id (set on the request by the authentication guard), if any. */
+function userIdOf(request: object): string | undefined {
+  const user = (request as { user?: { userId?: unknown } }).user;
+  return typeof user?.userId === 'string' ? user.userId : undefined;
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
 import { HttpRequest, Public } from '@flowgate/core';
+import { PinoLogger } from 'nestjs-pino';
 import { EchoRequestDto } from './echo-request.dto';
 
 /**
@@ -9,8 +10,15 @@ import { EchoRequestDto } from './echo-request.dto';
 @Public()
 @Controller({ path: 'probes', version: '1' })
 export class ProbesController {
+  constructor(private readonly logger: PinoLogger) {
+    this.logger.setContext(ProbesController.name);
+  }
+
+  /** Logs after an await, so a test can check the line still carries the request's id. */
   @Post('echo')
-  echo(@Body() body: EchoRequestDto): EchoRequestDto {
+  async echo(@Body() body: EchoRequestDto): Promise<EchoRequestDto> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.logger.info('Echo received');
     return body;
   }
 
