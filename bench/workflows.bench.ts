@@ -1,11 +1,9 @@
 import { randomUUID, createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
-import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
-import type { INestApplication } from '@nestjs/common';
-import { startBareApp } from './support/bare-app';
+import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, Measurement, measure, summarise, Target, VariantResult } from './support/measure';
+import { API_ENTRY, BARE_ENTRY, ServerProcess, startServerProcess } from './support/server-process';
 import { measureSql } from './support/sql-load';
 
 /** A definition whose `touch` loops on its state, so one instance can take transitions forever. */
@@ -37,22 +35,38 @@ interface Variant {
  *   `pg` clients, with nothing else.
  * Targets (issue 6): read ≥ 0.5 × bare route, transition ≥ 0.5 × raw SQL. Each transition run
  * starts on a new instance, so the history the engine reads stays the same size in every run.
+ *
+ * Both servers run as they ship, each in a process of its own on plain Node: the API from its
+ * production build (`npm run bench` builds it first), the bare route from
+ * `support/bare-server.js`. Inside jest's VM context every request of the API paid a tax the
+ * bare route, running far less code, hardly did (see bench/README.md).
  */
 describe('Workflows', () => {
   const settings = benchSettings();
-  let testApp: TestApp;
-  let bare: { url: string; app: INestApplication };
+  let api: ServerProcess;
+  let bare: ServerProcess;
   let pool: Pool;
   let requester: string;
   let requesterId: string;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ env: { LOG_LEVEL: 'warn' } });
-    bare = await startBareApp();
-    pool = new Pool({ connectionString: testApp.config.database.url, max: settings.connections });
-    const dev = testApp.app.get(DevIdentityProvider);
-    const admin = `Bearer ${await dev.mint({ user: 'bench-admin', roles: ['admin'], stepUp: true })}`;
-    requester = `Bearer ${await dev.mint({ user: 'bench-requester', roles: ['requester'] })}`;
+    [api, bare] = await Promise.all([
+      startServerProcess(API_ENTRY, {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        AUTH_DEV_IDENTITY_PROVIDER: 'true',
+        // One client on loopback drives the app as hard as it can: the production budgets would
+        // measure the 429 path instead.
+        RATE_LIMIT_PRINCIPAL: '1000000/60s',
+        RATE_LIMIT_SENSITIVE: '1000000/60s',
+        RATE_LIMIT_ANONYMOUS: '1000000/60s',
+      }),
+      startServerProcess(BARE_ENTRY),
+    ]);
+    pool = new Pool({ connectionString: loadConfig().database.url, max: settings.connections });
+    const admin = `Bearer ${await devToken({ user: 'bench-admin', roles: ['admin'], stepUp: true })}`;
+    requester = `Bearer ${await devToken({ user: 'bench-requester', roles: ['requester'] })}`;
     const published = await call('POST', '/v1/workflow-definitions', admin, LOOP_DEFINITION);
     expect(published.status).toBe(201);
     requesterId = ((await (await call('GET', '/v1/me', requester)).json()) as { id: string }).id;
@@ -60,12 +74,22 @@ describe('Workflows', () => {
 
   afterAll(async () => {
     await pool?.end();
-    await bare?.app.close();
-    await testApp?.close();
+    await Promise.all([bare?.stop(), api?.stop()]);
   });
 
+  /** A token from the API's development identity provider. */
+  async function devToken(body: { user: string; roles: string[]; stepUp?: boolean }): Promise<string> {
+    const res = await fetch(`${api.url}/dev-idp/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+
   function call(method: string, path: string, auth: string, body?: unknown): Promise<Response> {
-    return fetch(`${testApp.url}${path}`, {
+    return fetch(`${api.url}${path}`, {
       method,
       headers: {
         Authorization: auth,
@@ -96,7 +120,7 @@ describe('Workflows', () => {
           name: 'GET /v1/workflows/{id}',
           run: http(async () => ({
             name: 'read',
-            url: `${testApp.url}/v1/workflows/${readId}`,
+            url: `${api.url}/v1/workflows/${readId}`,
             headers: { Authorization: requester },
           })),
         },
@@ -114,7 +138,7 @@ describe('Workflows', () => {
           name: 'POST /v1/workflows/{id}/transitions',
           run: http(async () => ({
             name: 'transition',
-            url: `${testApp.url}/v1/workflows/${await newInstance()}/transitions`,
+            url: `${api.url}/v1/workflows/${await newInstance()}/transitions`,
             method: 'POST',
             headers: { Authorization: requester, 'Content-Type': 'application/json', 'Idempotency-Key': '[<id>]' },
             body: JSON.stringify({ name: 'touch' }),
@@ -140,13 +164,11 @@ describe('Workflows', () => {
   /** Like `interleave`, for variants that are not all autocannon targets. */
   async function interleaveVariants(variants: readonly Variant[]): Promise<VariantResult[]> {
     for (const variant of variants) await variant.run(settings.warmupSeconds);
-    testApp.logs.lines.splice(0);
     const runs: Measurement[][] = variants.map(() => []);
     for (let round = 0; round < settings.rounds; round += 1) {
       for (let slot = 0; slot < variants.length; slot += 1) {
         const index = (round + slot) % variants.length;
         runs[index].push(await variants[index].run(settings.seconds));
-        testApp.logs.lines.splice(0);
       }
     }
     return variants.map((variant, index) => summarise({ name: variant.name, url: '' }, runs[index]));
