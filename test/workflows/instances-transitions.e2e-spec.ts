@@ -465,6 +465,38 @@ describe('Workflow transitions', () => {
     });
   });
 
+  describe('transitions named after Object.prototype members', () => {
+    it('takes, votes on and lists them like any other (history records keyed by name stay sound)', async () => {
+      const protoKey = `wf-proto-${suffix}`;
+      const document: WorkflowDefinitionDocument = {
+        key: protoKey,
+        title: 'Prototype names',
+        states: [{ name: 'open', initial: true }, { name: 'voting' }, { name: 'done', terminal: true }],
+        transitions: [
+          { name: 'constructor', from: 'open', to: 'voting', role: 'requester' },
+          { name: 'to_string', from: 'voting', to: 'done', role: 'approver', quorum: 2 },
+        ],
+      };
+      expect((await http.post('/v1/workflow-definitions').set(admin.auth).send(document)).status).toBe(201);
+      const started = await http
+        .post('/v1/workflows')
+        .set(requester.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({ definitionKey: protoKey });
+      expect(started.status).toBe(201);
+      const id = started.body.id as string;
+
+      await moved(requester, id, 'constructor');
+      const vote = await take(approver1, id, { name: 'to_string' });
+      expect(vote.body).toMatchObject({ outcome: 'voted', votes: 1, required: 2 });
+      expect((await available(approver2, id)).value).toEqual([
+        { name: 'to_string', to: 'done', allowed: true, votes: 1, required: 2 },
+      ]);
+      expectProblem(await take(approver1, id, { name: 'to_string' }), 409, 'already_voted');
+      expect((await moved(approver2, id, 'to_string')).state).toBe('done');
+    });
+  });
+
   describe('terminal states', () => {
     it('refuses every transition with 409 and no allowed transitions, and lists none as available', async () => {
       const workflow = await startedIn('signed');

@@ -798,6 +798,11 @@ export interface components {
         };
         StartWorkflowDto: {
             /**
+             * @description The definition to start.
+             * @example purchase-request
+             */
+            definitionKey: string;
+            /**
              * @description The instance's data, validated against the definition's `dataSchema`.
              * @example {
              *       "amount": 1200,
@@ -807,11 +812,6 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
-            /**
-             * @description The definition to start.
-             * @example purchase-request
-             */
-            definitionKey: string;
             /** @description A published version; the latest when omitted. The instance stays on it for its whole life. */
             definitionVersion?: number;
         };
@@ -941,15 +941,15 @@ export interface components {
             timer?: string;
         };
         TransitionRequestDto: {
-            /** @description The transition's payload, validated against its `input` schema. */
-            input?: {
-                [key: string]: unknown;
-            };
             /**
              * @description The transition to take.
              * @example approve
              */
             name: string;
+            /** @description The transition's payload, validated against its `input` schema. */
+            input?: {
+                [key: string]: unknown;
+            };
             /** @description Kept in the history. */
             comment?: string;
         };
@@ -3116,6 +3116,10 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 top?: number;
+                /** @description Instances of this definition (any version). */
+                definitionKey?: string;
+                /** @description Instances in this state. */
+                state?: string;
                 /** @description `me`, or a user id. */
                 initiator?: string;
                 /**
@@ -3123,10 +3127,6 @@ export interface operations {
                  *     Separation of duties is not applied here: `available-transitions` has the final word.
                  */
                 waitingForMe?: boolean;
-                /** @description Instances of this definition (any version). */
-                definitionKey?: string;
-                /** @description Instances in this state. */
-                state?: string;
                 /** @description Opaque position from a previous page's `nextLink`. */
                 cursor?: string;
             };

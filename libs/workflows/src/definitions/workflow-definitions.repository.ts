@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionRunner } from '@flowgate/core';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import type { PublishedDefinition } from './published-definition';
 
@@ -20,10 +19,7 @@ export interface DefinitionSummary {
 /** SQL for the immutable `workflow_definitions` table. Writes run in the caller's unit of work. */
 @Injectable()
 export class WorkflowDefinitionsRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly transactions: TransactionRunner,
-  ) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   /**
    * Publishers of one key take turns until their transaction ends, so each computes the next
@@ -76,7 +72,7 @@ export class WorkflowDefinitionsRepository {
 
   /** The latest version of each key, by key ascending, starting after `afterKey`. */
   async listLatest(filter: { readonly afterKey?: string; readonly limit: number }): Promise<DefinitionSummary[]> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.transactions.query<Record<string, unknown>>(
       `SELECT DISTINCT ON (key) key, version, title, definition->>'description' AS description, published_by,
               published_at
        FROM workflow_definitions

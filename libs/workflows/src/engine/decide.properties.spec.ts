@@ -64,7 +64,13 @@ describe('decide (properties)', () => {
     );
     fc.assert(
       fc.property(inTerminalState, (request) => {
-        expect(decide(request).allowed).toBe(false);
+        // The reason, not just the refusal: valid definitions have no transition out of a terminal
+        // state, so "no transition from here" would refuse too without the engine's own check.
+        const known = request.definition.transitions.some((transition) => transition.name === request.transitionName);
+        expect(decide(request)).toMatchObject({
+          allowed: false,
+          reason: known ? 'terminal_state' : 'unknown_transition',
+        });
         expect(availableTransitions(request)).toEqual([]);
       }),
     );
@@ -109,10 +115,19 @@ describe('decide (properties)', () => {
         const transition = request.definition.transitions.find((t) => t.name === request.transitionName);
         return transition?.separationOfDuties.notInitiator === true;
       })
-      .map((request) => ({ ...request, instance: { ...request.instance, initiatorId: request.principal.userId } }));
+      // Every role and step-up, so that the rule itself is what refuses.
+      .map((request) => ({
+        ...request,
+        principal: { ...request.principal, roles: [...ROLES], stepUpSatisfied: true },
+        instance: { ...request.instance, initiatorId: request.principal.userId },
+      }));
     fc.assert(
       fc.property(initiatorActing, (request) => {
-        expect(decide(request).allowed).toBe(false);
+        expect(decide(request)).toMatchObject({
+          allowed: false,
+          reason: 'separation_of_duties',
+          rule: 'notInitiator',
+        });
       }),
     );
   });

@@ -150,8 +150,10 @@ export class WorkflowInstancesRepository {
     }));
   }
 
-  /** Who did what so far, in one read: what separation of duties and quorums are judged on. */
-  /** Reads on the open unit of work's connection when there is one (the transition's). */
+  /**
+   * Who did what so far, in one read: what separation of duties and quorums are judged on. Reads
+   * on the open unit of work's connection when there is one (the transition's).
+   */
   async past(instanceId: string): Promise<InstancePast> {
     const rows = await this.transactions.query<{
       seq: number;
@@ -161,11 +163,13 @@ export class WorkflowInstancesRepository {
     }>(`SELECT seq, kind, transition, actor_id FROM workflow_history WHERE instance_id = $1 ORDER BY seq`, [
       instanceId,
     ]);
-    const actorsByTransition: Record<string, string[]> = {};
-    let votes: Record<string, string[]> = {};
+    // Keyed by transition names, which may be `constructor` or `toString`: no prototype to collide with.
+    const byName = (): Record<string, string[]> => Object.create(null) as Record<string, string[]>;
+    const actorsByTransition = byName();
+    let votes = byName();
     for (const row of rows) {
       // Entering a state (start or move) opens a new visit: earlier votes no longer count.
-      if (row.kind !== 'voted') votes = {};
+      if (row.kind !== 'voted') votes = byName();
       if (row.transition === null) continue;
       (actorsByTransition[row.transition] ??= []).push(row.actor_id);
       if (row.kind === 'voted') (votes[row.transition] ??= []).push(row.actor_id);

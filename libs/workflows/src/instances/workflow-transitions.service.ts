@@ -57,7 +57,10 @@ export class WorkflowTransitionsService {
       const terminal = moved && definition.states.some((state) => state.name === to && state.terminal);
       const updated = await this.instances.update(id, { state: to, terminal }, manager);
       await this.record(principal, instance, updated, request, decision, past.lastSeq + 1, manager);
-      this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome });
+      // Counted once the move is durable: a failed audit write or commit must not show as moved.
+      this.transactions.afterCommit(() =>
+        this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),
+      );
       const result: TransitionResultDto = {
         outcome: decision.outcome,
         transition: request.name,

@@ -14,6 +14,7 @@ import {
 import type { PublishedDefinition } from '../definitions/published-definition';
 import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
 import { availableTransitions } from '../engine/available-transitions';
+import { idsFor, indexOf } from '../engine/definition-index';
 import { validateData } from '../engine/validate-data';
 import type { AvailableTransitionsDto } from './dto/available-transition.dto';
 import type { HistoryListDto } from './dto/history-entry.dto';
@@ -138,11 +139,11 @@ export class WorkflowsService {
     const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
     const past = await this.instances.past(id);
     const transitions = availableTransitions(availabilityRequest(definition, instance, past, principal));
-    const quorums = new Map(definition.transitions.map((transition) => [transition.name, transition.quorum]));
+    const { transitions: byName } = indexOf(definition);
     return {
       state: instance.state,
       value: transitions.map(({ name, title, to, decision }) => {
-        const required = quorums.get(name) ?? 1;
+        const required = byName.get(name)?.quorum ?? 1;
         return {
           name,
           ...(title === undefined ? {} : { title }),
@@ -150,7 +151,7 @@ export class WorkflowsService {
           allowed: decision.allowed,
           ...(decision.allowed ? {} : { reason: decision.reason, detail: decision.detail }),
           // Votes cast in this visit to the state, whoever may vote next.
-          ...(required > 1 ? { votes: new Set(past.votes[name] ?? []).size, required } : {}),
+          ...(required > 1 ? { votes: new Set(idsFor(past.votes, name)).size, required } : {}),
         };
       }),
     };

@@ -2,16 +2,19 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '@flowgate/core';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, Matches } from 'class-validator';
+import { DEFINITION_KEY_PATTERN, NAME_PATTERN } from '../../definition/workflow-definition';
 
 export class ListWorkflowsQueryDto extends PageQueryDto {
   /** Instances of this definition (any version). */
+  @ApiPropertyOptional({ pattern: DEFINITION_KEY_PATTERN.source })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9-]{1,62}$/, { message: 'definitionKey must be a definition key' })
+  @Matches(DEFINITION_KEY_PATTERN, { message: 'definitionKey must be a definition key' })
   definitionKey?: string;
 
   /** Instances in this state. */
+  @ApiPropertyOptional({ pattern: NAME_PATTERN.source })
   @IsOptional()
-  @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'state must be a state name' })
+  @Matches(NAME_PATTERN, { message: 'state must be a state name' })
   state?: string;
 
   /** `me`, or a user id. */

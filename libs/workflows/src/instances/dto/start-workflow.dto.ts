@@ -1,9 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, Matches, Min } from 'class-validator';
+import { DEFINITION_KEY_PATTERN } from '../../definition/workflow-definition';
 
 export class StartWorkflowDto {
   /** The definition to start. @example "purchase-request" */
-  @Matches(/^[a-z][a-z0-9-]{1,62}$/, { message: 'definitionKey must be a definition key such as purchase-request' })
+  @ApiProperty({ pattern: DEFINITION_KEY_PATTERN.source })
+  @Matches(DEFINITION_KEY_PATTERN, { message: 'definitionKey must be a definition key such as purchase-request' })
   definitionKey!: string;
 
   /** A published version; the latest when omitted. The instance stays on it for its whole life. */

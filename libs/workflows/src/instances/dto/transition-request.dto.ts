@@ -1,9 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { NAME_PATTERN } from '../../definition/workflow-definition';
 
 export class TransitionRequestDto {
   /** The transition to take. @example "approve" */
-  @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'name must be a transition name' })
+  @ApiProperty({ pattern: NAME_PATTERN.source })
+  @Matches(NAME_PATTERN, { message: 'name must be a transition name' })
   name!: string;
 
   /** The transition's payload, validated against its `input` schema. */
