@@ -36,6 +36,17 @@ describe('Error contract (RFC 9457 problem details from every layer)', () => {
     expect(res.body.instance).toBe('/v1/no-such-thing');
   });
 
+  it('answers a path that is not valid percent-encoding with 400, as a problem with the usual headers', async () => {
+    const res = await http.get('/v1/workflows/%zz');
+    expectProblem(res, 400, 'malformed_request');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers a path segment longer than any id or key with 404, as a problem', async () => {
+    const res = await http.get(`/v1/workflows/${'a'.repeat(150)}`);
+    expectProblem(res, 404, 'not_found');
+  });
+
   it('answers a known path with the wrong method with 405 and Allow', async () => {
     const res = await http.delete('/health/live');
     expectProblem(res, 405, 'method_not_allowed');
@@ -64,6 +75,7 @@ describe('Error contract (RFC 9457 problem details from every layer)', () => {
     ['text/plain', 'hello'],
     ['application/x-www-form-urlencoded', 'title=x'],
     ['application/xml', '<title/>'],
+    ['application/json; charset=latin1', '{"title":"x"}'],
   ])('answers a %s body with 415', async (contentType, body) => {
     const res = await http.post('/v1/probes/echo').set('Content-Type', contentType).send(body);
     expectProblem(res, 415, 'unsupported_media_type');

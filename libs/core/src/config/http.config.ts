@@ -7,7 +7,7 @@ export interface HttpConfig {
   readonly requestTimeoutMs: number;
   /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
   readonly shutdownDrainMs: number;
-  /** Express `trust proxy`: false, true, a hop count, or a list of trusted addresses/subnets. */
+  /** Fastify's `trustProxy`: false, true, a hop count, or a list of trusted addresses/subnets. */
   readonly trustProxy: boolean | number | string[];
   /** Origins allowed by CORS; empty means no cross-origin access at all. */
   readonly corsOrigins: string[];
@@ -34,7 +34,7 @@ function readTrustProxy(env: EnvReader): HttpConfig['trustProxy'] {
   if (value === undefined) return false;
   if (/^\d+$/.test(value)) return env.integer('TRUST_PROXY', 0, { min: 0, max: 32 });
   if (/^(true|false)$/i.test(value)) return env.boolean('TRUST_PROXY', false);
-  // Express accepts names (loopback, linklocal, uniquelocal), addresses and CIDR subnets.
+  // Fastify (proxy-addr) accepts names (loopback, linklocal, uniquelocal), addresses and CIDR subnets.
   const entries = env.list('TRUST_PROXY');
   for (const entry of entries) {
     if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(entry)) {

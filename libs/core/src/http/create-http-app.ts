@@ -6,6 +6,7 @@ import type { FlowgateConfig } from '../config/flowgate-config';
 import { Metrics } from '../observability/metrics';
 import { observeRequests } from '../observability/request-observer';
 import { AllowedMethods } from './allowed-methods';
+import { answerFrameworkError } from './framework-errors';
 import { installHttpHooks } from './http-hooks';
 import { InFlightRequests } from './in-flight-requests';
 import { registerJsonBodyParser } from './json-body-parser';
@@ -36,6 +37,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
     trustProxy: config.http.trustProxy,
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
+    frameworkErrors: answerFrameworkError,
     // Fastify's own logger stays off: nestjs-pino logs, and `observeRequests` writes the access log.
     logger: false,
   });
@@ -50,7 +52,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   const fastify = app.getHttpAdapter().getInstance();
   // Before `init()` registers the routes, so the 405 check sees all of them.
   app.get(AllowedMethods).observe(fastify);
-  registerJsonBodyParser(fastify, config.http.bodyLimitBytes);
+  registerJsonBodyParser(fastify);
   installHttpHooks(fastify, {
     config,
     inFlight: app.get(InFlightRequests),

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 /**
  * Counts requests that have started but not finished, so shutdown can wait for them. Once
  * draining starts, responses ask clients to close keep-alive connections. One instance per app,
- * shared by the tracking middleware, graceful shutdown and readiness.
+ * shared by the `onRequest` hook that tracks them, graceful shutdown and readiness.
  */
 @Injectable()
 export class InFlightRequests {

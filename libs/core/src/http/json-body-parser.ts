@@ -9,27 +9,23 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * that reach a handler are JSON documents (an object or an array, as Express's `strict` mode
  * had it) in UTF-8. Everything else becomes a precise problem: another media type → 415 (Fastify's
  * `FST_ERR_CTP_INVALID_MEDIA_TYPE`, worded in `exceptionToAppError`), another charset → 415,
- * a body over the limit → 413 (`FST_ERR_CTP_BODY_TOO_LARGE`), malformed JSON → 400.
+ * a body over `HTTP_BODY_LIMIT_BYTES` (the adapter's `bodyLimit`) → 413 (`FST_ERR_CTP_BODY_TOO_LARGE`), malformed JSON → 400.
  */
-export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimitBytes: number): void {
+export function registerJsonBodyParser(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(
-    JSON_MEDIA_TYPE,
-    { parseAs: 'string', bodyLimit: bodyLimitBytes },
-    (request, body, done) => {
-      const charset = charsetOf(request.headers['content-type']);
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-        done(new AppError('unsupported_media_type', 'Request bodies must be UTF-8 encoded JSON.'), undefined);
-        return;
-      }
-      // A parser that throws would crash the process: Fastify calls it from a stream event.
-      try {
-        done(null, parseJson(body as string));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    },
-  );
+  fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (request, body, done) => {
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new AppError('unsupported_media_type', 'Request bodies must be UTF-8 encoded JSON.'), undefined);
+      return;
+    }
+    // A parser that throws would crash the process: Fastify calls it from a stream event.
+    try {
+      done(null, parseJson(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 }
 
 /** An empty body is no body (validation then says what is missing); anything else must be a

@@ -8,6 +8,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * source of the values, so upgrading it upgrades them.
  */
 export function securityHeaders(): Readonly<Record<string, string>> {
+  cached ??= fromHelmet();
+  return cached;
+}
+
+let cached: Readonly<Record<string, string>> | undefined;
+
+function fromHelmet(): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader: (name: string, value: unknown) => void (headers[name] = String(value)),

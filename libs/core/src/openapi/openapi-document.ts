@@ -51,8 +51,7 @@ function operationsOf(document: OpenAPIObject): OperationObject[] {
 
 /**
  * Responses every operation can give whatever its code says: 500 anywhere, 503 when the request
- * times out, the body problems (400, 413, 415) wherever a body is accepted, and any other client
- * error (the body middleware runs on every route, so even a GET with a stray body gets a 4xx).
+ * times out, and the body problems (400, 413, 415) wherever a body is accepted.
  */
 export function addCommonProblemResponses(document: OpenAPIObject): OpenAPIObject {
   for (const operation of operationsOf(document)) {

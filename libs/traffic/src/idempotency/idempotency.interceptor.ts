@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Principal } from '@flowgate/auth';
+import type { AuthenticatedRequest } from '@flowgate/auth';
 import {
   AppError,
   DistributedLock,
@@ -60,7 +60,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const options = this.reflector.get<IdempotentOptions>(IDEMPOTENT, context.getHandler());
-    const req = context.switchToHttp().getRequest<HttpRequest & { user?: Principal }>();
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const res = context.switchToHttp().getResponse<HttpReply>();
     const key = keyFrom(req, options);
     if (key === undefined || !req.user) return next.handle();

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { THROTTLER_LIMIT, THROTTLER_SKIP, THROTTLER_TTL } from '@nestjs/throttler/dist/throttler.constants';
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
-import type { Principal } from '@flowgate/auth';
-import type { HttpReply, HttpRequest } from '@flowgate/core';
+import type { AuthenticatedRequest } from '@flowgate/auth';
+import type { HttpReply } from '@flowgate/core';
 import {
   EXEMPT_FROM_RATE_LIMITS,
   FlowgateConfig,
@@ -16,7 +16,7 @@ import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-lim
 import { RateLimiter } from './rate-limiter';
 import { RateLimitStorage } from './rate-limit-storage';
 
-type RateLimitedRequest = HttpRequest & { user?: Principal; rateLimitStates?: RateLimitState[] };
+type RateLimitedRequest = AuthenticatedRequest & { rateLimitStates?: RateLimitState[] };
 
 /**
  * Rate limits by named policy (RATE_LIMIT_* in config), after authentication so that a caller is
@@ -86,8 +86,11 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   private planFor(context: ExecutionContext): RoutePlan {
-    const byHandler = this.plans.get(context.getClass()) ?? new WeakMap<object, RoutePlan>();
-    this.plans.set(context.getClass(), byHandler);
+    let byHandler = this.plans.get(context.getClass());
+    if (!byHandler) {
+      byHandler = new WeakMap<object, RoutePlan>();
+      this.plans.set(context.getClass(), byHandler);
+    }
     let plan = byHandler.get(context.getHandler());
     if (!plan) {
       plan = this.readPlan(context);
