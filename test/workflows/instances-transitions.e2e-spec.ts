@@ -65,6 +65,9 @@ function contractDocument(key: string): WorkflowDefinitionDocument {
   return {
     key,
     title: 'Contract approval',
+    // Open to every authenticated user, so that a refusal by role shows as its 403 rather than the
+    // 404 of an instance the caller may not see (visibility has its own suite).
+    visibility: 'authenticated',
     dataSchema: { type: 'object', properties: { amount: { type: 'number' } }, additionalProperties: false },
     states: [
       { name: 'draft', initial: true },
@@ -209,10 +212,10 @@ describe('Workflow transitions', () => {
     return workflow;
   }
 
-  const get = async (id: string) => http.get(`/v1/workflows/${id}`).set(viewer.auth).expect(200);
+  const get = async (id: string) => http.get(`/v1/workflows/${id}`).set(auditor.auth).expect(200);
 
   async function historyOf(id: string): Promise<HistoryEntry[]> {
-    const res = await http.get(`/v1/workflows/${id}/history`).query({ top: 200 }).set(viewer.auth).expect(200);
+    const res = await http.get(`/v1/workflows/${id}/history`).query({ top: 200 }).set(auditor.auth).expect(200);
     return res.body.value as HistoryEntry[];
   }
 

@@ -30,7 +30,7 @@ describe('README walk-through: a purchase request through the SDK', () => {
   /** The SDK types the required header: a call without a key does not compile. */
   const idempotencyKey = () => ({ 'Idempotency-Key': randomUUID() });
 
-  it('starts, submits, approves twice and ends approved, with the history and diagram to show for it', async () => {
+  it('starts, submits, is claimed, approved twice and ends approved, with the history and diagram to show for it', async () => {
     const admin = await clientFor('admin', ['admin'], true);
     const published = await admin.POST('/v1/workflow-definitions', {
       body: { ...PURCHASE_REQUEST_DEFINITION, key } as never,
@@ -56,25 +56,35 @@ describe('README walk-through: a purchase request through the SDK', () => {
     });
     expect(submitted.data).toMatchObject({ outcome: 'moved', workflow: { state: 'submitted' } });
 
-    // 2. Bob sees what he may do, and approves as manager.
+    // 2. Bob, an approver, finds it among the unassigned requests, claims it, sees what he may do,
+    //    and approves as manager.
+    const queue = await bob.GET('/v1/workflows', { params: { query: { definitionKey: key, state: 'submitted' } } });
+    expect(queue.data!.value.map((workflow) => workflow.id)).toEqual([id]);
+    const claimed = await bob.POST('/v1/workflows/{id}/claim', { params: { path: { id }, header: idempotencyKey() } });
+    expect(claimed.response.status).toBe(200);
+    const bobId = claimed.data!.assigneeIds[0];
     const options = await bob.GET('/v1/workflows/{id}/available-transitions', { params: { path: { id } } });
     const allowed = options.data!.value.filter((transition) => transition.allowed).map((transition) => transition.name);
-    expect(allowed).toEqual(expect.arrayContaining(['manager_approve', 'reject', 'return_to_draft']));
+    expect(allowed).toEqual(['return_to_draft', 'manager_approve', 'escalate', 'reject']);
     const managerApproved = await bob.POST('/v1/workflows/{id}/transitions', {
       params: { path: { id }, header: idempotencyKey() },
       body: { name: 'manager_approve', input: { approvedAmount: 1200 } },
     });
     expect(managerApproved.data).toMatchObject({ outcome: 'moved', workflow: { state: 'finance_review' } });
 
-    // 3. Alice may not approve her own request; Carol approves for finance.
-    const selfApproval = await (
-      await clientFor('alice', ['requester', 'approver'], true)
-    ).POST('/v1/workflows/{id}/transitions', {
+    // 3. Bob may not give the finance approval too, nor may Alice; Carol approves for finance.
+    const bobAgain = await bob.POST('/v1/workflows/{id}/transitions', {
       params: { path: { id }, header: idempotencyKey() },
       body: { name: 'finance_approve' },
     });
-    expect(selfApproval.response.status).toBe(403);
-    expect(selfApproval.error).toMatchObject({ code: 'separation_of_duties', rule: 'notInitiator' });
+    expect(bobAgain.response.status).toBe(403);
+    expect(bobAgain.error).toMatchObject({ code: 'separation_of_duties', rule: 'notPreviousActorOf' });
+    const aliceAgain = await alice.POST('/v1/workflows/{id}/transitions', {
+      params: { path: { id }, header: idempotencyKey() },
+      body: { name: 'finance_approve' },
+    });
+    expect(aliceAgain.response.status).toBe(403);
+    expect(aliceAgain.error).toMatchObject({ code: 'insufficient_role', requiredRole: 'approver' });
     const financeKey = idempotencyKey();
     const approved = await carol.POST('/v1/workflows/{id}/transitions', {
       params: { path: { id }, header: financeKey },
@@ -95,9 +105,11 @@ describe('README walk-through: a purchase request through the SDK', () => {
     expect(history.data!.value.map((entry) => [entry.kind, entry.transition, entry.toState])).toEqual([
       ['started', null, 'draft'],
       ['moved', 'submit', 'submitted'],
+      ['assigned', null, 'submitted'],
       ['moved', 'manager_approve', 'finance_review'],
       ['moved', 'finance_approve', 'approved'],
     ]);
+    expect(history.data!.value[2]).toMatchObject({ actorId: bobId, assigneeId: bobId });
     const diagram = await alice.GET('/v1/workflow-definitions/{key}/versions/{version}/diagram', {
       params: { path: { key, version: 1 } },
       parseAs: 'text',

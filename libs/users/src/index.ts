@@ -1,2 +1,3 @@
 export * from './users.module';
 export * from './users.service';
+export * from './person-access.reader';

@@ -4,6 +4,7 @@ import { PrincipalDirectory } from '@flowgate/auth';
 import { RoleGrantEntity } from './entities/role-grant.entity';
 import { UserEntity } from './entities/user.entity';
 import { MeController } from './me.controller';
+import { PersonAccessReader } from './person-access.reader';
 import { ProfileService } from './profile.service';
 import { UserAccessService } from './user-access.service';
 import { UserDirectory } from './user-directory';
@@ -22,8 +23,9 @@ import { UsersService } from './users.service';
     UsersService,
     UserAccessService,
     ProfileService,
+    PersonAccessReader,
     { provide: PrincipalDirectory, useExisting: UserDirectory },
   ],
-  exports: [PrincipalDirectory, UsersService],
+  exports: [PrincipalDirectory, UsersService, PersonAccessReader],
 })
 export class UsersModule {}

@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
+import { UsersModule } from '@flowgate/users';
 import { WorkflowDefinitionsModule } from './definitions/workflow-definitions.module';
+import { InstanceAccess } from './instances/instance-access';
+import { InstancePeopleRepository } from './instances/instance-people.repository';
+import { WorkflowAssignmentsController } from './instances/workflow-assignments.controller';
+import { WorkflowAssignmentsService } from './instances/workflow-assignments.service';
 import { WorkflowInstancesRepository } from './instances/workflow-instances.repository';
 import { WorkflowMetrics } from './instances/workflow-metrics';
 import { WorkflowTransitionsService } from './instances/workflow-transitions.service';
@@ -8,8 +13,16 @@ import { WorkflowsService } from './instances/workflows.service';
 
 /** Workflow definitions (published, versioned) and instances (started, moved, inspected). */
 @Module({
-  imports: [WorkflowDefinitionsModule],
-  controllers: [WorkflowsController],
-  providers: [WorkflowInstancesRepository, WorkflowsService, WorkflowTransitionsService, WorkflowMetrics],
+  imports: [WorkflowDefinitionsModule, UsersModule],
+  controllers: [WorkflowsController, WorkflowAssignmentsController],
+  providers: [
+    WorkflowInstancesRepository,
+    InstancePeopleRepository,
+    InstanceAccess,
+    WorkflowsService,
+    WorkflowTransitionsService,
+    WorkflowAssignmentsService,
+    WorkflowMetrics,
+  ],
 })
 export class WorkflowsModule {}

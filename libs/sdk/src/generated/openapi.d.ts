@@ -431,6 +431,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/{id}/assignees/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign someone
+         * @description Assigns a user who, assigned, could take a transition out of the current state (409 `not_eligible` otherwise). Assigning someone already assigned changes nothing. A move to another state ends every assignment.
+         */
+        put: operations["WorkflowAssignments_assign"];
+        post?: never;
+        /**
+         * Unassign someone
+         * @description Admins unassign anyone; an assignee may unassign themself. Unassigning someone not assigned changes nothing.
+         */
+        delete: operations["WorkflowAssignments_unassign"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}/available-transitions": {
         parameters: {
             query?: never;
@@ -445,6 +469,46 @@ export interface paths {
         get: operations["Workflows_available"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim it
+         * @description Assigns you, when nobody is assigned yet (409 `already_assigned`) and you, assigned, could take a transition out of the current state (409 `not_eligible`). Of two people claiming at once, one wins.
+         */
+        post: operations["WorkflowAssignments_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/delegate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand it over
+         * @description An assignee (403 `assignee_only` otherwise) hands their assignment to another user who, assigned, could take a transition out of the current state (409 `not_eligible`).
+         */
+        post: operations["WorkflowAssignments_delegate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -548,7 +612,7 @@ export interface components {
              * @description Why not, as a stable code.
              * @enum {string}
              */
-            reason?: "unknown_transition" | "terminal_state" | "not_from_current_state" | "insufficient_role" | "step_up_required" | "separation_of_duties" | "already_voted" | "invalid_input";
+            reason?: "unknown_transition" | "terminal_state" | "not_from_current_state" | "insufficient_role" | "initiator_only" | "assignee_only" | "separation_of_duties" | "already_voted" | "step_up_required" | "invalid_input";
             /** @description For a quorum transition: distinct votes so far, and how many it needs. */
             votes?: number;
             required?: number;
@@ -610,6 +674,15 @@ export interface components {
             states: components["schemas"]["StateDocumentDto"][];
             transitions: components["schemas"]["TransitionDocumentDto"][];
         };
+        DelegateRequestDto: {
+            /**
+             * Format: uuid
+             * @description The user to hand over to: someone who, assigned, could take a transition out of the current state.
+             */
+            to: string;
+            /** @description A handover note, kept in the history. */
+            comment?: string;
+        };
         FieldErrorDto: {
             /**
              * @description JSON Pointer into { body, query, headers, path }
@@ -626,17 +699,20 @@ export interface components {
         };
         HistoryEntryDto: {
             /** @enum {string} */
-            kind: "started" | "moved" | "voted";
+            kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated";
             input: {
                 [key: string]: unknown;
             } | null;
-            /** @description 1 for the start, then one per move or vote. */
+            /** @description 1 for the start, then one per move, vote or assignment change. */
             seq: number;
+            /** @description Moves and votes: the transition taken. */
             transition: string | null;
             fromState: string | null;
             toState: string;
             /** @description The user who acted. */
             actorId: string;
+            /** @description Assignment changes: who was assigned, unassigned, or delegated to. */
+            assigneeId: string | null;
             comment: string | null;
             occurredAt: string;
         };
@@ -1053,6 +1129,8 @@ export interface components {
             terminal: boolean;
             /** @description The user who started it. */
             initiatorId: string;
+            /** @description The users assigned to it in its current state, in the order they were assigned. */
+            assigneeIds: string[];
             /** @description Grows with every transition and vote; the ETag is derived from it. */
             version: number;
             createdAt: string;
@@ -1277,7 +1355,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1370,7 +1448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1463,7 +1541,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1553,7 +1631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1641,7 +1719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1853,7 +1931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1951,7 +2029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2041,7 +2119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2147,7 +2225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2165,7 +2243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2299,7 +2377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2317,7 +2395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2417,7 +2495,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2515,7 +2593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2617,7 +2695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2722,7 +2800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2732,9 +2810,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`)
              */
             409: {
                 headers: {
@@ -2852,7 +2930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2952,7 +3030,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3052,7 +3130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3165,7 +3243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3265,7 +3343,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3274,7 +3352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,7 +3469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3402,6 +3480,243 @@ export interface operations {
             };
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`too_many_requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details for any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WorkflowAssignments_assign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from GET /v1/workflows/{id}. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance with its assignees. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`not_found`, `route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`too_many_requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details for any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WorkflowAssignments_unassign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from GET /v1/workflows/{id}. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance with its assignees. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /**
+             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             *
+             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`not_found`, `route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`precondition_failed`) */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3490,7 +3805,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,6 +3816,296 @@ export interface operations {
             };
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`too_many_requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details for any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WorkflowAssignments_claim: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/workflows/{id}. */
+                "If-Match"?: string;
+                /** @description A unique value per intended change (a UUID is ideal), as a bare token or a quoted string. A retry with the same key and the same request gets the first answer again (`Idempotent-Replayed: true`); the same key with a different request is refused (422); while the first is running, 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The instance, assigned to you. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`not_found`, `route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`too_many_requests`) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details for any other client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    WorkflowAssignments_delegate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag from GET /v1/workflows/{id}. */
+                "If-Match"?: string;
+                /** @description A unique value per intended change (a UUID is ideal), as a bare token or a quoted string. A retry with the same key and the same request gets the first answer again (`Idempotent-Replayed: true`); the same key with a different request is refused (422); while the first is running, 409. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegateRequestDto"];
+            };
+        };
+        responses: {
+            /** @description The instance, assigned to the new person. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /**
+             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             *
+             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`not_found`, `route_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`precondition_failed`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3594,7 +4199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3707,7 +4312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3726,9 +4331,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `idempotency_key_in_use`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`)
              */
             409: {
                 headers: {

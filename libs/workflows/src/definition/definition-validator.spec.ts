@@ -101,6 +101,11 @@ describe('validateDefinition', () => {
       ['a timer of zero', changed((d) => (d.transitions[3].timer = 'PT0S')), [['/transitions/3/timer', 'invalid_duration']]], // prettier-ignore
       ['a role that does not exist', changed((d) => (d.transitions[0].role = 'manager')), [['/transitions/0/role', 'unknown_role']]], // prettier-ignore
       ['a role in capitals', changed((d) => (d.transitions[0].role = 'Requester')), [['/transitions/0/role', 'unknown_role']]], // prettier-ignore
+      ['an actor rule that does not exist', changed((d) => (d.transitions[0].actor = 'manager')), [['/transitions/0/actor', 'unknown_actor']]], // prettier-ignore
+      ['an actor rule that is not a string', changed((d) => (d.transitions[0].actor = ['initiator'])), [['/transitions/0/actor', 'invalid_type']]], // prettier-ignore
+      ['only the initiator, and never the initiator', changed((d) => (d.transitions[1].actor = 'initiator')), [['/transitions/1/actor', 'contradictory_rules']]], // prettier-ignore
+      ['a visibility that does not exist', changed((d) => (d.visibility = 'everyone')), [['/visibility', 'unknown_visibility']]], // prettier-ignore
+      ['a visibility that is not a string', changed((d) => (d.visibility = true)), [['/visibility', 'invalid_type']]], // prettier-ignore
       ['an input schema with a wrong type name', changed((d) => (d.transitions[1].input = { type: 'objekt' })), [['/transitions/1/input/type', 'invalid_schema']]], // prettier-ignore
       ['an input schema with a negative minLength', changed((d) => (d.transitions[1].input = { type: 'string', minLength: -1 })), [['/transitions/1/input/minLength', 'invalid_schema']]], // prettier-ignore
       ['an input schema with a misspelt keyword (strict mode)', changed((d) => (d.transitions[1].input = { type: 'number', minimun: 1 })), [['/transitions/1/input', 'invalid_schema']]], // prettier-ignore
@@ -298,6 +303,7 @@ describe('validateDefinition', () => {
         quorum: 1,
       });
       expect(definition.transitions[3]).toMatchObject({ from: ['draft', 'submitted'], timer: 'P3D' });
+      expect(definition.visibility).toBe('participants');
       expect(definition).not.toHaveProperty('description');
       expect(definition).not.toHaveProperty('dataSchema');
     });
@@ -326,6 +332,8 @@ describe('validateDefinition', () => {
       ['a schema with a local $ref and formats', changed((d) => (d.dataSchema = { type: 'object', properties: { when: { $ref: '#/$defs/day' } }, $defs: { day: { type: 'string', format: 'date' } } }))], // prettier-ignore
       ['a schema with a union type', changed((d) => (d.dataSchema = { type: ['string', 'null'] }))],
       ['the 2020-12 $schema', changed((d) => (d.dataSchema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' }))], // prettier-ignore
+      ['every actor rule and visibility', changed((d) => { d.visibility = 'authenticated'; d.transitions[0].actor = 'initiator'; d.transitions[2].actor = 'assignee'; })], // prettier-ignore
+      ['an assignee-only transition that keeps the initiator out', changed((d) => (d.transitions[1].actor = 'assignee'))], // prettier-ignore
       ['the same $id in two documents', changed((d) => (d.dataSchema = { $id: 'https://flowgate.dev/schemas/leave', type: 'object' }))], // prettier-ignore
     ])('accepts %s', (_name, document) => {
       expect(violationsOf(document)).toEqual([]);

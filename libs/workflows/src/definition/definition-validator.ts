@@ -63,6 +63,7 @@ function buildDefinition(
     key: draft.key,
     title: draft.title,
     ...(draft.description === undefined ? {} : { description: draft.description }),
+    visibility: draft.visibility ?? 'participants',
     ...(draft.dataSchema === undefined ? {} : { dataSchema: draft.dataSchema.schema }),
     states,
     transitions,
@@ -71,7 +72,7 @@ function buildDefinition(
 }
 
 function buildTransition(draft: TransitionDraft): TransitionDefinition | undefined {
-  const { name, title, from, to, role, stepUp, notInitiator, notPreviousActorOf, quorum, input, timer } = draft;
+  const { name, title, from, to, role, actor, stepUp, notInitiator, notPreviousActorOf, quorum, input, timer } = draft;
   if (name === undefined || to === undefined) return undefined;
   return {
     name,
@@ -79,6 +80,7 @@ function buildTransition(draft: TransitionDraft): TransitionDefinition | undefin
     from: from.map((reference) => reference.name),
     to: to.name,
     ...(role === undefined ? {} : { role }),
+    ...(actor === undefined ? {} : { actor }),
     stepUp,
     separationOfDuties: { notInitiator, notPreviousActorOf: notPreviousActorOf.map((reference) => reference.name) },
     quorum,

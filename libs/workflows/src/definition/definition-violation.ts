@@ -15,6 +15,10 @@ export const VIOLATION_CODES = [
   'out_of_range',
   'invalid_duration',
   'unknown_role',
+  'unknown_actor',
+  'unknown_visibility',
+  // Rules of one transition that no one could ever satisfy together.
+  'contradictory_rules',
   // JSON Schemas in `dataSchema` and `input`.
   'invalid_schema',
   'schema_too_deep',

@@ -29,6 +29,7 @@ export function toMermaid(definition: WorkflowDefinition): string {
 
 function transitionLabel(transition: TransitionDefinition): string {
   const notes = [
+    ...(transition.actor === undefined ? [] : [`${transition.actor} only`]),
     ...(transition.quorum > 1 ? [`${transition.quorum} approvals`] : []),
     ...(transition.stepUp ? ['step-up'] : []),
   ];

@@ -3,13 +3,21 @@ import { jsonPointer } from './json-pointer';
 import { readStates, type StateDraft } from './read-states';
 import { readTransitions, type TransitionDraft } from './read-transitions';
 import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
-import { DEFINITION_KEY_PATTERN, DESCRIPTION_BOUNDS, TITLE_BOUNDS } from './workflow-definition';
+import { readChoice } from './read-choice';
+import {
+  DEFINITION_KEY_PATTERN,
+  DESCRIPTION_BOUNDS,
+  TITLE_BOUNDS,
+  VISIBILITIES,
+  type Visibility,
+} from './workflow-definition';
 
 /** The whole document as read: every field the document got right, and a report of the rest. */
 export interface DefinitionDraft {
   readonly key?: string;
   readonly title?: string;
   readonly description?: string;
+  readonly visibility?: Visibility;
   readonly dataSchema?: CompiledSchema;
   /** Undefined when the document has no list of states, so references to states cannot be judged. */
   readonly states?: readonly StateDraft[];
@@ -18,7 +26,7 @@ export interface DefinitionDraft {
 
 const DOCUMENT_PROPERTIES = {
   required: ['key', 'title', 'states', 'transitions'],
-  optional: ['description', 'dataSchema'],
+  optional: ['description', 'visibility', 'dataSchema'],
 } as const;
 
 const INVALID_KEY = {
@@ -30,12 +38,16 @@ const INVALID_KEY = {
 export function readDefinition(document: unknown, compiler: SchemaCompiler, report: Report): DefinitionDraft {
   const fields = readObject(document, '', DOCUMENT_PROPERTIES, report);
   if (fields === undefined) return {};
-  const { key, title, description, dataSchema, states, transitions } = fields;
+  const { key, title, description, visibility, dataSchema, states, transitions } = fields;
   return {
     key: key === undefined ? undefined : readPattern(key, '/key', DEFINITION_KEY_PATTERN, INVALID_KEY, report),
     title: title === undefined ? undefined : readText(title, '/title', TITLE_BOUNDS, report),
     description:
       description === undefined ? undefined : readText(description, '/description', DESCRIPTION_BOUNDS, report),
+    visibility:
+      visibility === undefined
+        ? undefined
+        : readChoice(visibility, '/visibility', VISIBILITIES, 'unknown_visibility', 'a visibility', report),
     dataSchema: dataSchema === undefined ? undefined : compileSchema(compiler, dataSchema, '/dataSchema', report),
     states: states === undefined ? undefined : readStates(states, jsonPointer('states'), report),
     transitions:

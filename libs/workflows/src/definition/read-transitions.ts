@@ -13,7 +13,14 @@ import { durationProblem } from './iso-duration';
 import { childPointer } from './json-pointer';
 import { INVALID_NAME } from './read-states';
 import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
-import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS } from './workflow-definition';
+import { readChoice } from './read-choice';
+import {
+  DEFINITION_LIMITS,
+  NAME_PATTERN,
+  TITLE_BOUNDS,
+  TRANSITION_ACTORS,
+  type TransitionActor,
+} from './workflow-definition';
 
 /** A name the document uses to refer to a state or transition, and where it wrote it. */
 export interface Reference {
@@ -29,6 +36,7 @@ export interface TransitionDraft {
   readonly from: readonly Reference[];
   readonly to?: Reference;
   readonly role?: Role;
+  readonly actor?: TransitionActor;
   readonly stepUp: boolean;
   readonly notInitiator: boolean;
   readonly notPreviousActorOf: readonly Reference[];
@@ -39,7 +47,7 @@ export interface TransitionDraft {
 
 const TRANSITION_PROPERTIES = {
   required: ['name', 'from', 'to'],
-  optional: ['title', 'role', 'stepUp', 'separationOfDuties', 'quorum', 'input', 'timer'],
+  optional: ['title', 'role', 'actor', 'stepUp', 'separationOfDuties', 'quorum', 'input', 'timer'],
 } as const;
 
 const SEPARATION_PROPERTIES = { required: [], optional: ['notInitiator', 'notPreviousActorOf'] } as const;
@@ -70,6 +78,14 @@ function readTransition(
   if (fields === undefined) return undefined;
   const at = (key: string): string => childPointer(pointer, key);
   const separation = readSeparationOfDuties(fields.separationOfDuties, at('separationOfDuties'), report);
+  const actor = fields.actor === undefined ? undefined : readActor(fields.actor, at('actor'), report);
+  if (actor === 'initiator' && separation.notInitiator) {
+    report(
+      at('actor'),
+      'contradictory_rules',
+      'only the initiator may take it, and separation of duties keeps the initiator out: nobody could',
+    );
+  }
   return {
     pointer,
     name:
@@ -78,6 +94,7 @@ function readTransition(
     from: fields.from === undefined ? [] : readFrom(fields.from, at('from'), report),
     to: fields.to === undefined ? undefined : readReference(fields.to, at('to'), report),
     role: fields.role === undefined ? undefined : readRole(fields.role, at('role'), report),
+    actor,
     stepUp: readFlag(fields.stepUp, at('stepUp'), report),
     notInitiator: separation.notInitiator,
     notPreviousActorOf: separation.notPreviousActorOf,
@@ -140,6 +157,10 @@ function readSeparationOfDuties(
     notInitiator: readFlag(fields.notInitiator, childPointer(pointer, 'notInitiator'), report),
     notPreviousActorOf: readReferences(items ?? [], listPointer, report),
   };
+}
+
+function readActor(value: unknown, pointer: string, report: Report): TransitionActor | undefined {
+  return readChoice(value, pointer, TRANSITION_ACTORS, 'unknown_actor', 'an actor rule', report);
 }
 
 function readRole(value: unknown, pointer: string, report: Report): Role | undefined {

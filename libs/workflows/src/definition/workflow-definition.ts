@@ -21,6 +21,22 @@ export interface SeparationOfDuties {
   readonly notPreviousActorOf: readonly string[];
 }
 
+/**
+ * Who may take a transition beyond its role: only the person who started the instance, or only a
+ * person currently assigned to it. Absent: anyone holding the role.
+ */
+export const TRANSITION_ACTORS = ['initiator', 'assignee'] as const;
+
+export type TransitionActor = (typeof TRANSITION_ACTORS)[number];
+
+/**
+ * Who may see an instance: its participants and whoever could act on it now (with admins and
+ * auditors), or every authenticated user, for open processes.
+ */
+export const VISIBILITIES = ['participants', 'authenticated'] as const;
+
+export type Visibility = (typeof VISIBILITIES)[number];
+
 export interface TransitionDefinition {
   readonly name: string;
   readonly title?: string;
@@ -29,6 +45,8 @@ export interface TransitionDefinition {
   readonly to: string;
   /** The minimum role (hierarchy-aware); absent means any authenticated user. */
   readonly role?: Role;
+  /** Absent: anyone holding the role. */
+  readonly actor?: TransitionActor;
   readonly stepUp: boolean;
   readonly separationOfDuties: SeparationOfDuties;
   /** How many distinct people must take the transition before it fires; 1 fires at once. */
@@ -44,6 +62,8 @@ export interface WorkflowDefinition {
   readonly key: string;
   readonly title: string;
   readonly description?: string;
+  /** Always present once validated; versions published before the field existed read as `participants`. */
+  readonly visibility: Visibility;
   /** Schema of the instance's `data` at start; absent means an instance starts without data. */
   readonly dataSchema?: JsonSchema;
   readonly states: readonly StateDefinition[];
@@ -59,6 +79,7 @@ export interface WorkflowDefinitionDocument {
   readonly key: string;
   readonly title: string;
   readonly description?: string;
+  readonly visibility?: Visibility;
   readonly dataSchema?: JsonSchema;
   readonly states: readonly {
     readonly name: string;
@@ -72,6 +93,7 @@ export interface WorkflowDefinitionDocument {
     readonly from: string | readonly string[];
     readonly to: string;
     readonly role?: Role;
+    readonly actor?: TransitionActor;
     readonly stepUp?: boolean;
     readonly separationOfDuties?: { readonly notInitiator?: boolean; readonly notPreviousActorOf?: readonly string[] };
     readonly quorum?: number;

@@ -9,9 +9,10 @@ const EXAMPLE_DEFINITIONS = [PURCHASE_REQUEST_DEFINITION, ACCESS_REQUEST_DEFINIT
 
 /**
  * Development only (DESIGN §2): a fresh `npm start` has the two example definitions to try the API
- * with. Each is published as version 1 of its key unless the key has a version already, so a
- * restart, or several instances starting together, seed nothing twice. Never in test or production,
- * where definitions are whatever admins published.
+ * with. Each is published as version 1 of its key, or as a new version when the examples changed
+ * since the last seeding (never over a version an admin published), so a restart, or several
+ * instances starting together, seed nothing twice. Never in test or production, where definitions
+ * are whatever admins published.
  */
 @Injectable()
 export class ExampleDefinitionsSeeder implements OnApplicationBootstrap {

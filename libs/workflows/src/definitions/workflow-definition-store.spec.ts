@@ -18,7 +18,7 @@ function fakeRepository(versions: Record<string, number>) {
         key,
         version,
         title: `${key} v${version}`,
-        definition: { key, title: `${key} v${version}`, states: [], transitions: [] },
+        definition: { key, title: `${key} v${version}`, visibility: 'participants', states: [], transitions: [] },
         publishedBy: null,
         publishedAt: new Date(0),
       };

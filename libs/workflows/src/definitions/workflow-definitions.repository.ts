@@ -97,7 +97,9 @@ function toPublished(row: Record<string, unknown>): PublishedDefinition {
     key: row.key as string,
     version: row.version as number,
     title: row.title as string,
-    definition: deepFreeze(row.definition as WorkflowDefinition),
+    // Versions published before `visibility` existed take its default, so their instances are no
+    // longer readable by everyone (they were): the fix applies to what is already running.
+    definition: deepFreeze({ visibility: 'participants', ...(row.definition as object) } as WorkflowDefinition),
     publishedBy: row.published_by as string | null,
     publishedAt: row.published_at as Date,
   };

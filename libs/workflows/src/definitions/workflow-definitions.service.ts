@@ -3,6 +3,7 @@ import { type AuditActor, AuditService, userActor } from '@flowgate/audit';
 import type { Principal } from '@flowgate/auth';
 import {
   AppError,
+  canonicalJson,
   decodeCursor,
   encodeCursor,
   nextLinkFor,
@@ -51,14 +52,22 @@ export class WorkflowDefinitionsService {
   }
 
   /**
-   * Publishes an example as version 1 when its key has no version yet (development seeding).
-   * False when the key already had one: seeded before, or by another instance starting alongside.
+   * Publishes an example (development seeding) when its key has no version yet, or as a new
+   * version when the latest one was seeded from an older edition of the example; a version an
+   * admin published is left alone. False when nothing was published: seeded before, by another
+   * instance starting alongside, or the key is an admin's.
    */
   async seed(document: unknown): Promise<boolean> {
     const definition = this.validated(document);
     return this.transactions.run(async (manager) => {
       await this.definitions.lockKeyForPublishing(definition.key, manager);
-      if ((await this.definitions.latestVersionOf(definition.key)) !== undefined) return false;
+      const latest = await this.definitions.latestVersionOf(definition.key);
+      if (latest !== undefined) {
+        const current = await this.definitions.findVersion(definition.key, latest);
+        const outdated =
+          current?.publishedBy === null && canonicalJson(current.definition) !== canonicalJson(definition);
+        if (!outdated) return false;
+      }
       const inserted = await this.definitions.insertNextVersion(definition, null, manager);
       if (inserted) await this.recordPublished(inserted, { type: 'system' }, manager);
       return inserted !== undefined;

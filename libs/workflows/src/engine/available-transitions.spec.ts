@@ -15,7 +15,7 @@ const access = definitionOf(ACCESS_REQUEST_DEFINITION);
 function request(overrides: Partial<AvailabilityRequest> = {}): AvailabilityRequest {
   return {
     definition: access,
-    instance: { state: 'requested', initiatorId: 'alice' },
+    instance: { state: 'requested', initiatorId: 'alice', assigneeIds: [] },
     actorsByTransition: {},
     votes: {},
     principal: { userId: 'bob', roles: ['approver'], stepUpSatisfied: false },
@@ -43,7 +43,8 @@ describe('availableTransitions', () => {
         name: 'withdraw',
         title: 'Withdraw',
         to: 'withdrawn',
-        decision: { allowed: true, outcome: 'moved', from: 'requested', to: 'withdrawn' },
+        // Bob holds the requester role (approver implies it), but the request is Alice's.
+        decision: { allowed: false, reason: 'initiator_only', detail: expect.any(String) },
       },
       {
         name: 'expire',
@@ -67,7 +68,7 @@ describe('availableTransitions', () => {
 
   it('keeps the approver off provisioning', () => {
     const approved = request({
-      instance: { state: 'approved', initiatorId: 'alice' },
+      instance: { state: 'approved', initiatorId: 'alice', assigneeIds: [] },
       principal: { userId: 'bob', roles: ['admin'], stepUpSatisfied: true },
       actorsByTransition: { approve: ['bob'] },
     });
@@ -86,7 +87,7 @@ describe('availableTransitions', () => {
     ['a state the definition lacks', 'archived'],
     ['a state named like an Object.prototype member', 'constructor'],
   ])('lists nothing in %s', (_name, state) => {
-    expect(availableTransitions(request({ instance: { state, initiatorId: 'alice' } }))).toEqual([]);
+    expect(availableTransitions(request({ instance: { state, initiatorId: 'alice', assigneeIds: [] } }))).toEqual([]);
   });
 
   it('shows a pending quorum as a vote', () => {
@@ -99,7 +100,7 @@ describe('availableTransitions', () => {
       ],
       transitions: [{ name: 'sign', from: 'open', to: 'signed', quorum: 2 }],
     });
-    const open = request({ definition: quorum, instance: { state: 'open', initiatorId: 'alice' } });
+    const open = request({ definition: quorum, instance: { state: 'open', initiatorId: 'alice', assigneeIds: [] } });
     expect(availableTransitions(open)).toEqual([
       { name: 'sign', to: 'signed', decision: { allowed: true, outcome: 'voted', votes: 1, required: 2 } },
     ]);

@@ -32,6 +32,7 @@ const requestArbitrary = (definition: WorkflowDefinition): fc.Arbitrary<Decision
     instance: fc.record({
       state: fc.constantFrom(...definition.states.map((state) => state.name), 'not_a_state'),
       initiatorId: fc.constantFrom(...USERS),
+      assigneeIds: fc.subarray(USERS),
     }),
     actorsByTransition: idsByTransition,
     votes: idsByTransition,
@@ -115,11 +116,15 @@ describe('decide (properties)', () => {
         const transition = request.definition.transitions.find((t) => t.name === request.transitionName);
         return transition?.separationOfDuties.notInitiator === true;
       })
-      // Every role and step-up, so that the rule itself is what refuses.
+      // Every role and step-up, and assigned, so that the rule itself is what refuses.
       .map((request) => ({
         ...request,
         principal: { ...request.principal, roles: [...ROLES], stepUpSatisfied: true },
-        instance: { ...request.instance, initiatorId: request.principal.userId },
+        instance: {
+          ...request.instance,
+          initiatorId: request.principal.userId,
+          assigneeIds: [request.principal.userId],
+        },
       }));
     fc.assert(
       fc.property(initiatorActing, (request) => {
@@ -130,6 +135,42 @@ describe('decide (properties)', () => {
         });
       }),
     );
+  });
+
+  it.each<['initiator' | 'assignee', 'initiator_only' | 'assignee_only']>([
+    ['initiator', 'initiator_only'],
+    ['assignee', 'assignee_only'],
+  ])('always denies someone who is not the %s an actor-%s transition', (actor, reason) => {
+    const outsiderActing = requestFromItsState
+      .filter((request) => {
+        const transition = request.definition.transitions.find((t) => t.name === request.transitionName);
+        return transition?.actor === actor;
+      })
+      // Every role and step-up, and neither initiator nor assignee, so the actor rule refuses.
+      .map((request) => ({
+        ...request,
+        principal: { userId: 'outsider', roles: [...ROLES], stepUpSatisfied: true },
+      }));
+    fc.assert(
+      fc.property(outsiderActing, (request) => {
+        expect(decide(request)).toMatchObject({ allowed: false, reason });
+      }),
+    );
+  });
+
+  it('asks for step-up only when a stronger sign-in would let the principal through', () => {
+    let challenges = 0;
+    fc.assert(
+      fc.property(requestFromItsState, (request) => {
+        const decision = decide({ ...request, principal: { ...request.principal, stepUpSatisfied: false } });
+        if (decision.allowed || decision.reason !== 'step_up_required') return;
+        challenges += 1;
+        const stepped = decide({ ...request, principal: { ...request.principal, stepUpSatisfied: true } });
+        expect(stepped.allowed || stepped.reason === 'invalid_input').toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(challenges).toBeGreaterThan(0);
   });
 
   it('judges a transition the same way in decide and in availableTransitions, input aside', () => {
@@ -158,7 +199,7 @@ describe('decide (properties)', () => {
     const voteBy = (definition: WorkflowDefinition, userId: string, votes: readonly string[]) =>
       decide({
         definition,
-        instance: { state: 'open', initiatorId: 'chair' },
+        instance: { state: 'open', initiatorId: 'chair', assigneeIds: [] },
         actorsByTransition: {},
         votes: { vote: votes },
         principal: voter(userId),

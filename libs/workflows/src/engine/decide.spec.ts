@@ -43,6 +43,8 @@ const expense = definitionOf({
     },
     { name: 'reject', from: 'submitted', to: 'rejected', role: 'approver' },
     { name: 'withdraw', from: ['draft', 'submitted'], to: 'rejected', role: 'requester' },
+    { name: 'amend', from: 'submitted', to: 'draft', role: 'requester', actor: 'initiator' },
+    { name: 'sign_off', from: 'submitted', to: 'approved', role: 'approver', actor: 'assignee', stepUp: true, separationOfDuties: { notInitiator: true } }, // prettier-ignore
   ],
 });
 
@@ -50,7 +52,7 @@ const expense = definitionOf({
 function request(overrides: Partial<DecisionRequest> = {}): DecisionRequest {
   return {
     definition: expense,
-    instance: { state: 'submitted', initiatorId: 'alice' },
+    instance: { state: 'submitted', initiatorId: 'alice', assigneeIds: ['dave'] },
     actorsByTransition: {},
     votes: {},
     principal: { userId: 'bob', roles: ['approver'], stepUpSatisfied: true },
@@ -61,7 +63,8 @@ function request(overrides: Partial<DecisionRequest> = {}): DecisionRequest {
 }
 
 const bobWith = (roles: DecisionRequest['principal']['roles'], stepUpSatisfied = true) => ({ userId: 'bob', roles, stepUpSatisfied }); // prettier-ignore
-const inDraft = { state: 'draft', initiatorId: 'alice' };
+const inDraft = { state: 'draft', initiatorId: 'alice', assigneeIds: [] };
+const assignedTo = (...assigneeIds: string[]) => ({ state: 'submitted', initiatorId: 'alice', assigneeIds });
 const aliceInDraft = { userId: 'alice', roles: ['requester'] as const, stepUpSatisfied: false };
 
 describe('decide', () => {
@@ -69,13 +72,16 @@ describe('decide', () => {
     it.each<[string, Partial<DecisionRequest>, Partial<Decision>]>([
       ['a transition the definition lacks', { transitionName: 'approve_all' }, { reason: 'unknown_transition' }],
       ['a transition named like an Object.prototype member', { transitionName: 'constructor' }, { reason: 'unknown_transition' }], // prettier-ignore
-      ['any transition from a terminal state', { instance: { state: 'approved', initiatorId: 'alice' } }, { reason: 'terminal_state', state: 'approved' }], // prettier-ignore
+      ['any transition from a terminal state', { instance: { state: 'approved', initiatorId: 'alice', assigneeIds: [] } }, { reason: 'terminal_state', state: 'approved' }], // prettier-ignore
       ['a transition not leaving the current state', { instance: inDraft, transitionName: 'approve' }, { reason: 'not_from_current_state', state: 'draft', possibleTransitions: ['submit', 'withdraw'] }], // prettier-ignore
-      ['an instance in a state the definition lacks', { instance: { state: 'archived', initiatorId: 'alice' } }, { reason: 'not_from_current_state', state: 'archived', possibleTransitions: [] }], // prettier-ignore
+      ['an instance in a state the definition lacks', { instance: { state: 'archived', initiatorId: 'alice', assigneeIds: [] } }, { reason: 'not_from_current_state', state: 'archived', possibleTransitions: [] }], // prettier-ignore
       ['a requester taking an approver transition', { principal: bobWith(['requester']) }, { reason: 'insufficient_role', requiredRole: 'approver' }], // prettier-ignore
       ['an auditor taking an approver transition', { principal: bobWith(['auditor']) }, { reason: 'insufficient_role', requiredRole: 'approver' }], // prettier-ignore
       ['someone with no roles', { principal: bobWith([]) }, { reason: 'insufficient_role', requiredRole: 'approver' }],
       ['no recent step-up', { transitionName: 'approve', principal: bobWith(['approver'], false) }, { reason: 'step_up_required' }], // prettier-ignore
+      ['someone other than the initiator amending', { transitionName: 'amend', principal: bobWith(['admin']) }, { reason: 'initiator_only' }], // prettier-ignore
+      ['someone not assigned signing off', { transitionName: 'sign_off' }, { reason: 'assignee_only' }], // prettier-ignore
+      ['an assignee whose assignment ended signing off', { transitionName: 'sign_off', instance: assignedTo('carol') }, { reason: 'assignee_only' }], // prettier-ignore
       ['the initiator approving', { transitionName: 'approve', principal: { userId: 'alice', roles: ['admin'], stepUpSatisfied: true } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
       ['the reviewer approving', { transitionName: 'approve', actorsByTransition: { review: ['carol', 'bob'] } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf', previousTransition: 'review' }], // prettier-ignore
       ['a second vote by the same person', { transitionName: 'approve', votes: { approve: ['bob'] } }, { reason: 'already_voted', votes: 1, required: 3 }], // prettier-ignore
@@ -124,10 +130,15 @@ describe('decide', () => {
   });
 
   it.each<[string, Partial<DecisionRequest>, string]>([
-    ['terminal state before an unknown role', { instance: { state: 'rejected', initiatorId: 'bob' }, principal: bobWith([], false) }, 'terminal_state'], // prettier-ignore
+    ['terminal state before an unknown role', { instance: { state: 'rejected', initiatorId: 'bob', assigneeIds: [] }, principal: bobWith([], false) }, 'terminal_state'], // prettier-ignore
     ['from-state before role', { instance: inDraft, transitionName: 'approve', principal: bobWith([], false) }, 'not_from_current_state'], // prettier-ignore
     ['role before step-up', { transitionName: 'approve', principal: { userId: 'alice', roles: ['requester'], stepUpSatisfied: false } }, 'insufficient_role'], // prettier-ignore
-    ['step-up before separation of duties', { transitionName: 'approve', principal: { userId: 'alice', roles: ['approver'], stepUpSatisfied: false } }, 'step_up_required'], // prettier-ignore
+    ['role before the actor rule', { transitionName: 'amend', principal: bobWith(['viewer']) }, 'insufficient_role'], // prettier-ignore
+    ['the actor rule before separation of duties', { transitionName: 'sign_off', principal: { userId: 'alice', roles: ['approver'], stepUpSatisfied: true } }, 'assignee_only'], // prettier-ignore
+    ['the actor rule before step-up', { transitionName: 'sign_off', principal: bobWith(['approver'], false) }, 'assignee_only'], // prettier-ignore
+    ['separation of duties before step-up', { transitionName: 'approve', principal: { userId: 'alice', roles: ['approver'], stepUpSatisfied: false } }, 'separation_of_duties'], // prettier-ignore
+    ['a repeated vote before step-up', { transitionName: 'approve', votes: { approve: ['bob'] }, principal: bobWith(['approver'], false) }, 'already_voted'], // prettier-ignore
+    ['step-up before input', { transitionName: 'approve', principal: bobWith(['approver'], false), input: 'junk' }, 'step_up_required'], // prettier-ignore
     ['notInitiator before notPreviousActorOf', { transitionName: 'approve', principal: { userId: 'alice', roles: ['approver'], stepUpSatisfied: true }, actorsByTransition: { review: ['alice'] } }, 'separation_of_duties'], // prettier-ignore
     ['separation of duties before a repeated vote', { transitionName: 'approve', actorsByTransition: { review: ['bob'] }, votes: { approve: ['bob'] } }, 'separation_of_duties'], // prettier-ignore
     ['a repeated vote before input', { transitionName: 'approve', votes: { approve: ['bob'] }, input: 'junk' }, 'already_voted'], // prettier-ignore
@@ -154,6 +165,8 @@ describe('decide', () => {
       ['no input schema and no input', { input: undefined }, { allowed: true, outcome: 'moved', from: 'submitted', to: 'rejected' }], // prettier-ignore
       ['no input schema and null', { input: null }, { allowed: true, outcome: 'moved', from: 'submitted', to: 'rejected' }], // prettier-ignore
       ['no input schema and an empty object', { input: {} }, { allowed: true, outcome: 'moved', from: 'submitted', to: 'rejected' }], // prettier-ignore
+      ['the initiator amends their own request', { transitionName: 'amend', principal: { userId: 'alice', roles: ['requester'], stepUpSatisfied: false } }, { allowed: true, outcome: 'moved', from: 'submitted', to: 'draft' }], // prettier-ignore
+      ['an assignee signs off', { transitionName: 'sign_off', instance: assignedTo('carol', 'bob') }, { allowed: true, outcome: 'moved', from: 'submitted', to: 'approved' }], // prettier-ignore
       ['the initiator may take a transition without the rule', { transitionName: 'withdraw', principal: { userId: 'alice', roles: ['requester'], stepUpSatisfied: false } }, { allowed: true, outcome: 'moved', from: 'submitted', to: 'rejected' }], // prettier-ignore
       ['a first vote of three is recorded', { transitionName: 'approve' }, { allowed: true, outcome: 'voted', votes: 1, required: 3 }], // prettier-ignore
       ['a second vote of three is recorded', { transitionName: 'approve', votes: { approve: ['carol'] } }, { allowed: true, outcome: 'voted', votes: 2, required: 3 }], // prettier-ignore

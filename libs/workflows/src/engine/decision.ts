@@ -13,6 +13,8 @@ export interface PayloadError {
 export interface InstanceSnapshot {
   readonly state: string;
   readonly initiatorId: string;
+  /** The people assigned to the instance in its current state. */
+  readonly assigneeIds: readonly string[];
 }
 
 export interface EnginePrincipal {
@@ -58,15 +60,20 @@ export interface Voted {
   readonly required: number;
 }
 
-/** Stable reason codes, in the order the engine checks them. */
+/**
+ * Stable reason codes, in the order the engine checks them. Step-up comes after every rule about
+ * the person: a challenge is issued only when a stronger sign-in would actually let them through.
+ */
 export const DENIAL_REASONS = [
   'unknown_transition',
   'terminal_state',
   'not_from_current_state',
   'insufficient_role',
-  'step_up_required',
+  'initiator_only',
+  'assignee_only',
   'separation_of_duties',
   'already_voted',
+  'step_up_required',
   'invalid_input',
 ] as const;
 
@@ -87,6 +94,8 @@ export type Denial =
       readonly possibleTransitions: readonly string[];
     })
   | (DenialOf<'insufficient_role'> & { readonly requiredRole: Role })
+  | DenialOf<'initiator_only'>
+  | DenialOf<'assignee_only'>
   | DenialOf<'step_up_required'>
   | (DenialOf<'separation_of_duties'> & { readonly rule: 'notInitiator' })
   | (DenialOf<'separation_of_duties'> & { readonly rule: 'notPreviousActorOf'; readonly previousTransition: string })

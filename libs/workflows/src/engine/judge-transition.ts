@@ -5,7 +5,7 @@ import type { AvailabilityRequest, DecisionBeforeInput } from './decision';
 
 /**
  * Everything `decide` checks except the input, in its order: existence, terminal state, from-state,
- * role, step-up, separation of duties, repeated vote; then what taking it would do.
+ * role, actor rule, separation of duties, repeated vote, step-up; then what taking it would do.
  */
 export function judgeTransition(request: AvailabilityRequest, transitionName: string): DecisionBeforeInput {
   const { definition, instance, principal } = request;
@@ -47,14 +47,35 @@ export function judgeTransition(request: AvailabilityRequest, transitionName: st
       requiredRole: transition.role,
     };
   }
-  if (transition.stepUp && !principal.stepUpSatisfied) {
+  const verdict =
+    judgeActor(request, transition) ?? judgeSeparationOfDuties(request, transition) ?? judgeVote(request, transition);
+  if (verdict.allowed && transition.stepUp && !principal.stepUpSatisfied) {
     return {
       allowed: false,
       reason: 'step_up_required',
       detail: `${name} requires a recent strong authentication (step-up)`,
     };
   }
-  return judgeSeparationOfDuties(request, transition) ?? judgeVote(request, transition);
+  return verdict;
+}
+
+/** `actor: initiator` and `actor: assignee` narrow the role holders to one person or a few. */
+function judgeActor(
+  { instance, principal }: AvailabilityRequest,
+  transition: TransitionDefinition,
+): DecisionBeforeInput | undefined {
+  const name = JSON.stringify(transition.name);
+  if (transition.actor === 'initiator' && principal.userId !== instance.initiatorId) {
+    return { allowed: false, reason: 'initiator_only', detail: `only whoever started the instance may take ${name}` };
+  }
+  if (transition.actor === 'assignee' && !instance.assigneeIds.includes(principal.userId)) {
+    return {
+      allowed: false,
+      reason: 'assignee_only',
+      detail: `only a person assigned to the instance may take ${name}`,
+    };
+  }
+  return undefined;
 }
 
 function judgeSeparationOfDuties(

@@ -3,7 +3,9 @@ import type { WorkflowDefinitionDocument } from '../definition/workflow-definiti
 /**
  * An access request: someone asks for access to a resource, an approver grants it with a fresh
  * strong authentication, and an admin provisions it. Nobody approves their own request, and the
- * provisioner is never the approver, so granting access always takes two other people.
+ * provisioner is never the approver, so granting access always takes two other people. Only the
+ * requester withdraws it. Approvers work as a pool: any of them may approve, or claim a request
+ * to show it is being looked at.
  */
 export const ACCESS_REQUEST_DEFINITION = {
   key: 'access-request',
@@ -72,7 +74,14 @@ export const ACCESS_REQUEST_DEFINITION = {
         additionalProperties: false,
       },
     },
-    { name: 'withdraw', title: 'Withdraw', from: ['requested', 'approved'], to: 'withdrawn', role: 'requester' },
+    {
+      name: 'withdraw',
+      title: 'Withdraw',
+      from: ['requested', 'approved'],
+      to: 'withdrawn',
+      role: 'requester',
+      actor: 'initiator',
+    },
     {
       name: 'expire',
       title: 'Expired without approval',

@@ -26,10 +26,12 @@ describe('example definitions', () => {
 
   describe('purchase request', () => {
     const purchase = definitionOf(PURCHASE_REQUEST_DEFINITION);
+    const selfAssigned = { state: 'submitted', initiatorId: 'alice', assigneeIds: ['alice'] };
     const attempt = (state: string, overrides: Partial<DecisionRequest>) =>
       decide({
         definition: purchase,
-        instance: { state, initiatorId: 'alice' },
+        // Mona is the manager assigned to it.
+        instance: { state, initiatorId: 'alice', assigneeIds: ['mona'] },
         actorsByTransition: {},
         votes: {},
         principal: alice,
@@ -40,21 +42,26 @@ describe('example definitions', () => {
 
     it.each<[string, string, Partial<DecisionRequest>, object]>([
       ['the requester submits', 'draft', {}, { outcome: 'moved', to: 'submitted' }],
+      ['nobody else submits it, whatever their roles', 'draft', { principal: admin('bob') }, { reason: 'initiator_only' }], // prettier-ignore
+      ['an approver not assigned to it cannot approve as manager', 'submitted', { principal: finance('otto'), transitionName: 'manager_approve', input: { approvedAmount: 5 } }, { reason: 'assignee_only' }], // prettier-ignore
+      ['an approver not assigned to it cannot reject at the manager step', 'submitted', { principal: finance('otto'), transitionName: 'reject', input: { reason: 'no' } }, { reason: 'assignee_only' }], // prettier-ignore
       ['the manager approves an amount at the threshold', 'submitted', { principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { outcome: 'moved', to: 'finance_review' }], // prettier-ignore
       ['the manager cannot send a larger amount to one finance approver', 'submitted', { principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'invalid_input' }], // prettier-ignore
       ['the manager escalates a larger amount', 'submitted', { principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { outcome: 'moved', to: 'finance_quorum_review' }], // prettier-ignore
       ['the manager cannot escalate an amount at the threshold', 'submitted', { principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { reason: 'invalid_input' }], // prettier-ignore
-      ['the requester cannot approve their own request', 'submitted', { principal: { ...alice, roles: ['approver'] }, transitionName: 'manager_approve', input: { approvedAmount: 5 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
+      ['the requester cannot approve their own request, even assigned', 'submitted', { principal: { ...alice, roles: ['approver'] }, instance: selfAssigned, transitionName: 'manager_approve', input: { approvedAmount: 5 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
       ['the manager cannot also give the finance approval', 'finance_review', { principal: finance('mona'), transitionName: 'finance_approve', actorsByTransition: { manager_approve: ['mona'] } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf' }], // prettier-ignore
       ['finance approval needs step-up', 'finance_review', { principal: manager, transitionName: 'finance_approve', actorsByTransition: { manager_approve: ['someone'] } }, { reason: 'step_up_required' }], // prettier-ignore
       ['whoever escalated cannot vote in the finance quorum', 'finance_quorum_review', { principal: finance('mona'), transitionName: 'finance_quorum_approve', actorsByTransition: { escalate: ['mona'] } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf', previousTransition: 'escalate' }], // prettier-ignore
       ['a finance quorum vote needs step-up', 'finance_quorum_review', { principal: manager, transitionName: 'finance_quorum_approve' }, { reason: 'step_up_required' }], // prettier-ignore
-      ['the requester cannot escalate their own request', 'submitted', { principal: { ...alice, roles: ['approver'] }, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
+      ['the requester cannot escalate their own request, even assigned', 'submitted', { principal: { ...alice, roles: ['approver'] }, instance: selfAssigned, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
       ['one finance approver of two records a vote', 'finance_quorum_review', { principal: finance('fred'), transitionName: 'finance_quorum_approve' }, { outcome: 'voted', votes: 1, required: 2 }], // prettier-ignore
       ['a second, different finance approver approves', 'finance_quorum_review', { principal: finance('fran'), transitionName: 'finance_quorum_approve', votes: { finance_quorum_approve: ['fred'] } }, { outcome: 'moved', to: 'approved' }], // prettier-ignore
       ['the first finance approver cannot vote again', 'finance_quorum_review', { principal: finance('fred'), transitionName: 'finance_quorum_approve', votes: { finance_quorum_approve: ['fred'] } }, { reason: 'already_voted' }], // prettier-ignore
-      ['a rejection needs a reason', 'finance_review', { principal: finance('fred'), transitionName: 'reject', input: {} }, { reason: 'invalid_input' }], // prettier-ignore
+      ['any finance approver rejects at the finance step', 'finance_review', { principal: finance('fred'), transitionName: 'finance_reject', input: { reason: 'over budget' } }, { outcome: 'moved', to: 'rejected' }], // prettier-ignore
+      ['a rejection needs a reason', 'finance_review', { principal: finance('fred'), transitionName: 'finance_reject', input: {} }, { reason: 'invalid_input' }], // prettier-ignore
       ['the requester cancels a pending request', 'finance_review', { transitionName: 'cancel' }, { outcome: 'moved', to: 'cancelled' }], // prettier-ignore
+      ['nobody else cancels it', 'submitted', { principal: { ...finance('otto'), roles: ['requester'] }, transitionName: 'cancel' }, { reason: 'initiator_only' }], // prettier-ignore
       ['nobody cancels an approved request', 'approved', { transitionName: 'cancel' }, { reason: 'terminal_state' }],
     ])('%s', (_name, state, overrides, expected) => {
       expect(attempt(state, overrides)).toMatchObject(expected);
@@ -66,7 +73,7 @@ describe('example definitions', () => {
     const attempt = (state: string, overrides: Partial<DecisionRequest>) =>
       decide({
         definition: access,
-        instance: { state, initiatorId: 'alice' },
+        instance: { state, initiatorId: 'alice', assigneeIds: [] },
         actorsByTransition: {},
         votes: {},
         principal: admin('bob'),
@@ -85,6 +92,8 @@ describe('example definitions', () => {
       ['provisioning needs step-up', 'approved', { principal: { ...admin('carol'), stepUpSatisfied: false }, transitionName: 'provision', actorsByTransition: { approve: ['bob'] }, input: { ticket: 'CHG-1' } }, { reason: 'step_up_required' }], // prettier-ignore
       ['an approver who is not an admin cannot provision', 'approved', { principal: finance('carol'), transitionName: 'provision', input: { ticket: 'CHG-1' } }, { reason: 'insufficient_role', requiredRole: 'admin' }], // prettier-ignore
       ['only admins (the worker) take the expiry', 'requested', { principal: alice, transitionName: 'expire' }, { reason: 'insufficient_role' }], // prettier-ignore
+      ['the requester withdraws', 'approved', { principal: alice, transitionName: 'withdraw', input: undefined }, { outcome: 'moved', to: 'withdrawn' }], // prettier-ignore
+      ['nobody else withdraws it', 'requested', { transitionName: 'withdraw', input: undefined }, { reason: 'initiator_only' }], // prettier-ignore
     ])('%s', (_name, state, overrides, expected) => {
       expect(attempt(state, overrides)).toMatchObject(expected);
     });

@@ -1,19 +1,19 @@
 import type { WorkflowDefinitionDocument } from '../definition/workflow-definition';
 
 /**
- * A purchase request: the requester drafts and submits it, their manager approves it, then
- * finance does — one finance approver up to the threshold, two distinct ones above it.
+ * A purchase request: the requester drafts and submits it, the manager assigned to it (an admin
+ * assigns them, or an approver claims it) approves it, then finance does — any finance approver up
+ * to the threshold, two distinct ones above it.
+ *
+ * Only the requester submits or cancels their own request (`actor: initiator`); only the assigned
+ * manager approves, escalates, rejects or sends it back at the manager step (`actor: assignee`).
+ * Finance is a pool: any approver other than the requester and the approving manager.
  *
  * The engine sees a transition's input, never the instance's data, so "above an amount" is a
  * choice between two transitions whose input schemas each accept only their side of the
  * threshold: the manager restates the amount they approve (`approvedAmount`), and `manager_approve`
- * or `escalate` takes only amounts on its side. The service starting the transition should
- * also check that `approvedAmount` equals the instance's `data.amount`; that comparison needs the
- * instance, which the pure engine does not have.
- *
- * Cancelling: `cancel` needs the requester role only. Separation of duties can keep the initiator
- * out of a transition, not reserve one for them, so "only the initiator cancels" is left to the
- * service's visibility rules; the engine still refuses it once the request reached a terminal state.
+ * or `escalate` takes only amounts on its side. Comparing `approvedAmount` with the instance's
+ * `data.amount` needs conditions on data, which the definition language does not have yet.
  */
 export const PURCHASE_APPROVAL_THRESHOLD = 10_000;
 
@@ -57,13 +57,21 @@ export const PURCHASE_REQUEST_DEFINITION = {
     { name: 'cancelled', title: 'Cancelled', terminal: true },
   ],
   transitions: [
-    { name: 'submit', title: 'Submit for approval', from: 'draft', to: 'submitted', role: 'requester' },
+    {
+      name: 'submit',
+      title: 'Submit for approval',
+      from: 'draft',
+      to: 'submitted',
+      role: 'requester',
+      actor: 'initiator',
+    },
     {
       name: 'return_to_draft',
       title: 'Send back for changes',
       from: 'submitted',
       to: 'draft',
       role: 'approver',
+      actor: 'assignee',
       separationOfDuties: { notInitiator: true },
       input: rejection,
     },
@@ -73,6 +81,7 @@ export const PURCHASE_REQUEST_DEFINITION = {
       from: 'submitted',
       to: 'finance_review',
       role: 'approver',
+      actor: 'assignee',
       separationOfDuties: { notInitiator: true },
       input: approvedAmount({ maximum: PURCHASE_APPROVAL_THRESHOLD }),
     },
@@ -82,6 +91,7 @@ export const PURCHASE_REQUEST_DEFINITION = {
       from: 'submitted',
       to: 'finance_quorum_review',
       role: 'approver',
+      actor: 'assignee',
       separationOfDuties: { notInitiator: true },
       input: approvedAmount({ exclusiveMinimum: PURCHASE_APPROVAL_THRESHOLD }),
     },
@@ -106,8 +116,18 @@ export const PURCHASE_REQUEST_DEFINITION = {
     },
     {
       name: 'reject',
-      title: 'Reject',
-      from: ['submitted', 'finance_review', 'finance_quorum_review'],
+      title: 'Reject (manager)',
+      from: 'submitted',
+      to: 'rejected',
+      role: 'approver',
+      actor: 'assignee',
+      separationOfDuties: { notInitiator: true },
+      input: rejection,
+    },
+    {
+      name: 'finance_reject',
+      title: 'Reject (finance)',
+      from: ['finance_review', 'finance_quorum_review'],
       to: 'rejected',
       role: 'approver',
       separationOfDuties: { notInitiator: true },
@@ -119,6 +139,7 @@ export const PURCHASE_REQUEST_DEFINITION = {
       from: ['draft', 'submitted', 'finance_review', 'finance_quorum_review'],
       to: 'cancelled',
       role: 'requester',
+      actor: 'initiator',
     },
     {
       name: 'abandon',

@@ -4,8 +4,8 @@ import type { Denial } from '../engine/decision';
 
 /**
  * The HTTP meaning of each engine denial (DESIGN §3): 409 when the state does not allow it (with
- * the transitions that are possible), 403 for role and separation of duties, 401 with a challenge
- * for step-up, 400 with pointers for the transition name or input.
+ * the transitions that are possible), 403 for role, actor rule and separation of duties, 401 with
+ * a challenge for step-up, 400 with pointers for the transition name or input.
  */
 export function denialError(denial: Denial, principal: Principal): AppError {
   switch (denial.reason) {
@@ -27,6 +27,9 @@ export function denialError(denial: Denial, principal: Principal): AppError {
       });
     case 'insufficient_role':
       return new AppError('insufficient_role', denial.detail, { extensions: { requiredRole: denial.requiredRole } });
+    case 'initiator_only':
+    case 'assignee_only':
+      return new AppError(denial.reason, denial.detail);
     case 'step_up_required':
       // The engine only says so when the principal's verdict is unsatisfied.
       return principal.stepUp.satisfied ? new AppError('forbidden', denial.detail) : stepUpRequired(principal.stepUp);

@@ -11,6 +11,7 @@ export function toWorkflowDto(instance: WorkflowInstance): WorkflowDto {
     terminal: instance.terminal,
     data: (instance.data as Record<string, unknown> | null) ?? null,
     initiatorId: instance.initiatorId,
+    assigneeIds: [...instance.assigneeIds],
     version: instance.version,
     createdAt: instance.createdAt.toISOString(),
     updatedAt: instance.updatedAt.toISOString(),
@@ -25,13 +26,19 @@ export function toHistoryEntryDto(entry: HistoryEntry): HistoryEntryDto {
     fromState: entry.fromState,
     toState: entry.toState,
     actorId: entry.actorId,
+    assigneeId: entry.assigneeId,
     input: (entry.input as Record<string, unknown> | null) ?? null,
     comment: entry.comment,
     occurredAt: entry.occurredAt.toISOString(),
   };
 }
 
-/** The audit snapshot of an instance: what changes when it moves. */
+/** The audit snapshot of an instance: what changes when it moves or its assignees change. */
 export function auditSnapshot(instance: WorkflowInstance): Record<string, unknown> {
-  return { state: instance.state, terminal: instance.terminal, version: instance.version };
+  return {
+    state: instance.state,
+    terminal: instance.terminal,
+    assigneeIds: [...instance.assigneeIds],
+    version: instance.version,
+  };
 }

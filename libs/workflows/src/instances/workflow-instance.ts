@@ -7,14 +7,26 @@ export interface WorkflowInstance {
   readonly terminal: boolean;
   readonly data: unknown;
   readonly initiatorId: string;
+  /** Assigned in the current state, in the order they were assigned. */
+  readonly assigneeIds: readonly string[];
+  /** The history line that entered the current state: votes after it are this visit's. */
+  readonly stateEnteredSeq: number;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
-export type HistoryKind = 'started' | 'moved' | 'voted';
+/** An instance as one viewer reads it: with whether they have taken part in it. */
+export interface ViewedInstance {
+  readonly instance: WorkflowInstance;
+  readonly viewerParticipates: boolean;
+}
 
-/** One line of an instance's history: its start, a move, or a quorum vote. */
+export const HISTORY_KINDS = ['started', 'moved', 'voted', 'assigned', 'unassigned', 'delegated'] as const;
+
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** One line of an instance's history: its start, a move, a quorum vote or an assignment change. */
 export interface HistoryEntry {
   readonly seq: number;
   readonly kind: HistoryKind;
@@ -22,6 +34,8 @@ export interface HistoryEntry {
   readonly fromState: string | null;
   readonly toState: string;
   readonly actorId: string;
+  /** Assignment lines: who was assigned, unassigned, or delegated to. */
+  readonly assigneeId: string | null;
   readonly input: unknown;
   readonly comment: string | null;
   readonly occurredAt: Date;

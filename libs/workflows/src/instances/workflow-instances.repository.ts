@@ -1,20 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
-import type { HistoryEntry, HistoryKind, InstancePast, WorkflowInstance } from './workflow-instance';
+import { buildInstanceListQuery, INSTANCE_COLUMNS, type InstanceListFilter } from './instance-list-query';
+import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowInstance } from './workflow-instance';
 
-const INSTANCE_COLUMNS = `id, definition_key, definition_version, state, terminal, data, initiator_id, version,
-  created_at, updated_at`;
-
-export interface InstanceListFilter {
-  readonly definitionKey?: string;
-  readonly state?: string;
-  readonly initiatorId?: string;
-  /** Only instances in one of these (definition key, version, state) places. */
-  readonly places?: readonly { readonly key: string; readonly version: number; readonly state: string }[];
-  readonly after?: { readonly createdAt: string; readonly id: string };
-  readonly limit: number;
-}
+const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
 
 /** A history line to append; the database stamps its time. */
 export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt'>;
@@ -29,7 +19,7 @@ export class WorkflowInstancesRepository {
     manager: EntityManager,
   ): Promise<WorkflowInstance> {
     const [row] = await manager.query<Record<string, unknown>[]>(
-      `INSERT INTO workflow_instances (definition_key, definition_version, state, data, initiator_id)
+      `INSERT INTO workflow_instances AS i (definition_key, definition_version, state, data, initiator_id)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${INSTANCE_COLUMNS}`,
       [
         instance.definitionKey,
@@ -42,69 +32,61 @@ export class WorkflowInstancesRepository {
     return toInstance(row);
   }
 
-  async findById(id: string): Promise<WorkflowInstance | undefined> {
+  /** The instance, and whether `viewerId` has taken part in it: what deciding who may see it needs. */
+  async findById(id: string, viewerId: string): Promise<ViewedInstance | undefined> {
     const [row] = await this.transactions.query<Record<string, unknown>>(
-      `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE id = $1`,
-      [id],
+      `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates FROM workflow_instances i WHERE i.id = $1`,
+      [id, viewerId],
       // The hottest read of the API (every GET of a workflow): prepared once per connection.
       { name: 'workflow-instance-by-id' },
     );
-    return row ? toInstance(row) : undefined;
+    return row ? { instance: toInstance(row), viewerParticipates: row.viewer_participates === true } : undefined;
   }
 
-  /** Locks the instance for the rest of the unit of work: transitions on one instance take turns. */
-  async lockById(id: string, manager: EntityManager): Promise<WorkflowInstance | undefined> {
+  /**
+   * Locks the instance for the rest of the unit of work: transitions and assignment changes on one
+   * instance take turns.
+   */
+  async lockById(id: string, viewerId: string, manager: EntityManager): Promise<ViewedInstance | undefined> {
     const [row] = await manager.query<Record<string, unknown>[]>(
-      `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE id = $1 FOR UPDATE`,
-      [id],
+      `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates FROM workflow_instances i
+       WHERE i.id = $1 FOR UPDATE OF i`,
+      [id, viewerId],
     );
-    return row ? toInstance(row) : undefined;
+    return row ? { instance: toInstance(row), viewerParticipates: row.viewer_participates === true } : undefined;
   }
 
-  /** Moves the instance (or, for a vote, only bumps its version) and returns it as stored. */
+  /**
+   * Moves the instance (a new visit to a state starts at history line `enteredSeq`), or for a vote
+   * or an assignment change only bumps its version, and returns it as stored.
+   */
   async update(
     id: string,
-    change: { state: string; terminal: boolean },
+    change: { state: string; terminal: boolean; enteredSeq?: number },
     manager: EntityManager,
   ): Promise<WorkflowInstance> {
     const [[row]] = await manager.query<[Record<string, unknown>[], number]>(
-      `UPDATE workflow_instances SET state = $2, terminal = $3, version = version + 1, updated_at = now()
-       WHERE id = $1 RETURNING ${INSTANCE_COLUMNS}`,
-      [id, change.state, change.terminal],
+      `UPDATE workflow_instances AS i SET state = $2, terminal = $3, version = version + 1, updated_at = now(),
+         state_entered_seq = coalesce($4, state_entered_seq)
+       WHERE i.id = $1 RETURNING ${INSTANCE_COLUMNS}`,
+      [id, change.state, change.terminal, change.enteredSeq ?? null],
     );
     return toInstance(row);
   }
 
+  /** Bumps the version of an instance whose assignees changed (its ETag moves with them). */
+  async touch(instance: WorkflowInstance, manager: EntityManager): Promise<WorkflowInstance> {
+    return this.update(instance.id, { state: instance.state, terminal: instance.terminal }, manager);
+  }
+
+  /** A page of the instances `filter.scope` may hold, newest first. */
   async list(filter: InstanceListFilter): Promise<WorkflowInstance[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    if (filter.definitionKey) where.push(`definition_key = ${param(filter.definitionKey)}`);
-    if (filter.state) where.push(`state = ${param(filter.state)}`);
-    if (filter.initiatorId) where.push(`initiator_id = ${param(filter.initiatorId)}`);
-    if (filter.places) {
-      if (filter.places.length === 0) return [];
-      where.push(
-        `(definition_key, definition_version, state) IN (SELECT * FROM unnest(${param(filter.places.map((p) => p.key))}::text[], ` +
-          `${param(filter.places.map((p) => p.version))}::int[], ${param(filter.places.map((p) => p.state))}::text[]))`,
-      );
-    }
-    if (filter.after) {
-      where.push(`(created_at, id) < (${param(filter.after.createdAt)}::timestamptz, ${param(filter.after.id)}::uuid)`);
-    }
-    const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit)}`,
-      params,
-    );
+    const { text, values } = buildInstanceListQuery(filter);
+    const rows = await this.transactions.query<Record<string, unknown>>(text, values);
     return rows.map(toInstance);
   }
 
-  /**
-   * The definition versions that may have instances to act on. Read from the (small) definitions
-   * table rather than as a DISTINCT over every instance; versions without instances match nothing.
-   */
+  /** Every published definition version; few enough to read whole (each is cached by the store). */
   async definitionVersions(): Promise<{ key: string; version: number }[]> {
     const rows = await this.transactions.query<{ key: string; version: number }>(
       `SELECT key, version FROM workflow_definitions`,
@@ -114,8 +96,9 @@ export class WorkflowInstancesRepository {
 
   async appendHistory(instanceId: string, entry: NewHistoryEntry, manager: EntityManager): Promise<void> {
     await manager.query(
-      `INSERT INTO workflow_history (instance_id, seq, kind, transition, from_state, to_state, actor_id, input, comment)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO workflow_history
+         (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         instanceId,
         entry.seq,
@@ -124,6 +107,7 @@ export class WorkflowInstancesRepository {
         entry.fromState,
         entry.toState,
         entry.actorId,
+        entry.assigneeId,
         entry.input === undefined ? null : JSON.stringify(entry.input),
         entry.comment,
       ],
@@ -133,7 +117,7 @@ export class WorkflowInstancesRepository {
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
   async history(instanceId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
     const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT seq, kind, transition, from_state, to_state, actor_id, input, comment, occurred_at
+      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, occurred_at
        FROM workflow_history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [instanceId, afterSeq, limit],
     );
@@ -144,6 +128,7 @@ export class WorkflowInstancesRepository {
       fromState: (row.from_state as string | null) ?? null,
       toState: row.to_state as string,
       actorId: row.actor_id as string,
+      assigneeId: (row.assignee_id as string | null) ?? null,
       input: row.input ?? null,
       comment: (row.comment as string | null) ?? null,
       occurredAt: row.occurred_at as Date,
@@ -169,7 +154,7 @@ export class WorkflowInstancesRepository {
     let votes = byName();
     for (const row of rows) {
       // Entering a state (start or move) opens a new visit: earlier votes no longer count.
-      if (row.kind !== 'voted') votes = byName();
+      if (row.kind === 'started' || row.kind === 'moved') votes = byName();
       if (row.transition === null) continue;
       (actorsByTransition[row.transition] ??= []).push(row.actor_id);
       if (row.kind === 'voted') (votes[row.transition] ??= []).push(row.actor_id);
@@ -198,6 +183,8 @@ function toInstance(row: Record<string, unknown>): WorkflowInstance {
     terminal: row.terminal as boolean,
     data: row.data ?? null,
     initiatorId: row.initiator_id as string,
+    assigneeIds: (row.assignee_ids as string[] | null) ?? [],
+    stateEnteredSeq: Number(row.state_entered_seq),
     version: Number(row.version),
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,

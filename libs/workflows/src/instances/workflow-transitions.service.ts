@@ -3,12 +3,12 @@ import { AuditService, userActor } from '@flowgate/audit';
 import { AccessDenials, type Principal } from '@flowgate/auth';
 import { AppError, assertIfMatch, TransactionRunner, withETag } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
-import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
 import { decide } from '../engine/decide';
 import type { Denial, Moved, Voted } from '../engine/decision';
 import type { TransitionRequestDto } from './dto/transition-request.dto';
 import type { TransitionResultDto } from './dto/transition-result.dto';
-import { availabilityRequest } from './engine-request';
+import { InstanceAccess } from './instance-access';
+import { InstancePeopleRepository } from './instance-people.repository';
 import { denialError, isAuditedDenial } from './workflow-denial-error';
 import { auditSnapshot, toWorkflowDto } from './workflow-dto.mapper';
 import type { WorkflowInstance } from './workflow-instance';
@@ -16,17 +16,20 @@ import { WorkflowInstancesRepository } from './workflow-instances.repository';
 import { WorkflowMetrics } from './workflow-metrics';
 
 /**
- * Taking a transition (DESIGN §5), in one unit of work: lock the instance, check `If-Match`, ask
- * the engine, then write the new state and version (or record the quorum vote), the history line,
- * the outbox event and the audit event — last, so the audit chain is held only for the commit.
- * The idempotency layer stores its record in the same transaction. A denial writes nothing here;
- * it is audited on its own once this unit has rolled back.
+ * Taking a transition (DESIGN §5), in one unit of work: lock the instance (one the caller may not
+ * see is `not_found`), check `If-Match`, ask the engine, then write the new state and version (or
+ * record the quorum vote), end the state's assignments on a move, add the actor to the
+ * participants, and append the history line, the outbox event and the audit event — last, so the
+ * audit chain is held only for the commit. The idempotency layer stores its record in the same
+ * transaction. A denial writes nothing here; it is audited on its own once this unit has rolled
+ * back.
  */
 @Injectable()
 export class WorkflowTransitionsService {
   constructor(
     private readonly instances: WorkflowInstancesRepository,
-    private readonly definitions: WorkflowDefinitionStore,
+    private readonly people: InstancePeopleRepository,
+    private readonly access: InstanceAccess,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly denials: AccessDenials,
@@ -40,23 +43,23 @@ export class WorkflowTransitionsService {
     ifMatch: string | undefined,
   ): Promise<TransitionResultDto> {
     return this.transactions.run(async (manager) => {
-      const instance = await this.instances.lockById(id, manager);
-      if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
+      const { instance, definition, past, request: asked } = await this.access.lockVisible(principal, id, manager);
       if (ifMatch !== undefined) assertIfMatch(ifMatch, instance.version);
-      const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
-      const past = await this.instances.past(id);
-      const decision = decide({
-        ...availabilityRequest(definition, instance, past, principal),
-        transitionName: request.name,
-        input: request.input,
-      });
+      const decision = decide({ ...asked, transitionName: request.name, input: request.input });
       if (!decision.allowed) throw await this.refuse(principal, instance, request.name, decision);
 
       const moved = decision.outcome === 'moved';
       const to = moved ? decision.to : instance.state;
       const terminal = moved && definition.states.some((state) => state.name === to && state.terminal);
-      const updated = await this.instances.update(id, { state: to, terminal }, manager);
-      await this.record(principal, instance, updated, request, decision, past.lastSeq + 1, manager);
+      const seq = past.lastSeq + 1;
+      if (moved) await this.people.clearAssignments(id, manager);
+      const updated = await this.instances.update(
+        id,
+        { state: to, terminal, ...(moved ? { enteredSeq: seq } : {}) },
+        manager,
+      );
+      await this.people.addParticipants(updated, [principal.userId], manager);
+      await this.record(principal, instance, updated, request, decision, seq, manager);
       // Counted once the move is durable: a failed audit write or commit must not show as moved.
       this.transactions.afterCommit(() =>
         this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),
@@ -91,6 +94,7 @@ export class WorkflowTransitionsService {
         fromState: before.state,
         toState: after.state,
         actorId: principal.userId,
+        assigneeId: null,
         input: request.input ?? null,
         comment: request.comment ?? null,
       },

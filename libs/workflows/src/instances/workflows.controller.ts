@@ -66,8 +66,8 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Get a workflow', description: 'The response carries an ETag for `If-Match`.' })
   @ApiOkResponse({ type: WorkflowDto, description: 'The instance.' })
   @ApiProblemResponses(400, 404)
-  get(@WorkflowId() id: string): Promise<WorkflowDto> {
-    return this.workflows.get(id);
+  get(@CurrentPrincipal() principal: Principal, @WorkflowId() id: string): Promise<WorkflowDto> {
+    return this.workflows.get(principal, id);
   }
 
   @Get(':id/available-transitions')
@@ -109,7 +109,12 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Workflow history', description: 'Its start, every move and every vote, oldest first.' })
   @ApiOkResponse({ type: HistoryListDto, description: 'A page of history.' })
   @ApiProblemResponses(400, 404)
-  history(@WorkflowId() id: string, @Query() query: PageQueryDto, @RequestUrl() url: string): Promise<HistoryListDto> {
-    return this.workflows.history(id, query, url);
+  history(
+    @CurrentPrincipal() principal: Principal,
+    @WorkflowId() id: string,
+    @Query() query: PageQueryDto,
+    @RequestUrl() url: string,
+  ): Promise<HistoryListDto> {
+    return this.workflows.history(principal, id, query, url);
   }
 }

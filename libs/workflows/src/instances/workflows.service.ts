@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, userActor } from '@flowgate/audit';
-import { satisfies, type Principal } from '@flowgate/auth';
+import type { Principal } from '@flowgate/auth';
 import {
   AppError,
   CURSOR_VALUE,
@@ -11,6 +11,8 @@ import {
   TransactionRunner,
   withETag,
 } from '@flowgate/core';
+import { authorityRules, openDefinitions, type DefinitionVersion } from '../authority/authority-rules';
+import { seesEverything } from '../authority/instance-authority';
 import type { PublishedDefinition } from '../definitions/published-definition';
 import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
 import { availableTransitions } from '../engine/available-transitions';
@@ -22,7 +24,9 @@ import type { ListWorkflowsQueryDto } from './dto/list-workflows-query.dto';
 import type { StartWorkflowDto } from './dto/start-workflow.dto';
 import type { WorkflowListDto } from './dto/workflow-list.dto';
 import type { WorkflowDto } from './dto/workflow.dto';
-import { availabilityRequest } from './engine-request';
+import { InstanceAccess } from './instance-access';
+import type { ListScope } from './instance-list-query';
+import { InstancePeopleRepository } from './instance-people.repository';
 import { auditSnapshot, toHistoryEntryDto, toWorkflowDto } from './workflow-dto.mapper';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 
@@ -31,6 +35,8 @@ import { WorkflowInstancesRepository } from './workflow-instances.repository';
 export class WorkflowsService {
   constructor(
     private readonly instances: WorkflowInstancesRepository,
+    private readonly people: InstancePeopleRepository,
+    private readonly access: InstanceAccess,
     private readonly definitions: WorkflowDefinitionStore,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
@@ -58,6 +64,7 @@ export class WorkflowsService {
         },
         manager,
       );
+      await this.people.addParticipants(created, [principal.userId], manager);
       await this.instances.appendHistory(
         created.id,
         {
@@ -67,6 +74,7 @@ export class WorkflowsService {
           fromState: null,
           toState: initial.name,
           actorId: principal.userId,
+          assigneeId: null,
           input: null,
           comment: null,
         },
@@ -106,9 +114,8 @@ export class WorkflowsService {
     return withETag(toWorkflowDto(instance), instance.version);
   }
 
-  async get(id: string): Promise<WorkflowDto> {
-    const instance = await this.instances.findById(id);
-    if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
+  async get(principal: Principal, id: string): Promise<WorkflowDto> {
+    const { instance } = await this.access.visible(principal, id);
     return withETag(toWorkflowDto(instance), instance.version);
   }
 
@@ -120,7 +127,7 @@ export class WorkflowsService {
       definitionKey: query.definitionKey,
       state: query.state,
       initiatorId: query.initiator === 'me' ? principal.userId : query.initiator?.toLowerCase(),
-      places: query.waitingForMe ? await this.placesToAct(principal) : undefined,
+      scope: await this.listScope(principal, query.waitingForMe === true),
       after,
       limit: query.top + 1,
     });
@@ -134,11 +141,11 @@ export class WorkflowsService {
 
   /** What this caller may do now, and why not for the rest. */
   async available(principal: Principal, id: string): Promise<AvailableTransitionsDto> {
-    const instance = await this.instances.findById(id);
-    if (!instance) throw new AppError('not_found', `There is no workflow ${id}.`);
-    const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
-    const past = await this.instances.past(id);
-    const transitions = availableTransitions(availabilityRequest(definition, instance, past, principal));
+    const { instance, definition, past, request } = await this.access.inContext(
+      principal,
+      await this.access.visible(principal, id),
+    );
+    const transitions = availableTransitions(request);
     const { transitions: byName } = indexOf(definition);
     return {
       state: instance.state,
@@ -157,16 +164,12 @@ export class WorkflowsService {
     };
   }
 
-  async history(id: string, query: PageQueryDto, requestUrl: string): Promise<HistoryListDto> {
+  async history(principal: Principal, id: string, query: PageQueryDto, requestUrl: string): Promise<HistoryListDto> {
     const after = query.cursor
       ? Number(decodeCursor(query.cursor, { seq: (value) => /^\d{1,9}$/.test(value) }).seq)
       : 0;
+    await this.access.visible(principal, id);
     const rows = await this.instances.history(id, after, query.top + 1);
-    // Every instance has history from its start, so only an empty page needs to ask whether the
-    // instance exists at all (a cursor past the end) — one query per page instead of two.
-    if (rows.length === 0 && !(await this.instances.findById(id))) {
-      throw new AppError('not_found', `There is no workflow ${id}.`);
-    }
     const page = rows.slice(0, query.top);
     const value = page.map(toHistoryEntryDto);
     const last = page.at(-1);
@@ -190,20 +193,18 @@ export class WorkflowsService {
   }
 
   /**
-   * The (definition version, state) places where some transition needs a role this caller holds:
-   * where it may be their turn. Separation of duties and quorum votes are not considered here.
+   * Which instances the caller's list may hold: all of them for admins and auditors, else those
+   * they may see (or, for "waiting for me", those where a transition is offered to them), decided
+   * in SQL by the rules of every published version (docs/workflows.md "Who may do what").
    */
-  private async placesToAct(principal: Principal): Promise<{ key: string; version: number; state: string }[]> {
-    const places: { key: string; version: number; state: string }[] = [];
+  private async listScope(principal: Principal, waitingForMe: boolean): Promise<ListScope> {
+    if (!waitingForMe && seesEverything(principal)) return { kind: 'everything' };
+    const versions: DefinitionVersion[] = [];
     for (const { key, version } of await this.instances.definitionVersions()) {
-      const { definition } = await this.definitions.get(key, version);
-      const states = new Set(
-        definition.transitions
-          .filter((transition) => transition.role === undefined || satisfies(principal.roles, transition.role))
-          .flatMap((transition) => transition.from),
-      );
-      for (const state of states) places.push({ key, version, state });
+      versions.push({ key, version, definition: (await this.definitions.get(key, version)).definition });
     }
-    return places;
+    const rules = authorityRules(versions, principal.roles);
+    if (waitingForMe) return { kind: 'waiting', userId: principal.userId, rules };
+    return { kind: 'visible', userId: principal.userId, rules, openDefinitions: openDefinitions(versions) };
   }
 }

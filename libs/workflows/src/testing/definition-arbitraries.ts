@@ -22,6 +22,7 @@ const attributesArbitrary = fc.record(
   {
     title: fc.string({ minLength: 1, maxLength: 40 }),
     role: fc.constantFrom(...ROLES),
+    actor: fc.constantFrom('initiator', 'assignee'),
     stepUp: fc.boolean(),
     notInitiator: fc.boolean(),
     notPreviousActorOf: fc.uniqueArray(fc.nat(), { maxLength: 3 }),
@@ -41,6 +42,7 @@ const shapeArbitrary = fc.record({
     maxLength: 8,
   }),
   transitionPrefix: fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/),
+  visibility: fc.option(fc.constantFrom('participants', 'authenticated'), { nil: undefined }),
   attributes: fc.array(attributesArbitrary, { minLength: 30, maxLength: 30 }),
 });
 
@@ -67,6 +69,7 @@ export const validDocumentArbitrary: fc.Arbitrary<GeneratedDocument> = shapeArbi
   return {
     key: 'generated-workflow',
     title: 'Generated workflow',
+    ...(shape.visibility === undefined ? {} : { visibility: shape.visibility }),
     states: names.map((name, index) => ({
       name,
       ...(shape.stateTitles[index] === undefined ? {} : { title: shape.stateTitles[index] }),
@@ -76,8 +79,10 @@ export const validDocumentArbitrary: fc.Arbitrary<GeneratedDocument> = shapeArbi
     transitions: edges.map((edge, index) => {
       const { fromAsName, notPreviousActorOf, notInitiator, ...rest } = shape.attributes[index];
       const previous = [...new Set(notPreviousActorOf.map((at) => transitionNames[at % transitionNames.length]))];
+      // Only the initiator, yet never the initiator, is a contradiction the validator refuses.
+      const keepsInitiatorOut = notInitiator === true && rest.actor !== 'initiator';
       const separation = {
-        ...(notInitiator === undefined ? {} : { notInitiator }),
+        ...(notInitiator === undefined ? {} : { notInitiator: keepsInitiatorOut }),
         ...(previous.length === 0 ? {} : { notPreviousActorOf: previous }),
       };
       return {

@@ -1,15 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { HISTORY_KINDS, type HistoryKind } from '../workflow-instance';
 
 export class HistoryEntryDto {
-  /** 1 for the start, then one per move or vote. */
+  /** 1 for the start, then one per move, vote or assignment change. */
   seq!: number;
-  @ApiProperty({ enum: ['started', 'moved', 'voted'] })
-  kind!: 'started' | 'moved' | 'voted';
+  @ApiProperty({ enum: HISTORY_KINDS })
+  kind!: HistoryKind;
+  /** Moves and votes: the transition taken. */
   transition!: string | null;
   fromState!: string | null;
   toState!: string;
   /** The user who acted. */
   actorId!: string;
+  /** Assignment changes: who was assigned, unassigned, or delegated to. */
+  assigneeId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   input!: Record<string, unknown> | null;
   comment!: string | null;

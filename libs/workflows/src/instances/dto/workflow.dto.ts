@@ -13,6 +13,8 @@ export class WorkflowDto {
   data!: Record<string, unknown> | null;
   /** The user who started it. */
   initiatorId!: string;
+  /** The users assigned to it in its current state, in the order they were assigned. */
+  assigneeIds!: string[];
   /** Grows with every transition and vote; the ETag is derived from it. */
   version!: number;
   createdAt!: string;

@@ -1,0 +1,158 @@
+import type { AuthorityRule } from '../authority/authority-rules';
+
+/** Whose list it is, and which instances it may hold (docs/workflows.md "Who may do what"). */
+export type ListScope =
+  /** Admins and auditors: every instance. */
+  | { readonly kind: 'everything' }
+  /** Everyone else: the instances they may see. */
+  | {
+      readonly kind: 'visible';
+      readonly userId: string;
+      readonly rules: readonly AuthorityRule[];
+      readonly openDefinitions: readonly { readonly key: string; readonly version: number }[];
+    }
+  /** "Waiting for me": the instances where some transition is offered to them now. */
+  | { readonly kind: 'waiting'; readonly userId: string; readonly rules: readonly AuthorityRule[] };
+
+export interface InstanceListFilter {
+  readonly definitionKey?: string;
+  readonly state?: string;
+  readonly initiatorId?: string;
+  readonly scope: ListScope;
+  /** Keyset position: the last row of the previous page (newest first). */
+  readonly after?: { readonly createdAt: string; readonly id: string };
+  readonly limit: number;
+}
+
+export interface SqlQuery {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+/** The page's rows in full, assignees included; `page` holds the chosen (created_at, id) pairs. */
+export const INSTANCE_COLUMNS = `i.id, i.definition_key, i.definition_version, i.state, i.terminal, i.data, i.initiator_id,
+  i.state_entered_seq, i.version, i.created_at, i.updated_at,
+  ARRAY(SELECT a.user_id FROM workflow_assignments a WHERE a.instance_id = i.id ORDER BY a.assigned_at, a.user_id) AS assignee_ids`;
+
+/**
+ * Builds the instance list as one statement. Each way of seeing an instance is a branch that an
+ * index can walk newest first and stop early (keyset paging); the page is the union of the
+ * branches' first rows. A single WHERE with every condition OR-ed would make PostgreSQL scan the
+ * whole table for a user who may see little of it.
+ *
+ * - `participates`: the viewer's rows in `workflow_participants` (initiator, ever assigned, acted).
+ * - `open`: versions with `visibility: authenticated`.
+ * - `rules`: instances in a place (definition version, state) where one of the viewer's rules
+ *   applies, then the rule's remaining checks per row: actor, separation of duties, votes. For
+ *   "waiting for me" these are exactly the engine's checks (`isOffered`); for seeing, a rule only
+ *   the assignee may take also counts while nobody is assigned (whoever could claim it may see it).
+ *
+ * The rules travel as one JSON parameter, so the statement's text depends only on which branches
+ * and filters are present, never on the number of definitions.
+ */
+export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
+  const values: unknown[] = [];
+  const param = (value: unknown) => `$${values.push(value)}`;
+  const { scope } = filter;
+
+  // Filters every branch shares; `i` is the instance row.
+  const common: string[] = [];
+  if (filter.definitionKey) common.push(`i.definition_key = ${param(filter.definitionKey)}`);
+  if (filter.state) common.push(`i.state = ${param(filter.state)}`);
+  if (filter.initiatorId) common.push(`i.initiator_id = ${param(filter.initiatorId)}::uuid`);
+  const afterAt = filter.after && param(filter.after.createdAt);
+  const afterId = filter.after && param(filter.after.id);
+  const keyset = (createdAt: string, id: string) =>
+    afterAt ? [`(${createdAt}, ${id}) < (${afterAt}::timestamptz, ${afterId}::uuid)`] : [];
+  const limit = param(filter.limit);
+
+  const branch = (from: string, conditions: readonly string[], createdAt = 'i.created_at', id = 'i.id') =>
+    `(SELECT ${createdAt} AS created_at, ${id} AS id FROM ${from}
+      WHERE ${[...keyset(createdAt, id), ...common, ...conditions].join(' AND ') || 'true'}
+      ORDER BY ${createdAt} DESC, ${id} DESC LIMIT ${limit})`;
+
+  if (scope.kind === 'everything') return finish([branch('workflow_instances i', [])], '', values, limit);
+
+  const me = `${param(scope.userId)}::uuid`;
+  const rulesCte = `rules AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset(${param(JSON.stringify(scope.rules))}::jsonb) AS r(
+        key text, version integer, states text[], transition text, actor text,
+        "notInitiator" boolean, "notPrevious" text[], quorum integer))`;
+  const participates = `workflow_participants p JOIN workflow_instances i ON i.id = p.instance_id`;
+  const participant = [`p.user_id = ${me}`];
+  const mine = `EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.instance_id = i.id AND a.user_id = ${me})`;
+  const unassigned = `NOT EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.instance_id = i.id)`;
+  const rest = ruleChecks(me);
+  const inPlaceOf = (actors: string) =>
+    `(i.definition_key, i.definition_version, i.state) IN (
+        SELECT r.key, r.version, unnest(r.states) FROM rules r WHERE r.actor IN (${actors}))`;
+
+  if (scope.kind === 'waiting') {
+    const exact = `(r.actor = 'anyone' OR (r.actor = 'initiator' AND i.initiator_id = ${me}) OR (r.actor = 'assignee' AND ${mine}))`;
+    const anyRule = (actors: string) =>
+      `EXISTS (SELECT 1 FROM rules r WHERE r.actor IN (${actors}) AND ${rest} AND ${exact})`;
+    // Initiator and assignee rules can only offer something to a participant (initiators and
+    // assignees always are one); rules for anyone holding the role, to anybody.
+    return finish(
+      [
+        branch(participates, [...participant, anyRule(`'anyone', 'initiator', 'assignee'`)], 'p.instance_created_at', 'p.instance_id'), // prettier-ignore
+        branch('workflow_instances i', [inPlaceOf(`'anyone'`), anyRule(`'anyone'`)]),
+      ],
+      rulesCte,
+      values,
+      limit,
+    );
+  }
+
+  const branches = [
+    branch(participates, participant, 'p.instance_created_at', 'p.instance_id'),
+    branch('workflow_instances i', [
+      inPlaceOf(`'anyone', 'assignee'`),
+      `EXISTS (SELECT 1 FROM rules r WHERE r.actor IN ('anyone', 'assignee') AND ${rest}
+         AND (r.actor = 'anyone' OR ${mine} OR ${unassigned}))`,
+    ]),
+  ];
+  if (scope.openDefinitions.length > 0) {
+    const keys = param(scope.openDefinitions.map((open) => open.key));
+    const versions = param(scope.openDefinitions.map((open) => open.version));
+    branches.push(
+      branch('workflow_instances i', [
+        `(i.definition_key, i.definition_version) IN (SELECT * FROM unnest(${keys}::text[], ${versions}::integer[]))`,
+      ]),
+    );
+  }
+  return finish(branches, rulesCte, values, limit);
+}
+
+/**
+ * A rule's checks on one instance `i` beyond its actor: the instance is in one of the rule's
+ * places, and separation of duties and votes already cast (in this visit to the state) do not
+ * stand in the way of `me`. The same order and meaning as the engine's `judgeTransition`.
+ */
+function ruleChecks(me: string): string {
+  return `r.key = i.definition_key AND r.version = i.definition_version AND i.state = ANY (r.states)
+    AND (NOT r."notInitiator" OR i.initiator_id <> ${me})
+    AND (cardinality(r."notPrevious") = 0 OR NOT EXISTS (
+      SELECT 1 FROM workflow_history h
+      WHERE h.instance_id = i.id AND h.actor_id = ${me} AND h.transition = ANY (r."notPrevious")))
+    AND (r.quorum <= 1 OR NOT EXISTS (
+      SELECT 1 FROM workflow_history h
+      WHERE h.instance_id = i.id AND h.actor_id = ${me} AND h.kind = 'voted' AND h.transition = r.transition
+        AND h.seq > i.state_entered_seq))`;
+}
+
+function finish(branches: readonly string[], rulesCte: string, values: unknown[], limit: string): SqlQuery {
+  // One branch is already the page; several are merged, newest first, and cut to the page size.
+  const page =
+    branches.length === 1
+      ? branches[0]
+      : `(${branches.join('\n    UNION\n    ')}\n    ORDER BY created_at DESC, id DESC LIMIT ${limit})`;
+  const ctes = [...(rulesCte ? [rulesCte] : []), `page AS ${page}`];
+  return {
+    text: `WITH ${ctes.join(',\n  ')}
+SELECT ${INSTANCE_COLUMNS}
+FROM page JOIN workflow_instances i ON i.id = page.id
+ORDER BY page.created_at DESC, page.id DESC`,
+    values,
+  };
+}

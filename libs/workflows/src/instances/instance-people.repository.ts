@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { WorkflowInstance } from './workflow-instance';
+
+/**
+ * SQL for who is assigned to an instance now and who has taken part in it. Writes only, in the
+ * caller's unit of work; instance reads carry the assignees and the viewer's participation.
+ */
+@Injectable()
+export class InstancePeopleRepository {
+  /** True when the person was not assigned yet. */
+  async assign(instanceId: string, userId: string, assignedBy: string, manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `INSERT INTO workflow_assignments (instance_id, user_id, assigned_by) VALUES ($1, $2, $3)
+       ON CONFLICT (instance_id, user_id) DO NOTHING RETURNING user_id`,
+      [instanceId, userId, assignedBy],
+    );
+    return rows.length > 0;
+  }
+
+  /** True when the person was assigned. */
+  async unassign(instanceId: string, userId: string, manager: EntityManager): Promise<boolean> {
+    const [, affected] = await manager.query<[unknown, number]>(
+      `DELETE FROM workflow_assignments WHERE instance_id = $1 AND user_id = $2`,
+      [instanceId, userId],
+    );
+    return affected > 0;
+  }
+
+  /** Leaving a state ends its assignments: the next step is someone else's to take or be given. */
+  async clearAssignments(instanceId: string, manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM workflow_assignments WHERE instance_id = $1`, [instanceId]);
+  }
+
+  /** Adds people to the instance's participants (who may always see it); already there is fine. */
+  async addParticipants(instance: WorkflowInstance, userIds: readonly string[], manager: EntityManager): Promise<void> {
+    await manager.query(
+      `INSERT INTO workflow_participants (instance_id, user_id, instance_created_at)
+       SELECT $1, user_id, $3 FROM unnest($2::uuid[]) AS user_id
+       ON CONFLICT (instance_id, user_id) DO NOTHING`,
+      [instance.id, [...new Set(userIds)], instance.createdAt],
+    );
+  }
+}
