@@ -45,9 +45,11 @@ export function authorityRules(definitions: readonly DefinitionVersion[], roles:
   return rules;
 }
 
-/** The versions whose instances every authenticated user may see. */
-export function openDefinitions(definitions: readonly DefinitionVersion[]): { key: string; version: number }[] {
+/** Every state of every version whose instances every authenticated user may see. */
+export function openPlaces(
+  definitions: readonly DefinitionVersion[],
+): { key: string; version: number; state: string }[] {
   return definitions
     .filter(({ definition }) => definition.visibility === 'authenticated')
-    .map(({ key, version }) => ({ key, version }));
+    .flatMap(({ key, version, definition }) => definition.states.map((state) => ({ key, version, state: state.name })));
 }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, loadConfigOverriding, TransactionRunner } from '@flowgate/core';
-import { authorityRules, openDefinitions } from '../authority/authority-rules';
+import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { maySee, mayActNow, seesEverything } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
@@ -246,7 +246,7 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
           expect({ person: person.roles, waiting }).toEqual({ person: person.roles, waiting: offered.sort() });
           const visibleScope: ListScope = seesEverything(person)
             ? { kind: 'everything' }
-            : { kind: 'visible', userId: person.id, rules, openDefinitions: openDefinitions(versions) };
+            : { kind: 'visible', userId: person.id, rules, openPlaces: openPlaces(versions) };
           const visible = await listed(key, visibleScope);
           expect({ person: person.roles, visible }).toEqual({ person: person.roles, visible: seen.sort() });
         }

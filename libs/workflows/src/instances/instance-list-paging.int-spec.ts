@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, loadConfigOverriding, TransactionRunner } from '@flowgate/core';
-import { authorityRules, openDefinitions } from '../authority/authority-rules';
+import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { mayActNow, maySee } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
@@ -139,7 +139,7 @@ describe('Instance list paging, filtered by authority', () => {
     ['everything (admins and auditors)', () => ({ kind: 'everything' }), () => true],
     [
       'what an approver may see',
-      () => ({ kind: 'visible', userId: me, rules: authorityRules(versions(), ['approver']), openDefinitions: openDefinitions(versions()) }), // prettier-ignore
+      () => ({ kind: 'visible', userId: me, rules: authorityRules(versions(), ['approver']), openPlaces: openPlaces(versions()) }), // prettier-ignore
       (row) => maySee(request(row), row.participants.has(me)),
     ],
     [

@@ -24,13 +24,13 @@ describe('buildInstanceListQuery', () => {
     kind: 'visible',
     userId: ME,
     rules: [RULE],
-    openDefinitions: [{ key: 'suggestions', version: 1 }],
+    openPlaces: [{ key: 'suggestions', version: 1, state: 'open' }],
   };
 
   it.each<[string, InstanceListFilter]>([
     ['everything (admins and auditors)', { scope: { kind: 'everything' }, limit: 51 }],
     ['what a person may see, every filter, after a cursor', { scope: visible, definitionKey: 'purchase-request', state: 'submitted', initiatorId: ME, after: AFTER, limit: 51 }], // prettier-ignore
-    ['what a person may see, no open definitions', { scope: { ...visible, openDefinitions: [] }, limit: 51 }],
+    ['what a person may see, no open definitions', { scope: { ...visible, openPlaces: [] }, limit: 51 }],
     ['waiting for me', { scope: { kind: 'waiting', userId: ME, rules: [RULE] }, limit: 51 }],
   ])('%s', (_name, filter) => {
     expect(buildInstanceListQuery(filter).text).toMatchSnapshot();

@@ -9,7 +9,8 @@ export type ListScope =
       readonly kind: 'visible';
       readonly userId: string;
       readonly rules: readonly AuthorityRule[];
-      readonly openDefinitions: readonly { readonly key: string; readonly version: number }[];
+      /** Every state of every version with `visibility: authenticated`. */
+      readonly openPlaces: readonly { readonly key: string; readonly version: number; readonly state: string }[];
     }
   /** "Waiting for me": the instances where some transition is offered to them now. */
   | { readonly kind: 'waiting'; readonly userId: string; readonly rules: readonly AuthorityRule[] };
@@ -41,9 +42,9 @@ export const INSTANCE_COLUMNS = `i.id, i.definition_key, i.definition_version, i
  * whole table for a user who may see little of it.
  *
  * - `participates`: the viewer's rows in `workflow_participants` (initiator, ever assigned, acted).
- * - `open`: versions with `visibility: authenticated`.
- * - `rules`: instances in a place (definition version, state) where one of the viewer's rules
- *   applies, then the rule's remaining checks per row: actor, separation of duties, votes. For
+ * - `open`: every place (definition version, state) of versions with `visibility: authenticated`.
+ * - `rules`: instances in a place where one of the viewer's rules applies, then the rule's
+ *   remaining checks per row: actor, separation of duties, votes. For
  *   "waiting for me" these are exactly the engine's checks (`isOffered`); for seeing, a rule only
  *   the assignee may take also counts while nobody is assigned (whoever could claim it may see it).
  *
@@ -70,6 +71,22 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
     `(SELECT ${createdAt} AS created_at, ${id} AS id FROM ${from}
       WHERE ${[...keyset(createdAt, id), ...common, ...conditions].join(' AND ') || 'true'}
       ORDER BY ${createdAt} DESC, ${id} DESC LIMIT ${limit})`;
+  /**
+   * The newest rows of each (definition, version, state) place that `places` lists, each place an
+   * ordered walk of `workflow_instances_place_idx` that stops at the page size, then merged. One
+   * walk over the whole table filtered by place would read every instance in those places.
+   */
+  const placesBranch = (places: string, conditions: readonly string[]) =>
+    `(SELECT x.created_at, x.id FROM (${places}) place
+      CROSS JOIN LATERAL (SELECT i.created_at, i.id FROM workflow_instances i
+        WHERE ${[
+          'i.definition_key = place.key AND i.definition_version = place.version AND i.state = place.state',
+          ...keyset('i.created_at', 'i.id'),
+          ...common,
+          ...conditions,
+        ].join(' AND ')}
+        ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}) x
+      ORDER BY x.created_at DESC, x.id DESC LIMIT ${limit})`;
 
   if (scope.kind === 'everything') return finish([branch('workflow_instances i', [])], '', values, limit);
 
@@ -83,9 +100,8 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
   const mine = `EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.instance_id = i.id AND a.user_id = ${me})`;
   const unassigned = `NOT EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.instance_id = i.id)`;
   const rest = ruleChecks(me);
-  const inPlaceOf = (actors: string) =>
-    `(i.definition_key, i.definition_version, i.state) IN (
-        SELECT r.key, r.version, unnest(r.states) FROM rules r WHERE r.actor IN (${actors}))`;
+  const placesOfRules = (actors: string) =>
+    `SELECT DISTINCT r.key, r.version, unnest(r.states) AS state FROM rules r WHERE r.actor IN (${actors})`;
 
   if (scope.kind === 'waiting') {
     const exact = `(r.actor = 'anyone' OR (r.actor = 'initiator' AND i.initiator_id = ${me}) OR (r.actor = 'assignee' AND ${mine}))`;
@@ -96,7 +112,7 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
     return finish(
       [
         branch(participates, [...participant, anyRule(`'anyone', 'initiator', 'assignee'`)], 'p.instance_created_at', 'p.instance_id'), // prettier-ignore
-        branch('workflow_instances i', [inPlaceOf(`'anyone'`), anyRule(`'anyone'`)]),
+        placesBranch(placesOfRules(`'anyone'`), [anyRule(`'anyone'`)]),
       ],
       rulesCte,
       values,
@@ -106,19 +122,17 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
 
   const branches = [
     branch(participates, participant, 'p.instance_created_at', 'p.instance_id'),
-    branch('workflow_instances i', [
-      inPlaceOf(`'anyone', 'assignee'`),
+    placesBranch(placesOfRules(`'anyone', 'assignee'`), [
       `EXISTS (SELECT 1 FROM rules r WHERE r.actor IN ('anyone', 'assignee') AND ${rest}
          AND (r.actor = 'anyone' OR ${mine} OR ${unassigned}))`,
     ]),
   ];
-  if (scope.openDefinitions.length > 0) {
-    const keys = param(scope.openDefinitions.map((open) => open.key));
-    const versions = param(scope.openDefinitions.map((open) => open.version));
+  if (scope.openPlaces.length > 0) {
+    const keys = param(scope.openPlaces.map((open) => open.key));
+    const versions = param(scope.openPlaces.map((open) => open.version));
+    const states = param(scope.openPlaces.map((open) => open.state));
     branches.push(
-      branch('workflow_instances i', [
-        `(i.definition_key, i.definition_version) IN (SELECT * FROM unnest(${keys}::text[], ${versions}::integer[]))`,
-      ]),
+      placesBranch(`SELECT * FROM unnest(${keys}::text[], ${versions}::integer[], ${states}::text[]) AS o(key, version, state)`, []), // prettier-ignore
     );
   }
   return finish(branches, rulesCte, values, limit);

@@ -45,15 +45,19 @@ export class WorkflowInstancesRepository {
 
   /**
    * Locks the instance for the rest of the unit of work: transitions and assignment changes on one
-   * instance take turns.
+   * instance take turns. The lock is its own statement, and the row is read after it: under READ
+   * COMMITTED a `SELECT … FOR UPDATE` that waited for the lock re-reads the locked row but not its
+   * subqueries, so a single statement would see the assignees as they were before the change it
+   * queued behind (ten concurrent claims all won before this was split).
    */
   async lockById(id: string, viewerId: string, manager: EntityManager): Promise<ViewedInstance | undefined> {
+    const locked = await manager.query<unknown[]>(`SELECT 1 FROM workflow_instances WHERE id = $1 FOR UPDATE`, [id]);
+    if (locked.length === 0) return undefined;
     const [row] = await manager.query<Record<string, unknown>[]>(
-      `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates FROM workflow_instances i
-       WHERE i.id = $1 FOR UPDATE OF i`,
+      `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates FROM workflow_instances i WHERE i.id = $1`,
       [id, viewerId],
     );
-    return row ? { instance: toInstance(row), viewerParticipates: row.viewer_participates === true } : undefined;
+    return { instance: toInstance(row), viewerParticipates: row.viewer_participates === true };
   }
 
   /**

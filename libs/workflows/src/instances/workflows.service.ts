@@ -11,7 +11,7 @@ import {
   TransactionRunner,
   withETag,
 } from '@flowgate/core';
-import { authorityRules, openDefinitions, type DefinitionVersion } from '../authority/authority-rules';
+import { authorityRules, openPlaces, type DefinitionVersion } from '../authority/authority-rules';
 import { seesEverything } from '../authority/instance-authority';
 import type { PublishedDefinition } from '../definitions/published-definition';
 import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
@@ -205,6 +205,6 @@ export class WorkflowsService {
     }
     const rules = authorityRules(versions, principal.roles);
     if (waitingForMe) return { kind: 'waiting', userId: principal.userId, rules };
-    return { kind: 'visible', userId: principal.userId, rules, openDefinitions: openDefinitions(versions) };
+    return { kind: 'visible', userId: principal.userId, rules, openPlaces: openPlaces(versions) };
   }
 }
