@@ -105,8 +105,7 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
 
   if (scope.kind === 'waiting') {
     const exact = `(r.actor = 'anyone' OR (r.actor = 'initiator' AND i.initiator_id = ${me}) OR (r.actor = 'assignee' AND ${mine}))`;
-    const anyRule = (actors: string) =>
-      `EXISTS (SELECT 1 FROM rules r WHERE r.actor IN (${actors}) AND ${rest} AND ${exact})`;
+    const anyRule = (actors: string) => someRule(`r.actor IN (${actors}) AND ${rest} AND ${exact}`);
     // Initiator and assignee rules can only offer something to a participant (initiators and
     // assignees always are one); rules for anyone holding the role, to anybody.
     return finish(
@@ -123,8 +122,7 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
   const branches = [
     branch(participates, participant, 'p.instance_created_at', 'p.instance_id'),
     placesBranch(placesOfRules(`'anyone', 'assignee'`), [
-      `EXISTS (SELECT 1 FROM rules r WHERE r.actor IN ('anyone', 'assignee') AND ${rest}
-         AND (r.actor = 'anyone' OR ${mine} OR ${unassigned}))`,
+      someRule(`r.actor IN ('anyone', 'assignee') AND ${rest} AND (r.actor = 'anyone' OR ${mine} OR ${unassigned})`),
     ]),
   ];
   if (scope.openPlaces.length > 0) {
@@ -143,6 +141,17 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
  * places, and separation of duties and votes already cast (in this visit to the state) do not
  * stand in the way of `me`. The same order and meaning as the engine's `judgeTransition`.
  */
+/**
+ * True when some rule passes `condition` for the row at hand. Written as a scalar subquery rather
+ * than `EXISTS`: PostgreSQL turns an `EXISTS` into a semi-join with the rules, after which it no
+ * longer walks a place's index in order and stops at the page size, but reads the whole place
+ * (measured: 1.1 s instead of milliseconds at 100,000 instances). As a subquery it stays a filter
+ * on the ordered index walk.
+ */
+function someRule(condition: string): string {
+  return `coalesce((SELECT true FROM rules r WHERE ${condition} LIMIT 1), false)`;
+}
+
 function ruleChecks(me: string): string {
   return `r.key = i.definition_key AND r.version = i.definition_version AND i.state = ANY (r.states)
     AND (NOT r."notInitiator" OR i.initiator_id <> ${me})

@@ -49,7 +49,9 @@ export class WorkflowsController {
   @Authenticated()
   @ApiOperation({
     summary: 'List workflows',
-    description: 'Newest first, keyset-paged; filter by definition, state, initiator, or "waiting for me".',
+    description:
+      'The instances you may see (docs: "Who may do what"), newest first, keyset-paged; filter by definition, ' +
+      'state, initiator, or "waiting for me".',
   })
   @ApiOkResponse({ type: WorkflowListDto, description: 'A page of instances.' })
   @ApiProblemResponses(400)
@@ -63,7 +65,10 @@ export class WorkflowsController {
 
   @Get(':id')
   @Authenticated()
-  @ApiOperation({ summary: 'Get a workflow', description: 'The response carries an ETag for `If-Match`.' })
+  @ApiOperation({
+    summary: 'Get a workflow',
+    description: 'The response carries an ETag for `If-Match`. An instance you may not see is 404.',
+  })
   @ApiOkResponse({ type: WorkflowDto, description: 'The instance.' })
   @ApiProblemResponses(400, 404)
   get(@CurrentPrincipal() principal: Principal, @WorkflowId() id: string): Promise<WorkflowDto> {

@@ -17,7 +17,7 @@ export class ListWorkflowsQueryDto extends PageQueryDto {
   @Matches(NAME_PATTERN, { message: 'state must be a state name' })
   state?: string;
 
-  /** `me`, or a user id. */
+  /** `me`, or a user id; only narrows what you may see. */
   @ApiPropertyOptional({ example: 'me' })
   @IsOptional()
   @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, {
@@ -26,8 +26,9 @@ export class ListWorkflowsQueryDto extends PageQueryDto {
   initiator?: string;
 
   /**
-   * Only instances in a state where a transition needs a role you hold (your turn to act).
-   * Separation of duties is not applied here: `available-transitions` has the final word.
+   * Only instances where `available-transitions` offers you at least one transition now: role,
+   * actor rule, assignment, separation of duties and votes already cast all applied (a missing
+   * step-up does not hide one: the work still waits for you).
    */
   @ApiPropertyOptional({ type: 'boolean' })
   @IsOptional()
