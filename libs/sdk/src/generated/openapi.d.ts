@@ -498,9 +498,9 @@ export interface components {
         AuditActorDto: {
             /** @enum {string} */
             type: "user" | "system";
-            /** @description Entra tenant id of the acting user. */
+            /** @description Identity source of the acting user: Entra tenant id, or the issuer URL for other OIDC providers. */
             tenantId: string | null;
-            /** @description Entra object id of the acting user. */
+            /** @description The acting user within that source: Entra object id (`oid`), or `sub` for other OIDC providers. */
             objectId: string | null;
             displayName: string | null;
         };
@@ -657,9 +657,13 @@ export interface components {
             status: "active" | "suspended";
             /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
             id: string;
-            /** @description Entra tenant id (`tid`), or the issuer for other OIDC providers. */
+            /**
+             * @description The identity source, from the issuer that verified the user's token: the Entra tenant id
+             *     (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
+             *     OIDC providers. `quarantined:…` for a user set aside by a migration.
+             */
             tenantId: string;
-            /** @description Entra object id (`oid`), or `sub` for other OIDC providers. */
+            /** @description The user within that source: the Entra object id (`oid`, lower-case UUID), or `sub` for other OIDC providers. */
             objectId: string;
             /** @description From the latest token; display only. */
             displayName: string | null;
@@ -984,9 +988,13 @@ export interface components {
             effectiveRoles: ("viewer" | "requester" | "approver" | "admin" | "auditor")[];
             /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
             id: string;
-            /** @description Entra tenant id (`tid`), or the issuer for other OIDC providers. */
+            /**
+             * @description The identity source, from the issuer that verified the user's token: the Entra tenant id
+             *     (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
+             *     OIDC providers. `quarantined:…` for a user set aside by a migration.
+             */
             tenantId: string;
-            /** @description Entra object id (`oid`), or `sub` for other OIDC providers. */
+            /** @description The user within that source: the Entra object id (`oid`, lower-case UUID), or `sub` for other OIDC providers. */
             objectId: string;
             /** @description From the latest token; display only. */
             displayName: string | null;
