@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DevIdentityProvider } from '@flowgate/auth';
+import { DEV_TENANT_ID, devObjectId, DevIdentityProvider } from '@flowgate/auth';
 import { createTestApp, TestApp } from '@flowgate/testing';
 
 describe('Development identity provider and GET /v1/me', () => {
@@ -49,12 +49,13 @@ describe('Development identity provider and GET /v1/me', () => {
     );
   });
 
-  it('provisions a user once, keyed by tenant and object id, and refreshes display data on sight', async () => {
+  it('provisions a user once, keyed by the development tenant and the oid, and refreshes display data on sight', async () => {
     const first = await http.get('/v1/me').set('Authorization', `Bearer ${await devToken({ user: 'ken' })}`);
     const again = await http
       .get('/v1/me')
       .set('Authorization', `Bearer ${await devToken({ user: 'ken', stepUp: true })}`);
     expect(again.body.id).toBe(first.body.id);
+    expect(again.body).toMatchObject({ tenantId: DEV_TENANT_ID, objectId: devObjectId('ken') });
     expect(again.body.stepUp).toEqual({ satisfied: true });
   });
 

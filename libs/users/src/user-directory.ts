@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Cache } from '@flowgate/core';
 import { DirectoryEntry, isRole, PrincipalDirectory, Role, TokenIdentity } from '@flowgate/auth';
 import { PinoLogger } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { UsersRepository } from './users.repository';
 
 interface CachedEntry extends DirectoryEntry {
@@ -40,7 +40,7 @@ export class UserDirectory extends PrincipalDirectory {
   }
 
   async resolve(identity: TokenIdentity): Promise<DirectoryEntry> {
-    const user = `${identity.tenantId}:${identity.objectId}`;
+    const user = userKey(identity.tenantId, identity.objectId);
     const cached = await this.cache
       .getMany([generationKey(user), entryKey(user)])
       .then(([generation, entry]) => ({ generation: (generation as string | undefined) ?? FIRST_GENERATION, entry }))
@@ -72,7 +72,7 @@ export class UserDirectory extends PrincipalDirectory {
    */
   async forget(tenantId: string, objectId: string): Promise<void> {
     await this.cache
-      .set(generationKey(`${tenantId}:${objectId}`), randomUUID(), GENERATION_TTL_MS)
+      .set(generationKey(userKey(tenantId, objectId)), randomUUID(), GENERATION_TTL_MS)
       .catch((error: unknown) => this.logger.error({ err: error }, 'Could not invalidate a cached principal'));
   }
 
@@ -90,6 +90,17 @@ function sameDisplayData(cached: CachedEntry, identity: TokenIdentity): boolean 
     cached.tokenRoles.length === identity.tokenRoles.length &&
     cached.tokenRoles.every((role) => identity.tokenRoles.includes(role))
   );
+}
+
+/**
+ * The user's part of their cache keys. A plain `source:subject` join would be ambiguous once
+ * sources are issuer URLs (`https://idp` + `a:b` and `https://idp:a` + `b` read the same), handing
+ * one user another's entry; JSON keeps the pair apart, and hashing it bounds the key's length.
+ * Written as a hash tag (`{…}`) so both keys of a user share a Redis Cluster slot, as the
+ * single MGET in `resolve` requires.
+ */
+export function userKey(tenantId: string, objectId: string): string {
+  return `{${hash('sha256', JSON.stringify([tenantId, objectId]), 'base64url')}}`;
 }
 
 function generationKey(user: string): string {

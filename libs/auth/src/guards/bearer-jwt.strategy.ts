@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { AppError, ConfigError, FlowgateConfig, HttpRequest, routeTemplateOf } from '@flowgate/core';
 import { Strategy } from 'passport-custom';
 import { AccessDenials } from '../denials/access-denials';
+import { displayClaims } from '../principal/display-claims';
 import { PrincipalDirectory } from '../principal/principal-directory';
 import type { Principal, RoleSource } from '../principal/principal';
 import { RoleMapping } from '../principal/role-mapping';
@@ -48,19 +49,20 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
     }
     const verified = await this.verifier.verify(token);
     const { claims } = verified;
+    const { displayName, email } = displayClaims(claims);
     const fromToken = this.roleMapping.rolesFromClaims({ roles: claims.roles, groups: claims.groups });
     const entry = await this.directory.resolve({
       tenantId: verified.tenantId,
       objectId: verified.objectId,
-      displayName: stringClaim(claims.name),
-      email: stringClaim(claims.email) ?? stringClaim(claims.preferred_username) ?? stringClaim(claims.upn),
+      displayName,
+      email,
       tokenRoles: [...new Set(fromToken.map((entry) => entry.role))],
     });
     const issuedAt = new Date(verified.issuedAtSeconds * 1000);
     if (entry.sessionsRevokedBefore && issuedBeforeRevocation(verified.issuedAtSeconds, entry.sessionsRevokedBefore)) {
       // A revoked session still in use may be a stolen token: worth an audit event.
       await this.denials.record({
-        principal: { tenantId: verified.tenantId, objectId: verified.objectId, displayName: stringClaim(claims.name) },
+        principal: { tenantId: verified.tenantId, objectId: verified.objectId, displayName },
         action: 'access.denied',
         resource: { type: 'route', id: `${req.method} ${routeTemplateOf(req)}` },
         reason: 'session_revoked',
@@ -80,8 +82,8 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
       userId: entry.userId,
       tenantId: verified.tenantId,
       objectId: verified.objectId,
-      displayName: stringClaim(claims.name),
-      email: stringClaim(claims.email) ?? stringClaim(claims.preferred_username),
+      displayName,
+      email,
       status: entry.status,
       roles: [...new Set(roleSources.map((source) => source.role))],
       roleSources,
@@ -94,10 +96,6 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
       tokenExpiresAt: new Date(verified.expiresAtMs),
     };
   }
-}
-
-function stringClaim(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**

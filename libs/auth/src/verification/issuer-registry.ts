@@ -6,9 +6,7 @@ import type { KeySource } from './key-source';
 import { RemoteKeySet } from './remote-key-set';
 import { TrustedIssuerSpec, trustedIssuerSpecs } from './trusted-issuer';
 
-export interface TrustedIssuer extends TrustedIssuerSpec {
-  readonly keys: KeySource;
-}
+export type TrustedIssuer = TrustedIssuerSpec & { readonly keys: KeySource };
 
 /** The issuers this deployment trusts, looked up by a token's exact `iss`. */
 @Injectable()

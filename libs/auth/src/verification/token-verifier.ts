@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader, errors, JWSHeaderParameters, JWTPaylo
 import { bearerChallenge } from '../step-up/www-authenticate';
 import { IssuerRegistry, TrustedIssuer } from './issuer-registry';
 import { KeyNotFound, KeysUnavailable } from './key-source';
+import { tokenSubject } from './token-subject';
 import type { VerifiedToken } from './verified-token';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -13,8 +14,9 @@ const KEY_CARRYING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
 /**
  * Verifies bearer access tokens from any trusted OIDC issuer: size first (before any parsing),
  * RS256 only, no embedded or remote key references, a trusted `iss` with a key from that
- * issuer's JWKS, `aud`, `exp`/`nbf`/`iat` within the clock skew, Entra's `tid` matching the
- * tenant in the issuer, and access tokens only (an ID token is not a credential for an API).
+ * issuer's JWKS, `aud`, `exp`/`nbf`/`iat` within the clock skew, the subject the issuer may
+ * speak for (Entra: `tid` of the issuer's tenant and a UUID `oid`; other OIDC: a sane `sub`,
+ * see token-subject.ts), and access tokens only (an ID token is not a credential for an API).
  */
 @Injectable()
 export class TokenVerifier {
@@ -47,18 +49,15 @@ export class TokenVerifier {
     if (!issuer) throw invalidToken();
 
     const payload = await this.checkSignatureAndClaims(token, header, issuer);
-    if (issuer.tenantId !== undefined && payload.tid !== issuer.tenantId) throw invalidToken();
+    const identity = tokenSubject(issuer, payload);
+    if (!identity.ok) throw invalidToken();
     if (!isAccessToken(header, payload)) throw invalidToken();
-    const objectId = typeof payload.oid === 'string' ? payload.oid : payload.sub;
-    if (typeof objectId !== 'string' || typeof payload.iat !== 'number' || typeof payload.exp !== 'number') {
-      throw invalidToken();
-    }
+    if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') throw invalidToken();
     return {
       claims: payload,
       issuer: issuer.issuer,
       issuerKind: issuer.kind,
-      tenantId: typeof payload.tid === 'string' ? payload.tid : issuer.issuer,
-      objectId,
+      ...identity.subject,
       issuedAtSeconds: payload.iat,
       expiresAtMs: payload.exp * 1000,
     };

@@ -1,4 +1,5 @@
-import type { AuthConfig, EntraConfig } from '@flowgate/core';
+import { type AuthConfig, ConfigError, type EntraConfig } from '@flowgate/core';
+import { DEV_TENANT_ID } from '../dev-identity-provider/dev-identity';
 import { TrustedIssuerSpec, trustedIssuerSpecs } from './trusted-issuer';
 
 const TENANT_A = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -119,9 +120,9 @@ describe('trustedIssuerSpecs', () => {
       ],
     ],
     [
-      'development issuer: in-process keys, so no discovery URL and no tenant',
+      'development issuer: in-process keys, so no discovery URL; Entra-shaped tokens of the development tenant',
       { devEnabled: true },
-      [{ issuer: DEV_ISSUER, kind: 'development' }],
+      [{ issuer: DEV_ISSUER, kind: 'development', tenantId: DEV_TENANT_ID }],
     ],
     [
       'everything: Entra, then OIDC, then development',
@@ -138,14 +139,19 @@ describe('trustedIssuerSpecs', () => {
           kind: 'oidc',
           discoveryUrl: 'https://accounts.example.com/.well-known/openid-configuration',
         },
-        { issuer: DEV_ISSUER, kind: 'development' },
+        { issuer: DEV_ISSUER, kind: 'development', tenantId: DEV_TENANT_ID },
       ],
+    ],
+    [
+      'the development tenant as an Entra tenant is fine while the development issuer is off',
+      { entra: { tenantIds: [DEV_TENANT_ID] } },
+      [entraV2(DEV_TENANT_ID)],
     ],
   ])('%s', (_case, input, expected) => {
     const specs = trustedIssuerSpecs(authConfig(input));
 
     expect(specs).toEqual(expected);
-    // toEqual ignores undefined members; the shape matters (no tenant check outside Entra, no fetch for dev).
+    // toEqual ignores undefined members; the shape matters (no tenant for plain OIDC, no fetch for dev).
     specs.forEach((spec, i) => expect(Object.keys(spec).sort()).toEqual(Object.keys(expected[i]).sort()));
   });
 
@@ -156,5 +162,36 @@ describe('trustedIssuerSpecs', () => {
     for (const segment of ['common', 'organizations', 'consumers', '{tenantid}', TENANT_B]) {
       expect(issuers.some((issuer) => issuer.includes(`/${segment}/`))).toBe(false);
     }
+  });
+});
+
+describe('trustedIssuerSpecs refuses issuers that would share an identity source', () => {
+  it.each<[string, ConfigInput, RegExp]>([
+    [
+      'the development tenant listed as an Entra tenant while the development issuer is on',
+      { entra: { tenantIds: [TENANT_A, DEV_TENANT_ID] }, devEnabled: true },
+      new RegExp(
+        `AUTH_ENTRA_TENANT_IDS must not list the development tenant ${DEV_TENANT_ID} while AUTH_DEV_IDENTITY_PROVIDER is on`,
+      ),
+    ],
+    [
+      'the same, in upper case',
+      { entra: { tenantIds: [DEV_TENANT_ID.toUpperCase()] }, devEnabled: true },
+      /must not list the development tenant/,
+    ],
+    [
+      'an OIDC issuer that is also an Entra issuer (it would skip the tid check for that tenant)',
+      { entra: { tenantIds: [TENANT_A] }, oidcIssuers: [`https://login.microsoftonline.com/${TENANT_A}/v2.0`] },
+      new RegExp(`${TENANT_A}/v2.0 would be trusted as entra-v2 and as oidc issuer`),
+    ],
+    [
+      'an OIDC issuer that is also the development issuer',
+      { oidcIssuers: [DEV_ISSUER], devEnabled: true },
+      /dev-idp would be trusted as oidc and as development issuer/,
+    ],
+  ])('%s', (_case, input, message) => {
+    const attempt = () => trustedIssuerSpecs(authConfig(input));
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
   });
 });

@@ -6,9 +6,9 @@ export interface VerifiedToken {
   readonly claims: JWTPayload & Record<string, unknown>;
   readonly issuer: string;
   readonly issuerKind: IssuerKind;
-  /** The user's tenant: `tid` for Entra, the issuer itself for other OIDC providers. */
+  /** The identity source, from the verifying issuer: its tenant (Entra, lower case) or the issuer itself (OIDC). */
   readonly tenantId: string;
-  /** The user's immutable id in that tenant: `oid` for Entra, `sub` otherwise. */
+  /** The user's immutable id in that source: `oid` for Entra (lower case), `sub` otherwise. */
   readonly objectId: string;
   readonly issuedAtSeconds: number;
   readonly expiresAtMs: number;

@@ -1,7 +1,7 @@
 import { EnvReader } from './env-reader';
 
 export interface EntraConfig {
-  /** Tenants whose users may call the API; a token's `tid` must be one of them and match its issuer. */
+  /** Tenants whose users may call the API (lower case); a token's `tid` must be one of them and match its issuer. */
   readonly tenantIds: readonly string[];
   /** Also accept v1 tokens (issuer `https://sts.windows.net/{tid}/`). */
   readonly acceptV1Tokens: boolean;
@@ -42,11 +42,14 @@ export interface AuthConfig {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function readAuthConfig(env: EnvReader, environment: string, port: number): AuthConfig {
-  const tenantIds = env.list('AUTH_ENTRA_TENANT_IDS');
-  for (const tid of tenantIds) {
+  const listedTenantIds = env.list('AUTH_ENTRA_TENANT_IDS');
+  for (const tid of listedTenantIds) {
     if (!GUID.test(tid)) env.report('AUTH_ENTRA_TENANT_IDS', `must list tenant ids (GUIDs) (got "${tid}")`);
   }
-  const oidcIssuers = env.list('AUTH_OIDC_ISSUERS');
+  // Lower case: a tenant is its users' identity source and names its issuer URLs, so it has one spelling.
+  const tenantIds = unique(listedTenantIds.map((tid) => tid.toLowerCase()));
+  // Exactly as configured: an OIDC issuer's users are keyed by this string, which its tokens' `iss` must equal.
+  const oidcIssuers = unique(env.list('AUTH_OIDC_ISSUERS'));
   for (const issuer of oidcIssuers) {
     if (!/^https?:\/\/\S+$/.test(issuer)) env.report('AUTH_OIDC_ISSUERS', `must list issuer URLs (got "${issuer}")`);
   }
@@ -93,6 +96,10 @@ export function readAuthConfig(env: EnvReader, environment: string, port: number
     env.report('AUTH_AUDIENCES', 'must list the accepted audiences (app ID URI and/or client id)');
   }
   return config;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }
 
 function trimSlash(url: string): string {

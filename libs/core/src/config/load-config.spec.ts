@@ -129,6 +129,20 @@ describe('loadConfig', () => {
     expect(problemsOf(env)).toContain(message);
   });
 
+  it('canonicalises Entra tenant ids to lower case, once each, and keeps OIDC issuers exactly as written', () => {
+    const { auth } = loadConfig({
+      AUTH_ENTRA_TENANT_IDS:
+        '72F988BF-86F1-41AF-91AB-2D7CD011DB47, 72f988bf-86f1-41af-91ab-2d7cd011db47,F8CDEF31-a31e-4b4a-93e4-5f571e91255a',
+      AUTH_OIDC_ISSUERS:
+        'https://IdP.example.com/Realms/X,https://IdP.example.com/Realms/X,https://idp.example.com/realms/x',
+    });
+    expect(auth.entra.tenantIds).toEqual([
+      '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    ]);
+    expect(auth.oidcIssuers).toEqual(['https://IdP.example.com/Realms/X', 'https://idp.example.com/realms/x']);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '  ', DATABASE_URL: '' }).app.port).toBe(3000);
   });

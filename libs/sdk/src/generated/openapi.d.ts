@@ -396,7 +396,7 @@ export interface paths {
         };
         /**
          * List workflows
-         * @description Newest first, keyset-paged; filter by definition, state, initiator, or "waiting for me".
+         * @description The instances you may see (docs: "Who may do what"), newest first, keyset-paged; filter by definition, state, initiator, or "waiting for me".
          */
         get: operations["Workflows_list"];
         put?: never;
@@ -420,7 +420,7 @@ export interface paths {
         };
         /**
          * Get a workflow
-         * @description The response carries an ETag for `If-Match`.
+         * @description The response carries an ETag for `If-Match`. An instance you may not see is 404.
          */
         get: operations["Workflows_get"];
         put?: never;
@@ -562,9 +562,9 @@ export interface components {
         AuditActorDto: {
             /** @enum {string} */
             type: "user" | "system";
-            /** @description Entra tenant id of the acting user. */
+            /** @description Identity source of the acting user: Entra tenant id, or the issuer URL for other OIDC providers. */
             tenantId: string | null;
-            /** @description Entra object id of the acting user. */
+            /** @description The acting user within that source: Entra object id (`oid`), or `sub` for other OIDC providers. */
             objectId: string | null;
             displayName: string | null;
         };
@@ -733,9 +733,13 @@ export interface components {
             status: "active" | "suspended";
             /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
             id: string;
-            /** @description Entra tenant id (`tid`), or the issuer for other OIDC providers. */
+            /**
+             * @description The identity source, from the issuer that verified the user's token: the Entra tenant id
+             *     (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
+             *     OIDC providers. `quarantined:…` for a user set aside by a migration.
+             */
             tenantId: string;
-            /** @description Entra object id (`oid`), or `sub` for other OIDC providers. */
+            /** @description The user within that source: the Entra object id (`oid`, lower-case UUID), or `sub` for other OIDC providers. */
             objectId: string;
             /** @description From the latest token; display only. */
             displayName: string | null;
@@ -1060,9 +1064,13 @@ export interface components {
             effectiveRoles: ("viewer" | "requester" | "approver" | "admin" | "auditor")[];
             /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
             id: string;
-            /** @description Entra tenant id (`tid`), or the issuer for other OIDC providers. */
+            /**
+             * @description The identity source, from the issuer that verified the user's token: the Entra tenant id
+             *     (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
+             *     OIDC providers. `quarantined:…` for a user set aside by a migration.
+             */
             tenantId: string;
-            /** @description Entra object id (`oid`), or `sub` for other OIDC providers. */
+            /** @description The user within that source: the Entra object id (`oid`, lower-case UUID), or `sub` for other OIDC providers. */
             objectId: string;
             /** @description From the latest token; display only. */
             displayName: string | null;
@@ -3198,11 +3206,12 @@ export interface operations {
                 definitionKey?: string;
                 /** @description Instances in this state. */
                 state?: string;
-                /** @description `me`, or a user id. */
+                /** @description `me`, or a user id; only narrows what you may see. */
                 initiator?: string;
                 /**
-                 * @description Only instances in a state where a transition needs a role you hold (your turn to act).
-                 *     Separation of duties is not applied here: `available-transitions` has the final word.
+                 * @description Only instances where `available-transitions` offers you at least one transition now: role,
+                 *     actor rule, assignment, separation of duties and votes already cast all applied (a missing
+                 *     step-up does not hide one: the work still waits for you).
                  */
                 waitingForMe?: boolean;
                 /** @description Opaque position from a previous page's `nextLink`. */

@@ -1,6 +1,6 @@
 /** A key means something only for one caller, one method and one route template. */
 export interface IdempotencyScope {
-  /** `tid:oid` of the caller. */
+  /** The caller's user id: one per (source, subject), where a `source:subject` join could name two users. */
   readonly principal: string;
   readonly method: string;
   /** The route template (`/v1/users/:id/revoke-sessions`), so one key can serve one resource's route. */

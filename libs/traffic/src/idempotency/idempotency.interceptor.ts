@@ -66,7 +66,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined || !req.user) return next.handle();
 
     const scope: IdempotencyScope = {
-      principal: `${req.user.tenantId}:${req.user.objectId}`,
+      principal: req.user.userId,
       method: req.method,
       route: routeTemplateOf(req),
       key,

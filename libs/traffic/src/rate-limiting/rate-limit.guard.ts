@@ -21,7 +21,7 @@ type RateLimitedRequest = AuthenticatedRequest & { rateLimitStates?: RateLimitSt
 /**
  * Rate limits by named policy (RATE_LIMIT_* in config), after authentication so that a caller is
  * limited as themselves wherever they connect from, not by a shared office IP:
- * - `principal`: every authenticated request, per user (`tid:oid`);
+ * - `principal`: every authenticated request, per user (user id);
  * - `anonymous`: every public request, per client IP (`req.ip`, which honours TRUST_PROXY);
  * - `sensitive`: additionally on `@SensitiveRateLimit()` routes, per user (per IP if public).
  * Probes and metrics (`@ExemptFromRateLimits()`) are never limited.

@@ -19,8 +19,9 @@ export interface Counted {
 }
 
 /**
- * Counts one request against one policy for its tracker — the caller (`tid:oid`) when there is
- * one, else the client IP — and words the refusal. Shared by the rate-limit guard and the
+ * Counts one request against one policy for its tracker — the caller's user id when there is
+ * one (never a join of source and subject, which two users could share), else the client IP —
+ * and words the refusal. Shared by the rate-limit guard and the
  * failed-authentication budget, so that both draw on the same counters.
  */
 @Injectable()
@@ -37,8 +38,8 @@ export class RateLimiter {
     client: RateLimitedClient,
     policy: RateLimitPolicy = this.config.traffic.rateLimits[name],
   ): Promise<Counted> {
-    const user = client.user as Pick<Principal, 'tenantId' | 'objectId'> | undefined;
-    const tracker = user ? `user:${user.tenantId}:${user.objectId}` : `ip:${client.ip}`;
+    const user = client.user as Pick<Principal, 'userId'> | undefined;
+    const tracker = user ? `user:${user.userId}` : `ip:${client.ip}`;
     const key = `rate-limit:${name}:${hash('sha256', tracker, 'base64url')}`;
     const counted = await this.storage.increment(key, policy.windowSeconds * 1000, policy.limit);
     const state: RateLimitState = {

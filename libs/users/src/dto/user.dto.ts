@@ -4,9 +4,13 @@ import { ROLES, type Role } from '@flowgate/auth';
 export class UserDto {
   /** @example "5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e" */
   id!: string;
-  /** Entra tenant id (`tid`), or the issuer for other OIDC providers. */
+  /**
+   * The identity source, from the issuer that verified the user's token: the Entra tenant id
+   * (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
+   * OIDC providers. `quarantined:…` for a user set aside by a migration.
+   */
   tenantId!: string;
-  /** Entra object id (`oid`), or `sub` for other OIDC providers. */
+  /** The user within that source: the Entra object id (`oid`, lower-case UUID), or `sub` for other OIDC providers. */
   objectId!: string;
   /** From the latest token; display only. */
   displayName!: string | null;

@@ -2,17 +2,17 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type UserStatus = 'active' | 'suspended';
 
-/** A person (or app) seen in a verified token, keyed by (tenant, object id), never by email. */
+/** A person (or app) seen in a verified token, keyed by (identity source, subject), never by email. */
 @Entity({ name: 'users' })
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  /** Entra `tid` (or the issuer, for other OIDC providers). */
+  /** Identity source, from the verifying issuer: Entra tenant id, lower case (or the issuer URL, for other OIDC providers). */
   @Column({ name: 'tenant_id', type: 'text' })
   tenantId!: string;
 
-  /** Entra `oid` (or `sub`): immutable, unlike names and emails. */
+  /** Subject in that source: Entra `oid`, lower case (or `sub`): immutable, unlike names and emails. */
   @Column({ name: 'object_id', type: 'text' })
   objectId!: string;
 

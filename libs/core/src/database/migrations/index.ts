@@ -3,6 +3,7 @@ import { CreateUsersAndRoleGrants1795816000000 } from './1795816000000-CreateUse
 import { CreateAuditEvents1795817000000 } from './1795817000000-CreateAuditEvents';
 import { CreateIdempotencyRecords1795818000000 } from './1795818000000-CreateIdempotencyRecords';
 import { CreateWorkflows1795819000000 } from './1795819000000-CreateWorkflows';
+import { ScopeUserIdentityToIssuer1795820000000 } from './1795820000000-ScopeUserIdentityToIssuer';
 import { AddWorkflowAssignmentsAndParticipants1795821000000 } from './1795821000000-AddWorkflowAssignmentsAndParticipants';
 
 /**
@@ -15,5 +16,6 @@ export const MIGRATIONS: MixedList<Function> = [
   CreateAuditEvents1795817000000,
   CreateIdempotencyRecords1795818000000,
   CreateWorkflows1795819000000,
+  ScopeUserIdentityToIssuer1795820000000,
   AddWorkflowAssignmentsAndParticipants1795821000000,
 ];

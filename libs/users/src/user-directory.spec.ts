@@ -1,0 +1,85 @@
+import type { TokenIdentity } from '@flowgate/auth';
+import { Cache } from '@flowgate/core';
+import type { PinoLogger } from 'nestjs-pino';
+import { UserDirectory, userKey } from './user-directory';
+import type { SightedIdentity, UsersRepository } from './users.repository';
+
+/** The shared cache as a plain map (serialised, as Redis stores it). */
+class MapCache extends Cache {
+  readonly values = new Map<string, string>();
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = this.values.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+  async getMany(keys: readonly string[]): Promise<unknown[]> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+  async set<T>(key: string, value: T): Promise<void> {
+    this.values.set(key, JSON.stringify(value));
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+}
+
+/** One user row per (source, subject), as the unique constraint keeps it. */
+class FakeUsers {
+  readonly rows = new Map<string, string>();
+  sightings = 0;
+
+  async upsertOnSight(identity: SightedIdentity) {
+    this.sightings += 1;
+    const key = JSON.stringify([identity.tenantId, identity.objectId]);
+    if (!this.rows.has(key)) this.rows.set(key, `user-${this.rows.size + 1}`);
+    return { id: this.rows.get(key)!, status: 'active', sessionsRevokedBefore: null };
+  }
+
+  async grantedRoles(): Promise<string[]> {
+    return [];
+  }
+}
+
+const logger = { setContext: () => undefined, warn: () => undefined, error: () => undefined } as unknown as PinoLogger;
+
+const identity = (tenantId: string, objectId: string): TokenIdentity => ({
+  tenantId,
+  objectId,
+  displayName: 'Same Name',
+  email: 'same@example.test',
+  tokenRoles: [],
+});
+
+/** Pairs that read the same when joined with ':'. */
+const AMBIGUOUS_PAIRS: [string, [string, string], [string, string]][] = [
+  ['issuer URL + sub with a colon', ['https://idp', 'a:b'], ['https://idp:a', 'b']],
+  ['issuer with a port', ['https://idp', '8443:x'], ['https://idp:8443', 'x']],
+  ['empty-looking split', ['https://idp:', 'x'], ['https://idp', ':x']],
+];
+
+describe('UserDirectory cache keys', () => {
+  it.each(AMBIGUOUS_PAIRS)('%s: two users, two keys', (_case, [t1, o1], [t2, o2]) => {
+    expect(`${t1}:${o1}`).toBe(`${t2}:${o2}`);
+    expect(userKey(t1, o1)).not.toBe(userKey(t2, o2));
+  });
+
+  it('is a hash tag, so entry and generation of a user share a Redis Cluster slot, and bounded', () => {
+    expect(userKey('https://idp', 'x'.repeat(255))).toMatch(/^\{[A-Za-z0-9_-]{43}\}$/);
+    expect(userKey('https://idp', 'a')).toBe(userKey('https://idp', 'a'));
+  });
+
+  it.each(AMBIGUOUS_PAIRS)(
+    '%s: the second user is never served the first one’s cached entry',
+    async (_case, [t1, o1], [t2, o2]) => {
+      const users = new FakeUsers();
+      const directory = new UserDirectory(users as unknown as UsersRepository, new MapCache(), logger);
+
+      const first = await directory.resolve(identity(t1, o1));
+      expect((await directory.resolve(identity(t1, o1))).userId).toBe(first.userId);
+      expect(users.sightings).toBe(1); // the second read came from the cache
+
+      const second = await directory.resolve(identity(t2, o2));
+      expect(second.userId).not.toBe(first.userId);
+      expect(users.sightings).toBe(2);
+    },
+  );
+});
