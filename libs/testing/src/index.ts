@@ -6,3 +6,4 @@ export * from './identity/forged-tokens';
 export * from './identity/test-issuer';
 export * from './probes/idempotency-probe.controller';
 export * from './eventually';
+export * from './database/scratch-database';

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, loadConfigOverriding, TransactionRunner } from '@flowgate/core';
+import { TransactionRunner } from '@flowgate/core';
+// The scratch-database helper alone: the testing library's index would load the whole app.
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
 import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { maySee, mayActNow, seesEverything } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
@@ -34,7 +36,13 @@ interface Person {
 }
 
 type Step =
-  | { readonly kind: 'take'; readonly instance: number; readonly person: number; readonly transition: number }
+  | {
+      readonly kind: 'take';
+      readonly instance: number;
+      readonly person: number;
+      /** The n-th of the transitions the engine allows, or the one named. */
+      readonly transition: number | string;
+    }
   | { readonly kind: 'assign'; readonly instance: number; readonly person: number }
   | { readonly kind: 'unassign'; readonly instance: number; readonly person: number };
 
@@ -87,23 +95,24 @@ function definitionOf(document: unknown): WorkflowDefinition {
 }
 
 describe('Instance authority in SQL agrees with the engine (property)', () => {
-  const config = loadConfigOverriding({});
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   let transactions: TransactionRunner;
   let instances: WorkflowInstancesRepository;
   let people: InstancePeopleRepository;
   /** Guards against a generator that never produces the cases worth checking. */
-  const seenCases = { runs: 0, offered: 0, seenOnlyForActingOrClaiming: 0, assigned: 0, revisitedAfterVoting: 0 };
+  const seenCases = { runs: 0, offered: 0, seenOnlyForActingOrClaiming: 0, assigned: 0 };
 
   beforeAll(async () => {
-    dataSource = new DataSource({ ...dataSourceOptions(config.database, 'authority-spec'), logging: false });
-    await dataSource.initialize();
+    // A database of its own: its many definitions would crowd the other suites' lists.
+    scratch = await createScratchDatabase('authority_spec');
+    dataSource = scratch.dataSource;
     transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
     instances = new WorkflowInstancesRepository(transactions);
     people = new InstancePeopleRepository();
   });
 
-  afterAll(() => dataSource?.destroy());
+  afterAll(() => scratch?.drop());
 
   /** What the test knows independently of the tables: who took part in each instance. */
   interface Tracked {
@@ -183,7 +192,10 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
         ...request,
         principal: { ...request.principal, stepUpSatisfied: true },
       }).filter((candidate) => candidate.decision.allowed);
-      const chosen = allowed[step.transition % Math.max(allowed.length, 1)];
+      const chosen =
+        typeof step.transition === 'string'
+          ? allowed.find((candidate) => candidate.name === step.transition)
+          : allowed[step.transition % Math.max(allowed.length, 1)];
       if (!chosen?.decision.allowed) return;
       const moved = chosen.decision.outcome === 'moved';
       const to = moved ? chosen.to : state;
@@ -235,15 +247,6 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
         for (const index of scenario.initiators) all.push(await start(key, definition, cast[index % cast.length]));
         for (const step of scenario.steps) await apply(step, definition, all, cast);
 
-        for (const tracked of all) {
-          const { state, stateEnteredSeq } = tracked.instance;
-          const history = await instances.history(tracked.instance.id, 0, 1000);
-          const leaving = new Set(definition.transitions.filter((t) => t.from.includes(state)).map((t) => t.name));
-          const earlierVote = history.some(
-            (entry) => entry.kind === 'voted' && entry.seq < stateEnteredSeq && leaving.has(entry.transition ?? ''),
-          );
-          if (earlierVote) seenCases.revisitedAfterVoting += 1;
-        }
         const versions = [{ key, version: 1, definition }];
         for (const person of cast) {
           const offered: string[] = [];
@@ -275,7 +278,37 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
     expect(seenCases.offered).toBeGreaterThan(0);
     expect(seenCases.seenOnlyForActingOrClaiming).toBeGreaterThan(0);
     expect(seenCases.assigned).toBeGreaterThan(0);
-    expect(seenCases.revisitedAfterVoting).toBeGreaterThan(0);
     // Room to shrink a counterexample; a passing run takes a few seconds.
   }, 120_000);
+
+  /**
+   * The case a generated history reaches only now and then, written out: a vote cast, the
+   * instance sent back and submitted again, and the voter offered the vote again (the earlier
+   * visit's vote no longer counts), in SQL as in the engine.
+   */
+  it('offers a vote again after the state is left and entered anew', async () => {
+    const definition = definitionOf(LOOP_WITH_QUORUM);
+    const key = await publish(definition);
+    const [initiator, voter, reviewer] = await createPeople([['requester'], ['approver'], ['approver']]);
+    const [tracked] = [await start(key, definition, initiator)];
+    const cast = [initiator, voter, reviewer];
+    const take = (person: number, transition: string) =>
+      apply({ kind: 'take', instance: 0, person, transition }, definition, [tracked], cast);
+    const waitingOf = (person: Person) =>
+      listed(key, { kind: 'waiting', userId: person.id, rules: authorityRules([{ key, version: 1, definition }], person.roles) }); // prettier-ignore
+
+    await take(0, 'send');
+    await take(1, 'vote');
+    expect(tracked.instance).toMatchObject({ state: 'review', version: 3 });
+    expect(await waitingOf(voter)).toEqual([]);
+
+    // The reviewer is assigned, sends it back, and the initiator sends it again: a new visit.
+    await apply({ kind: 'assign', instance: 0, person: 2 }, definition, [tracked], cast);
+    await take(2, 'back');
+    await take(0, 'send');
+    expect(tracked.instance.state).toBe('review');
+    expect(await waitingOf(voter)).toEqual([tracked.instance.id]);
+    const { request } = await requestFor(definition, tracked, voter);
+    expect(mayActNow(request)).toBe(true);
+  });
 });

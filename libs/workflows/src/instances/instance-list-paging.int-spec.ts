@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, loadConfigOverriding, TransactionRunner } from '@flowgate/core';
+import { TransactionRunner } from '@flowgate/core';
+// The scratch-database helper alone: the testing library's index would load the whole app.
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
 import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { mayActNow, maySee } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
@@ -45,7 +47,7 @@ interface Row {
 }
 
 describe('Instance list paging, filtered by authority', () => {
-  const config = loadConfigOverriding({});
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   let instances: WorkflowInstancesRepository;
   const key = `paging-${randomUUID().slice(0, 8)}`;
@@ -54,8 +56,9 @@ describe('Instance list paging, filtered by authority', () => {
   let rows: Row[];
 
   beforeAll(async () => {
-    dataSource = new DataSource({ ...dataSourceOptions(config.database, 'paging-spec'), logging: false });
-    await dataSource.initialize();
+    // A database of its own: its many definitions would crowd the other suites' lists.
+    scratch = await createScratchDatabase('paging_spec');
+    dataSource = scratch.dataSource;
     instances = new WorkflowInstancesRepository(
       new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger),
     );
@@ -68,7 +71,7 @@ describe('Instance list paging, filtered by authority', () => {
     rows = await seed();
   });
 
-  afterAll(() => dataSource?.destroy());
+  afterAll(() => scratch?.drop());
 
   /** A deterministic mix: who started it, its state, who is assigned, whether I took part. */
   async function seed(): Promise<Row[]> {
