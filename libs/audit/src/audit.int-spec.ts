@@ -1,54 +1,33 @@
-import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, loadConfigOverriding, TransactionRunner } from '@flowgate/core';
+import { TransactionRunner } from '@flowgate/core';
+// The scratch-database helper alone: the testing library's index would load the whole app.
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { REDACTED } from './redact';
 
 /**
- * Runs on a database of its own (the tampering below would break every other test's chain):
- * created from the run's DATABASE_URL, migrated, dropped at the end.
+ * Runs on a database of its own (the tampering below would break every other test's chain).
  */
 describe('Audit log on PostgreSQL', () => {
-  const base = loadConfigOverriding({});
-  const database = `audit_spec_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const url = new URL(base.database.url!);
-  const adminUrl = url.toString();
-  url.pathname = `/${database}`;
-  const config = loadConfigOverriding({ DATABASE_URL: url.toString(), AUDIT_REDACT_FIELDS: 'password,token' });
+  let scratch: ScratchDatabase;
   let dataSource: DataSource;
   let audit: AuditService;
   let query: AuditQueryService;
   let transactions: TransactionRunner;
 
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
-    dataSource = new DataSource({ ...dataSourceOptions(config.database, 'audit-spec'), logging: false });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    scratch = await createScratchDatabase('audit_spec', { AUDIT_REDACT_FIELDS: 'password,token' });
+    dataSource = scratch.dataSource;
     const repository = new AuditRepository(dataSource);
-    audit = new AuditService(repository, config);
+    audit = new AuditService(repository, scratch.config);
     query = new AuditQueryService(repository);
     transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
   });
 
-  afterAll(async () => {
-    await dataSource.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  });
+  afterAll(() => scratch?.drop());
 
   const event = (n: number) => ({
     actor: { type: 'user' as const, tenantId: 't', objectId: `o${n}`, displayName: `user ${n}` },

@@ -14,14 +14,18 @@ export interface ScratchDatabase {
  * A database of its own for a spec whose data would disturb the run's shared one (hundreds of
  * generated definitions would crowd every other suite's lists; deliberate tampering would break
  * their audit chain): created beside the run's database, migrated, and dropped by `drop()`.
+ * `env` overrides settings of the config it comes with, as `createTestApp` does.
  */
-export async function createScratchDatabase(label: string): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  label: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ScratchDatabase> {
   const base = loadConfigOverriding({});
   const adminUrl = base.database.url!;
   const name = `${label}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const config = loadConfigOverriding({ DATABASE_URL: url.toString() });
+  const config = loadConfigOverriding({ ...env, DATABASE_URL: url.toString() });
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const dataSource = new DataSource({ ...dataSourceOptions(config.database, label), logging: false });
   await dataSource.initialize();
