@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import request from 'supertest';
 import {
   createTestApp,
@@ -23,12 +23,15 @@ const LONG_COOLDOWN_MS = 60_000;
 /** Long enough that a few sequential requests fit inside it on a loaded CI machine. */
 const SHORT_COOLDOWN_MS = 500;
 const FLOOD_SIZE = 50;
+const STORM_SIZE = 20;
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 const GENERIC = 'The access token is not valid.';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const randomKid = () => randomBytes(32).toString('base64url');
+/** A client address of one request or test alone (the run shares one Redis, hence its rate-limit counters). */
+const uniqueIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 describe('Key rotation and JWKS refresh', () => {
   let issuer: TestIssuer;
@@ -40,7 +43,7 @@ describe('Key rotation and JWKS refresh', () => {
    * strategy by name on passport's process-wide singleton, so while two apps are alive in one
    * process every request is authenticated by the strategy of the one created last.
    */
-  function useApp(cooldownMs: number, before?: () => void): void {
+  function useApp(cooldownMs: number, before?: () => void, env: Record<string, string> = {}): void {
     let testApp: TestApp | undefined;
     beforeAll(async () => {
       before?.();
@@ -52,6 +55,7 @@ describe('Key rotation and JWKS refresh', () => {
           AUTH_AUDIENCES: AUDIENCE,
           AUTH_JWKS_REFRESH_COOLDOWN_MS: String(cooldownMs),
           AUTH_DEV_IDENTITY_PROVIDER: 'false',
+          ...env,
         },
       });
       http = request(testApp.app.getHttpServer());
@@ -72,7 +76,8 @@ describe('Key rotation and JWKS refresh', () => {
       options,
     );
 
-  const me = (token: string) => http.get('/v1/me').set('Authorization', `Bearer ${token}`);
+  const me = (token: string, ip = uniqueIp()) =>
+    http.get('/v1/me').set('Authorization', `Bearer ${token}`).set('X-Forwarded-For', ip);
 
   /** JWKS (and discovery) requests the issuer receives while `action` runs. */
   async function fetchesDuring(action: () => Promise<unknown>): Promise<{ discovery: number; jwks: number }> {
@@ -151,6 +156,14 @@ describe('Key rotation and JWKS refresh', () => {
       expect(afterRemoval.jwks).toBe(0);
     });
 
+    it('answers a token without kid with 401 (not 500) while several keys are published', async () => {
+      await issuer.rotateKeys({ keepOld: true });
+      expectAccepted(await me(mint()));
+      expect(issuer.publishedKids).toHaveLength(2);
+
+      expectInvalidToken(await me(mint({ header: { kid: undefined } })));
+    });
+
     it('lets a new unknown kid trigger another refresh once the cooldown has passed, and only one per cooldown', async () => {
       const first = await fetchesDuring(async () => {
         expectInvalidToken(await me(mint({ kid: randomKid() })));
@@ -181,18 +194,63 @@ describe('Key rotation and JWKS refresh', () => {
     );
   });
 
+  describe(`an outage before any key was fetched, cooldown ${LONG_COOLDOWN_MS} ms`, () => {
+    const BUDGET = 5;
+    useApp(LONG_COOLDOWN_MS, () => issuer.goOffline('unavailable'), {
+      RATE_LIMIT_ANONYMOUS: `${BUDGET}/60s`,
+      TRUST_PROXY: 'true',
+    });
+
+    afterAll(() => issuer.goOnline());
+
+    function expectUnavailable(res: request.Response): void {
+      expect({ status: res.status, code: res.body?.code }).toEqual({ status: 503, code: 'dependency_unavailable' });
+      // The next fetch is a cooldown away, so that is when to come back.
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(5);
+    }
+
+    it(`${STORM_SIZE} concurrent and then ${STORM_SIZE} sequential valid tokens cause one discovery fetch`, async () => {
+      const concurrent = await fetchesDuring(async () => {
+        const responses = await Promise.all(Array.from({ length: STORM_SIZE }, () => me(mint())));
+        for (const res of responses) expectUnavailable(res);
+      });
+      expect(concurrent).toEqual({ discovery: 1, jwks: 0 });
+
+      const sequential = await fetchesDuring(async () => {
+        for (let i = 0; i < STORM_SIZE; i++) expectUnavailable(await me(mint()));
+      });
+      expect(sequential).toEqual({ discovery: 0, jwks: 0 });
+    });
+
+    it('counts those refusals against the failed-authentication budget of the client', async () => {
+      const ip = uniqueIp();
+      for (let i = 0; i < BUDGET; i++) expectUnavailable(await me(mint(), ip));
+      const refused = await me(mint(), ip);
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 429, code: 'too_many_requests' });
+      // The same budget as for any other failed authentication: a bad token from there is refused too.
+      expect((await me('not.a.token', ip)).status).toBe(429);
+    });
+  });
+
   describe('an issuer that was never reachable', () => {
     // The app boots while the issuer is down, so its key set has never been fetched.
     useApp(SHORT_COOLDOWN_MS, () => issuer.goOffline('unavailable'));
 
     afterAll(() => issuer.goOnline());
 
+    // Each test's first request may fetch again only once the previous attempt's cooldown is over.
+    beforeEach(() => sleep(SHORT_COOLDOWN_MS + 100));
+
+    const responses: request.Response[] = [];
+
     it.each<OfflineMode>(['unavailable', 'reset'])(
       'answers a valid token with 503 dependency_unavailable and Retry-After, not 401 (%s)',
       async (mode) => {
         issuer.goOffline(mode);
-        const res = await me(mint());
+        const fetches = await fetchesDuring(async () => responses.push(await me(mint())));
+        const [res] = responses.splice(0);
 
+        expect(fetches.discovery).toBe(1);
         expect(res.status).toBe(503);
         expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
         expect(res.body.code).toBe('dependency_unavailable');

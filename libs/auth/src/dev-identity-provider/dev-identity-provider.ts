@@ -34,6 +34,10 @@ export class DevIdentityProvider implements OnModuleInit, KeySource {
     return key.publicKey;
   }
 
+  hasKey(kid: string): boolean {
+    return this.key?.kid === kid;
+  }
+
   async jwks(): Promise<{ keys: object[] }> {
     return { keys: [(await this.signingKey()).publicJwk] };
   }

@@ -5,6 +5,7 @@ import passport from 'passport';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import type { AuthenticatedRequest, Principal } from '../principal/principal';
 import { bearerChallenge } from '../step-up/www-authenticate';
+import { KeysUnavailable } from '../verification/key-source';
 import { BearerJwtStrategy } from './bearer-jwt.strategy';
 import { FailedAuthentications } from './failed-authentications';
 
@@ -34,7 +35,7 @@ export class AuthenticationGuard implements CanActivate {
       req.user = await this.authenticate(req, http.getResponse<HttpReply>());
     } catch (error) {
       // Failed attempts draw on the client's budget for unauthenticated traffic; over it, 429.
-      if (error instanceof AppError && error.status === 401) throw (await this.failures.record(req)) ?? error;
+      if (isFailedAuthentication(error)) throw (await this.failures.record(req)) ?? error;
       throw error;
     }
     return true;
@@ -70,6 +71,15 @@ function principalOrThrow(error: unknown, user: Principal | false): Principal {
     });
   }
   return user;
+}
+
+/**
+ * A 401 of any kind, and the 503 for a token whose issuer's keys cannot be fetched: nobody can
+ * tell that token from a forged one, and without a budget a client could keep the API answering
+ * (and logging) refusals as fast as it sends them while the identity provider is down.
+ */
+function isFailedAuthentication(error: unknown): error is AppError {
+  return error instanceof AppError && (error.status === 401 || error.cause instanceof KeysUnavailable);
 }
 
 export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {

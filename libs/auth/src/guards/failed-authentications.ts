@@ -8,7 +8,8 @@ import type { AppError, HttpRequest } from '@flowgate/core';
 export abstract class FailedAuthentications {
   /**
    * Counts one failed authentication against the client's budget. Returns the 429 to answer
-   * instead of the 401 when the budget is used up; a valid token is never counted or refused.
+   * instead of the 401 (or the 503 while an issuer's keys are unavailable) when the budget is used
+   * up; a token that verifies is never counted or refused.
    */
   abstract record(req: HttpRequest): Promise<AppError | undefined>;
 }

@@ -75,7 +75,7 @@ export class TokenVerifier {
       if (error instanceof KeyNotFound) throw invalidToken();
       if (error instanceof KeysUnavailable) {
         throw new AppError('dependency_unavailable', 'Tokens cannot be verified right now; try again shortly.', {
-          headers: { 'Retry-After': '5' },
+          headers: { 'Retry-After': String(error.retryAfterSeconds) },
           cause: error,
         });
       }

@@ -27,7 +27,7 @@ export interface AuthConfig {
   readonly clockSkewSeconds: number;
   /** Tokens longer than this are rejected before any parsing. */
   readonly maxTokenBytes: number;
-  /** An unknown `kid` triggers at most one JWKS refresh per this interval and issuer. */
+  /** At most one discovery + JWKS fetch per issuer starts per this interval (first load, unknown `kid`, age, failures). */
   readonly jwksRefreshCooldownMs: number;
   /** Key sets are refreshed in the background after this age (kept if the refresh fails). */
   readonly jwksMaxAgeMs: number;
