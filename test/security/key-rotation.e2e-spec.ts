@@ -156,6 +156,23 @@ describe('Key rotation and JWKS refresh', () => {
       expect(afterRemoval.jwks).toBe(0);
     });
 
+    it('stops accepting a cached token once its key has left the refreshed key set', async () => {
+      const beforeRotation = mint();
+      expectAccepted(await me(beforeRotation));
+      await issuer.rotateKeys();
+
+      // Until the app refreshes, the key set it holds still has the old key: served from the cache, no fetch.
+      const cached = await fetchesDuring(async () => expectAccepted(await me(beforeRotation)));
+      expect(cached).toEqual({ discovery: 0, jwks: 0 });
+
+      // A token with the new kid makes the app refresh; the old key is gone from what it holds now.
+      const refreshed = await fetchesDuring(async () => expectAccepted(await me(mint())));
+      expect(refreshed).toEqual({ discovery: 1, jwks: 1 });
+
+      const after = await fetchesDuring(async () => expectInvalidToken(await me(beforeRotation)));
+      expect(after).toEqual({ discovery: 0, jwks: 0 });
+    });
+
     it('answers a token without kid with 401 (not 500) while several keys are published', async () => {
       await issuer.rotateKeys({ keepOld: true });
       expectAccepted(await me(mint()));

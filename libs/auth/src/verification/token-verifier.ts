@@ -33,10 +33,21 @@ export class TokenVerifier {
     if (Buffer.byteLength(token) > this.config.auth.maxTokenBytes) throw invalidToken();
     const cacheKey = VerifiedTokenCache.keyOf(token);
     const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
+    if (cached && this.keyStillPublished(cached)) return cached;
+    if (cached) this.cache.delete(cacheKey);
     const verified = await this.verifyUncached(token);
-    this.cache.set(cacheKey, verified);
+    // A token without `kid` cannot be checked against a later key set, so it is never cached.
+    if (verified.keyId !== undefined) this.cache.set(cacheKey, verified);
     return verified;
+  }
+
+  /**
+   * A cached verdict holds only while the issuer still publishes the key that signed the token: a
+   * key rotated out (or withdrawn after a compromise) must stop vouching for tokens at once, not
+   * when they expire. A set lookup on the key set last fetched; it never fetches.
+   */
+  private keyStillPublished(cached: VerifiedToken): boolean {
+    return cached.keyId !== undefined && this.issuers.find(cached.issuer)?.keys.hasKey(cached.keyId) === true;
   }
 
   private async verifyUncached(token: string): Promise<VerifiedToken> {
@@ -60,6 +71,7 @@ export class TokenVerifier {
       ...identity.subject,
       issuedAtSeconds: payload.iat,
       expiresAtMs: payload.exp * 1000,
+      keyId: typeof header.kid === 'string' ? header.kid : undefined,
     };
   }
 

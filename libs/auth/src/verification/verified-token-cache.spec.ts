@@ -11,6 +11,7 @@ function verified(objectId: string, expiresAtMs = Number.MAX_SAFE_INTEGER): Veri
     objectId,
     issuedAtSeconds: 0,
     expiresAtMs,
+    keyId: 'k1',
   };
 }
 
@@ -112,6 +113,17 @@ describe('VerifiedTokenCache', () => {
 
     expect(cache.size).toBe(0);
     expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('forgets a deleted entry and keeps the others (the verifier deletes one whose key left its issuer)', () => {
+    const cache = new VerifiedTokenCache(3);
+    cache.set('a', verified('a'));
+    cache.set('b', verified('b'));
+    cache.delete('a');
+    cache.delete('never-stored');
+
+    expect(cache.size).toBe(1);
+    expect(held(cache, ['a', 'b'])).toEqual(['b']);
   });
 
   it('misses an unknown key', () => {

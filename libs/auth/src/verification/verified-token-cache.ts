@@ -6,7 +6,8 @@ import type { VerifiedToken } from './verified-token';
  * token itself is never stored), so a client sending the same token on every request pays the
  * RSA verification once. Bounded (least recently used goes first) and an entry never outlives
  * its token's `exp`. Revocation and suspension are checked on every request after this cache,
- * so a cached token stops working the moment its session is revoked.
+ * so a cached token stops working the moment its session is revoked; the verifier also drops an
+ * entry whose signing key its issuer no longer publishes.
  */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, VerifiedToken>();
@@ -36,6 +37,10 @@ export class VerifiedTokenCache {
     while (this.entries.size > this.maxEntries) {
       this.entries.delete(this.entries.keys().next().value!);
     }
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   get size(): number {

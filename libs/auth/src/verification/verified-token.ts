@@ -12,4 +12,6 @@ export interface VerifiedToken {
   readonly objectId: string;
   readonly issuedAtSeconds: number;
   readonly expiresAtMs: number;
+  /** The header `kid` of the key that verified it, if the token named one. */
+  readonly keyId: string | undefined;
 }
