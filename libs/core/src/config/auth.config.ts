@@ -82,6 +82,13 @@ export function readAuthConfig(env: EnvReader, environment: string, port: number
       keyDir: env.string('AUTH_DEV_KEY_DIR', '.data/dev-idp'),
     },
   };
+  if (environment === 'production') {
+    refuseInsecureIssuers(env, env.boolean('AUTH_ALLOW_INSECURE_ISSUERS', false), [
+      ...oidcIssuers.map((issuer) => ['AUTH_OIDC_ISSUERS', issuer] as const),
+      ['AUTH_ENTRA_AUTHORITY_HOST', config.entra.authorityHost],
+      ['AUTH_ENTRA_V1_ISSUER_HOST', config.entra.v1IssuerHost],
+    ]);
+  }
   if (environment === 'production' && devEnabled) {
     env.report(
       'AUTH_DEV_IDENTITY_PROVIDER',
@@ -96,6 +103,43 @@ export function readAuthConfig(env: EnvReader, environment: string, port: number
     env.report('AUTH_AUDIENCES', 'must list the accepted audiences (app ID URI and/or client id)');
   }
   return config;
+}
+
+// RFC 8252 §8.3 treats loopback alike: plain http there never leaves the machine.
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * Keys fetched over plain http can be swapped by anyone on the path, and with them every identity:
+ * production trusts https issuers only. A loopback issuer (a test stand-in on the same machine) may
+ * use http when AUTH_ALLOW_INSECURE_ISSUERS says so; nothing else may.
+ */
+function refuseInsecureIssuers(
+  env: EnvReader,
+  allowLoopback: boolean,
+  urls: readonly (readonly [variable: string, url: string])[],
+): void {
+  for (const [variable, url] of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      continue; // already reported as not a URL
+    }
+    if (parsed.protocol !== 'http:') continue;
+    if (!allowLoopback) {
+      env.report(
+        variable,
+        `must use https when NODE_ENV=production (got "${url}"); http is for loopback test issuers only, ` +
+          'with AUTH_ALLOW_INSECURE_ISSUERS=true',
+      );
+    } else if (!LOOPBACK_HOST.test(parsed.hostname)) {
+      env.report(
+        variable,
+        `must use https when NODE_ENV=production (got "${url}"); AUTH_ALLOW_INSECURE_ISSUERS=true allows ` +
+          'http only on a loopback host (localhost, 127.0.0.1, [::1])',
+      );
+    }
+  }
 }
 
 function unique(values: readonly string[]): string[] {

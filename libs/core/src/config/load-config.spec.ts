@@ -129,6 +129,72 @@ describe('loadConfig', () => {
     expect(problemsOf(env)).toContain(message);
   });
 
+  describe('http issuers in production', () => {
+    const PRODUCTION = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://cache',
+      AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      AUTH_AUDIENCES: 'api://flowgate',
+    };
+
+    it.each<[string, Record<string, string>, string]>([
+      [
+        'an http OIDC issuer',
+        { AUTH_OIDC_ISSUERS: 'https://ok.example.com,http://idp.example.com/realms/x' },
+        'AUTH_OIDC_ISSUERS must use https when NODE_ENV=production (got "http://idp.example.com/realms/x"); http is for loopback test issuers only, with AUTH_ALLOW_INSECURE_ISSUERS=true',
+      ],
+      [
+        'an http Entra authority host',
+        { AUTH_ENTRA_AUTHORITY_HOST: 'http://login.microsoftonline.com' },
+        'AUTH_ENTRA_AUTHORITY_HOST must use https when NODE_ENV=production (got "http://login.microsoftonline.com")',
+      ],
+      [
+        'an http Entra v1 issuer host',
+        { AUTH_ENTRA_V1_ISSUER_HOST: 'http://sts.windows.net' },
+        'AUTH_ENTRA_V1_ISSUER_HOST must use https when NODE_ENV=production (got "http://sts.windows.net")',
+      ],
+      [
+        'a loopback http issuer without the explicit setting',
+        { AUTH_OIDC_ISSUERS: 'http://127.0.0.1:8080' },
+        'AUTH_OIDC_ISSUERS must use https when NODE_ENV=production (got "http://127.0.0.1:8080")',
+      ],
+      [
+        'an http issuer on a network host, even with the setting',
+        { AUTH_OIDC_ISSUERS: 'http://keycloak:8080/realms/x', AUTH_ALLOW_INSECURE_ISSUERS: 'true' },
+        'AUTH_OIDC_ISSUERS must use https when NODE_ENV=production (got "http://keycloak:8080/realms/x"); AUTH_ALLOW_INSECURE_ISSUERS=true allows http only on a loopback host',
+      ],
+      [
+        'a host that only starts like a loopback one, even with the setting',
+        { AUTH_ENTRA_AUTHORITY_HOST: 'http://127.0.0.1.evil.example', AUTH_ALLOW_INSECURE_ISSUERS: 'true' },
+        'AUTH_ENTRA_AUTHORITY_HOST must use https when NODE_ENV=production (got "http://127.0.0.1.evil.example")',
+      ],
+      [
+        'a bad value for the setting',
+        { AUTH_ALLOW_INSECURE_ISSUERS: 'sure' },
+        'AUTH_ALLOW_INSECURE_ISSUERS must be true or false (got "sure")',
+      ],
+    ])('refuses %s', (_name, env, message) => {
+      expect(problemsOf({ ...PRODUCTION, ...env })).toContain(message);
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['https everywhere (the defaults)', {}],
+      ['https issuers set explicitly', { AUTH_OIDC_ISSUERS: 'https://idp.example.com/realms/x', AUTH_ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.us' }], // prettier-ignore
+      ['http on 127.0.0.1 with the setting', { AUTH_OIDC_ISSUERS: 'http://127.0.0.1:8080', AUTH_ALLOW_INSECURE_ISSUERS: 'true' }], // prettier-ignore
+      ['http on localhost with the setting', { AUTH_ENTRA_AUTHORITY_HOST: 'http://localhost:9000', AUTH_ENTRA_V1_ISSUER_HOST: 'http://localhost:9000', AUTH_ALLOW_INSECURE_ISSUERS: 'true' }], // prettier-ignore
+      ['http on [::1] with the setting', { AUTH_OIDC_ISSUERS: 'http://[::1]:8080/x', AUTH_ALLOW_INSECURE_ISSUERS: 'true' }], // prettier-ignore
+    ])('accepts %s', (_name, env) => {
+      expect(() => loadConfig({ ...PRODUCTION, ...env })).not.toThrow();
+    });
+
+    it('leaves http issuers alone outside production', () => {
+      const { auth } = loadConfig({ AUTH_OIDC_ISSUERS: 'http://idp.internal:8080', AUTH_ENTRA_AUTHORITY_HOST: 'http://login.local' }); // prettier-ignore
+      expect(auth.oidcIssuers).toEqual(['http://idp.internal:8080']);
+      expect(auth.entra.authorityHost).toBe('http://login.local');
+    });
+  });
+
   it('canonicalises Entra tenant ids to lower case, once each, and keeps OIDC issuers exactly as written', () => {
     const { auth } = loadConfig({
       AUTH_ENTRA_TENANT_IDS:
