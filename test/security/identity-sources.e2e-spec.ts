@@ -275,6 +275,40 @@ describe('Identity sources: Entra tenant and plain OIDC issuers trusted together
     });
   });
 
+  describe('step-up (AUTH_STEP_UP_ACRS c1) read from the standard acr claim (RFC 9470)', () => {
+    let target: Me;
+
+    beforeAll(async () => {
+      target = await me(entraToken(randomUUID(), { name: `step-up-target-${suffix}` }));
+    });
+
+    /** An admin of the OIDC issuer with no `acrs` and no `amr`: `acr` alone decides. */
+    const oidcAdmin = (acr: unknown) =>
+      oidcToken(`step-up-${randomUUID()}`, { roles: ['admin'], acrs: undefined, acr, auth_time: undefined });
+
+    it('an OIDC token whose acr is c1 may take a step-up route', async () => {
+      const res = await grant(oidcAdmin('c1'), target.id, 'viewer');
+      expect(res.status).toBe(200);
+    });
+
+    it.each<[string, unknown]>([
+      ['another auth context', 'c2'],
+      ['c1 among others in one string', 'c1 c2'],
+      ['c1 as an array', ['c1']],
+    ])('an OIDC token whose acr is %s gets the RFC 9470 challenge', async (_case, acr) => {
+      const res = await grant(oidcAdmin(acr), target.id, 'viewer');
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'step_up_required' });
+      expect(res.headers['www-authenticate']).toContain('error="insufficient_user_authentication"');
+      expect(res.headers['www-authenticate']).toContain('acr_values="c1"');
+    });
+
+    it('an Entra v1 token’s acr is not an auth context, even when it reads c1', async () => {
+      const token = entraToken(randomUUID(), { roles: ['admin'], acrs: undefined, acr: 'c1', amr: ['pwd'] }, 'v1');
+      const res = await grant(token, target.id, 'viewer');
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'step_up_required' });
+    });
+  });
+
   describe('two issuers whose (issuer, sub) pairs read the same when joined with ":"', () => {
     // <host>/s + "t/:u" and <host>/s:t/ + "u" are both "<host>/s:t/:u".
     const firstSub = 't/:u';

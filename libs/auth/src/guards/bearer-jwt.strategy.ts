@@ -7,7 +7,7 @@ import { displayClaims } from '../principal/display-claims';
 import { PrincipalDirectory } from '../principal/principal-directory';
 import type { Principal, RoleSource } from '../principal/principal';
 import { RoleMapping } from '../principal/role-mapping';
-import { evaluateStepUp } from '../step-up/step-up';
+import { evaluateStepUp, stepUpClaimsOf } from '../step-up/step-up';
 import { StepUpPolicy, stepUpPolicyProblems } from '../step-up/step-up-policy';
 import { bearerChallenge } from '../step-up/www-authenticate';
 import { TokenVerifier } from '../verification/token-verifier';
@@ -88,7 +88,7 @@ export class BearerJwtStrategy extends PassportStrategy(Strategy, BEARER_JWT) {
       roles: [...new Set(roleSources.map((source) => source.role))],
       roleSources,
       stepUp: evaluateStepUp(
-        { acrs: claims.acrs, amr: claims.amr, auth_time: claims.auth_time, xms_cc: claims.xms_cc },
+        stepUpClaimsOf(verified.issuerKind, claims),
         this.stepUpPolicy,
         Math.floor(Date.now() / 1000),
       ),

@@ -1,4 +1,5 @@
-import { evaluateStepUp, StepUpClaims, StepUpReason, StepUpVerdict } from './step-up';
+import type { IssuerKind } from '../verification/trusted-issuer';
+import { evaluateStepUp, StepUpClaims, stepUpClaimsOf, StepUpReason, StepUpVerdict } from './step-up';
 import { StepUpPolicy } from './step-up-policy';
 
 const NOW = 1_700_000_000;
@@ -27,6 +28,19 @@ describe('evaluateStepUp: whether the authentication is strong and recent enough
     ['acrs holding a number', { acrs: [1] }, { acrs: '1' }, 'no_strong_authentication'],
     ['acrs as an object', { acrs: { 0: 'c1', length: 1 } }, C1, 'no_strong_authentication'],
     ['acrs null', { acrs: null }, C1, 'no_strong_authentication'],
+    // acr (the standard claim, RFC 9470): one string, equal to the auth context
+    ['acr equal to the auth context', { acr: 'c1' }, C1, 'satisfied'],
+    ['acr of another auth context', { acr: 'c2' }, C1, 'no_strong_authentication'],
+    ['acr in another case', { acr: 'C1' }, C1, 'no_strong_authentication'],
+    ['acr with it among others in one string', { acr: 'c1 c2' }, C1, 'no_strong_authentication'],
+    ['acr with surrounding space', { acr: ' c1' }, C1, 'no_strong_authentication'],
+    ['acr as an array', { acr: ['c1'] }, C1, 'no_strong_authentication'],
+    ['acr as a number', { acr: 1 }, { acrs: '1' }, 'no_strong_authentication'],
+    ['acr empty', { acr: '' }, C1, 'no_strong_authentication'],
+    ['acr null', { acr: null }, C1, 'no_strong_authentication'],
+    ['acr wrong but acrs right', { acr: 'c2', acrs: ['c1'] }, C1, 'satisfied'],
+    ['acr right but acrs wrong', { acr: 'c1', acrs: ['c2'] }, C1, 'satisfied'],
+    ['acr of a URI policy', { acr: 'urn:example:loa:mfa' }, { acrs: 'urn:example:loa:mfa' }, 'satisfied'],
     // amr (v1 tokens)
     ['amr with mfa', { amr: ['pwd', 'mfa'] }, C1, 'satisfied'],
     ['amr with a password only', { amr: ['pwd'] }, C1, 'no_strong_authentication'],
@@ -52,6 +66,9 @@ describe('evaluateStepUp: whether the authentication is strong and recent enough
     ['max age 300, auth_time NaN', { acrs: ['c1'], auth_time: NaN }, C1_300, 'authentication_too_old'],
     ['max age 300, auth_time -Infinity', { acrs: ['c1'], auth_time: -Infinity }, C1_300, 'authentication_too_old'],
     ['max age 300, auth_time in an array', { acrs: ['c1'], auth_time: [NOW] }, C1_300, 'authentication_too_old'],
+    ['max age 300, acr 10 s ago', { acr: 'c1', auth_time: NOW - 10 }, C1_300, 'satisfied'],
+    ['max age 300, acr 301 s ago', { acr: 'c1', auth_time: NOW - 301 }, C1_300, 'authentication_too_old'],
+    ['max age 300, acr without auth_time', { acr: 'c1' }, C1_300, 'authentication_too_old'],
     ['max age 0, authenticated this second', { acrs: ['c1'], auth_time: NOW }, C1_0, 'satisfied'],
     ['max age 0, one second ago', { acrs: ['c1'], auth_time: NOW - 1 }, C1_0, 'authentication_too_old'],
     // both wrong: the weaker authentication is what the client has to fix first
@@ -64,6 +81,28 @@ describe('evaluateStepUp: whether the authentication is strong and recent enough
 
   it('returns only { satisfied: true } when satisfied', () => {
     expect(evaluateStepUp({ acrs: ['c1'] }, C1, NOW)).toEqual({ satisfied: true });
+  });
+});
+
+describe('stepUpClaimsOf: what step-up may read of a token, given its issuer', () => {
+  const claims = { acr: '1', acrs: ['c1'], amr: ['pwd', 'mfa'], auth_time: NOW, xms_cc: ['cp1'], oid: 'x' };
+
+  it.each<[IssuerKind, StepUpClaims]>([
+    ['oidc', { acr: '1', acrs: ['c1'], amr: ['pwd', 'mfa'], auth_time: NOW, xms_cc: ['cp1'] }],
+    ['entra-v2', { acr: '1', acrs: ['c1'], amr: ['pwd', 'mfa'], auth_time: NOW, xms_cc: ['cp1'] }],
+    ['development', { acr: '1', acrs: ['c1'], amr: ['pwd', 'mfa'], auth_time: NOW, xms_cc: ['cp1'] }],
+    // Entra v1's acr is "0"/"1" (ISO/IEC 29115 level met or not), never an authentication context.
+    ['entra-v1', { acrs: ['c1'], amr: ['pwd', 'mfa'], auth_time: NOW, xms_cc: ['cp1'] }],
+  ])('%s tokens', (kind, expected) => {
+    expect(stepUpClaimsOf(kind, claims)).toEqual(expected);
+  });
+
+  it.each<[IssuerKind, 'satisfied' | StepUpReason]>([
+    ['oidc', 'satisfied'],
+    ['entra-v1', 'no_strong_authentication'],
+  ])('with the policy "1", an acr of "1" from %s: %s', (kind, expected) => {
+    const verdict = evaluateStepUp(stepUpClaimsOf(kind, { acr: '1', amr: ['pwd'] }), { acrs: '1' }, NOW);
+    expect(outcome(verdict)).toBe(expected);
   });
 });
 

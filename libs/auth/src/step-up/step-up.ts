@@ -1,3 +1,4 @@
+import type { IssuerKind } from '../verification/trusted-issuer';
 import { DEFAULT_ENTRA_AUTHORIZATION_URI, StepUpPolicy } from './step-up-policy';
 import { bearerChallenge } from './www-authenticate';
 
@@ -7,6 +8,7 @@ import { bearerChallenge } from './www-authenticate';
  */
 export interface StepUpClaims {
   readonly [claim: string]: unknown;
+  readonly acr?: unknown;
   readonly acrs?: unknown;
   readonly amr?: unknown;
   readonly auth_time?: unknown;
@@ -40,15 +42,27 @@ function listIncludes(claim: unknown, value: string): boolean {
 }
 
 /**
+ * The claims of a token that step-up may read, given who issued it. Entra v1 tokens carry an `acr`
+ * of their own ("0" or "1": whether the sign-in met ISO/IEC 29115), not an authentication context,
+ * so it must never be compared with one; every other issuer's `acr` is the standard claim.
+ */
+export function stepUpClaimsOf(issuerKind: IssuerKind, claims: StepUpClaims): StepUpClaims {
+  const { acr, acrs, amr, auth_time, xms_cc } = claims;
+  return { ...(issuerKind === 'entra-v1' ? {} : { acr }), acrs, amr, auth_time, xms_cc };
+}
+
+/**
  * Whether the authentication behind a token meets `policy` at `nowSeconds`, and if not, how to ask
  * the client for a better one.
  *
- * Strong means the token carries the policy's auth context in `acrs` (v2 tokens), or `mfa` in `amr`
- * (v1 tokens, which have no `acrs`). With a max age, `auth_time` must be a number no older than it;
- * a token without one cannot prove it is recent, so it fails.
+ * Strong means the token carries the policy's auth context: in `acrs` (Entra v2 tokens), or as its
+ * `acr` (the standard claim, RFC 9470 §3 and OpenID Connect Core: one string, compared exactly), or
+ * `mfa` in `amr` (Entra v1 tokens, which have neither). With a max age, `auth_time` must be a
+ * number no older than it; a token without one cannot prove it is recent, so it fails.
  */
 export function evaluateStepUp(claims: StepUpClaims, policy: StepUpPolicy, nowSeconds: number): StepUpVerdict {
-  const strong = listIncludes(claims.acrs, policy.acrs) || listIncludes(claims.amr, 'mfa');
+  const strong =
+    listIncludes(claims.acrs, policy.acrs) || claims.acr === policy.acrs || listIncludes(claims.amr, 'mfa');
   const authTime = claims.auth_time;
   const recent =
     policy.maxAgeSeconds === undefined ||
