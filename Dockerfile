@@ -29,7 +29,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The official image's unprivileged user (uid 1000).
 USER node
-EXPOSE 3000
+# 3000: the API. 9464: Prometheus metrics (METRICS_PORT), for the cluster network only: publish
+# or route it to nothing public (docs/deployment.md#metrics).
+EXPOSE 3000 9464
 # Liveness only: an orchestrator that restarts on a failed check must not restart every replica
 # because PostgreSQL or Redis is down (that is what /health/ready reports). Node itself does the
 # request because the slim image has no curl or wget.

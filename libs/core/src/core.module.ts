@@ -26,7 +26,7 @@ export class CoreModule {
       imports: [
         ConfigModule.forRoot(config),
         HttpPipelineModule,
-        ObservabilityModule.forRoot(options.logDestination),
+        ObservabilityModule.forRoot(config, options.logDestination),
         DatabaseModule,
         RedisModule,
       ],

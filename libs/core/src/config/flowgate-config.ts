@@ -4,6 +4,7 @@ import type { AuthConfig } from './auth.config';
 import type { DatabaseConfig } from './database.config';
 import type { HttpConfig } from './http.config';
 import type { LogConfig } from './log.config';
+import type { MetricsConfig } from './metrics.config';
 import type { RedisConfig } from './redis.config';
 import type { TrafficConfig } from './traffic.config';
 
@@ -17,6 +18,7 @@ export abstract class FlowgateConfig {
   abstract readonly database: DatabaseConfig;
   abstract readonly redis: RedisConfig;
   abstract readonly log: LogConfig;
+  abstract readonly metrics: MetricsConfig;
   abstract readonly auth: AuthConfig;
   abstract readonly audit: AuditConfig;
   abstract readonly traffic: TrafficConfig;

@@ -195,6 +195,55 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('metrics exposure', () => {
+    const PRODUCTION = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://cache',
+      AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      AUTH_AUDIENCES: 'api://flowgate',
+    };
+    const TOKEN = 'a'.repeat(64);
+
+    it.each<[string, Record<string, string>, object]>([
+      ['development: on the main port, no metrics port', {}, { port: undefined, host: '0.0.0.0', onMainPort: true, bearerToken: undefined }], // prettier-ignore
+      ['test: the same', { NODE_ENV: 'test' }, { port: undefined, onMainPort: true }],
+      ['production: port 9464 on HOST, not on the main port', PRODUCTION, { port: 9464, host: '0.0.0.0', onMainPort: false, bearerToken: undefined }], // prettier-ignore
+      ['production with HOST', { ...PRODUCTION, HOST: '10.1.2.3' }, { port: 9464, host: '10.1.2.3' }],
+      ['production with METRICS_HOST and a port', { ...PRODUCTION, METRICS_HOST: '127.0.0.1', METRICS_PORT: '9100' }, { port: 9100, host: '127.0.0.1' }], // prettier-ignore
+      ['production with the port off', { ...PRODUCTION, METRICS_PORT: 'off' }, { port: undefined, onMainPort: false }],
+      ['production with the port OFF', { ...PRODUCTION, METRICS_PORT: 'OFF' }, { port: undefined }],
+      ['production on the main port with a token', { ...PRODUCTION, METRICS_ON_MAIN_PORT: 'true', METRICS_BEARER_TOKEN: TOKEN }, { port: 9464, onMainPort: true, bearerToken: TOKEN }], // prettier-ignore
+      ['development with a metrics port too', { METRICS_PORT: '9464' }, { port: 9464, onMainPort: true }],
+      ['development with any free port (tests)', { METRICS_PORT: '0' }, { port: 0 }],
+      ['development off the main port', { METRICS_ON_MAIN_PORT: 'false' }, { onMainPort: false }],
+    ])('%s', (_name, env, expected) => {
+      expect(loadConfig(env).metrics).toMatchObject(expected);
+    });
+
+    it.each<[string, Record<string, string>, string]>([
+      ['the main port in production without a token', { ...PRODUCTION, METRICS_ON_MAIN_PORT: 'true' }, 'METRICS_ON_MAIN_PORT needs METRICS_BEARER_TOKEN when NODE_ENV=production'], // prettier-ignore
+      ['a port that is not a number', { METRICS_PORT: 'metrics' }, 'METRICS_PORT must be off or a port number from 0 to 65535 (got "metrics")'], // prettier-ignore
+      ['a port out of range', { METRICS_PORT: '70000' }, 'METRICS_PORT must be a whole number from 0 to 65535 (got "70000")'], // prettier-ignore
+      [
+        'the main port number',
+        { PORT: '8080', METRICS_PORT: '8080' },
+        'METRICS_PORT must differ from PORT (both 8080)',
+      ],
+      ['the default ports colliding in production', { ...PRODUCTION, PORT: '9464' }, 'METRICS_PORT must differ from PORT (both 9464)'], // prettier-ignore
+      ['a short token', { METRICS_BEARER_TOKEN: 'a'.repeat(31) }, 'METRICS_BEARER_TOKEN must be 32-512 characters'],
+      ['a token with a space', { METRICS_BEARER_TOKEN: `${'a'.repeat(20)} ${'a'.repeat(20)}` }, 'METRICS_BEARER_TOKEN must be 32-512 characters'], // prettier-ignore
+      ['a bad boolean', { METRICS_ON_MAIN_PORT: 'maybe' }, 'METRICS_ON_MAIN_PORT must be true or false (got "maybe")'],
+    ])('refuses %s', (_name, env, message) => {
+      expect(problemsOf(env)).toContain(message);
+    });
+
+    it('never prints the metrics token, even a bad one', () => {
+      const secret = `${'s3cret'.repeat(6)} x`;
+      expect(problemsOf({ METRICS_BEARER_TOKEN: secret })).not.toContain('s3cret');
+    });
+  });
+
   it('canonicalises Entra tenant ids to lower case, once each, and keeps OIDC issuers exactly as written', () => {
     const { auth } = loadConfig({
       AUTH_ENTRA_TENANT_IDS:

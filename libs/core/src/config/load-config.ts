@@ -7,6 +7,7 @@ import { EnvReader } from './env-reader';
 import type { FlowgateConfig } from './flowgate-config';
 import { readHttpConfig } from './http.config';
 import { readLogConfig } from './log.config';
+import { readMetricsConfig } from './metrics.config';
 import { readRedisConfig } from './redis.config';
 import { readTrafficConfig } from './traffic.config';
 
@@ -24,6 +25,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     database: readDatabaseConfig(reader, isProduction),
     redis: readRedisConfig(reader),
     log: readLogConfig(reader, app.environment === 'test' ? 'silent' : 'info'),
+    metrics: readMetricsConfig(reader, app),
     auth: readAuthConfig(reader, app.environment, app.port),
     audit: readAuditConfig(reader),
     traffic: readTrafficConfig(reader),

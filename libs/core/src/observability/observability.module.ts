@@ -8,12 +8,18 @@ import { HealthController } from './health.controller';
 import { loggerParams } from './logging';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { MetricsScrapeGuard } from './metrics-scrape.guard';
+import { MetricsServer } from './metrics-server';
 import { Readiness } from './readiness';
 
 @Module({})
 export class ObservabilityModule {
-  /** `logDestination` lets tests capture log lines; production logs to stdout. */
-  static forRoot(logDestination?: DestinationStream): DynamicModule {
+  /**
+   * `logDestination` lets tests capture log lines; production logs to stdout. `/metrics` is a
+   * route of the main port only where the configuration says so (not in production by default);
+   * the metrics port, when configured, is a listener of its own (`MetricsServer`).
+   */
+  static forRoot(config: FlowgateConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: ObservabilityModule,
       // Global: feature libraries register their own metrics on the one registry.
@@ -25,9 +31,9 @@ export class ObservabilityModule {
         }),
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [HealthController, MetricsController],
-      providers: [Metrics, Readiness, DegradedModes],
-      exports: [Metrics, DegradedModes],
+      controllers: [HealthController, ...(config.metrics.onMainPort ? [MetricsController] : [])],
+      providers: [Metrics, MetricsServer, MetricsScrapeGuard, Readiness, DegradedModes],
+      exports: [Metrics, MetricsServer, DegradedModes],
     };
   }
 }

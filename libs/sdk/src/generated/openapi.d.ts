@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Text exposition format for scraping.
+         * @description Text exposition format for scraping. Served on this port in development and test; in production only with `METRICS_ON_MAIN_PORT=true` (404 otherwise), since Prometheus scrapes the separate `METRICS_PORT` (9464) there. With `METRICS_BEARER_TOKEN` set, requires `Authorization: Bearer <that token>` (not an access token), 401 without it.
          */
         get: operations["Metrics_scrape"];
         put?: never;
@@ -1277,6 +1277,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Problem details (`unauthenticated`, `invalid_token`): the metrics token is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`internal_error`) */
