@@ -35,7 +35,7 @@ async function bootstrap(): Promise<void> {
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   say(`Flowgate API (${config.app.environment}) ready in ${seconds}s at ${url}`);
   say(`  API docs: ${url}/docs   contract: ${url}/openapi.json   health: ${url}/health/ready`);
-  const metricsUrl = app.get(MetricsServer).url;
+  const metricsUrl = app.get(MetricsServer).url?.replace('0.0.0.0', 'localhost');
   if (metricsUrl) say(`  Metrics: ${metricsUrl}/metrics${config.metrics.onMainPort ? ` and ${url}/metrics` : ''}`);
   else if (config.metrics.onMainPort) say(`  Metrics: ${url}/metrics`);
   if (embedded) say('  Database: embedded PostgreSQL; Redis: in-process stand-ins (single instance only)');
