@@ -569,6 +569,12 @@ export interface components {
             displayName: string | null;
         };
         AuditEventDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description Position in the hash chain. */
+            seq: number;
+            /** Format: date-time */
+            occurredAt: string;
             actor: components["schemas"]["AuditActorDto"];
             resource: components["schemas"]["AuditResourceDto"];
             /** @enum {string} */
@@ -580,10 +586,6 @@ export interface components {
             after: {
                 [key: string]: unknown;
             } | null;
-            id: string;
-            /** @description Position in the hash chain. */
-            seq: number;
-            occurredAt: string;
             /**
              * @description Stable dotted name.
              * @example user.role_granted
@@ -631,19 +633,19 @@ export interface components {
             state: string;
         };
         BrokenLinkDto: {
-            /** @enum {string} */
-            reason: "hash_mismatch" | "prev_hash_mismatch" | "seq_gap" | "seq_out_of_order";
             /** @description Sequence number of the first event that does not fit the chain. */
             seq: number;
+            /** @enum {string} */
+            reason: "hash_mismatch" | "prev_hash_mismatch" | "seq_gap" | "seq_out_of_order";
         };
         ChainVerificationDto: {
-            brokenAt?: components["schemas"]["BrokenLinkDto"];
-            /** @description True when every checked event is intact and linked to its predecessor. */
-            valid: boolean;
             /** @description Number of events checked. */
             checked: number;
             firstSeq: number | null;
             lastSeq: number | null;
+            brokenAt?: components["schemas"]["BrokenLinkDto"];
+            /** @description True when every checked event is intact and linked to its predecessor. */
+            valid: boolean;
         };
         DefinitionContentDto: {
             /** @description JSON Schema (draft 2020-12) of an instance's data at start; absent: instances start without data. */
@@ -698,23 +700,30 @@ export interface components {
             code: string;
         };
         HistoryEntryDto: {
+            /** @description 1 for the start, then one per move, vote or assignment change. */
+            seq: number;
             /** @enum {string} */
             kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated";
+            /**
+             * Format: uuid
+             * @description The user who acted.
+             */
+            actorId: string;
+            /**
+             * Format: uuid
+             * @description Assignment changes: who was assigned, unassigned, or delegated to.
+             */
+            assigneeId: string | null;
             input: {
                 [key: string]: unknown;
             } | null;
-            /** @description 1 for the start, then one per move, vote or assignment change. */
-            seq: number;
+            /** Format: date-time */
+            occurredAt: string;
             /** @description Moves and votes: the transition taken. */
             transition: string | null;
             fromState: string | null;
             toState: string;
-            /** @description The user who acted. */
-            actorId: string;
-            /** @description Assignment changes: who was assigned, unassigned, or delegated to. */
-            assigneeId: string | null;
             comment: string | null;
-            occurredAt: string;
         };
         HistoryListDto: {
             value: components["schemas"]["HistoryEntryDto"][];
@@ -729,10 +738,13 @@ export interface components {
             status: "ok";
         };
         MeDto: {
+            /**
+             * Format: uuid
+             * @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e
+             */
+            id: string;
             /** @enum {string} */
             status: "active" | "suspended";
-            /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
-            id: string;
             /**
              * @description The identity source, from the issuer that verified the user's token: the Entra tenant id
              *     (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
@@ -749,6 +761,7 @@ export interface components {
             /** @description Every role held, with the hierarchy applied. */
             effectiveRoles: ("viewer" | "requester" | "approver" | "admin" | "auditor")[];
             stepUp: components["schemas"]["StepUpStateDto"];
+            /** Format: date-time */
             tokenExpiresAt: string;
         };
         ProblemDetailsDto: {
@@ -783,6 +796,64 @@ export interface components {
             requestId: string;
             /** @description Every invalid field, for validation failures */
             errors?: components["schemas"]["FieldErrorDto"][];
+            /**
+             * @description `precondition_failed`: the current ETag, to send in `If-Match` after reading the resource again.
+             * @example "4"
+             */
+            currentETag?: string;
+            /**
+             * @description `dependency_unavailable` from the readiness probe: the state of each dependency.
+             * @example {
+             *       "database": "down",
+             *       "redis": "up"
+             *     }
+             */
+            checks?: {
+                [key: string]: "up" | "down";
+            };
+            /**
+             * @description `insufficient_role`: the role the operation needs.
+             * @enum {string}
+             */
+            requiredRole?: "viewer" | "requester" | "approver" | "admin" | "auditor";
+            /**
+             * @description `step_up_required`: why the sign-in is not strong or recent enough.
+             * @enum {string}
+             */
+            reason?: "no_strong_authentication" | "authentication_too_old";
+            /**
+             * @description `step_up_required`: the form of the `WWW-Authenticate` challenge.
+             * @enum {string}
+             */
+            challengeFormat?: "entra_claims_challenge" | "rfc9470";
+            /** @description `step_up_required`: the authentication context(s) to request (`acr_values`). */
+            acrValues?: string;
+            /** @description `step_up_required` (Entra claims challenge): the base64 claims request to pass back to Entra ID. */
+            claims?: string;
+            /** @description `step_up_required`: the strong sign-in must be at most this many seconds old. */
+            maxAge?: number;
+            /**
+             * @description `too_many_requests`: the rate-limit policy whose budget is used up.
+             * @enum {string}
+             */
+            policy?: "principal" | "sensitive" | "anonymous";
+            /** @description `transition_not_allowed`, `not_eligible`: the state the instance is in. */
+            state?: string;
+            /** @description `transition_not_allowed`: the transitions leaving the current state (none once terminal). */
+            allowedTransitions?: string[];
+            /**
+             * @description `separation_of_duties`: the rule that refused you.
+             * @enum {string}
+             */
+            rule?: "notInitiator" | "notPreviousActorOf";
+            /** @description `separation_of_duties` (`notPreviousActorOf`): the transition you took before. */
+            previousTransition?: string;
+            /** @description `already_voted`: distinct votes so far. */
+            votes?: number;
+            /** @description `already_voted`: the votes the transition needs. */
+            required?: number;
+            /** @description `already_assigned`: who is assigned now. */
+            assigneeIds?: string[];
         };
         ProblemTypeDto: {
             /**
@@ -833,8 +904,12 @@ export interface components {
             };
         };
         RevokedSessionsDto: {
+            /** Format: uuid */
             userId: string;
-            /** @description Tokens issued before this instant are rejected from now on, on every instance. */
+            /**
+             * Format: date-time
+             * @description Tokens issued before this instant are rejected from now on, on every instance.
+             */
             sessionsRevokedBefore: string;
         };
         RoleDescriptionDto: {
@@ -845,11 +920,16 @@ export interface components {
             description: string;
         };
         RoleGrantDto: {
+            /** Format: uuid */
+            userId: string;
             /** @enum {string} */
             role: "viewer" | "requester" | "approver" | "admin" | "auditor";
-            userId: string;
-            /** @description The admin who granted it. */
+            /**
+             * Format: uuid
+             * @description The admin who granted it.
+             */
             grantedBy: string | null;
+            /** Format: date-time */
             grantedAt: string;
         };
         RoleListDto: {
@@ -882,6 +962,8 @@ export interface components {
              * @example purchase-request
              */
             definitionKey: string;
+            /** @description A published version; the latest when omitted. The instance stays on it for its whole life. */
+            definitionVersion?: number;
             /**
              * @description The instance's data, validated against the definition's `dataSchema`.
              * @example {
@@ -892,8 +974,6 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
-            /** @description A published version; the latest when omitted. The instance stays on it for its whole life. */
-            definitionVersion?: number;
         };
         StateDefinitionDto: {
             /**
@@ -1054,6 +1134,11 @@ export interface components {
             status: "active" | "suspended";
         };
         UserDto: {
+            /**
+             * Format: uuid
+             * @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e
+             */
+            id: string;
             /** @enum {string} */
             status: "active" | "suspended";
             /** @description Roles granted by admins. */
@@ -1062,8 +1147,20 @@ export interface components {
             tokenRoles: ("viewer" | "requester" | "approver" | "admin" | "auditor")[];
             /** @description Every role held, with the hierarchy applied. */
             effectiveRoles: ("viewer" | "requester" | "approver" | "admin" | "auditor")[];
-            /** @example 5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e */
-            id: string;
+            /**
+             * Format: date-time
+             * @description Tokens issued before this instant are rejected.
+             */
+            sessionsRevokedBefore: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @description When a token of this user was last seen. It moves without changing the ETag (docs/api/conventions.md).
+             */
+            lastSeenAt: string;
             /**
              * @description The identity source, from the issuer that verified the user's token: the Entra tenant id
              *     (lower-case UUID; the development tenant for development tokens), or the issuer URL for other
@@ -1076,11 +1173,6 @@ export interface components {
             displayName: string | null;
             /** @description From the latest token; display only, never used for authorization. */
             email: string | null;
-            /** @description Tokens issued before this instant are rejected. */
-            sessionsRevokedBefore: string | null;
-            createdAt: string;
-            updatedAt: string;
-            lastSeenAt: string;
         };
         UserListDto: {
             value: components["schemas"]["UserDto"][];
@@ -1090,6 +1182,8 @@ export interface components {
         WorkflowDefinitionDto: {
             /** @example 1 */
             version: number;
+            /** Format: date-time */
+            publishedAt: string;
             /**
              * Format: uuid
              * @description The admin who published it (user id); null for the seeded examples.
@@ -1101,7 +1195,6 @@ export interface components {
             /** @example Purchase request */
             title: string;
             description?: string;
-            publishedAt: string;
         };
         WorkflowDefinitionListDto: {
             value: components["schemas"]["WorkflowDefinitionSummaryDto"][];
@@ -1111,6 +1204,8 @@ export interface components {
         WorkflowDefinitionSummaryDto: {
             /** @example 1 */
             version: number;
+            /** Format: date-time */
+            publishedAt: string;
             /**
              * Format: uuid
              * @description The admin who published it (user id); null for the seeded examples.
@@ -1121,28 +1216,33 @@ export interface components {
             /** @example Purchase request */
             title: string;
             description?: string;
-            publishedAt: string;
         };
         WorkflowDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The definition version this instance runs on, fixed at its start. */
+            definitionVersion: number;
             data: {
                 [key: string]: unknown;
             } | null;
-            id: string;
-            definitionKey: string;
-            /** @description The definition version this instance runs on, fixed at its start. */
-            definitionVersion: number;
-            /** @description The current state. */
-            state: string;
-            /** @description True once a terminal state is reached; nothing changes it after that. */
-            terminal: boolean;
-            /** @description The user who started it. */
+            /**
+             * Format: uuid
+             * @description The user who started it.
+             */
             initiatorId: string;
             /** @description The users assigned to it in its current state, in the order they were assigned. */
             assigneeIds: string[];
             /** @description Grows with every transition and vote; the ETag is derived from it. */
             version: number;
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             updatedAt: string;
+            definitionKey: string;
+            /** @description The current state. */
+            state: string;
+            /** @description True once a terminal state is reached; nothing changes it after that. */
+            terminal: boolean;
         };
         WorkflowListDto: {
             value: components["schemas"]["WorkflowDto"][];
@@ -1154,7 +1254,7 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
-        /** @description What remains of each rate-limit policy applied to this request (IETF draft-ietf-httpapi-ratelimit-headers): `"<policy>";r=<remaining>;t=<seconds until the window restarts>`, one list item per policy. */
+        /** @description What remains of each rate-limit policy applied to this request (IETF draft-ietf-httpapi-ratelimit-headers): `"<policy>";r=<remaining>;t=<seconds until the window restarts>`, one list item per policy. Present on every answer given after the request was counted against a budget (so not on most 401s and 403s). */
         RateLimit: string;
         /** @description The rate-limit policies applied to this request: `"<policy>";q=<requests>;w=<window seconds>` per policy. */
         "RateLimit-Policy": string;
@@ -1162,6 +1262,24 @@ export interface components {
         "Retry-After": number;
         /** @description Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": "true";
+        /** @description This request's id: the client's `X-Request-Id` when it was well-formed (1-128 of `A-Z a-z 0-9 . _ : -`, starting with a letter or digit), else a new UUID. On every response; problems repeat it as `requestId`. */
+        "X-Request-Id": string;
+        /** @description The resource's version as a strong entity tag: send it in `If-Match` (writes) or `If-None-Match` (reads). */
+        ETag: string;
+        /** @description The absolute URL of what was created, on the deployment's public base URL. */
+        Location: string;
+        /** @description The Bearer challenge (RFC 6750): `error="invalid_token"` for a bad token; for step-up, the Entra claims challenge (`error="insufficient_claims"`) or RFC 9470 (`error="insufficient_user_authentication"`). */
+        "WWW-Authenticate": string;
+        /** @description Always `no-store`: a problem describes this request at this moment. */
+        "Cache-Control.problem": "no-store";
+        /** @description Always `no-store`: what this answers depends on who asks and when, and it has no validator to check a copy against. */
+        "Cache-Control.noStore": "no-store";
+        /** @description Always `private, no-cache`: only the caller's own cache may keep it, and must revalidate it on every use (`If-None-Match`), so access is checked each time. */
+        "Cache-Control.revalidate": "private, no-cache";
+        /** @description Always `private, max-age=86400, immutable`: a published version never changes; the caller's own cache may keep it for a day. */
+        "Cache-Control.immutable": "private, max-age=86400, immutable";
+        /** @description Always `public, max-age=3600`: the same for everyone; any cache may keep it for an hour. */
+        "Cache-Control.public": "public, max-age=3600";
     };
     pathItems: never;
 }
@@ -1179,6 +1297,8 @@ export interface operations {
             /** @description The process is running. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1188,6 +1308,8 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1197,6 +1319,9 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1206,6 +1331,8 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1226,6 +1353,8 @@ export interface operations {
             /** @description PostgreSQL answered; `status` says whether Redis did. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1235,6 +1364,8 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1244,6 +1375,9 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1253,6 +1387,8 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1273,6 +1409,8 @@ export interface operations {
             /** @description Metrics in the Prometheus text format. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1282,6 +1420,8 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1291,6 +1431,9 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1300,6 +1443,8 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1313,6 +1458,10 @@ export interface operations {
             query?: {
                 /** @description Page size. */
                 top?: number;
+                /** @description Events at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Events before this instant (ISO 8601). */
+                to?: string;
                 outcome?: "succeeded" | "denied";
                 /** @description Actor's tenant id. */
                 actorTenantId?: string;
@@ -1323,10 +1472,6 @@ export interface operations {
                 resourceId?: string;
                 /** @description Opaque position from a previous page's `nextLink`. */
                 cursor?: string;
-                /** @description Events at or after this instant (ISO 8601). */
-                from?: string;
-                /** @description Events before this instant (ISO 8601). */
-                to?: string;
             };
             header?: never;
             path?: never;
@@ -1337,6 +1482,8 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1348,6 +1495,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1357,6 +1508,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1366,6 +1522,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1375,6 +1535,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1387,6 +1549,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1396,6 +1562,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1405,6 +1576,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1430,6 +1605,8 @@ export interface operations {
             /** @description One JSON audit event per line. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1441,6 +1618,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1450,6 +1631,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1459,6 +1645,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1468,6 +1658,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1480,6 +1672,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1489,6 +1685,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1498,6 +1699,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1523,6 +1728,8 @@ export interface operations {
             /** @description The verdict. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1534,6 +1741,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1543,6 +1754,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1552,6 +1768,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1561,6 +1781,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1573,6 +1795,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1582,6 +1808,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1591,6 +1822,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1613,6 +1848,8 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1624,6 +1861,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1633,6 +1874,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1642,6 +1888,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1651,6 +1901,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1660,6 +1914,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1672,6 +1928,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1681,6 +1941,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1690,6 +1955,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1710,6 +1979,8 @@ export interface operations {
             /** @description The caller. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1721,6 +1992,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1730,6 +2006,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1739,6 +2019,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1751,6 +2033,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1760,6 +2046,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1769,6 +2060,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1789,6 +2084,8 @@ export interface operations {
             /** @description The whole catalogue. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.public"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1800,6 +2097,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1812,6 +2111,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1821,6 +2124,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1830,6 +2138,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1852,6 +2164,8 @@ export interface operations {
             /** @description The problem type. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.public"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1863,6 +2177,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1872,6 +2190,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1884,6 +2204,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1893,6 +2217,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1902,6 +2231,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1922,6 +2255,8 @@ export interface operations {
             /** @description Every role. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -1933,6 +2268,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1942,6 +2282,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1951,6 +2295,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -1963,6 +2309,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1972,6 +2322,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,6 +2336,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2011,6 +2370,8 @@ export interface operations {
             /** @description A page of users. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2022,6 +2383,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2031,6 +2396,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2040,6 +2410,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2049,6 +2423,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2061,6 +2437,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2070,6 +2450,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2079,6 +2464,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2090,7 +2479,10 @@ export interface operations {
     Users_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (a list, weak or strong, or `*`). If one still matches (weak comparison), the answer is 304 with no body: your copy is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2101,6 +2493,9 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.revalidate"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2109,9 +2504,25 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
+            /** @description Not Modified: the representation you hold (see `If-None-Match`) is still the current one. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.revalidate"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2121,6 +2532,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2130,6 +2546,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2139,6 +2559,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2148,6 +2572,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2160,6 +2586,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2169,6 +2599,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2178,6 +2613,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,6 +2646,8 @@ export interface operations {
             /** @description The updated user. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2218,6 +2659,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2227,6 +2672,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2236,6 +2686,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2245,6 +2699,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2254,6 +2712,10 @@ export interface operations {
             /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2263,6 +2725,10 @@ export interface operations {
             /** @description Problem details (`precondition_failed`) */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2272,6 +2738,10 @@ export interface operations {
             /** @description Problem details (`payload_too_large`) */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,6 +2751,10 @@ export interface operations {
             /** @description Problem details (`unsupported_media_type`) */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2290,6 +2764,10 @@ export interface operations {
             /** @description Problem details (`precondition_required`) */
             428: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2299,6 +2777,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2311,6 +2791,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2320,6 +2804,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2329,6 +2818,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2847,7 @@ export interface operations {
             /** @description The revocation time. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -2370,6 +2864,10 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,6 +2877,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,6 +2891,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2397,6 +2904,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,6 +2917,11 @@ export interface operations {
             /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2415,6 +2931,10 @@ export interface operations {
             /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2424,6 +2944,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2436,6 +2958,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2445,6 +2971,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2454,6 +2985,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,6 +3012,7 @@ export interface operations {
             /** @description The grant. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2488,6 +3024,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2497,6 +3037,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2506,6 +3051,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2515,6 +3064,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2524,6 +3077,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2536,6 +3091,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2545,6 +3104,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2554,6 +3118,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2577,6 +3145,7 @@ export interface operations {
             /** @description The grant is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2586,6 +3155,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2595,6 +3168,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2604,6 +3182,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2613,6 +3195,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2622,6 +3208,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2634,6 +3222,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2643,6 +3235,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2652,6 +3249,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2677,6 +3278,8 @@ export interface operations {
             /** @description A page of definitions. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2688,6 +3291,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2697,6 +3304,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2706,6 +3318,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2715,6 +3331,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2727,6 +3345,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2736,6 +3358,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2745,6 +3372,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2770,13 +3401,12 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The published version. */
+            /** @description The published version; `Location` points at it. */
             201: {
                 headers: {
-                    /** @description URL of the published version. */
-                    Location?: string;
-                    /** @description The version, as a strong entity tag. */
-                    ETag?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -2793,6 +3423,10 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2802,6 +3436,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2811,6 +3450,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2824,6 +3467,11 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2833,6 +3481,10 @@ export interface operations {
             /** @description Problem details (`payload_too_large`) */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2842,6 +3494,10 @@ export interface operations {
             /** @description Problem details (`unsupported_media_type`) */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2851,6 +3507,10 @@ export interface operations {
             /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2860,6 +3520,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2872,6 +3534,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2881,6 +3547,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2890,6 +3561,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2901,7 +3576,10 @@ export interface operations {
     WorkflowDefinitions_getLatest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (a list, weak or strong, or `*`). If one still matches (weak comparison), the answer is 304 with no body: your copy is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 key: string;
             };
@@ -2912,6 +3590,9 @@ export interface operations {
             /** @description The latest version, in full. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.revalidate"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -2920,9 +3601,25 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDefinitionDto"];
                 };
             };
+            /** @description Not Modified: the representation you hold (see `If-None-Match`) is still the current one. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.revalidate"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2932,6 +3629,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2941,6 +3643,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2950,6 +3656,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2959,6 +3669,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -2971,6 +3683,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2980,6 +3696,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2989,6 +3710,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3000,7 +3725,10 @@ export interface operations {
     WorkflowDefinitions_getVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (a list, weak or strong, or `*`). If one still matches (weak comparison), the answer is 304 with no body: your copy is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 key: string;
                 version: number;
@@ -3012,6 +3740,9 @@ export interface operations {
             /** @description The version, in full. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.immutable"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3020,9 +3751,25 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDefinitionDto"];
                 };
             };
+            /** @description Not Modified: the representation you hold (see `If-None-Match`) is still the current one. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.immutable"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3032,6 +3779,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3041,6 +3793,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3050,6 +3806,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3059,6 +3819,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3071,6 +3833,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3080,6 +3846,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3089,6 +3860,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3112,6 +3887,8 @@ export interface operations {
             /** @description The Mermaid source. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.immutable"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3123,6 +3900,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,6 +3913,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3141,6 +3927,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3150,6 +3940,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,6 +3953,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3171,6 +3967,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3180,6 +3980,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3189,6 +3994,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3226,6 +4035,8 @@ export interface operations {
             /** @description A page of instances. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3237,6 +4048,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3246,6 +4061,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3255,6 +4075,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3264,6 +4088,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3276,6 +4102,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3285,6 +4115,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3294,6 +4129,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3321,6 +4160,9 @@ export interface operations {
             /** @description The new instance; `Location` points at it. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -3337,6 +4179,10 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3346,6 +4192,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3355,6 +4206,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3364,6 +4219,11 @@ export interface operations {
             /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3373,6 +4233,10 @@ export interface operations {
             /** @description Problem details (`payload_too_large`) */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3382,6 +4246,10 @@ export interface operations {
             /** @description Problem details (`unsupported_media_type`) */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3391,6 +4259,10 @@ export interface operations {
             /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3400,6 +4272,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3412,6 +4286,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3421,6 +4299,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3430,6 +4313,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3441,7 +4328,10 @@ export interface operations {
     Workflows_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (a list, weak or strong, or `*`). If one still matches (weak comparison), the answer is 304 with no body: your copy is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -3452,6 +4342,9 @@ export interface operations {
             /** @description The instance. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.revalidate"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3460,9 +4353,25 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
+            /** @description Not Modified: the representation you hold (see `If-None-Match`) is still the current one. */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.revalidate"];
+                    ETag: components["headers"]["ETag"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3472,6 +4381,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3481,6 +4395,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3490,6 +4408,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3499,6 +4421,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3511,6 +4435,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3520,6 +4448,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +4462,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,6 +4492,8 @@ export interface operations {
             /** @description The instance with its assignees. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3566,6 +4505,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3575,6 +4518,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3584,6 +4532,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3593,6 +4545,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3602,6 +4558,10 @@ export interface operations {
             /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3611,6 +4571,10 @@ export interface operations {
             /** @description Problem details (`precondition_failed`) */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3620,6 +4584,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3632,6 +4598,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3641,6 +4611,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3650,6 +4625,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3676,6 +4655,8 @@ export interface operations {
             /** @description The instance with its assignees. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3687,6 +4668,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3696,6 +4681,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3709,6 +4699,10 @@ export interface operations {
              */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3718,6 +4712,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3727,6 +4725,10 @@ export interface operations {
             /** @description Problem details (`precondition_failed`) */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,6 +4738,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3748,6 +4752,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3757,6 +4765,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3766,6 +4779,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3788,6 +4805,8 @@ export interface operations {
             /** @description The transitions and your standing on each. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -3799,6 +4818,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3808,6 +4831,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3817,6 +4845,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3826,6 +4858,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3835,6 +4871,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3847,6 +4885,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3856,6 +4898,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3865,6 +4912,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3892,6 +4943,8 @@ export interface operations {
             /** @description The instance, assigned to you. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -3904,6 +4957,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3913,6 +4970,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3922,6 +4984,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3931,6 +4997,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3940,6 +5010,11 @@ export interface operations {
             /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3949,6 +5024,10 @@ export interface operations {
             /** @description Problem details (`precondition_failed`) */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3958,6 +5037,10 @@ export interface operations {
             /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3967,6 +5050,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -3979,6 +5064,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3988,6 +5077,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3997,6 +5091,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4028,6 +5126,8 @@ export interface operations {
             /** @description The instance, assigned to the new person. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -4040,6 +5140,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4049,6 +5153,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4062,6 +5171,10 @@ export interface operations {
              */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4071,6 +5184,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4080,6 +5197,11 @@ export interface operations {
             /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`) */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4089,6 +5211,10 @@ export interface operations {
             /** @description Problem details (`precondition_failed`) */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4098,6 +5224,10 @@ export interface operations {
             /** @description Problem details (`payload_too_large`) */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4107,6 +5237,10 @@ export interface operations {
             /** @description Problem details (`unsupported_media_type`) */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4116,6 +5250,10 @@ export interface operations {
             /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4125,6 +5263,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4137,6 +5277,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4146,6 +5290,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4155,6 +5304,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4182,6 +5335,8 @@ export interface operations {
             /** @description A page of history. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.noStore"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
@@ -4193,6 +5348,10 @@ export interface operations {
             /** @description Problem details (`validation_failed`, `malformed_request`) */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4202,6 +5361,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4211,6 +5375,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4220,6 +5388,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4229,6 +5401,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4241,6 +5415,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4250,6 +5428,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4259,6 +5442,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4290,6 +5477,8 @@ export interface operations {
             /** @description The outcome and the instance after it. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
@@ -4306,6 +5495,10 @@ export interface operations {
              */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4315,6 +5508,11 @@ export interface operations {
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4324,6 +5522,10 @@ export interface operations {
             /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4333,6 +5535,10 @@ export interface operations {
             /** @description Problem details (`not_found`, `route_not_found`) */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4346,6 +5552,11 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4355,6 +5566,10 @@ export interface operations {
             /** @description Problem details (`precondition_failed`) */
             412: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4364,6 +5579,10 @@ export interface operations {
             /** @description Problem details (`payload_too_large`) */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4373,6 +5592,10 @@ export interface operations {
             /** @description Problem details (`unsupported_media_type`) */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4382,6 +5605,10 @@ export interface operations {
             /** @description Problem details (`unprocessable`, `idempotency_key_reused`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4391,6 +5618,8 @@ export interface operations {
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
                     "Retry-After": components["headers"]["Retry-After"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4403,6 +5632,10 @@ export interface operations {
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4412,6 +5645,11 @@ export interface operations {
             /** @description Problem details (`dependency_unavailable`, `request_timeout`) */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4421,6 +5659,10 @@ export interface operations {
             /** @description Problem details for any other client error */
             "4XX": {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     [name: string]: unknown;
                 };
                 content: {
