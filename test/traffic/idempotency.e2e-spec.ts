@@ -101,6 +101,22 @@ describe('Idempotency keys', () => {
     expect(first.headers.etag).toBe('"1"');
   });
 
+  it('replays a record stored before the body was kept as text (jsonb only, no Content-Type) as JSON', async () => {
+    const auth = await bearer('legacy');
+    const key = newKey();
+    const text = `legacy ${key}`;
+    const first = await postNote(auth, key, text);
+    expect(first.status).toBe(201);
+    await db.query(
+      `UPDATE idempotency_records SET body_text = NULL, headers = headers - 'content-type' WHERE idempotency_key = $1`,
+      [key],
+    );
+    const retry = await postNote(auth, key, text);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(retry.body).toEqual(first.body);
+  });
+
   it('treats the quoted structured-field form and the bare token as the same key', async () => {
     const auth = await bearer('quoter');
     const key = newKey();

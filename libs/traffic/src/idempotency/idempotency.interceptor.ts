@@ -153,6 +153,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** The stored text, sent as it is: Fastify serialises nothing and the ETag hook is not involved. */
   private send(response: StoredResponse, res: HttpReply): string | undefined {
     res.code(response.status);
+    // Records stored before migration 1795822000000 named no Content-Type; their body is JSON too.
+    if (response.body !== null && response.headers['content-type'] === undefined) res.type(JSON_CONTENT_TYPE);
     res.headers(response.headers);
     return response.body ?? undefined;
   }
