@@ -54,6 +54,69 @@ describe('Idempotency keys', () => {
     expect(await notesWith(text)).toBe(1);
   });
 
+  it('replays the first answer byte for byte, with its Content-Type, ETag and Location', async () => {
+    // A workflow's keys are in an order jsonb would not keep (it sorts them by length): a replay
+    // rebuilt from a jsonb value would differ from the first answer's text.
+    const admin = `Bearer ${await dev.mint({ user: `bytes-admin-${suffix}`, roles: ['admin'], stepUp: true })}`;
+    const definitionKey = `bytes-${suffix}`;
+    const published = await http
+      .post('/v1/workflow-definitions')
+      .set('Authorization', admin)
+      .send({
+        key: definitionKey,
+        title: 'Bytes',
+        states: [
+          { name: 'open', initial: true },
+          { name: 'done', terminal: true },
+        ],
+        transitions: [{ name: 'close', from: 'open', to: 'done' }],
+      });
+    expect(published.status).toBe(201);
+    const auth = `Bearer ${await dev.mint({ user: `byte-counter-${suffix}`, roles: ['requester'] })}`;
+    const key = newKey();
+    const start = () =>
+      http.post('/v1/workflows').set('Authorization', auth).set('Idempotency-Key', key).send({ definitionKey });
+    const first = await start();
+    const retry = await start();
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.text).toBe(first.text);
+    expect(Object.keys(JSON.parse(first.text) as object)).toEqual([
+      'id',
+      'definitionKey',
+      'definitionVersion',
+      'state',
+      'terminal',
+      'data',
+      'initiatorId',
+      'assigneeIds',
+      'version',
+      'createdAt',
+      'updatedAt',
+    ]);
+    for (const header of ['content-type', 'etag', 'location', 'content-length']) {
+      expect({ header, value: retry.headers[header] }).toEqual({ header, value: first.headers[header] });
+    }
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(first.headers.etag).toBe('"1"');
+  });
+
+  it('replays a record stored before the body was kept as text (jsonb only, no Content-Type) as JSON', async () => {
+    const auth = await bearer('legacy');
+    const key = newKey();
+    const text = `legacy ${key}`;
+    const first = await postNote(auth, key, text);
+    expect(first.status).toBe(201);
+    await db.query(
+      `UPDATE idempotency_records SET body_text = NULL, headers = headers - 'content-type' WHERE idempotency_key = $1`,
+      [key],
+    );
+    const retry = await postNote(auth, key, text);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(retry.body).toEqual(first.body);
+  });
+
   it('treats the quoted structured-field form and the bare token as the same key', async () => {
     const auth = await bearer('quoter');
     const key = newKey();

@@ -105,7 +105,7 @@ describe('Workflow definitions', () => {
       const key = newKey();
       const res = await publish(documentFor(key));
       expect(res.status).toBe(201);
-      expect(res.headers.location).toBe(`/v1/workflow-definitions/${key}/versions/1`);
+      expect(res.headers.location).toBe(`${testApp.url}/v1/workflow-definitions/${key}/versions/1`);
       expect(res.headers.etag).toBe('"1"');
       const { definition } = validateDefinition(documentFor(key)) as { definition: unknown };
       expect(res.body).toEqual({
@@ -127,7 +127,7 @@ describe('Workflow definitions', () => {
         separationOfDuties: { notInitiator: false, notPreviousActorOf: [] },
         quorum: 1,
       });
-      const read = await http.get(res.headers.location).set(viewer.auth).expect(200);
+      const read = await http.get(new URL(res.headers.location).pathname).set(viewer.auth).expect(200);
       expect(read.body).toEqual(res.body);
     });
 
@@ -136,7 +136,7 @@ describe('Workflow definitions', () => {
       const first = await publish(documentFor(key, 'First title')).expect(201);
       const second = await publish(documentFor(key, 'Second title')).expect(201);
       expect(second.body).toMatchObject({ key, version: 2, title: 'Second title' });
-      expect(second.headers.location).toBe(`/v1/workflow-definitions/${key}/versions/2`);
+      expect(second.headers.location).toBe(`${testApp.url}/v1/workflow-definitions/${key}/versions/2`);
 
       const v1 = await http.get(`/v1/workflow-definitions/${key}/versions/1`).set(viewer.auth).expect(200);
       expect(v1.body).toEqual(first.body);

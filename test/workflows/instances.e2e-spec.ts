@@ -176,10 +176,10 @@ describe('Workflow instances: start, read, list', () => {
         createdAt: expect.stringMatching(ISO_MILLIS),
         updatedAt: expect.stringMatching(ISO_MILLIS),
       });
-      expect(res.headers.location).toBe(`/v1/workflows/${res.body.id}`);
+      expect(res.headers.location).toBe(`${testApp.url}/v1/workflows/${res.body.id}`);
       expect(res.headers.etag).toBe('"1"');
 
-      const read = await http.get(res.headers.location).set(requester.auth).expect(200);
+      const read = await http.get(new URL(res.headers.location).pathname).set(requester.auth).expect(200);
       expect(read.body).toEqual(res.body);
       expect(read.headers.etag).toBe('"1"');
       const history = await http.get(`/v1/workflows/${res.body.id}/history`).set(requester.auth).expect(200);

@@ -49,7 +49,7 @@ describe('README walk-through: a purchase request through the SDK', () => {
     expect(started.response.status).toBe(201);
     const id = started.data!.id;
     expect(started.data).toMatchObject({ state: 'draft', definitionVersion: 1, terminal: false });
-    expect(started.response.headers.get('location')).toBe(`/v1/workflows/${id}`);
+    expect(started.response.headers.get('location')).toBe(`${testApp.url}/v1/workflows/${id}`);
     const submitted = await alice.POST('/v1/workflows/{id}/transitions', {
       params: { path: { id }, header: idempotencyKey() },
       body: { name: 'submit' },

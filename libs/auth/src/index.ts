@@ -16,3 +16,4 @@ export * from './verification/token-verifier';
 export * from './verification/verified-token';
 export * from './guards/step-up-required';
 export * from './guards/failed-authentications';
+export * from './openapi/auth-problem-members';

@@ -1,6 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponses, IfMatch, RequestUrl, SensitiveRateLimit, UuidParam } from '@flowgate/core';
+import {
+  ApiProblemResponses,
+  CACHE_POLICIES,
+  CacheControl,
+  IfMatch,
+  RequestUrl,
+  SendsETag,
+  SensitiveRateLimit,
+  UuidParam,
+} from '@flowgate/core';
 import { Authenticated, CurrentPrincipal, ROLES, type Principal, type Role } from '@flowgate/auth';
 import { Idempotent } from '@flowgate/traffic';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -34,6 +43,8 @@ export class UsersController {
 
   @Get(':id')
   @Authenticated({ role: 'admin' })
+  @SendsETag()
+  @CacheControl(CACHE_POLICIES.revalidate)
   @ApiOperation({ summary: 'Get a user', description: 'The response carries an ETag for `If-Match`.' })
   @ApiOkResponse({ type: UserDto, description: 'The user.' })
   @ApiProblemResponses(400, 404)
@@ -44,6 +55,7 @@ export class UsersController {
   @Patch(':id')
   @Authenticated({ role: 'admin', stepUp: true })
   @SensitiveRateLimit()
+  @SendsETag()
   @ApiOperation({ summary: 'Suspend or reactivate a user', description: 'Requires If-Match; not on yourself.' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag from GET /v1/users/{id}.' })
   @ApiOkResponse({ type: UserDto, description: 'The updated user.' })

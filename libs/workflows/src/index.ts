@@ -10,3 +10,4 @@ export * from './engine/validate-data';
 export * from './examples/access-request';
 export * from './examples/purchase-request';
 export * from './workflows.module';
+export * from './instances/workflow-problem-members';

@@ -1,4 +1,7 @@
+import { AUTH_PROBLEM_MEMBERS } from '@flowgate/auth';
 import type { OpenApiInfo } from '@flowgate/core';
+import { TRAFFIC_PROBLEM_MEMBERS } from '@flowgate/traffic';
+import { WORKFLOW_PROBLEM_MEMBERS } from '@flowgate/workflows';
 
 export const API_INFO: OpenApiInfo = {
   title: 'Flowgate API',
@@ -15,6 +18,7 @@ export const API_INFO: OpenApiInfo = {
   ].join('\n'),
   version: '1.0.0',
   license: { name: 'Proprietary', url: 'https://flowgate.dev/license' },
+  problemMembers: { ...AUTH_PROBLEM_MEMBERS, ...TRAFFIC_PROBLEM_MEMBERS, ...WORKFLOW_PROBLEM_MEMBERS },
   tags: [
     {
       name: 'Identity',

@@ -1,11 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { API_SCHEMA } from '@flowgate/core';
 import { AuditActorDto } from './audit-actor.dto';
 import { AuditResourceDto } from './audit-resource.dto';
 
+/** Audit sequence numbers are PostgreSQL `bigint`s, read as JSON numbers: exact up to 2^53 - 1. */
+export const AUDIT_SEQ = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
 export class AuditEventDto {
+  @ApiProperty(API_SCHEMA.uuid)
   id!: string;
   /** Position in the hash chain. */
+  @ApiProperty(AUDIT_SEQ)
   seq!: number;
+  @ApiProperty(API_SCHEMA.dateTime)
   occurredAt!: string;
   @ApiProperty({ type: AuditActorDto })
   actor!: AuditActorDto;

@@ -1,12 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { AUDIT_SEQ } from './audit-event.dto';
 import { BrokenLinkDto } from './broken-link.dto';
 
 export class ChainVerificationDto {
   /** True when every checked event is intact and linked to its predecessor. */
   valid!: boolean;
   /** Number of events checked. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   checked!: number;
+  @ApiProperty({ ...AUDIT_SEQ, nullable: true })
   firstSeq!: number | null;
+  @ApiProperty({ ...AUDIT_SEQ, nullable: true })
   lastSeq!: number | null;
   @ApiProperty({ type: BrokenLinkDto, required: false })
   brokenAt?: BrokenLinkDto;

@@ -1,4 +1,4 @@
-import { EnvReader } from './env-reader';
+import { EnvReader, redactUrl } from './env-reader';
 
 export interface HttpConfig {
   /** Largest accepted request body, in bytes; larger bodies get 413. */
@@ -11,6 +11,13 @@ export interface HttpConfig {
   readonly trustProxy: boolean | number | string[];
   /** Origins allowed by CORS; empty means no cross-origin access at all. */
   readonly corsOrigins: string[];
+  /**
+   * Where clients reach the API (`https://flowgate.example.com`, or with a path prefix), without a
+   * trailing slash: links the API sends (`nextLink`, `Location`) start with it, never with what a
+   * client put in `Host`. Required in production; unset elsewhere, the address the request arrived
+   * on (the listening socket) stands in.
+   */
+  readonly publicBaseUrl: string | undefined;
 }
 
 export function readHttpConfig(env: EnvReader): HttpConfig {
@@ -26,7 +33,23 @@ export function readHttpConfig(env: EnvReader): HttpConfig {
     shutdownDrainMs: env.integer('HTTP_SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 120_000 }),
     trustProxy: readTrustProxy(env),
     corsOrigins,
+    publicBaseUrl: readPublicBaseUrl(env),
   };
+}
+
+function readPublicBaseUrl(env: EnvReader): string | undefined {
+  const value = env.url('PUBLIC_BASE_URL', ['http', 'https']);
+  if (value === undefined) return undefined;
+  const url = new URL(value);
+  if (url.username || url.password || url.search || url.hash || value.includes('?') || value.includes('#')) {
+    env.report(
+      'PUBLIC_BASE_URL',
+      `must be scheme://host[:port][/path] with no credentials, query or fragment (got "${redactUrl(value)}")`,
+    );
+    return undefined;
+  }
+  // new URL() normalises the host's case and drops a default port; links are built by appending.
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function readTrustProxy(env: EnvReader): HttpConfig['trustProxy'] {

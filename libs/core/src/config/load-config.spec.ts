@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBeUndefined();
     expect(config.http.trustProxy).toBe(false);
     expect(config.http.corsOrigins).toEqual([]);
+    expect(config.http.publicBaseUrl).toBeUndefined();
     expect(config.log.level).toBe('info');
     expect(config.traffic.rateLimits.principal).toEqual({ name: 'principal', limit: 600, windowSeconds: 60 });
     expect(config.traffic.idempotencyRetentionSeconds).toBe(86_400);
@@ -55,12 +56,23 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://a.example.com, https://b.example.com',
       TRUST_PROXY: '2',
       LOG_LEVEL: 'warn',
+      PUBLIC_BASE_URL: 'https://flowgate.example.com',
     });
     expect(config.app.port).toBe(8080);
     expect(config.database).toMatchObject({ poolSize: 25, ssl: 'verify-full', runMigrationsOnStart: false });
     expect(config.http.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
     expect(config.http.trustProxy).toBe(2);
+    expect(config.http.publicBaseUrl).toBe('https://flowgate.example.com');
     expect(config.log.level).toBe('warn');
+  });
+
+  it.each([
+    ['https://flowgate.example.com', 'https://flowgate.example.com'],
+    ['https://flowgate.example.com/', 'https://flowgate.example.com'],
+    ['HTTPS://Flowgate.Example.com:443/api//', 'https://flowgate.example.com/api'],
+    ['http://localhost:3000', 'http://localhost:3000'],
+  ])('reads PUBLIC_BASE_URL %j as %j', (value, expected) => {
+    expect(loadConfig({ PUBLIC_BASE_URL: value }).http.publicBaseUrl).toBe(expected);
   });
 
   it.each([
@@ -87,6 +99,11 @@ describe('loadConfig', () => {
       { CORS_ORIGINS: 'https://ok.example.com,*' },
       'CORS_ORIGINS must list origins such as https://app.example.com (got "*")',
     ],
+    [{ PUBLIC_BASE_URL: 'flowgate.example.com' }, 'PUBLIC_BASE_URL must be a URL (http or https)'],
+    [{ PUBLIC_BASE_URL: 'ftp://flowgate.example.com' }, 'PUBLIC_BASE_URL must use the http or https scheme'],
+    [{ PUBLIC_BASE_URL: 'https://flowgate.example.com/?x=1' }, 'PUBLIC_BASE_URL must be scheme://host[:port][/path]'],
+    [{ PUBLIC_BASE_URL: 'https://flowgate.example.com/#top' }, 'PUBLIC_BASE_URL must be scheme://host[:port][/path]'],
+    [{ PUBLIC_BASE_URL: 'https://me:pw@flowgate.example.com' }, 'PUBLIC_BASE_URL must be scheme://host[:port][/path]'],
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '5' }, 'HTTP_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000 (got "5")'],
@@ -118,6 +135,7 @@ describe('loadConfig', () => {
       { NODE_ENV: 'production', AUTH_DEV_IDENTITY_PROVIDER: 'true' },
       'AUTH_DEV_IDENTITY_PROVIDER must be false when NODE_ENV=production',
     ],
+    [{ NODE_ENV: 'production' }, 'PUBLIC_BASE_URL is required when NODE_ENV=production'],
     [{ NODE_ENV: 'production' }, 'AUTH_ENTRA_TENANT_IDS or AUTH_OIDC_ISSUERS must name at least one token issuer'],
     [
       { NODE_ENV: 'production', AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47' },

@@ -35,6 +35,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     // machine only; production must name real, shared services.
     if (!config.database.url) reader.report('DATABASE_URL', 'is required when NODE_ENV=production');
     if (!config.redis.url) reader.report('REDIS_URL', 'is required when NODE_ENV=production');
+    // Links must not follow the client's Host header, and a guess at the address is wrong behind
+    // any proxy: production says where it is served.
+    if (!config.http.publicBaseUrl) reader.report('PUBLIC_BASE_URL', 'is required when NODE_ENV=production');
   }
   if (reader.problemsFound.length > 0) throw new ConfigError(reader.problemsFound);
   return deepFreeze(config);

@@ -5,6 +5,7 @@ import { ProblemTypeListDto } from './problem-type-list.dto';
 import { ProblemTypeDto } from './problem-type.dto';
 import { ProblemTypes } from './problem-types';
 import { Public } from '../http/public.decorator';
+import { CACHE_POLICIES, CacheControl } from '../http/cache-control';
 
 @Public()
 @ApiTags('Problem types')
@@ -13,6 +14,7 @@ export class ProblemTypesController {
   constructor(private readonly problemTypes: ProblemTypes) {}
 
   @Get()
+  @CacheControl(CACHE_POLICIES.public)
   @ApiOperation({ summary: 'List problem types', description: 'Every error code the API can answer with.' })
   @ApiOkResponse({ type: ProblemTypeListDto, description: 'The whole catalogue.' })
   list(): ProblemTypeListDto {
@@ -20,6 +22,7 @@ export class ProblemTypesController {
   }
 
   @Get(':code')
+  @CacheControl(CACHE_POLICIES.public)
   @ApiOperation({ summary: 'Get a problem type' })
   @ApiOkResponse({ type: ProblemTypeDto, description: 'The problem type.' })
   @ApiProblemResponses(404)

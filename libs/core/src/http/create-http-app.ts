@@ -6,6 +6,7 @@ import type { FlowgateConfig } from '../config/flowgate-config';
 import { Metrics } from '../observability/metrics';
 import { observeRequests } from '../observability/request-observer';
 import { AllowedMethods } from './allowed-methods';
+import { corsOptions } from './cors-options';
 import { answerFrameworkError } from './framework-errors';
 import { installHttpHooks } from './http-hooks';
 import { InFlightRequests } from './in-flight-requests';
@@ -15,17 +16,6 @@ import { requestIdFor } from './request-id';
 
 /** `/v1/...` in the path. The OpenAPI export applies the same scheme, so paths match. */
 export const API_VERSIONING: VersioningOptions = { type: VersioningType.URI };
-
-/** Headers a browser client may read from cross-origin responses. */
-const EXPOSED_HEADERS = [
-  'X-Request-Id',
-  'ETag',
-  'Location',
-  'Retry-After',
-  'RateLimit',
-  'RateLimit-Policy',
-  'Idempotent-Replayed',
-];
 
 /**
  * Creates the Nest application on Fastify (ADR 0011) with the settings that cannot be expressed
@@ -60,10 +50,6 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   });
   observeRequests(fastify, app.get(Metrics), await app.resolve(PinoLogger));
   app.enableVersioning(API_VERSIONING);
-  app.enableCors({
-    origin: config.http.corsOrigins,
-    exposedHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
-  });
+  app.enableCors(corsOptions(config.http.corsOrigins));
   return app;
 }

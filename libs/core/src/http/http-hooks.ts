@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error';
-import { etagOf } from './etag';
+import { DEFAULT_CACHE_CONTROL } from './cache-control';
+import { etagOf, ifNoneMatchMatches } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
 import type { HttpReply } from './http-types';
 import { InFlightRequests } from './in-flight-requests';
 import { ProblemResponder } from './problem-responder';
 import { RequestContext, runInRequestContext } from './request-context';
 import { REQUEST_ID_HEADER } from './request-id';
+import { rememberPublicBaseUrl } from './request-url.decorator';
 import { securityHeaders } from './security-headers';
 
 export interface HttpHookDependencies {
@@ -23,10 +25,12 @@ export interface HttpHookDependencies {
 export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDependencies): void {
   const headers = securityHeaders();
   const timeoutMs = deps.config.http.requestTimeoutMs;
+  const publicBaseUrl = deps.config.http.publicBaseUrl;
 
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(headers);
     reply.header(REQUEST_ID_HEADER, request.id);
+    rememberPublicBaseUrl(request, publicBaseUrl);
     deps.inFlight.track(reply.raw);
     armTimeout(reply, timeoutMs, () => {
       if (reply.sent) return;
@@ -55,6 +59,26 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     const etag = etagOf(payload);
     if (etag) reply.header('ETag', etag);
     done(null, payload);
+  });
+
+  // After serialisation, whatever produced the ETag (the hook above, a replayed answer): a
+  // conditional GET whose tag still matches gets 304 without a body (RFC 9110 §13.1.2, §15.4.5),
+  // after the guards and the handler ran, so it says nothing the caller could not read. Successful
+  // GETs that declare no `Cache-Control` (`@CacheControl()`) are never stored.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return done(null, payload);
+    const status = reply.statusCode;
+    if (status < 200 || status > 299) return done(null, payload);
+    if (!reply.hasHeader('cache-control')) reply.header('Cache-Control', DEFAULT_CACHE_CONTROL);
+    const etag = reply.getHeader('etag');
+    if (status !== 200 || typeof etag !== 'string' || !ifNoneMatchMatches(request.headers['if-none-match'], etag)) {
+      return done(null, payload);
+    }
+    reply.code(304);
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-length');
+    // HEAD: Fastify's own HEAD hook, after this one, measures the payload and drops it.
+    done(null, request.method === 'HEAD' ? payload : undefined);
   });
 }
 

@@ -3,6 +3,7 @@ import { OpenAPIObject, OperationObject, SwaggerModule } from '@nestjs/swagger';
 import { problemResponseObject } from './api-problem-responses.decorator';
 import { upgradeToOpenApi31 } from './openapi-3-1';
 import { ProblemDetailsDto } from './problem-details.dto';
+import { declareConditionalGets, declareResponseHeaders } from './response-headers';
 import { declareTrafficContract, TrafficContractOptions } from './traffic-contract';
 
 export interface OpenApiInfo {
@@ -12,6 +13,11 @@ export interface OpenApiInfo {
   readonly license: { readonly name: string; readonly url: string };
   /** Every tag a controller uses, in the order the docs list them (lint rejects undeclared ones). */
   readonly tags: readonly { readonly name: string; readonly description: string }[];
+  /**
+   * Problem extension members the feature libraries send (each exports its own, e.g. the roles a
+   * 403 names), as JSON Schemas: added to the problem schema so generated clients type them.
+   */
+  readonly problemMembers: Readonly<Record<string, object>>;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
@@ -41,8 +47,20 @@ export function buildOpenApiDocument(
     },
     { operationIdFactory: operationIdFor, extraModels: [ProblemDetailsDto] },
   );
-  const declared = declareTrafficContract(declareSecurity(addCommonProblemResponses(scanned)), traffic);
+  declareProblemMembers(scanned, info.problemMembers);
+  const withConditionalGets = declareConditionalGets(declareSecurity(addCommonProblemResponses(scanned)));
+  const declared = declareResponseHeaders(declareTrafficContract(withConditionalGets, traffic));
   return upgradeToOpenApi31(inCanonicalOrder(declared));
+}
+
+/** Feature libraries' problem members join core's in the one problem schema. */
+function declareProblemMembers(document: OpenAPIObject, members: Readonly<Record<string, object>>): void {
+  const schema = document.components?.schemas?.[ProblemDetailsDto.name] as { properties?: Record<string, unknown> };
+  if (!schema?.properties) throw new Error('The problem schema is missing from the scanned document');
+  for (const [name, member] of Object.entries(members)) {
+    if (name in schema.properties) throw new Error(`Problem member ${name} is declared twice`);
+    schema.properties[name] = structuredClone(member);
+  }
 }
 
 function operationsOf(document: OpenAPIObject): OperationObject[] {

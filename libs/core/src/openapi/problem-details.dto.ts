@@ -45,4 +45,21 @@ export class ProblemDetailsDto {
 
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Every invalid field, for validation failures' })
   errors?: FieldErrorDto[];
+
+  // Extension members (RFC 9457 §3.2) that core's own problems carry. Feature libraries declare
+  // theirs beside the code that sends them; the OpenAPI builder adds them here (`problemMembers`).
+
+  @ApiPropertyOptional({
+    description: '`precondition_failed`: the current ETag, to send in `If-Match` after reading the resource again.',
+    example: '"4"',
+  })
+  currentETag?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', enum: ['up', 'down'] },
+    description: '`dependency_unavailable` from the readiness probe: the state of each dependency.',
+    example: { database: 'down', redis: 'up' },
+  })
+  checks?: Record<string, 'up' | 'down'>;
 }

@@ -7,7 +7,8 @@ const HEADERS: Record<string, { description: string; schema: Record<string, unkn
   RateLimit: {
     description:
       'What remains of each rate-limit policy applied to this request (IETF draft-ietf-httpapi-ratelimit-headers): ' +
-      '`"<policy>";r=<remaining>;t=<seconds until the window restarts>`, one list item per policy.',
+      '`"<policy>";r=<remaining>;t=<seconds until the window restarts>`, one list item per policy. Present on ' +
+      'every answer given after the request was counted against a budget (so not on most 401s and 403s).',
     schema: { type: 'string', examples: ['"principal";r=598;t=41'] },
   },
   'RateLimit-Policy': {
@@ -17,7 +18,7 @@ const HEADERS: Record<string, { description: string; schema: Record<string, unkn
   },
   'Retry-After': {
     description: 'Seconds to wait before retrying.',
-    schema: { type: 'integer', minimum: 0 },
+    schema: { type: 'integer', minimum: 0, maximum: 86_400 },
   },
   'Idempotent-Replayed': {
     description: 'Present (`true`) when this is the stored answer to an earlier request with the same Idempotency-Key.',
@@ -33,9 +34,10 @@ export interface TrafficContractOptions {
 
 /**
  * Writes the traffic rules into the contract, from the extensions the decorators leave: every
- * rate-limited operation (all but `x-rate-limit-exempt`) lists its policies, the `RateLimit`
- * headers on success and a 429 with `Retry-After`; every `x-idempotency` operation its replay
- * header and this deployment's retention.
+ * rate-limited operation (all but `x-rate-limit-exempt`) lists its policies, a 429 with
+ * `Retry-After`, and the `RateLimit` headers on every response (whatever is answered after the
+ * limiter counted the request carries them, refusals included); every `x-idempotency` operation
+ * its replay header and this deployment's retention.
  */
 export function declareTrafficContract(document: OpenAPIObject, options: TrafficContractOptions): OpenAPIObject {
   document.components ??= {};
@@ -60,21 +62,14 @@ function declareRateLimits(operation: OperationObject, extensions: Record<string
   const base = extensions['x-public'] === true ? 'anonymous' : 'principal';
   const extra = (extensions['x-rate-limit-policies'] as string[] | undefined) ?? [];
   extensions['x-rate-limit-policies'] = [base, ...extra];
-  for (const response of successResponses(operation)) {
+  operation.responses['429'] = { ...problemResponseObject(429), headers: { 'Retry-After': ref('Retry-After') } };
+  for (const response of Object.values(operation.responses) as ResponseObject[]) {
     response.headers = {
       ...response.headers,
       RateLimit: ref('RateLimit'),
       'RateLimit-Policy': ref('RateLimit-Policy'),
     };
   }
-  operation.responses['429'] = {
-    ...problemResponseObject(429),
-    headers: {
-      'Retry-After': ref('Retry-After'),
-      RateLimit: ref('RateLimit'),
-      'RateLimit-Policy': ref('RateLimit-Policy'),
-    },
-  };
 }
 
 function successResponses(operation: OperationObject): ResponseObject[] {

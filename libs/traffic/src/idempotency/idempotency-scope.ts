@@ -12,7 +12,8 @@ export interface IdempotencyScope {
 export interface StoredResponse {
   readonly fingerprint: string;
   readonly status: number;
-  /** The headers worth replaying (`Location`, `ETag`, `Content-Location`), lower-case names. */
+  /** The headers worth replaying (`Content-Type`, `Location`, `ETag`, `Content-Location`), lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: unknown;
+  /** The body exactly as it was sent (JSON text), or null when there was none. */
+  readonly body: string | null;
 }

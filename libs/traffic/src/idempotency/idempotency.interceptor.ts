@@ -25,6 +25,8 @@ import { requestFingerprint } from './request-fingerprint';
 
 /** Response headers a replay must carry to mean the same thing as the first answer. */
 const REPLAYED_HEADERS = ['location', 'content-location', 'etag'] as const;
+/** What Fastify would have said for the object; the text is sent as it is, so it is said here. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 /** How long the in-flight marker outlives a request that never ends (a crashed instance). */
 const MARKER_TTL_MS = 60_000;
 
@@ -43,6 +45,10 @@ const MARKER_TTL_MS = 60_000;
  * Only 2xx answers are stored. Anything else changed nothing (its transaction rolled back), so
  * the key stays free and a retry runs again: validation failures, 401/403/429, 5xx, and refusals
  * such as 404 or 409 alike.
+ *
+ * The answer is serialised here, once, and stored as that text: the first response and every
+ * replay send the same bytes with the same `Content-Type`, `ETag` and `Location` (a jsonb column
+ * would give the value back with its keys reordered). Idempotent routes answer JSON objects.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -103,13 +109,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     res: HttpReply,
   ): Promise<unknown> {
     try {
-      return await this.transactions.runAlone(async (manager) => {
+      const response = await this.transactions.runAlone(async (manager) => {
         const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
+        const text = body === undefined ? null : JSON.stringify(body);
         const response: StoredResponse = {
           fingerprint,
           status: res.statusCode,
-          headers: replayedHeaders(res, body),
-          body,
+          headers: replayedHeaders(res, body, text),
+          body: text,
         };
         const stored = await this.records.insert(
           scope,
@@ -120,8 +127,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         // Taken meanwhile by a duplicate that got past the marker (Redis down) and committed
         // first: this unit of work, the change included, must roll back.
         if (!stored) throw new DuplicateRequest();
-        return body;
+        return response;
       });
+      return this.send(response, res);
     } catch (error) {
       if (!(error instanceof DuplicateRequest)) throw error;
       const stored = await this.records.find(scope);
@@ -138,10 +146,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     this.metrics.replays.inc();
-    res.code(stored.status);
-    res.headers(stored.headers);
     res.header('Idempotent-Replayed', 'true');
-    return stored.body;
+    return this.send(stored, res);
+  }
+
+  /** The stored text, sent as it is: Fastify serialises nothing and the ETag hook is not involved. */
+  private send(response: StoredResponse, res: HttpReply): string | undefined {
+    res.code(response.status);
+    // Records stored before migration 1795822000000 named no Content-Type; their body is JSON too.
+    if (response.body !== null && response.headers['content-type'] === undefined) res.type(JSON_CONTENT_TYPE);
+    res.headers(response.headers);
+    return response.body ?? undefined;
   }
 
   /** The in-flight marker; `held` by another request; `undefined` when Redis is unreachable. */
@@ -176,8 +191,8 @@ function keyFrom(req: HttpRequest, options: IdempotentOptions): string | undefin
   });
 }
 
-function replayedHeaders(res: HttpReply, body: unknown): Record<string, string> {
-  const headers: Record<string, string> = {};
+function replayedHeaders(res: HttpReply, body: unknown, text: string | null): Record<string, string> {
+  const headers: Record<string, string> = text === null ? {} : { 'content-type': JSON_CONTENT_TYPE };
   for (const name of REPLAYED_HEADERS) {
     const value = res.getHeader(name);
     if (typeof value === 'string') headers[name] = value;

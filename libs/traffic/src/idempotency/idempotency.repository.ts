@@ -22,9 +22,11 @@ export class IdempotencyRepository {
       fingerprint: string;
       status: number;
       headers: Record<string, string>;
-      body: unknown;
+      body: string | null;
     }>(
-      `SELECT fingerprint, status, headers, body FROM idempotency_records
+      // Records from before body_text existed (or written by the previous release during a
+      // rollout) have only the jsonb value: its text is the same JSON, if not the same bytes.
+      `SELECT fingerprint, status, headers, COALESCE(body_text, body::text) AS body FROM idempotency_records
        WHERE ${SCOPE_MATCH} AND expires_at > now()`,
       scopeParams(scope),
     );
@@ -45,11 +47,13 @@ export class IdempotencyRepository {
   ): Promise<boolean> {
     const rows = await manager.query<unknown[]>(
       `INSERT INTO idempotency_records
-         (principal, method, route, idempotency_key, fingerprint, status, headers, body, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), now() + make_interval(secs => $9))
+         (principal, method, route, idempotency_key, fingerprint, status, headers, body, body_text,
+          created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $8::text, now(), now() + make_interval(secs => $9))
        ON CONFLICT (principal, method, route, idempotency_key) DO UPDATE SET
          fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, headers = EXCLUDED.headers,
-         body = EXCLUDED.body, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+         body = EXCLUDED.body, body_text = EXCLUDED.body_text, created_at = EXCLUDED.created_at,
+         expires_at = EXCLUDED.expires_at
          WHERE idempotency_records.expires_at <= now()
        RETURNING 1`,
       [
@@ -57,7 +61,9 @@ export class IdempotencyRepository {
         response.fingerprint,
         response.status,
         JSON.stringify(response.headers),
-        response.body === undefined ? null : JSON.stringify(response.body),
+        // The same text fills both columns: body_text as sent, body (jsonb) for the previous
+        // release's replicas during a rollout (migration 1795822000000).
+        response.body,
         retentionSeconds,
       ],
     );

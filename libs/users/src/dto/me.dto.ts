@@ -1,4 +1,5 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
+import { API_SCHEMA } from '@flowgate/core';
 import { ROLES, type Role } from '@flowgate/auth';
 import { RoleSourceDto } from './role-source.dto';
 import { StepUpStateDto } from './step-up-state.dto';
@@ -20,5 +21,6 @@ export class MeDto extends PickType(UserDto, [
   effectiveRoles!: Role[];
   @ApiProperty({ type: StepUpStateDto })
   stepUp!: StepUpStateDto;
+  @ApiProperty(API_SCHEMA.dateTime)
   tokenExpiresAt!: string;
 }

@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { API_SCHEMA } from '@flowgate/core';
 import { ROLES, type Role } from '@flowgate/auth';
 
 export class UserDto {
   /** @example "5f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e" */
+  @ApiProperty(API_SCHEMA.uuid)
   id!: string;
   /**
    * The identity source, from the issuer that verified the user's token: the Entra tenant id
@@ -28,8 +30,13 @@ export class UserDto {
   @ApiProperty({ enum: ROLES, isArray: true })
   effectiveRoles!: Role[];
   /** Tokens issued before this instant are rejected. */
+  @ApiProperty({ ...API_SCHEMA.dateTime, nullable: true })
   sessionsRevokedBefore!: string | null;
+  @ApiProperty(API_SCHEMA.dateTime)
   createdAt!: string;
+  @ApiProperty(API_SCHEMA.dateTime)
   updatedAt!: string;
+  /** When a token of this user was last seen. It moves without changing the ETag (docs/api/conventions.md). */
+  @ApiProperty(API_SCHEMA.dateTime)
   lastSeenAt!: string;
 }

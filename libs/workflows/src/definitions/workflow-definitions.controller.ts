@@ -1,6 +1,17 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponses, HttpReply, PageQueryDto, RequestUrl, SensitiveRateLimit } from '@flowgate/core';
+import {
+  ApiProblemResponses,
+  CACHE_POLICIES,
+  CacheControl,
+  HttpReply,
+  PageQueryDto,
+  PublicBaseUrl,
+  RequestUrl,
+  SendsETag,
+  SendsLocation,
+  SensitiveRateLimit,
+} from '@flowgate/core';
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
 import { Idempotent } from '@flowgate/traffic';
 import { DefinitionDocumentDto } from './dto/definition-document.dto';
@@ -19,6 +30,8 @@ export class WorkflowDefinitionsController {
   @Authenticated({ role: 'admin', stepUp: true })
   @SensitiveRateLimit()
   @Idempotent({ required: false })
+  @SendsETag()
+  @SendsLocation()
   @ApiOperation({
     summary: 'Publish a workflow definition',
     description:
@@ -26,14 +39,7 @@ export class WorkflowDefinitionsController {
       'version of an existing one. A 400 lists every violation, each with a pointer into the body.',
   })
   @ApiBody({ type: DefinitionDocumentDto, description: 'The definition document.' })
-  @ApiCreatedResponse({
-    type: WorkflowDefinitionDto,
-    description: 'The published version.',
-    headers: {
-      Location: { description: 'URL of the published version.', schema: { type: 'string' } },
-      ETag: { description: 'The version, as a strong entity tag.', schema: { type: 'string' } },
-    },
-  })
+  @ApiCreatedResponse({ type: WorkflowDefinitionDto, description: 'The published version; `Location` points at it.' })
   @ApiProblemResponses(400, 409)
   async publish(
     @CurrentPrincipal() actor: Principal,
@@ -41,9 +47,10 @@ export class WorkflowDefinitionsController {
     // definition validator could report every violation with its pointer.
     @Body() document: unknown,
     @Res({ passthrough: true }) res: HttpReply,
+    @PublicBaseUrl() base: string,
   ): Promise<WorkflowDefinitionDto> {
     const published = await this.definitions.publish(actor, document);
-    res.header('Location', `/v1/workflow-definitions/${published.key}/versions/${published.version}`);
+    res.header('Location', `${base}/v1/workflow-definitions/${published.key}/versions/${published.version}`);
     return published;
   }
 
@@ -61,6 +68,8 @@ export class WorkflowDefinitionsController {
 
   @Get(':key')
   @Authenticated()
+  @SendsETag()
+  @CacheControl(CACHE_POLICIES.revalidate)
   @ApiOperation({ summary: 'Get the latest version of a workflow definition' })
   @ApiOkResponse({ type: WorkflowDefinitionDto, description: 'The latest version, in full.' })
   @ApiProblemResponses(400, 404)
@@ -70,6 +79,8 @@ export class WorkflowDefinitionsController {
 
   @Get(':key/versions/:version')
   @Authenticated()
+  @SendsETag()
+  @CacheControl(CACHE_POLICIES.immutable)
   @ApiOperation({ summary: 'Get a version of a workflow definition', description: 'Versions never change.' })
   @ApiOkResponse({ type: WorkflowDefinitionDto, description: 'The version, in full.' })
   @ApiProblemResponses(400, 404)
@@ -79,6 +90,7 @@ export class WorkflowDefinitionsController {
 
   @Get(':key/versions/:version/diagram')
   @Authenticated()
+  @CacheControl(CACHE_POLICIES.immutable)
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @ApiOperation({
     summary: 'Get a version as a diagram',

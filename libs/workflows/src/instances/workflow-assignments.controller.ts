@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
-import { ApiProblemResponses, IfMatch, UuidParam } from '@flowgate/core';
+import { ApiProblemResponses, IfMatch, SendsETag, UuidParam } from '@flowgate/core';
 import { Idempotent } from '@flowgate/traffic';
 import { DelegateRequestDto } from './dto/delegate-request.dto';
 import { WorkflowDto } from './dto/workflow.dto';
@@ -26,6 +26,7 @@ export class WorkflowAssignmentsController {
       'otherwise). Assigning someone already assigned changes nothing. A move to another state ends every assignment.',
   })
   @IfMatchHeader()
+  @SendsETag()
   @ApiOkResponse({ type: WorkflowDto, description: 'The instance with its assignees.' })
   @ApiProblemResponses(400, 404, 409, 412)
   assign(
@@ -44,6 +45,7 @@ export class WorkflowAssignmentsController {
     description: 'Admins unassign anyone; an assignee may unassign themself. Unassigning someone not assigned changes nothing.', // prettier-ignore
   })
   @IfMatchHeader()
+  @SendsETag()
   @ApiOkResponse({ type: WorkflowDto, description: 'The instance with its assignees.' })
   @ApiProblemResponses(400, 403, 404, 412)
   unassign(
@@ -66,6 +68,7 @@ export class WorkflowAssignmentsController {
       'transition out of the current state (409 `not_eligible`). Of two people claiming at once, one wins.',
   })
   @IfMatchHeader()
+  @SendsETag()
   @ApiOkResponse({ type: WorkflowDto, description: 'The instance, assigned to you.' })
   @ApiProblemResponses(404, 412)
   claim(
@@ -87,6 +90,7 @@ export class WorkflowAssignmentsController {
       'take a transition out of the current state (409 `not_eligible`).',
   })
   @IfMatchHeader()
+  @SendsETag()
   @ApiOkResponse({ type: WorkflowDto, description: 'The instance, assigned to the new person.' })
   @ApiProblemResponses(403, 404, 412)
   delegate(

@@ -1,7 +1,19 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
-import { ApiProblemResponses, HttpReply, IfMatch, PageQueryDto, RequestUrl, UuidParam } from '@flowgate/core';
+import {
+  ApiProblemResponses,
+  CACHE_POLICIES,
+  CacheControl,
+  HttpReply,
+  IfMatch,
+  PageQueryDto,
+  PublicBaseUrl,
+  RequestUrl,
+  SendsETag,
+  SendsLocation,
+  UuidParam,
+} from '@flowgate/core';
 import { Idempotent } from '@flowgate/traffic';
 import { AvailableTransitionsDto } from './dto/available-transition.dto';
 import { HistoryListDto } from './dto/history-entry.dto';
@@ -27,6 +39,8 @@ export class WorkflowsController {
   @Post()
   @Authenticated({ role: 'requester' })
   @Idempotent({ required: true })
+  @SendsETag()
+  @SendsLocation()
   @ApiOperation({
     summary: 'Start a workflow',
     description:
@@ -39,9 +53,10 @@ export class WorkflowsController {
     @CurrentPrincipal() principal: Principal,
     @Body() request: StartWorkflowDto,
     @Res({ passthrough: true }) res: HttpReply,
+    @PublicBaseUrl() base: string,
   ): Promise<WorkflowDto> {
     const workflow = await this.workflows.start(principal, request);
-    res.header('Location', `/v1/workflows/${workflow.id}`);
+    res.header('Location', `${base}/v1/workflows/${workflow.id}`);
     return workflow;
   }
 
@@ -65,6 +80,8 @@ export class WorkflowsController {
 
   @Get(':id')
   @Authenticated()
+  @SendsETag()
+  @CacheControl(CACHE_POLICIES.revalidate)
   @ApiOperation({
     summary: 'Get a workflow',
     description: 'The response carries an ETag for `If-Match`. An instance you may not see is 404.',
@@ -91,6 +108,7 @@ export class WorkflowsController {
   @HttpCode(200)
   @Authenticated()
   @Idempotent({ required: true })
+  @SendsETag()
   @ApiOperation({
     summary: 'Take a transition',
     description:

@@ -5,6 +5,7 @@ import { CreateIdempotencyRecords1795818000000 } from './1795818000000-CreateIde
 import { CreateWorkflows1795819000000 } from './1795819000000-CreateWorkflows';
 import { ScopeUserIdentityToIssuer1795820000000 } from './1795820000000-ScopeUserIdentityToIssuer';
 import { AddWorkflowAssignmentsAndParticipants1795821000000 } from './1795821000000-AddWorkflowAssignmentsAndParticipants';
+import { StoreIdempotentResponseBytes1795822000000 } from './1795822000000-StoreIdempotentResponseBytes';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the compiled app, the
@@ -18,4 +19,5 @@ export const MIGRATIONS: MixedList<Function> = [
   CreateWorkflows1795819000000,
   ScopeUserIdentityToIssuer1795820000000,
   AddWorkflowAssignmentsAndParticipants1795821000000,
+  StoreIdempotentResponseBytes1795822000000,
 ];

@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { POSTGRES_INTEGER_MAX } from '@flowgate/core';
 import { DefinitionKeyParamsDto } from './definition-key-params.dto';
 
 /** Versions are PostgreSQL integers: a larger number could never name one. */
-const MAX_VERSION = 2_147_483_647;
+const MAX_VERSION = POSTGRES_INTEGER_MAX;
 
 export class DefinitionVersionParamsDto extends DefinitionKeyParamsDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_VERSION, example: 1 })

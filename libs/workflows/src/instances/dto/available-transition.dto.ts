@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DEFINITION_LIMITS } from '../../definition/workflow-definition';
 import { DENIAL_REASONS } from '../../engine/decision';
 
 export class AvailableTransitionDto {
@@ -14,9 +15,9 @@ export class AvailableTransitionDto {
   /** Why not, for people. */
   detail?: string;
   /** For a quorum transition: distinct votes so far, and how many it needs. */
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: DEFINITION_LIMITS.maxQuorum })
   votes?: number;
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({ type: 'integer', minimum: DEFINITION_LIMITS.minQuorum, maximum: DEFINITION_LIMITS.maxQuorum })
   required?: number;
 }
 

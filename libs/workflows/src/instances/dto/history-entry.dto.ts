@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { API_SCHEMA } from '@flowgate/core';
 import { HISTORY_KINDS, type HistoryKind } from '../workflow-instance';
 
 export class HistoryEntryDto {
   /** 1 for the start, then one per move, vote or assignment change. */
+  @ApiProperty(API_SCHEMA.counter)
   seq!: number;
   @ApiProperty({ enum: HISTORY_KINDS })
   kind!: HistoryKind;
@@ -11,12 +13,15 @@ export class HistoryEntryDto {
   fromState!: string | null;
   toState!: string;
   /** The user who acted. */
+  @ApiProperty(API_SCHEMA.uuid)
   actorId!: string;
   /** Assignment changes: who was assigned, unassigned, or delegated to. */
+  @ApiProperty({ ...API_SCHEMA.uuid, nullable: true })
   assigneeId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   input!: Record<string, unknown> | null;
   comment!: string | null;
+  @ApiProperty(API_SCHEMA.dateTime)
   occurredAt!: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, Matches, Min } from 'class-validator';
+import { API_SCHEMA, POSTGRES_INTEGER_MAX } from '@flowgate/core';
+import { IsInt, IsObject, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DEFINITION_KEY_PATTERN } from '../../definition/workflow-definition';
 
 export class StartWorkflowDto {
@@ -9,9 +10,11 @@ export class StartWorkflowDto {
   definitionKey!: string;
 
   /** A published version; the latest when omitted. The instance stays on it for its whole life. */
+  @ApiPropertyOptional(API_SCHEMA.counter)
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(POSTGRES_INTEGER_MAX)
   definitionVersion?: number;
 
   /** The instance's data, validated against the definition's `dataSchema`. */

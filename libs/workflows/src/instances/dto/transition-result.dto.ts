@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DEFINITION_LIMITS } from '../../definition/workflow-definition';
 import { WorkflowDto } from './workflow.dto';
 
 export class TransitionResultDto {
@@ -7,9 +8,9 @@ export class TransitionResultDto {
   outcome!: 'moved' | 'voted';
   transition!: string;
   /** For a quorum transition: distinct votes so far, and how many it needs. */
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: DEFINITION_LIMITS.maxQuorum })
   votes?: number;
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({ type: 'integer', minimum: DEFINITION_LIMITS.minQuorum, maximum: DEFINITION_LIMITS.maxQuorum })
   required?: number;
   /** The instance after the transition. */
   @ApiProperty({ type: () => WorkflowDto })

@@ -1,9 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { API_SCHEMA } from '@flowgate/core';
 
 export class WorkflowDto {
+  @ApiProperty(API_SCHEMA.uuid)
   id!: string;
   definitionKey!: string;
   /** The definition version this instance runs on, fixed at its start. */
+  @ApiProperty(API_SCHEMA.counter)
   definitionVersion!: number;
   /** The current state. */
   state!: string;
@@ -12,11 +15,16 @@ export class WorkflowDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   data!: Record<string, unknown> | null;
   /** The user who started it. */
+  @ApiProperty(API_SCHEMA.uuid)
   initiatorId!: string;
   /** The users assigned to it in its current state, in the order they were assigned. */
+  @ApiProperty({ type: 'array', items: API_SCHEMA.uuid })
   assigneeIds!: string[];
   /** Grows with every transition and vote; the ETag is derived from it. */
+  @ApiProperty(API_SCHEMA.counter)
   version!: number;
+  @ApiProperty(API_SCHEMA.dateTime)
   createdAt!: string;
+  @ApiProperty(API_SCHEMA.dateTime)
   updatedAt!: string;
 }

@@ -1,0 +1,43 @@
+import { DEFINITION_LIMITS } from '../definition/workflow-definition';
+
+/**
+ * The problem members this library's refusals carry (transition and assignment refusals), for
+ * the contract's problem schema (apps/api passes them to the OpenAPI builder).
+ */
+export const WORKFLOW_PROBLEM_MEMBERS = {
+  state: {
+    type: 'string',
+    description: '`transition_not_allowed`, `not_eligible`: the state the instance is in.',
+  },
+  allowedTransitions: {
+    type: 'array',
+    items: { type: 'string' },
+    description: '`transition_not_allowed`: the transitions leaving the current state (none once terminal).',
+  },
+  rule: {
+    type: 'string',
+    enum: ['notInitiator', 'notPreviousActorOf'],
+    description: '`separation_of_duties`: the rule that refused you.',
+  },
+  previousTransition: {
+    type: 'string',
+    description: '`separation_of_duties` (`notPreviousActorOf`): the transition you took before.',
+  },
+  votes: {
+    type: 'integer',
+    minimum: 0,
+    maximum: DEFINITION_LIMITS.maxQuorum,
+    description: '`already_voted`: distinct votes so far.',
+  },
+  required: {
+    type: 'integer',
+    minimum: DEFINITION_LIMITS.minQuorum,
+    maximum: DEFINITION_LIMITS.maxQuorum,
+    description: '`already_voted`: the votes the transition needs.',
+  },
+  assigneeIds: {
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    description: '`already_assigned`: who is assigned now.',
+  },
+} as const;
