@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Cache } from '@flowgate/core';
+import { Cache, RedisUnavailable } from '@flowgate/core';
 import { DirectoryEntry, isRole, PrincipalDirectory, Role, TokenIdentity } from '@flowgate/auth';
 import { PinoLogger } from 'nestjs-pino';
 import { hash, randomUUID } from 'node:crypto';
@@ -76,9 +76,14 @@ export class UserDirectory extends PrincipalDirectory {
       .catch((error: unknown) => this.logger.error({ err: error }, 'Could not invalidate a cached principal'));
   }
 
-  /** Redis trouble must not lock everyone out: fall back to the database for this request. */
+  /**
+   * Redis trouble must not lock everyone out: fall back to the database for this request. Redis
+   * being away is logged once by its connection, not once per request.
+   */
   private cacheFailed(error: unknown): undefined {
-    this.logger.warn({ err: error }, 'Principal cache unavailable; reading the database');
+    if (!(error instanceof RedisUnavailable)) {
+      this.logger.warn({ err: error }, 'Principal cache unavailable; reading the database');
+    }
     return undefined;
   }
 }

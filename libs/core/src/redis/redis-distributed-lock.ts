@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
 import { DistributedLock, LockLease } from './distributed-lock';
+import type { RedisCommands } from './redis-commands';
 
 const PREFIX = 'lock:';
 
@@ -22,20 +22,23 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[
 return 0`;
 
 export class RedisDistributedLock extends DistributedLock {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisCommands) {
     super();
   }
 
   async tryAcquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
     const key = `${PREFIX}${name}`;
     const token = randomUUID();
-    const fencingToken = Number(await this.redis.eval(ACQUIRE, 2, key, `${key}:fence`, token, ttlMs));
+    const fencingToken = Number(
+      await this.redis.run((client) => client.eval(ACQUIRE, 2, key, `${key}:fence`, token, ttlMs)),
+    );
     if (fencingToken === 0) return undefined;
     return {
       name,
       fencingToken,
-      release: async () => Number(await this.redis.eval(RELEASE, 1, key, token)) === 1,
-      extend: async (extension: number) => Number(await this.redis.eval(EXTEND, 1, key, token, extension)) === 1,
+      release: async () => Number(await this.redis.run((client) => client.eval(RELEASE, 1, key, token))) === 1,
+      extend: async (extension: number) =>
+        Number(await this.redis.run((client) => client.eval(EXTEND, 1, key, token, extension))) === 1,
     };
   }
 }

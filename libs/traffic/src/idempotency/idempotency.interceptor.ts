@@ -10,6 +10,7 @@ import {
   HttpRequest,
   LockLease,
   pointerTo,
+  RedisUnavailable,
   routeTemplateOf,
   TransactionRunner,
 } from '@flowgate/core';
@@ -150,8 +151,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       return (await this.locks.tryAcquire(name, MARKER_TTL_MS)) ?? 'held';
     } catch (error) {
-      // PostgreSQL still guards: the record's primary key (see runAndStore).
-      this.logger.warn({ err: error }, 'Idempotency marker unavailable; relying on the database alone');
+      // PostgreSQL still guards: the record's primary key (see runAndStore). Redis being away is
+      // logged once by its connection, not once per request.
+      if (!(error instanceof RedisUnavailable)) {
+        this.logger.warn({ err: error }, 'Idempotency marker unavailable; relying on the database alone');
+      }
       return undefined;
     }
   }
