@@ -23,11 +23,14 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN)\b/;
 
 /** Whether `error` says Redis is away, as opposed to a bad command or a script error. */
 export function isRedisUnavailability(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error instanceof RedisUnavailable || error.name === 'MaxRetriesPerRequestError') return true;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-  return CONNECTION_MESSAGES.some((text) => error.message.includes(text)) || UNAVAILABLE_REPLY.test(error.message);
+  // Duck-typed, not `instanceof Error`: socket errors are made by Node's core, which need not
+  // share the realm of the code asking (jest runs code in a VM context of its own).
+  if (typeof error !== 'object' || error === null) return false;
+  if (error instanceof RedisUnavailable) return true;
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  if (name === 'MaxRetriesPerRequestError' || (typeof code === 'string' && CONNECTION_CODES.has(code))) return true;
+  if (typeof message !== 'string') return false;
+  return CONNECTION_MESSAGES.some((text) => message.includes(text)) || UNAVAILABLE_REPLY.test(message);
 }
 
 /**
