@@ -71,6 +71,8 @@ describe('Serving while PostgreSQL is away', () => {
     await eventually(async () => expect((await read()).status).toBe(200));
     expect((await write()).status).toBe(201);
     await eventually(async () => expect(logged(DATABASE_BACK_LOG)).toBe(1));
+    // Written by the background probe, not on behalf of the request that first failed.
+    expect(testApp.logs.find((line) => line.msg === DATABASE_BACK_LOG)).not.toHaveProperty('requestId');
     expect(logged(DATABASE_DOWN_LOG)).toBe(1);
   });
 });

@@ -138,6 +138,8 @@ describe('Serving while Redis is away', () => {
     });
     expect(logged(BREAKER_OPEN_LOG)).toBe(1);
     expect(logged(BREAKER_CLOSED_LOG)).toBe(1);
+    // Written by the background probe, not on behalf of the request that first found Redis away.
+    expect(testApp.logs.find((line) => line.msg === BREAKER_CLOSED_LOG)).not.toHaveProperty('requestId');
 
     // Redis serves again: the in-flight marker turns a concurrent duplicate away with 409 at once.
     const key = randomUUID();

@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { PinoLogger } from 'nestjs-pino';
 import { Gauge } from 'prom-client';
 import { Metrics } from '../observability/metrics';
@@ -19,6 +20,8 @@ export class DatabaseAvailability implements OnApplicationShutdown {
   private probe: NodeJS.Timeout | undefined;
   private probing = false;
   private readonly available: Gauge;
+  /** The probe runs in this service's async context, not in that of the request that failed first. */
+  private readonly scope = new AsyncResource('DatabaseAvailability');
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -43,7 +46,7 @@ export class DatabaseAvailability implements OnApplicationShutdown {
     if (this.probe) return;
     this.logger.warn({ err: cause }, 'PostgreSQL unavailable: answering 503 dependency_unavailable until it is back');
     this.available.set(0);
-    this.probe = setInterval(() => void this.check(), PROBE_INTERVAL_MS);
+    this.probe = this.scope.runInAsyncScope(() => setInterval(() => void this.check(), PROBE_INTERVAL_MS));
     this.probe.unref();
   }
 

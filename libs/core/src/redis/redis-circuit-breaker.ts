@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { RedisUnavailable } from './redis-unavailable';
 
 export type BreakerState = 'closed' | 'open';
@@ -51,6 +52,11 @@ export class RedisCircuitBreaker {
   private probeTimer: NodeJS.Timeout | undefined;
   private probing = false;
   private stopped = false;
+  /**
+   * The async context the probe timer runs in: the breaker's own, not that of the request whose
+   * call opened it (whose request id would otherwise stamp the "closed" log line).
+   */
+  private readonly scope = new AsyncResource('RedisCircuitBreaker');
 
   /** Starts open (nothing connected yet) unless told otherwise; the first probe that answers closes it. */
   constructor(
@@ -69,7 +75,14 @@ export class RedisCircuitBreaker {
     if (this.current === 'open') return Promise.reject(new RedisUnavailable('Redis is unavailable (circuit open)'));
     return new Promise<T>((resolve, reject) => {
       this.pending.add(reject);
-      call().then(
+      let sent: Promise<T>;
+      try {
+        sent = call();
+      } catch (error) {
+        this.pending.delete(reject);
+        throw error;
+      }
+      sent.then(
         (value) => {
           if (this.pending.delete(reject)) resolve(value);
         },
@@ -129,7 +142,9 @@ export class RedisCircuitBreaker {
 
   private startProbing(): void {
     clearInterval(this.probeTimer);
-    this.probeTimer = setInterval(() => this.probeNow(), this.options.probeIntervalMs);
+    this.probeTimer = this.scope.runInAsyncScope(() =>
+      setInterval(() => this.probeNow(), this.options.probeIntervalMs),
+    );
     this.probeTimer.unref();
   }
 }
