@@ -45,3 +45,4 @@ export * from './redis/cache';
 export * from './redis/distributed-lock';
 export * from './redis/memory-atomic-counters';
 export * from './redis/redis-connection';
+export * from './redis/redis-unavailable';

@@ -2,14 +2,16 @@ import { createServer, Server, Socket } from 'node:net';
 
 /**
  * A TCP pass-through between the app and a real PostgreSQL or Redis. `cut()` drops every
- * connection and refuses new ones, as a network partition or a dead server would; `restore()`
- * accepts again on the same port. Lets tests take a dependency away from one app instance
+ * connection and refuses new ones, as a dead server would; `stall()` keeps the connections open
+ * but forwards nothing, as a network partition or a hung server would (callers wait for their
+ * timeouts); `restore()` ends either. Lets tests take a dependency away from one app instance
  * without disturbing the shared server or other tests.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private listenPort = 0;
+  private stalled = false;
 
   private constructor(
     private readonly targetHost: string,
@@ -44,7 +46,17 @@ export class TcpProxy {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 
+  /** Forwards nothing, in either direction, until `restore()`; connections stay open. */
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) socket.pause();
+  }
+
   async restore(): Promise<void> {
+    if (this.stalled) {
+      this.stalled = false;
+      for (const socket of this.sockets) socket.resume();
+    }
     if (!this.server) await this.listen();
   }
 
@@ -66,6 +78,11 @@ export class TcpProxy {
       upstream.on('error', drop).on('close', drop);
       upstream.connect(this.targetPort, this.targetHost, () => {
         client.pipe(upstream).pipe(client);
+        // pipe() resumes its source; a connection made while stalled must stay silent too.
+        if (this.stalled) {
+          client.pause();
+          upstream.pause();
+        }
       });
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,8 @@
 import type { TokenIdentity } from '@flowgate/auth';
-import { Cache } from '@flowgate/core';
+import { Cache, RedisUnavailable } from '@flowgate/core';
 import type { PinoLogger } from 'nestjs-pino';
 import { UserDirectory, userKey } from './user-directory';
-import type { SightedIdentity, UsersRepository } from './users.repository';
+import type { SightedIdentity, SightedUser, UsersRepository } from './users.repository';
 
 /** The shared cache as a plain map (serialised, as Redis stores it). */
 class MapCache extends Cache {
@@ -22,16 +22,41 @@ class MapCache extends Cache {
   }
 }
 
+/** The shared cache while Redis is away: every call fails at once. */
+class UnavailableCache extends Cache {
+  private fail(): never {
+    throw new RedisUnavailable('Redis is unavailable (circuit open)');
+  }
+  get = async <T>(): Promise<T> => this.fail();
+  getMany = async (): Promise<unknown[]> => this.fail();
+  set = async (): Promise<void> => this.fail();
+  delete = async (): Promise<void> => this.fail();
+}
+
 /** One user row per (source, subject), as the unique constraint keeps it. */
 class FakeUsers {
-  readonly rows = new Map<string, string>();
+  readonly rows = new Map<string, SightedUser>();
   sightings = 0;
 
   async upsertOnSight(identity: SightedIdentity) {
     this.sightings += 1;
     const key = JSON.stringify([identity.tenantId, identity.objectId]);
-    if (!this.rows.has(key)) this.rows.set(key, `user-${this.rows.size + 1}`);
-    return { id: this.rows.get(key)!, status: 'active', sessionsRevokedBefore: null };
+    const id = this.rows.get(key)?.id ?? `user-${this.rows.size + 1}`;
+    this.rows.set(key, {
+      id,
+      status: 'active',
+      displayName: identity.displayName,
+      email: identity.email,
+      tokenRoles: identity.tokenRoles,
+      sessionsRevokedBefore: undefined,
+      lastSeenAt: new Date(),
+      grantedRoles: [],
+    });
+    return { id, status: 'active', sessionsRevokedBefore: null };
+  }
+
+  async findSighted(tenantId: string, objectId: string): Promise<SightedUser | undefined> {
+    return this.rows.get(JSON.stringify([tenantId, objectId]));
   }
 
   async grantedRoles(): Promise<string[]> {
@@ -82,4 +107,56 @@ describe('UserDirectory cache keys', () => {
       expect(users.sightings).toBe(2);
     },
   );
+});
+
+describe('UserDirectory while Redis is away', () => {
+  let users: FakeUsers;
+  let directory: UserDirectory;
+  const caller = identity('https://idp', 'alice');
+  const rowOf = () => users.rows.get(JSON.stringify(['https://idp', 'alice']))!;
+
+  beforeEach(() => {
+    users = new FakeUsers();
+    directory = new UserDirectory(users as unknown as UsersRepository, new UnavailableCache(), logger);
+  });
+
+  it('provisions a new caller, then reads them without writing on every request', async () => {
+    const first = await directory.resolve(caller);
+    expect(users.sightings).toBe(1);
+    for (let i = 0; i < 5; i += 1) expect((await directory.resolve(caller)).userId).toBe(first.userId);
+    expect(users.sightings).toBe(1);
+  });
+
+  it('reads access from the row on every request: a suspension, a grant, a revocation apply at once', async () => {
+    await directory.resolve(caller);
+    const revokedAt = new Date();
+    users.rows.set(JSON.stringify(['https://idp', 'alice']), {
+      ...rowOf(),
+      status: 'suspended',
+      grantedRoles: ['approver'],
+      sessionsRevokedBefore: revokedAt,
+    });
+    expect(await directory.resolve(caller)).toEqual({
+      userId: rowOf().id,
+      status: 'suspended',
+      grantedRoles: ['approver'],
+      sessionsRevokedBefore: revokedAt.toISOString(),
+    });
+  });
+
+  it.each([
+    ['the display name changed', { displayName: 'New Name' }],
+    ['the token roles changed', { tokenRoles: ['approver' as const] }],
+  ])('writes when %s', async (_case, change) => {
+    await directory.resolve(caller);
+    await directory.resolve({ ...caller, ...change });
+    expect(users.sightings).toBe(2);
+  });
+
+  it('records a sighting again once it is older than a cache entry would live', async () => {
+    await directory.resolve(caller);
+    users.rows.set(JSON.stringify(['https://idp', 'alice']), { ...rowOf(), lastSeenAt: new Date(Date.now() - 61_000) });
+    await directory.resolve(caller);
+    expect(users.sightings).toBe(2);
+  });
 });

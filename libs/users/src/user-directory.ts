@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Cache } from '@flowgate/core';
+import { Cache, RedisUnavailable } from '@flowgate/core';
 import { DirectoryEntry, isRole, PrincipalDirectory, Role, TokenIdentity } from '@flowgate/auth';
 import { PinoLogger } from 'nestjs-pino';
 import { hash, randomUUID } from 'node:crypto';
@@ -47,6 +47,10 @@ export class UserDirectory extends PrincipalDirectory {
       .catch((error: unknown) => this.cacheFailed(error));
     const entry = cached?.entry as CachedEntry | undefined;
     if (cached && entry?.generation === cached.generation && sameDisplayData(entry, identity)) return entry;
+    if (!cached) {
+      const seen = await this.readWithoutCache(identity);
+      if (seen) return seen;
+    }
 
     const row = await this.users.upsertOnSight(identity);
     const loaded: CachedEntry = {
@@ -76,14 +80,40 @@ export class UserDirectory extends PrincipalDirectory {
       .catch((error: unknown) => this.logger.error({ err: error }, 'Could not invalidate a cached principal'));
   }
 
-  /** Redis trouble must not lock everyone out: fall back to the database for this request. */
+  /**
+   * Without the cache (Redis away) every request reaches the database: read the caller (one
+   * statement) and write only what a cache miss would have written, i.e. provision a new user,
+   * refresh changed display data, or record the sighting once per entry lifetime. Upserting on
+   * every request would queue all of a user's concurrent requests on their row's lock.
+   */
+  private async readWithoutCache(identity: TokenIdentity): Promise<DirectoryEntry | undefined> {
+    const user = await this.users.findSighted(identity.tenantId, identity.objectId);
+    if (!user || Date.now() - user.lastSeenAt.getTime() >= ENTRY_TTL_MS) return undefined;
+    if (!sameDisplayData({ ...user, tokenRoles: user.tokenRoles.filter(isRole) }, identity)) return undefined;
+    return {
+      userId: user.id,
+      status: user.status,
+      grantedRoles: user.grantedRoles.filter(isRole),
+      sessionsRevokedBefore: user.sessionsRevokedBefore?.toISOString(),
+    };
+  }
+
+  /**
+   * Redis trouble must not lock everyone out: fall back to the database for this request. Redis
+   * being away is logged once by its connection, not once per request.
+   */
   private cacheFailed(error: unknown): undefined {
-    this.logger.warn({ err: error }, 'Principal cache unavailable; reading the database');
+    if (!(error instanceof RedisUnavailable)) {
+      this.logger.warn({ err: error }, 'Principal cache unavailable; reading the database');
+    }
     return undefined;
   }
 }
 
-function sameDisplayData(cached: CachedEntry, identity: TokenIdentity): boolean {
+function sameDisplayData(
+  cached: Pick<CachedEntry, 'displayName' | 'email' | 'tokenRoles'>,
+  identity: TokenIdentity,
+): boolean {
   return (
     cached.displayName === identity.displayName &&
     cached.email === identity.email &&

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { TransactionRunner } from '@flowgate/core';
 import { DataSource, EntityManager } from 'typeorm';
 import { RoleGrantEntity } from './entities/role-grant.entity';
 import { UserEntity, UserStatus } from './entities/user.entity';
@@ -10,6 +11,18 @@ export interface SightedIdentity {
   readonly displayName: string | undefined;
   readonly email: string | undefined;
   readonly tokenRoles: readonly string[];
+}
+
+/** A user as the principal directory reads it: the row's access fields and the roles granted. */
+export interface SightedUser {
+  readonly id: string;
+  readonly status: UserStatus;
+  readonly displayName: string | undefined;
+  readonly email: string | undefined;
+  readonly tokenRoles: readonly string[];
+  readonly sessionsRevokedBefore: Date | undefined;
+  readonly lastSeenAt: Date;
+  readonly grantedRoles: readonly string[];
 }
 
 export interface UserListFilter {
@@ -25,7 +38,36 @@ export interface UserListFilter {
 /** SQL for users and their role grants. Methods taking a manager run inside the caller's unit of work. */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /**
+   * A user and their granted roles in one round trip, writing nothing: how the principal
+   * directory reads callers while its cache (Redis) is away and every request reaches the
+   * database. A named statement straight on the pool, planned once per connection.
+   */
+  async findSighted(tenantId: string, objectId: string): Promise<SightedUser | undefined> {
+    const [row] = await this.transactions.query<Record<string, unknown>>(
+      `SELECT u.id, u.status, u.display_name, u.email, u.token_roles, u.sessions_revoked_before, u.last_seen_at,
+              ARRAY(SELECT g.role FROM role_grants g WHERE g.user_id = u.id ORDER BY g.role) AS granted_roles
+       FROM users u WHERE u.tenant_id = $1 AND u.object_id = $2`,
+      [tenantId, objectId],
+      { name: 'users.find-sighted' },
+    );
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      status: row.status as UserStatus,
+      displayName: (row.display_name as string | null) ?? undefined,
+      email: (row.email as string | null) ?? undefined,
+      tokenRoles: row.token_roles as string[],
+      sessionsRevokedBefore: (row.sessions_revoked_before as Date | null) ?? undefined,
+      lastSeenAt: row.last_seen_at as Date,
+      grantedRoles: row.granted_roles as string[],
+    };
+  }
 
   /**
    * Provisions a user on first sight or refreshes their display data, in one statement that is

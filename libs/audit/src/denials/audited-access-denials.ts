@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { AccessDenial, AccessDenials } from '@flowgate/auth';
-import { AtomicCounters, FlowgateConfig, TransactionRunner } from '@flowgate/core';
+import { AtomicCounters, FlowgateConfig, RedisUnavailable, TransactionRunner } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import { userActor } from '../audit-actor';
@@ -50,7 +50,10 @@ export class AuditedAccessDenials extends AccessDenials implements BeforeApplica
       const windowMs = this.config.audit.denialWindowMs;
       // The counter outlives the window so that a window whose closer died is still closed.
       const counted = await this.counters.increment(key, 1, 3 * windowMs).catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'Denial counter unavailable; auditing this denial without collapsing');
+        // Redis being away is logged once by its connection.
+        if (!(error instanceof RedisUnavailable)) {
+          this.logger.warn({ err: error }, 'Denial counter unavailable; auditing this denial without collapsing');
+        }
         return undefined;
       });
       if (!counted || counted.value === 1) {

@@ -21,6 +21,12 @@ export interface TrafficConfig {
   readonly idempotencyRetentionSeconds: number;
   /** How often one instance purges expired idempotency records. */
   readonly idempotencyPurgeIntervalSeconds: number;
+  /**
+   * The in-flight marker's lease: its live owner renews it every third of this while the request
+   * runs, so it only ever expires when the owner died, and a retry after a crash gets 409 for at
+   * most this long.
+   */
+  readonly idempotencyMarkerLeaseMs: number;
 }
 
 const DEFAULTS: Readonly<Record<RateLimitPolicyName, string>> = {
@@ -49,6 +55,7 @@ export function readTrafficConfig(env: EnvReader): TrafficConfig {
     rateLimits: { principal: policy('principal'), sensitive: policy('sensitive'), anonymous: policy('anonymous') },
     idempotencyRetentionSeconds: env.integer('IDEMPOTENCY_RETENTION_HOURS', 24, { min: 1, max: 24 * 30 }) * 3_600,
     idempotencyPurgeIntervalSeconds: env.integer('IDEMPOTENCY_PURGE_INTERVAL_SECONDS', 300, { min: 1, max: 86_400 }),
+    idempotencyMarkerLeaseMs: env.integer('IDEMPOTENCY_MARKER_LEASE_MS', 5_000, { min: 500, max: 60_000 }),
   };
 }
 

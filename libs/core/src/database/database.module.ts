@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { FlowgateConfig } from '../config/flowgate-config';
+import { DatabaseAvailability } from './database-availability';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
 import { TypeOrmPinoLogger } from './typeorm-pino-logger';
@@ -23,7 +24,7 @@ import { TypeOrmPinoLogger } from './typeorm-pino-logger';
       }),
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [TransactionRunner, DatabaseAvailability],
+  exports: [TransactionRunner, DatabaseAvailability],
 })
 export class DatabaseModule {}

@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { DatabaseAvailability } from '../database/database-availability';
+import { isDatabaseUnavailability } from '../database/database-unavailability';
 import { exceptionToAppError } from './exception-to-app-error';
 import type { HttpReply, HttpRequest } from './http-types';
 import { AllowedMethods } from './allowed-methods';
@@ -17,6 +19,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(
     private readonly responder: ProblemResponder,
     private readonly allowedMethods: AllowedMethods,
+    private readonly database: DatabaseAvailability,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(AllExceptionsFilter.name);
@@ -30,6 +33,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (error.status === 500) {
       // The client sees only the request id; the cause goes to the logs under that id.
       this.logger.error({ err: error.cause ?? error, requestId: requestIdOf(req) }, 'Unhandled error');
+    } else if (error.code === 'dependency_unavailable' && isDatabaseUnavailability(error.cause)) {
+      // Every request fails while PostgreSQL is away: logged once per outage, not per request.
+      this.database.reportUnavailable(error.cause);
     } else if (error.status > 500 && error.cause) {
       // A dependency problem (e.g. an identity provider's keys unreachable): the client gets a
       // clean 503, operators need the underlying error.

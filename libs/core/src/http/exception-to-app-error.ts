@@ -1,11 +1,17 @@
 import { HttpException } from '@nestjs/common';
+import { isDatabaseUnavailability } from '../database/database-unavailability';
 import { AppError } from '../errors/app-error';
 import { codeForStatus } from '../errors/error-catalog';
 import { HttpRequest, pathOf } from './http-types';
 
+/** How long a client should wait before retrying a request the database could not serve. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Normalises whatever reached the filter into an `AppError`. Our code throws `AppError`; Nest,
  * Fastify and libraries throw `HttpException`s or plain errors, which are mapped by status.
+ * PostgreSQL being unreachable (refused or lost connections, pool acquire timeouts, shutdown
+ * and connection SQLSTATEs: `isDatabaseUnavailability`) is a 503 with `Retry-After`, not a 500.
  * `allowedMethods` resolves the 404-versus-405 question for requests no route matched.
  */
 export function exceptionToAppError(
@@ -36,6 +42,12 @@ export function exceptionToAppError(
     return new AppError(codeForStatus(status), messageOf(exception), { cause: exception });
   }
 
+  if (isDatabaseUnavailability(exception)) {
+    return new AppError('dependency_unavailable', 'The database is unavailable; retry shortly.', {
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      cause: exception,
+    });
+  }
   return new AppError('internal_error', 'Internal error', { cause: exception });
 }
 

@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { DistributedLock, LockLease } from './distributed-lock';
+import { DistributedLock, FENCE_KEEP_MS, LockLease } from './distributed-lock';
 import { ExpiringMap } from './expiring-map';
 
 /** Single-instance stand-in for `RedisDistributedLock`, with the same lease and fencing rules. */
 export class MemoryDistributedLock extends DistributedLock {
   private readonly holders = new ExpiringMap<string>();
-  private readonly fences = new Map<string, number>();
+  private readonly fences = new ExpiringMap<number>();
+
+  constructor(private readonly fenceKeepMs = FENCE_KEEP_MS) {
+    super();
+  }
 
   async tryAcquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
     if (this.holders.get(name) !== undefined) return undefined;
     const token = randomUUID();
     this.holders.set(name, token, ttlMs);
-    const fencingToken = (this.fences.get(name) ?? 0) + 1;
-    this.fences.set(name, fencingToken);
+    const now = Date.now();
+    const fencingToken = Math.max((this.fences.get(name) ?? 0) + 1, now);
+    this.fences.set(name, fencingToken, fencingToken - now + this.fenceKeepMs);
     return {
       name,
       fencingToken,

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { AtomicCounters, CounterValue } from './atomic-counters';
+import type { RedisCommands } from './redis-commands';
 
 const PREFIX = 'counter:';
 
@@ -21,25 +22,31 @@ interface WithIncrement {
 }
 
 export class RedisAtomicCounters extends AtomicCounters {
-  constructor(private readonly redis: Redis) {
+  constructor(private readonly redis: RedisCommands) {
     super();
-    if (!(INCREMENT_COMMAND in redis)) redis.defineCommand(INCREMENT_COMMAND, { numberOfKeys: 1, lua: INCREMENT });
   }
 
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
-    const [value, ttl] = await (this.redis as unknown as WithIncrement)[INCREMENT_COMMAND](PREFIX + key, by, ttlMs);
+    const [value, ttl] = await this.redis.run((client) =>
+      withIncrement(client)[INCREMENT_COMMAND](PREFIX + key, by, ttlMs),
+    );
     return { value: Number(value), ttlMs: Number(ttl) };
   }
 
   async get(key: string): Promise<number> {
-    return Number((await this.redis.get(PREFIX + key)) ?? 0);
+    return Number((await this.redis.run((client) => client.get(PREFIX + key))) ?? 0);
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(PREFIX + key);
+    await this.redis.run((client) => client.del(PREFIX + key));
   }
 
   async take(key: string): Promise<number> {
-    return Number((await this.redis.getdel(PREFIX + key)) ?? 0);
+    return Number((await this.redis.run((client) => client.getdel(PREFIX + key))) ?? 0);
   }
+}
+
+function withIncrement(client: Redis): WithIncrement {
+  if (!(INCREMENT_COMMAND in client)) client.defineCommand(INCREMENT_COMMAND, { numberOfKeys: 1, lua: INCREMENT });
+  return client as unknown as WithIncrement;
 }

@@ -12,8 +12,9 @@ import { RedisConnection } from './redis-connection';
 import { RedisDistributedLock } from './redis-distributed-lock';
 import { RedisHealthIndicator } from './redis-health.indicator';
 
-/** Picks the Redis-backed implementation when `REDIS_URL` is set, the in-process one otherwise
- * (development only: configuration refuses production without Redis). */
+/** Picks the Redis-backed implementation (commands through the connection's circuit breaker)
+ * when `REDIS_URL` is set, the in-process one otherwise (development only: configuration refuses
+ * production without Redis). */
 function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
   return (connection: RedisConnection): T => (connection.client ? redis(connection) : memory());
 }
@@ -28,7 +29,7 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
       provide: Cache,
       inject: [RedisConnection],
       useFactory: byMode<Cache>(
-        (c) => new RedisCache(c.client!),
+        (c) => new RedisCache(c),
         () => new MemoryCache(),
       ),
     },
@@ -36,7 +37,7 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
       provide: DistributedLock,
       inject: [RedisConnection],
       useFactory: byMode<DistributedLock>(
-        (c) => new RedisDistributedLock(c.client!),
+        (c) => new RedisDistributedLock(c),
         () => new MemoryDistributedLock(),
       ),
     },
@@ -44,7 +45,7 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
       provide: AtomicCounters,
       inject: [RedisConnection],
       useFactory: byMode<AtomicCounters>(
-        (c) => new RedisAtomicCounters(c.client!),
+        (c) => new RedisAtomicCounters(c),
         () => new MemoryAtomicCounters(),
       ),
     },

@@ -9,6 +9,7 @@ import { MemoryCache } from './memory-cache';
 import { MemoryDistributedLock } from './memory-distributed-lock';
 import { RedisAtomicCounters } from './redis-atomic-counters';
 import { RedisCache } from './redis-cache';
+import type { RedisCommands } from './redis-commands';
 import { RedisDistributedLock } from './redis-distributed-lock';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,14 +17,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Implementations {
   cache: Cache;
   lock: DistributedLock;
+  /** A lock whose fence counters are kept 50 ms past the clock instead of ten minutes. */
+  shortFenceLock: DistributedLock;
   counters: AtomicCounters;
 }
 
 let redis: Redis;
+let keyPrefix: string;
+/** Straight to the client: the circuit breaker has specs of its own. */
+const commands: RedisCommands = { run: (command) => command(redis) };
 
 beforeAll(() => {
-  const { url, keyPrefix } = loadConfig().redis;
-  redis = new Redis(url!, { keyPrefix: `${keyPrefix}shared-state-${randomUUID()}:` });
+  const config = loadConfig().redis;
+  keyPrefix = `${config.keyPrefix}shared-state-${randomUUID()}:`;
+  redis = new Redis(config.url!, { keyPrefix });
 });
 
 afterAll(() => redis.quit());
@@ -33,9 +40,10 @@ describe.each([
   [
     'Redis',
     (): Implementations => ({
-      cache: new RedisCache(redis),
-      lock: new RedisDistributedLock(redis),
-      counters: new RedisAtomicCounters(redis),
+      cache: new RedisCache(commands),
+      lock: new RedisDistributedLock(commands),
+      shortFenceLock: new RedisDistributedLock(commands, 50),
+      counters: new RedisAtomicCounters(commands),
     }),
   ],
   [
@@ -43,6 +51,7 @@ describe.each([
     (): Implementations => ({
       cache: new MemoryCache(),
       lock: new MemoryDistributedLock(),
+      shortFenceLock: new MemoryDistributedLock(50),
       counters: new MemoryAtomicCounters(),
     }),
   ],
@@ -115,6 +124,18 @@ describe.each([
       expect(second!.fencingToken).toBeGreaterThan(first!.fencingToken);
     });
 
+    it('keeps issuing larger fencing tokens after the fence counter expired', async () => {
+      const tokens: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const lease = await impl.shortFenceLock.tryAcquire(key, 10_000);
+        tokens.push(lease!.fencingToken);
+        await lease!.release();
+      }
+      await sleep(150);
+      tokens.push((await impl.shortFenceLock.tryAcquire(key, 10_000))!.fencingToken);
+      for (let i = 1; i < tokens.length; i += 1) expect(tokens[i]).toBeGreaterThan(tokens[i - 1]);
+    });
+
     it('extends a lease that is still held', async () => {
       const lease = await impl.lock.tryAcquire(key, 150);
       expect(await lease!.extend(10_000)).toBe(true);
@@ -153,5 +174,23 @@ describe.each([
       expect(taken.sort((a, b) => b - a)).toEqual([7, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
       expect((await impl.counters.increment(key, 1, 10_000)).value).toBe(1);
     });
+  });
+});
+
+describe('Redis keys', () => {
+  it('are all left with an expiry: locks, fence counters, cache entries and counters', async () => {
+    const lock = new RedisDistributedLock(commands);
+    for (let i = 0; i < 20; i += 1) {
+      const lease = await lock.tryAcquire(`expiry-${i}`, 10_000);
+      await lease!.release();
+    }
+    await lock.tryAcquire('expiry-held', 10_000);
+    await new RedisCache(commands).set('expiry', { a: 1 }, 10_000);
+    await new RedisAtomicCounters(commands).increment('expiry', 1, 10_000);
+
+    const keys = await redis.keys(`${keyPrefix}*`);
+    expect(keys.length).toBeGreaterThanOrEqual(23);
+    const ttls = await Promise.all(keys.map((key) => redis.pttl(key.slice(keyPrefix.length))));
+    expect(keys.filter((_key, index) => ttls[index] < 0)).toEqual([]);
   });
 });

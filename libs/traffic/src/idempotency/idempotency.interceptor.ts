@@ -10,6 +10,7 @@ import {
   HttpRequest,
   LockLease,
   pointerTo,
+  RedisUnavailable,
   routeTemplateOf,
   TransactionRunner,
 } from '@flowgate/core';
@@ -27,13 +28,14 @@ import { requestFingerprint } from './request-fingerprint';
 const REPLAYED_HEADERS = ['location', 'content-location', 'etag'] as const;
 /** What Fastify would have said for the object; the text is sent as it is, so it is said here. */
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-/** How long the in-flight marker outlives a request that never ends (a crashed instance). */
-const MARKER_TTL_MS = 60_000;
 
 /**
  * Exactly-once POSTs (draft-ietf-httpapi-idempotency-key-header, with Stripe's behaviour):
  * 1. A Redis marker (SET NX PX) per scope: if another request holds it, a stored answer is
  *    replayed (concurrent retries of a finished request) or the duplicate gets 409 at once.
+ *    The marker is a short lease (IDEMPOTENCY_MARKER_LEASE_MS) that the request renews while it
+ *    runs: it outlives its owner by at most one lease when the instance crashes, instead of
+ *    blocking the key's retries for a minute.
  * 2. Under the marker, a stored answer is replayed (same fingerprint) or refused with 422.
  * 3. Otherwise the handler runs inside a unit of work this interceptor opens, and the answer is
  *    stored in that same transaction: the change and its record commit together, so a failure
@@ -93,11 +95,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
         },
       );
     }
+    const renewal = marker && this.keepAlive(marker);
     try {
       const stored = await this.records.find(scope);
       if (stored) return from([this.replay(stored, fingerprint, res)]);
       return from([await this.runAndStore(scope, fingerprint, next, res)]);
     } finally {
+      clearInterval(renewal);
       await marker?.release().catch(() => undefined);
     }
   }
@@ -163,12 +167,42 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async markInFlight(scope: IdempotencyScope): Promise<LockLease | 'held' | undefined> {
     const name = `idempotency:${createHash('sha256').update(JSON.stringify(scope)).digest('base64url')}`;
     try {
-      return (await this.locks.tryAcquire(name, MARKER_TTL_MS)) ?? 'held';
+      return (await this.locks.tryAcquire(name, this.config.traffic.idempotencyMarkerLeaseMs)) ?? 'held';
     } catch (error) {
-      // PostgreSQL still guards: the record's primary key (see runAndStore).
-      this.logger.warn({ err: error }, 'Idempotency marker unavailable; relying on the database alone');
+      // PostgreSQL still guards: the record's primary key (see runAndStore). Redis being away is
+      // logged once by its connection, not once per request.
+      if (!(error instanceof RedisUnavailable)) {
+        this.logger.warn({ err: error }, 'Idempotency marker unavailable; relying on the database alone');
+      }
       return undefined;
     }
+  }
+
+  /**
+   * Renews the marker every third of its lease while the request runs (the caller clears the
+   * timer in `finally`). The renewal is compare-and-extend on this request's own token: once the
+   * lease was lost (the event loop stalled past it, Redis lost the key), it cannot extend the
+   * marker of whoever took the key next; the request then runs on, PostgreSQL's primary key on the
+   * scope guarding exactly-once as when Redis is down. A renewal failing because Redis is away is
+   * simply tried again at the next tick.
+   */
+  private keepAlive(marker: LockLease): NodeJS.Timeout {
+    const leaseMs = this.config.traffic.idempotencyMarkerLeaseMs;
+    const timer = setInterval(
+      () => {
+        marker.extend(leaseMs).then(
+          (held) => {
+            if (held) return;
+            clearInterval(timer);
+            this.logger.warn('Idempotency marker expired while its request ran; relying on the database alone');
+          },
+          () => undefined,
+        );
+      },
+      Math.floor(leaseMs / 3),
+    );
+    timer.unref();
+    return timer;
   }
 }
 
