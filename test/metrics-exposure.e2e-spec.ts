@@ -38,6 +38,7 @@ describe('Metrics exposure (NODE_ENV=production)', () => {
           AUTH_ENTRA_TENANT_IDS: TENANT,
           AUTH_AUDIENCES: AUDIENCE,
           METRICS_HOST: '127.0.0.1',
+          PUBLIC_BASE_URL: 'https://flowgate.example.com',
           ...env,
         },
       });

@@ -154,6 +154,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache',
       AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       AUTH_AUDIENCES: 'api://flowgate',
+      PUBLIC_BASE_URL: 'https://flowgate.example.com',
     };
 
     it.each<[string, Record<string, string>, string]>([
@@ -220,6 +221,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache',
       AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       AUTH_AUDIENCES: 'api://flowgate',
+      PUBLIC_BASE_URL: 'https://flowgate.example.com',
     };
     const TOKEN = 'a'.repeat(64);
 
