@@ -52,7 +52,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   const fastify = app.getHttpAdapter().getInstance();
   // Before `init()` registers the routes, so the 405 check sees all of them.
   app.get(AllowedMethods).observe(fastify);
-  registerJsonBodyParser(fastify);
+  registerJsonBodyParser(fastify, { maxDepth: config.http.maxJsonDepth });
   installHttpHooks(fastify, {
     config,
     inFlight: app.get(InFlightRequests),

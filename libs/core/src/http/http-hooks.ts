@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { etagOf } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
-import type { HttpReply } from './http-types';
+import type { FieldError } from '../errors/field-error';
+import type { HttpReply, HttpRequest } from './http-types';
+import { findInputHazards, MAX_REPORTED_HAZARDS } from './input-hazards';
 import { InFlightRequests } from './in-flight-requests';
 import { ProblemResponder } from './problem-responder';
 import { RequestContext, runInRequestContext } from './request-context';
@@ -49,6 +51,13 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     runInRequestContext(context, done);
   });
 
+  // After parsing and routing (so body, query and path parameters are known), before any guard
+  // or handler: nothing after this point, audited denials included, meets text the database
+  // cannot store or a member name that reaches a prototype (`input-hazards.ts`).
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(inputHazardsOf(request));
+  });
+
   // Resources carry their version on the body (`withETag`); it leaves as a strong ETag. A hook
   // rather than a global interceptor: a route without interceptors skips Nest's RxJS chain.
   fastify.addHook('preSerialization', (_request, reply, payload, done) => {
@@ -56,6 +65,23 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     if (etag) reply.header('ETag', etag);
     done(null, payload);
   });
+}
+
+function inputHazardsOf(request: HttpRequest): AppError | undefined {
+  const found: FieldError[] = [];
+  findInputHazards('path', request.params, found);
+  findInputHazards('query', request.query, found);
+  findInputHazards('body', request.body, found);
+  if (found.length === 0) return undefined;
+  const locations = new Set(found.map((error) => error.pointer.split('/')[1]));
+  const where = locations.size === 1 ? `The ${[...locations][0]}` : 'The request';
+  const count =
+    found.length >= MAX_REPORTED_HAZARDS
+      ? `at least ${found.length} problems`
+      : found.length === 1
+        ? '1 problem'
+        : `${found.length} problems`;
+  return new AppError('validation_failed', `${where} has ${count}; see errors.`, { errors: found });
 }
 
 /** The handler is not cancelled (Node cannot do that); a late answer is dropped by the filter.
