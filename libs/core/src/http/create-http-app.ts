@@ -6,7 +6,7 @@ import type { FlowgateConfig } from '../config/flowgate-config';
 import { Metrics } from '../observability/metrics';
 import { observeRequests } from '../observability/request-observer';
 import { AllowedMethods } from './allowed-methods';
-import { answerFrameworkError } from './framework-errors';
+import { answerClientError, answerFrameworkError } from './framework-errors';
 import { installHttpHooks } from './http-hooks';
 import { InFlightRequests } from './in-flight-requests';
 import { registerJsonBodyParser } from './json-body-parser';
@@ -38,6 +38,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     // Fastify's own logger stays off: nestjs-pino logs, and `observeRequests` writes the access log.
     logger: false,
   });
@@ -53,8 +54,9 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   // Before `init()` registers the routes, so the 405 check sees all of them.
   app.get(AllowedMethods).observe(fastify);
   registerJsonBodyParser(fastify, { maxDepth: config.http.maxJsonDepth });
-  installHttpHooks(fastify, {
+  installHttpHooks(adapter, {
     config,
+    allowedMethods: app.get(AllowedMethods),
     inFlight: app.get(InFlightRequests),
     responder: app.get(ProblemResponder),
   });

@@ -1,8 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppError } from '../errors/app-error';
+import { AllowedMethods } from './allowed-methods';
 import { etagOf } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
 import type { FieldError } from '../errors/field-error';
+import { refuseBeforeRouting } from './framework-errors';
 import type { HttpReply, HttpRequest } from './http-types';
 import { findInputHazards, MAX_REPORTED_HAZARDS } from './input-hazards';
 import { InFlightRequests } from './in-flight-requests';
@@ -13,6 +15,7 @@ import { securityHeaders } from './security-headers';
 
 export interface HttpHookDependencies {
   readonly config: FlowgateConfig;
+  readonly allowedMethods: AllowedMethods;
   readonly inFlight: InFlightRequests;
   readonly responder: ProblemResponder;
 }
@@ -21,12 +24,18 @@ export interface HttpHookDependencies {
  * What every request goes through before routing reaches Nest, matched route or not (so a 404
  * carries `X-Request-Id` and the security headers too). Fastify hooks rather than Nest
  * middleware: hooks cost a function call, middleware a trip through `@fastify/middie`.
+ *
+ * The first step is the adapter's own first `onRequest` hook (`setOnRequestHook`), ahead of the
+ * CORS hook the adapter adds in its constructor: a preflight answer carries the request id and
+ * security headers too, and an `OPTIONS` that is no preflight is ours to answer, not the CORS
+ * plugin's bare `400 Invalid Preflight Request`.
  */
-export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDependencies): void {
+export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependencies): void {
+  const fastify = adapter.getInstance();
   const headers = securityHeaders();
   const timeoutMs = deps.config.http.requestTimeoutMs;
 
-  fastify.addHook('onRequest', (request, reply, done) => {
+  adapter.setOnRequestHook((request, reply, done) => {
     reply.headers(headers);
     reply.header(REQUEST_ID_HEADER, request.id);
     deps.inFlight.track(reply.raw);
@@ -48,7 +57,11 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     // Everything after this hook (body parsing, guards, handler) runs inside the context. Fastify
     // 5 carries it across the body read itself (its parser runs in an AsyncResource of the
     // request); the error-contract test sends a body after the headers to keep that true.
-    runInRequestContext(context, done);
+    // A request refused here (repeated headers, empty path segments, OPTIONS that is no
+    // preflight) goes straight to the error handler, before the CORS hook and the body
+    // (`refuseBeforeRouting`).
+    const refused = refuseBeforeRouting(request, (path) => deps.allowedMethods.for(path));
+    runInRequestContext(context, () => done(refused));
   });
 
   // After parsing and routing (so body, query and path parameters are known), before any guard
