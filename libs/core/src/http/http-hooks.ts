@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { AllowedMethods } from './allowed-methods';
 import { etagOf } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
-import type { FieldError } from '../errors/field-error';
+import { describeFieldErrors, type FieldError } from '../errors/field-error';
 import { refuseBeforeRouting } from './framework-errors';
 import type { HttpReply, HttpRequest } from './http-types';
 import { findInputHazards, MAX_REPORTED_HAZARDS } from './input-hazards';
@@ -86,15 +86,9 @@ function inputHazardsOf(request: HttpRequest): AppError | undefined {
   findInputHazards('query', request.query, found);
   findInputHazards('body', request.body, found);
   if (found.length === 0) return undefined;
-  const locations = new Set(found.map((error) => error.pointer.split('/')[1]));
-  const where = locations.size === 1 ? `The ${[...locations][0]}` : 'The request';
-  const count =
-    found.length >= MAX_REPORTED_HAZARDS
-      ? `at least ${found.length} problems`
-      : found.length === 1
-        ? '1 problem'
-        : `${found.length} problems`;
-  return new AppError('validation_failed', `${where} has ${count}; see errors.`, { errors: found });
+  return new AppError('validation_failed', describeFieldErrors(found, found.length >= MAX_REPORTED_HAZARDS), {
+    errors: found,
+  });
 }
 
 /** The handler is not cancelled (Node cannot do that); a late answer is dropped by the filter.
