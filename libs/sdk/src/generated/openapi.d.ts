@@ -1185,6 +1185,15 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
@@ -1232,6 +1241,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
@@ -1277,6 +1295,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`internal_error`) */
@@ -1718,6 +1745,15 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
@@ -1797,6 +1833,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeListDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
@@ -1858,6 +1903,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemTypeDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`not_found`, `route_not_found`) */
@@ -1928,6 +1982,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleListDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
