@@ -51,6 +51,8 @@ const SINGLE_HEADERS = new Set(['authorization', 'host', 'content-type', 'conten
 /**
  * What is refused as soon as the request is routed, before hooks that parse or check anything
  * else, so that no later step has to wonder about it:
+ * - an HTTP/1.1 request without `Host` (Node's own check is off: it answers with an empty 400)
+ *   → 400 `validation_failed` at `/headers/host`;
  * - a header from `SINGLE_HEADERS` sent twice → 400 `validation_failed` at `/headers/<name>`;
  * - a path that only routes by giving a parameter the empty string (`/v1/workflows/` matching
  *   `/v1/workflows/:id`, `/v1/workflows//history`) → 404 `route_not_found`, as for any path with
@@ -62,6 +64,12 @@ export function refuseBeforeRouting(
   request: HttpRequest,
   allowedMethods: (path: string) => string[],
 ): AppError | undefined {
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host gets 400.
+    return new AppError('validation_failed', 'HTTP/1.1 requests must carry a Host header.', {
+      errors: [{ pointer: pointerTo('headers', 'host'), detail: 'is required', code: 'required' }],
+    });
+  }
   const repeated = repeatedSingleHeader(request.raw.rawHeaders);
   if (repeated !== undefined) {
     return new AppError('validation_failed', `The ${repeated} header appears more than once.`, {
