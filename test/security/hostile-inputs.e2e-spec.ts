@@ -536,6 +536,15 @@ describe('Hostile inputs are 4xx problems that change nothing', () => {
       expect(res.headers['x-request-id']).toEqual(expect.any(String));
     });
 
+    it("answers an Expect other than 100-continue with 417 as a problem, not Node's empty 417", async () => {
+      const res = await rawExchange(
+        testApp.url,
+        'GET /v1/workflows HTTP/1.1\r\nHost: localhost\r\nExpect: tea\r\nX-Request-Id: expect-1\r\n\r\n',
+      );
+      expectProblem(res, 417, 'expectation_failed');
+      expect(res.headers['x-request-id']).toBe('expect-1');
+    });
+
     it('answers headers over the parser limit with 431 as a problem, written on the socket', async () => {
       const res = await rawExchange(
         testApp.url,

@@ -32,6 +32,7 @@ export const ERROR_CATALOG = {
   precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  expectation_failed: { status: 417, title: 'The expectation cannot be met' },
   unprocessable: { status: 422, title: 'Request cannot be processed' },
   idempotency_key_reused: { status: 422, title: 'The idempotency key was used for a different request' },
   precondition_required: { status: 428, title: 'Precondition required' },

@@ -6,7 +6,7 @@ import type { FlowgateConfig } from '../config/flowgate-config';
 import { Metrics } from '../observability/metrics';
 import { observeRequests } from '../observability/request-observer';
 import { AllowedMethods } from './allowed-methods';
-import { answerClientError, answerFrameworkError } from './framework-errors';
+import { answerClientError, answerFrameworkError, answerUnmetExpectation } from './framework-errors';
 import { installHttpHooks } from './http-hooks';
 import { InFlightRequests } from './in-flight-requests';
 import { registerJsonBodyParser } from './json-body-parser';
@@ -54,6 +54,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.on('checkExpectation', answerUnmetExpectation);
   // Before `init()` registers the routes, so the 405 check sees all of them.
   app.get(AllowedMethods).observe(fastify);
   registerJsonBodyParser(fastify, { maxDepth: config.http.maxJsonDepth });

@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError } from '../errors/app-error';
 import { pointerTo } from '../errors/field-error';
@@ -8,12 +8,13 @@ import { toProblemDetails } from '../errors/problem-details';
 import type { HttpReply, HttpRequest } from './http-types';
 import { pathOf } from './http-types';
 import { PROBLEM_CONTENT_TYPE, ProblemResponder } from './problem-responder';
-import { REQUEST_ID_HEADER } from './request-id';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 import { securityHeaders } from './security-headers';
 
 /**
  * Everything the HTTP layers below Nest would answer on their own, in their own format, answered
- * here as problems instead: Node's HTTP parser (`answerClientError`), Fastify's router
+ * here as problems instead: Node's HTTP parser (`answerClientError`) and server
+ * (`answerUnmetExpectation`), Fastify's router
  * (`answerFrameworkError`), and what Fastify and its CORS plugin would route oddly
  * (`refuseBeforeRouting`: empty path segments, non-preflight OPTIONS, repeated headers).
  */
@@ -181,4 +182,25 @@ function requestPathOf(packet: unknown): string {
   const target = line?.[1] ?? '';
   const queryStart = target.indexOf('?');
   return queryStart === -1 ? target : target.slice(0, queryStart);
+}
+
+/**
+ * Node's `checkExpectation` event: a request whose `Expect` is anything but `100-continue`, which
+ * Node would otherwise answer itself with an empty 417. Before Fastify, so the headers are set
+ * here; the client's well-formed `X-Request-Id` is echoed as everywhere else.
+ */
+export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const requestId = requestIdFor(request);
+  const error = new AppError('expectation_failed', 'The only expectation this API meets is Expect: 100-continue.');
+  const url = request.url ?? '';
+  const body = JSON.stringify(toProblemDetails(error, { instance: url.split('?')[0], requestId }));
+  response.writeHead(error.status, {
+    ...securityHeaders(),
+    [REQUEST_ID_HEADER]: requestId,
+    'Cache-Control': 'no-store',
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  response.end(body);
 }
