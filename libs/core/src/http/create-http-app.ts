@@ -40,7 +40,7 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
     // Node answers an HTTP/1.1 request without Host with a bare, empty 400 of its own; the check
-    // moves to `refuseBeforeRouting`, which answers it as a problem.
+    // moves to `refuseOnArrival`, which answers it as a problem.
     http: { requireHostHeader: false },
     // Fastify's own logger stays off: nestjs-pino logs, and `observeRequests` writes the access log.
     logger: false,

@@ -16,7 +16,7 @@ import { securityHeaders } from './security-headers';
  * here as problems instead: Node's HTTP parser (`answerClientError`) and server
  * (`answerUnmetExpectation`), Fastify's router
  * (`answerFrameworkError`), and what Fastify and its CORS plugin would route oddly
- * (`refuseBeforeRouting`: empty path segments, non-preflight OPTIONS, repeated headers).
+ * (`refuseOnArrival`: missing or repeated headers, empty path segments, non-preflight OPTIONS).
  */
 
 /**
@@ -57,11 +57,11 @@ const SINGLE_HEADERS = new Set(['authorization', 'host', 'content-type', 'conten
  * - a header from `SINGLE_HEADERS` sent twice → 400 `validation_failed` at `/headers/<name>`;
  * - a path that only routes by giving a parameter the empty string (`/v1/workflows/` matching
  *   `/v1/workflows/:id`, `/v1/workflows//history`) → 404 `route_not_found`, as for any path with
- *   a trailing slash: no endpoint ends in `/`;
+ *   a trailing slash: no API operation ends in `/` (Swagger UI's `/docs/` is a route of its own);
  * - `OPTIONS` that is not a CORS preflight (no `Origin` or no `Access-Control-Request-Method`):
  *   the API has no OPTIONS operations, so 405 with `Allow`, or 404 where nothing lives.
  */
-export function refuseBeforeRouting(
+export function refuseOnArrival(
   request: HttpRequest,
   allowedMethods: (path: string) => string[],
 ): AppError | undefined {

@@ -4,7 +4,7 @@ import { AllowedMethods } from './allowed-methods';
 import { etagOf } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
 import { describeFieldErrors, type FieldError } from '../errors/field-error';
-import { refuseBeforeRouting } from './framework-errors';
+import { refuseOnArrival } from './framework-errors';
 import type { HttpReply, HttpRequest } from './http-types';
 import { findInputHazards, MAX_REPORTED_HAZARDS } from './input-hazards';
 import { InFlightRequests } from './in-flight-requests';
@@ -59,8 +59,8 @@ export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependen
     // request); the error-contract test sends a body after the headers to keep that true.
     // A request refused here (repeated headers, empty path segments, OPTIONS that is no
     // preflight) goes straight to the error handler, before the CORS hook and the body
-    // (`refuseBeforeRouting`).
-    const refused = refuseBeforeRouting(request, (path) => deps.allowedMethods.for(path));
+    // (`refuseOnArrival`).
+    const refused = refuseOnArrival(request, (path) => deps.allowedMethods.for(path));
     runInRequestContext(context, () => done(refused));
   });
 
