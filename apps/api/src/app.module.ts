@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@flowgate/audit';
 import { AuthModule } from '@flowgate/auth';
-import { CoreModule, CoreModuleOptions, FlowgateConfig } from '@flowgate/core';
+import { CoreModule, CoreModuleOptions, FlowgateConfig, RequestShapeModule } from '@flowgate/core';
 import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WorkflowsModule } from '@flowgate/workflows';
@@ -20,6 +20,9 @@ export class AppModule {
         AuditModule,
         UsersModule,
         WorkflowsModule,
+        // Last: its guard judges the query and body against the route once the guards above have
+        // identified, authorized and counted the caller.
+        RequestShapeModule,
       ],
     };
   }

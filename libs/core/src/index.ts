@@ -32,6 +32,7 @@ export * from './http/problem-responder';
 export * from './http/request-context';
 export * from './http/request-id';
 export * from './http/http-types';
+export * from './http/request-shape/request-shape.module';
 export * from './observability/degraded-modes';
 export * from './observability/metrics';
 export * from './observability/metrics-server';

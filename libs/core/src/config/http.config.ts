@@ -3,6 +3,9 @@ import { EnvReader, redactUrl } from './env-reader';
 export interface HttpConfig {
   /** Largest accepted request body, in bytes; larger bodies get 413. */
   readonly bodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have; deeper bodies get 400. Every
+   * layer after parsing (validation, fingerprints, the definition reader) may then recurse. */
+  readonly maxJsonDepth: number;
   /** A request still running after this long is answered with 503 `request_timeout`. */
   readonly requestTimeoutMs: number;
   /** On SIGTERM, how long in-flight requests may take to finish before connections are cut. */
@@ -29,6 +32,8 @@ export function readHttpConfig(env: EnvReader): HttpConfig {
   }
   return {
     bodyLimitBytes: env.integer('HTTP_BODY_LIMIT_BYTES', 256 * 1024, { min: 1024, max: 50 * 1024 * 1024 }),
+    // 512 stays far below the few thousand frames a recursive walk of a parsed body can afford.
+    maxJsonDepth: env.integer('HTTP_MAX_JSON_DEPTH', 64, { min: 8, max: 512 }),
     requestTimeoutMs: env.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 }),
     shutdownDrainMs: env.integer('HTTP_SHUTDOWN_DRAIN_MS', 10_000, { min: 0, max: 120_000 }),
     trustProxy: readTrustProxy(env),

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     expect(config.http.trustProxy).toBe(false);
     expect(config.http.corsOrigins).toEqual([]);
     expect(config.http.publicBaseUrl).toBeUndefined();
+    expect(config.http.maxJsonDepth).toBe(64);
     expect(config.log.level).toBe('info');
     expect(config.traffic.rateLimits.principal).toEqual({ name: 'principal', limit: 600, windowSeconds: 60 });
     expect(config.traffic.idempotencyRetentionSeconds).toBe(86_400);
@@ -107,6 +108,7 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY must be true, false, a hop count or a list of addresses/subnets'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ HTTP_REQUEST_TIMEOUT_MS: '5' }, 'HTTP_REQUEST_TIMEOUT_MS must be a whole number from 100 to 600000 (got "5")'],
+    [{ HTTP_MAX_JSON_DEPTH: '100000' }, 'HTTP_MAX_JSON_DEPTH must be a whole number from 8 to 512 (got "100000")'],
     [{ RATE_LIMIT_PRINCIPAL: '600 per minute' }, 'RATE_LIMIT_PRINCIPAL must be <requests>/<seconds>s'],
     [{ RATE_LIMIT_SENSITIVE: '0/60s' }, 'RATE_LIMIT_SENSITIVE must be <requests>/<seconds>s'],
     [

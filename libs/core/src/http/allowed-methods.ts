@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import FindMyWay, { HTTPMethod, HTTPVersion, Instance } from 'find-my-way';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
+import { hasEmptyParameter } from './framework-errors';
 
 /**
  * Fastify answers an unknown method on a known path with 404. HTTP says 405 with `Allow`, so on a
@@ -28,7 +29,9 @@ export class AllowedMethods {
   for(path: string): string[] {
     const allowed = new Set<string>();
     for (const method of this.methods) {
-      if (this.router.find(method, path)) allowed.add(method);
+      // `/v1/workflows/` "matches" `/v1/workflows/:id` with an empty id: no endpoint (ADR 12).
+      const found = this.router.find(method, path);
+      if (found && !hasEmptyParameter(found.params)) allowed.add(method);
     }
     if (allowed.has('GET')) allowed.add('HEAD');
     return [...allowed].sort();

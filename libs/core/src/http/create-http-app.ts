@@ -7,7 +7,7 @@ import { Metrics } from '../observability/metrics';
 import { observeRequests } from '../observability/request-observer';
 import { AllowedMethods } from './allowed-methods';
 import { corsOptions } from './cors-options';
-import { answerFrameworkError } from './framework-errors';
+import { answerClientError, answerFrameworkError, answerUnmetExpectation } from './framework-errors';
 import { installHttpHooks } from './http-hooks';
 import { InFlightRequests } from './in-flight-requests';
 import { registerJsonBodyParser } from './json-body-parser';
@@ -28,6 +28,10 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    // Node answers an HTTP/1.1 request without Host with a bare, empty 400 of its own; the check
+    // moves to `refuseOnArrival`, which answers it as a problem.
+    http: { requireHostHeader: false },
     // Fastify's own logger stays off: nestjs-pino logs, and `observeRequests` writes the access log.
     logger: false,
   });
@@ -40,11 +44,13 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.on('checkExpectation', answerUnmetExpectation);
   // Before `init()` registers the routes, so the 405 check sees all of them.
   app.get(AllowedMethods).observe(fastify);
-  registerJsonBodyParser(fastify);
-  installHttpHooks(fastify, {
+  registerJsonBodyParser(fastify, { maxDepth: config.http.maxJsonDepth });
+  installHttpHooks(adapter, {
     config,
+    allowedMethods: app.get(AllowedMethods),
     inFlight: app.get(InFlightRequests),
     responder: app.get(ProblemResponder),
   });

@@ -1,9 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppError } from '../errors/app-error';
+import { AllowedMethods } from './allowed-methods';
 import { DEFAULT_CACHE_CONTROL } from './cache-control';
 import { etagOf, ifNoneMatchMatches } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
-import type { HttpReply } from './http-types';
+import { describeFieldErrors, type FieldError } from '../errors/field-error';
+import { refuseOnArrival } from './framework-errors';
+import type { HttpReply, HttpRequest } from './http-types';
+import { findInputHazards, MAX_REPORTED_HAZARDS } from './input-hazards';
 import { InFlightRequests } from './in-flight-requests';
 import { ProblemResponder } from './problem-responder';
 import { RequestContext, runInRequestContext } from './request-context';
@@ -13,6 +17,7 @@ import { securityHeaders } from './security-headers';
 
 export interface HttpHookDependencies {
   readonly config: FlowgateConfig;
+  readonly allowedMethods: AllowedMethods;
   readonly inFlight: InFlightRequests;
   readonly responder: ProblemResponder;
 }
@@ -21,13 +26,19 @@ export interface HttpHookDependencies {
  * What every request goes through before routing reaches Nest, matched route or not (so a 404
  * carries `X-Request-Id` and the security headers too). Fastify hooks rather than Nest
  * middleware: hooks cost a function call, middleware a trip through `@fastify/middie`.
+ *
+ * The first step is the adapter's own first `onRequest` hook (`setOnRequestHook`), ahead of the
+ * CORS hook the adapter adds in its constructor: a preflight answer carries the request id and
+ * security headers too, and an `OPTIONS` that is no preflight is ours to answer, not the CORS
+ * plugin's bare `400 Invalid Preflight Request`.
  */
-export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDependencies): void {
+export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependencies): void {
+  const fastify = adapter.getInstance();
   const headers = securityHeaders();
   const timeoutMs = deps.config.http.requestTimeoutMs;
   const publicBaseUrl = deps.config.http.publicBaseUrl;
 
-  fastify.addHook('onRequest', (request, reply, done) => {
+  adapter.setOnRequestHook((request, reply, done) => {
     reply.headers(headers);
     reply.header(REQUEST_ID_HEADER, request.id);
     rememberPublicBaseUrl(request, publicBaseUrl);
@@ -50,7 +61,18 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     // Everything after this hook (body parsing, guards, handler) runs inside the context. Fastify
     // 5 carries it across the body read itself (its parser runs in an AsyncResource of the
     // request); the error-contract test sends a body after the headers to keep that true.
-    runInRequestContext(context, done);
+    // A request refused here (repeated headers, empty path segments, OPTIONS that is no
+    // preflight) goes straight to the error handler, before the CORS hook and the body
+    // (`refuseOnArrival`).
+    const refused = refuseOnArrival(request, (path) => deps.allowedMethods.for(path));
+    runInRequestContext(context, () => done(refused));
+  });
+
+  // After parsing and routing (so body, query and path parameters are known), before any guard
+  // or handler: nothing after this point, audited denials included, meets text the database
+  // cannot store or a member name that reaches a prototype (`input-hazards.ts`).
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(inputHazardsOf(request));
   });
 
   // Resources carry their version on the body (`withETag`); it leaves as a strong ETag. A hook
@@ -79,6 +101,17 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDepende
     reply.removeHeader('content-length');
     // HEAD: Fastify's own HEAD hook, after this one, measures the payload and drops it.
     done(null, request.method === 'HEAD' ? payload : undefined);
+  });
+}
+
+function inputHazardsOf(request: HttpRequest): AppError | undefined {
+  const found: FieldError[] = [];
+  findInputHazards('path', request.params, found);
+  findInputHazards('query', request.query, found);
+  findInputHazards('body', request.body, found);
+  if (found.length === 0) return undefined;
+  return new AppError('validation_failed', describeFieldErrors(found, found.length >= MAX_REPORTED_HAZARDS), {
+    errors: found,
   });
 }
 

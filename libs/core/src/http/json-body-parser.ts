@@ -4,16 +4,28 @@ import { AppError } from '../errors/app-error';
 /** `application/json` and structured `+json` types (`application/merge-patch+json`), any params. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+/** Stateless for whole-buffer decoding, so one serves every request. `fatal`: a byte sequence
+ * that is not UTF-8 (a stray 0xFF, an overlong form, an encoded surrogate) is an error rather than
+ * a silent U+FFFD. A leading byte order mark is dropped, as RFC 8259 §8.1 allows. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface JsonBodyOptions {
+  /** Deepest nesting of arrays and objects accepted (`HTTP_MAX_JSON_DEPTH`). */
+  readonly maxDepth: number;
+}
+
 /**
  * The API speaks JSON only. Fastify's own parsers are replaced by this one, so the only bodies
  * that reach a handler are JSON documents (an object or an array, as Express's `strict` mode
- * had it) in UTF-8. Everything else becomes a precise problem: another media type → 415 (Fastify's
- * `FST_ERR_CTP_INVALID_MEDIA_TYPE`, worded in `exceptionToAppError`), another charset → 415,
- * a body over `HTTP_BODY_LIMIT_BYTES` (the adapter's `bodyLimit`) → 413 (`FST_ERR_CTP_BODY_TOO_LARGE`), malformed JSON → 400.
+ * had it) in UTF-8, nested no deeper than `maxDepth`. Everything else becomes a precise problem:
+ * another media type → 415 (Fastify's `FST_ERR_CTP_INVALID_MEDIA_TYPE`, worded in
+ * `exceptionToAppError`), another charset → 415, a body over `HTTP_BODY_LIMIT_BYTES` (the
+ * adapter's `bodyLimit`) → 413 (`FST_ERR_CTP_BODY_TOO_LARGE`), bytes that are not UTF-8,
+ * malformed JSON or nesting past the limit → 400.
  */
-export function registerJsonBodyParser(fastify: FastifyInstance): void {
+export function registerJsonBodyParser(fastify: FastifyInstance, options: JsonBodyOptions): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'string' }, (request, body, done) => {
+  fastify.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'buffer' }, (request, body, done) => {
     const charset = charsetOf(request.headers['content-type']);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       done(new AppError('unsupported_media_type', 'Request bodies must be UTF-8 encoded JSON.'), undefined);
@@ -21,20 +33,37 @@ export function registerJsonBodyParser(fastify: FastifyInstance): void {
     }
     // A parser that throws would crash the process: Fastify calls it from a stream event.
     try {
-      done(null, parseJson(body as string));
+      done(null, parseJson(decodeUtf8(body as Buffer), options.maxDepth));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
 }
 
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch (error) {
+    throw new AppError('malformed_request', 'The request body is not valid UTF-8.', { cause: error });
+  }
+}
+
 /** An empty body is no body (validation then says what is missing); anything else must be a
  * JSON object or array. */
-function parseJson(text: string): unknown {
+export function parseJson(text: string, maxDepth: number): unknown {
   const start = text.trimStart();
   if (start === '') return undefined;
   if (start[0] !== '{' && start[0] !== '[') {
     throw new AppError('malformed_request', 'The request body must be a JSON object or array.');
+  }
+  // Checked on the text, before anything walks the parsed value: everything after parsing
+  // (class-transformer, class-validator, fingerprints, the definition reader) recurses, and a
+  // 3 KB body nested 1,500 deep overflowed its stack.
+  if (nestsDeeperThan(text, maxDepth)) {
+    throw new AppError(
+      'malformed_request',
+      `The request body nests arrays and objects more than ${maxDepth} levels deep, the most this API accepts.`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -42,6 +71,37 @@ function parseJson(text: string): unknown {
     throw new AppError('malformed_request', 'The request body is not valid JSON.', { cause: error });
   }
 }
+
+/**
+ * Whether `[` and `{` outside strings ever stand more than `limit` deep. One pass over the text
+ * with a counter (nothing recursive, so the check itself cannot overflow); it trusts nothing
+ * about the JSON being valid, which `JSON.parse` decides afterwards.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === BACKSLASH) i++;
+      else if (char === QUOTE) inString = false;
+    } else if (char === QUOTE) {
+      inString = true;
+    } else if (char === OPEN_BRACKET || char === OPEN_BRACE) {
+      if (++depth > limit) return true;
+    } else if (char === CLOSE_BRACKET || char === CLOSE_BRACE) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');

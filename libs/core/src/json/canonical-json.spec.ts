@@ -105,6 +105,33 @@ describe('canonicalJson', () => {
     });
   });
 
+  describe('depth', () => {
+    /** `[[[…]]]` or `{"a":{"a":…}}` built without recursion, `levels` deep. */
+    function nested(levels: number, kind: 'array' | 'object'): unknown {
+      let value: unknown = 0;
+      for (let i = 0; i < levels; i++) value = kind === 'array' ? [value] : { a: value };
+      return value;
+    }
+
+    it.each<['array' | 'object']>([['array'], ['object']])(
+      'encodes %s nesting far deeper than the call stack allows, identically to JSON.stringify',
+      (kind) => {
+        // 200,000 levels: a recursive encoder overflows the stack at a few thousand.
+        const value = nested(200_000, kind);
+        const text = canonicalJson(value);
+        expect(text.length).toBe(kind === 'array' ? 200_000 * 2 + 1 : 200_000 * 6 + 1);
+        expect(text.startsWith(kind === 'array' ? '[[[' : '{"a":{"a":')).toBe(true);
+        expect(canonicalJson(nested(50, kind))).toBe(JSON.stringify(nested(50, kind)));
+      },
+    );
+
+    it('names the path of a rejected value deep inside', () => {
+      expect(() => canonicalJson({ a: [{ b: [0, { c: NaN }] }] })).toThrow(
+        /non-finite number at \$\.a\[0\]\.b\[1\]\.c$/,
+      );
+    });
+  });
+
   describe('rejected values', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;

@@ -23,7 +23,7 @@ const operation = (document: OpenAPIObject, method: 'get' | 'post' | 'put') =>
 
 describe('addCommonProblemResponses', () => {
   it.each([
-    ['without a body', { responses: { 200: { description: 'ok' } } }, ['200', '500', '503', '4XX']],
+    ['without a body', { responses: { 200: { description: 'ok' } } }, ['200', '400', '500', '503', '4XX']],
     [
       'with a body',
       { requestBody: { content: {} }, responses: { 201: { description: 'ok' } } },

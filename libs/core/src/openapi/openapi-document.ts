@@ -68,12 +68,14 @@ function operationsOf(document: OpenAPIObject): OperationObject[] {
 }
 
 /**
- * Responses every operation can give whatever its code says: 500 anywhere, 503 when the request
- * times out, and the body problems (400, 413, 415) wherever a body is accepted.
+ * Responses every operation can give whatever its code says: 400 anywhere (an unknown query
+ * parameter, a body where none is taken, text the database cannot store, a repeated header),
+ * 500 anywhere, 503 when the request times out, and the body problems (413, 415) wherever a body
+ * is accepted.
  */
 export function addCommonProblemResponses(document: OpenAPIObject): OpenAPIObject {
   for (const operation of operationsOf(document)) {
-    const statuses = [500, 503, ...(operation.requestBody ? [400, 413, 415] : [])];
+    const statuses = [400, 500, 503, ...(operation.requestBody ? [413, 415] : [])];
     for (const status of statuses) operation.responses[String(status)] ??= problemResponseObject(status);
     operation.responses['4XX'] ??= problemResponseObject('4XX');
   }

@@ -1305,6 +1305,17 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
@@ -1361,6 +1372,17 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`internal_error`) */
             500: {
                 headers: {
@@ -1415,6 +1437,17 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`unauthenticated`, `invalid_token`): the metrics token is missing or wrong. */
@@ -2001,6 +2034,19 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
             401: {
                 headers: {
@@ -2106,6 +2152,19 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeListDto"];
                 };
             };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
             /** @description Problem details (`too_many_requests`) */
             429: {
                 headers: {
@@ -2184,6 +2243,19 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemTypeDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`not_found`, `route_not_found`) */
@@ -2275,6 +2347,19 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoleListDto"];
+                };
+            };
+            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control.problem"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
             /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */

@@ -1,3 +1,4 @@
+import { compiledSchemasOf } from './compiled-schemas';
 import { validateDefinition } from './definition-validator';
 import type { ViolationCode } from './definition-violation';
 import type { WorkflowDefinition } from './workflow-definition';
@@ -111,7 +112,10 @@ describe('validateDefinition', () => {
       ['an input schema with a misspelt keyword (strict mode)', changed((d) => (d.transitions[1].input = { type: 'number', minimun: 1 })), [['/transitions/1/input', 'invalid_schema']]], // prettier-ignore
       ['an input schema with properties but no type (strict mode)', changed((d) => (d.transitions[1].input = { properties: { a: { type: 'string' } } })), [['/transitions/1/input', 'invalid_schema']]], // prettier-ignore
       ['an input schema with an unknown format', changed((d) => (d.transitions[1].input = { type: 'string', format: 'colour' })), [['/transitions/1/input', 'invalid_schema']]], // prettier-ignore
-      ['an input schema with a broken pattern', changed((d) => (d.transitions[1].input = { type: 'string', pattern: '(' })), [['/transitions/1/input', 'invalid_schema']]], // prettier-ignore
+      ['an input schema with a broken pattern', changed((d) => (d.transitions[1].input = { type: 'string', pattern: '(' })), [['/transitions/1/input/pattern', 'invalid_schema']]], // prettier-ignore
+      ['a pattern with a backreference (no linear-time engine runs one)', changed((d) => (d.transitions[1].input = { type: 'string', pattern: '^(a)\\1$' })), [['/transitions/1/input/pattern', 'invalid_schema']]], // prettier-ignore
+      ['a pattern with lookahead, deep in the schema', changed((d) => (d.dataSchema = { type: 'object', properties: { codes: { type: 'array', items: { anyOf: [{ type: 'string', pattern: '^(?=x)' }] } } } })), [['/dataSchema/properties/codes/items/anyOf/0/pattern', 'invalid_schema']]], // prettier-ignore
+      ['a patternProperties name with lookbehind, pointed at by its name', changed((d) => (d.dataSchema = { type: 'object', patternProperties: { '(?<=a)/b': { type: 'string' } } })), [['/dataSchema/patternProperties/(?<=a)~1b', 'invalid_schema']]], // prettier-ignore
       ['an input schema of another dialect', changed((d) => (d.transitions[1].input = { $schema: 'http://json-schema.org/draft-07/schema#' })), [['/transitions/1/input', 'invalid_schema']]], // prettier-ignore
       ['an input schema that is a boolean', changed((d) => (d.transitions[1].input = true)), [['/transitions/1/input', 'invalid_type']]], // prettier-ignore
       ['a data schema requiring an undeclared property (strict mode)', changed((d) => (d.dataSchema = { type: 'object', required: ['amount'] })), [['/dataSchema', 'invalid_schema']]], // prettier-ignore
@@ -136,6 +140,29 @@ describe('validateDefinition', () => {
       ['a transition leaving a terminal state (from a name)', changed((d) => d.transitions.push({ name: 'reopen', from: 'rejected', to: 'draft' })), [['/transitions/4/from', 'transition_from_terminal']]], // prettier-ignore
     ])('%s', (_name, document, expected) => {
       expect(violationsOf(document)).toEqual(expected);
+    });
+  });
+
+  describe('schema patterns', () => {
+    it.each<[string, unknown]>([
+      [
+        'a property named pattern',
+        { type: 'object', properties: { pattern: { type: 'string', pattern: '^[a-z]+$' } } },
+      ],
+      ['a lookahead in data, not a keyword', { type: 'object', properties: { rule: { const: { pattern: '(?=x)' } } } }],
+      ['ECMAScript escapes RE2 spells otherwise', { type: 'string', pattern: '^\\u00e9(?<rest>\\/\\d+)$' }],
+      ['patternProperties RE2 runs', { type: 'object', patternProperties: { '^x-[a-z]+$': { type: 'string' } } }],
+    ])('accepts %s', (_name, schema) => {
+      expect(violationsOf(changed((d) => (d.dataSchema = schema)))).toEqual([]);
+    });
+
+    it('validates data with the linear engine, so a hostile pattern cannot stall a transition', () => {
+      const result = validateDefinition(changed((d) => (d.dataSchema = { type: 'string', pattern: '^(a+)+$' })));
+      if (!result.valid) throw new Error('expected a valid definition');
+      // ECMAScript's RegExp backtracks for seconds on 30 characters of this; 100,000 is one pass here.
+      const validateData = compiledSchemasOf(result.definition).data;
+      expect(validateData?.(`${'a'.repeat(100_000)}!`)).toBe(false);
+      expect(validateData?.('a'.repeat(100_000))).toBe(true);
     });
   });
 

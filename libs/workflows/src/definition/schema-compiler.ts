@@ -2,10 +2,26 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { describeType, isObject, type Report } from './document-reader';
 import { childPointer } from './json-pointer';
+import { linearRegExp } from './linear-regexp';
+import { checkSchemaPatterns } from './schema-patterns';
 import { DEFINITION_LIMITS, type JsonSchema, type JsonValue } from './workflow-definition';
 
+/**
+ * Patterns run on RE2's linear-time engine (ADR 12). `allowMatchingProperties` turns off a
+ * strict-mode check that tests each `properties` name against each `patternProperties` pattern
+ * with ECMAScript's backtracking `RegExp` while compiling: both come from the author, so a
+ * crafted pair would hold the event loop at publish.
+ */
 function createAjv(options: { validateSchema: boolean }): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, logger: false, ...options });
+  const ajv = new Ajv2020({
+    strict: true,
+    allowUnionTypes: true,
+    allowMatchingProperties: true,
+    allErrors: true,
+    logger: false,
+    code: { regExp: linearRegExp },
+    ...options,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -86,6 +102,7 @@ export function compileSchema(
     }
     return undefined;
   }
+  if (!checkSchemaPatterns(schema, pointer, report)) return undefined;
   try {
     return { schema, validate: compiler.compile(schema) };
   } catch (error) {

@@ -1,0 +1,89 @@
+import type { FieldError, RequestLocation } from '../errors/field-error';
+import { pointerTo } from '../errors/field-error';
+
+/** Enough to act on; a body of 100,000 bad strings must not become a 100,000-entry answer. */
+export const MAX_REPORTED_HAZARDS = 20;
+
+/** A member name that reaches an object's prototype when code copies members by assignment
+ * (`target[key] = value`, `Object.assign`, deep merges). JSON.parse makes it a harmless own key,
+ * but the next library to copy it may not. */
+const PROTOTYPE_KEY = '__proto__';
+
+interface PathNode {
+  readonly parent: PathNode | undefined;
+  readonly token: string | number;
+}
+
+/**
+ * What no request may carry anywhere in its parsed input (body, query, path), whatever the
+ * endpoint: text PostgreSQL cannot store and member names that reach a prototype.
+ *
+ * - U+0000 (NUL): `text` and `jsonb` refuse it, so it failed deep inside a write with a 500.
+ * - A lone UTF-16 surrogate (`\ud800` in JSON): not a Unicode character, so not UTF-8 either;
+ *   `jsonb` refuses it and a `text` column would silently get U+FFFD instead.
+ * - `__proto__` as a member name, and `prototype` inside a member named `constructor`: the two
+ *   prototype-pollution paths. Refused like any field the endpoint does not accept.
+ *
+ * Member names are checked like values. The walk keeps its own stack (the parser bounds depth,
+ * but this must not be what overflows if it ever does not), and stops collecting after
+ * `MAX_REPORTED_HAZARDS` entries. Pointers are built only for what is reported.
+ */
+export function findInputHazards(location: RequestLocation, input: unknown, found: FieldError[] = []): FieldError[] {
+  const stack: { value: unknown; path: PathNode | undefined; key: string | number | undefined }[] = [
+    { value: input, path: undefined, key: undefined },
+  ];
+  while (stack.length > 0 && found.length < MAX_REPORTED_HAZARDS) {
+    const { value, path, key } = stack.pop()!;
+    if (typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem) found.push({ pointer: pointerOf(location, path), detail: problem.detail, code: problem.code });
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) {
+        stack.push({ value: value[index], path: { parent: path, token: index }, key: index });
+      }
+      continue;
+    }
+    const names = Object.keys(value);
+    // Reversed onto the stack, so entries come out in document order.
+    for (let index = names.length - 1; index >= 0; index--) {
+      const name = names[index];
+      const child: PathNode = { parent: path, token: name };
+      const problem = nameProblem(name, key);
+      if (problem) {
+        found.push({ pointer: pointerOf(location, child), detail: problem.detail, code: problem.code });
+        continue;
+      }
+      stack.push({ value: (value as Record<string, unknown>)[name], path: child, key: name });
+    }
+  }
+  return found.slice(0, MAX_REPORTED_HAZARDS);
+}
+
+interface Problem {
+  readonly code: string;
+  readonly detail: string;
+}
+
+function textProblem(text: string, what = 'text'): Problem | undefined {
+  if (text.includes('\u0000')) return { code: 'nul_character', detail: `${what} must not contain U+0000 (NUL)` };
+  if (!text.isWellFormed()) {
+    return { code: 'lone_surrogate', detail: `${what} must be well-formed Unicode (it has a lone UTF-16 surrogate)` };
+  }
+  return undefined;
+}
+
+function nameProblem(name: string, parentName: string | number | undefined): Problem | undefined {
+  if (name === PROTOTYPE_KEY || (name === 'prototype' && parentName === 'constructor')) {
+    return { code: 'unknown_field', detail: `property ${name} is not accepted anywhere in a request` };
+  }
+  return textProblem(name, 'a member name');
+}
+
+function pointerOf(location: RequestLocation, path: PathNode | undefined): string {
+  const tokens: (string | number)[] = [];
+  for (let node = path; node !== undefined; node = node.parent) tokens.push(node.token);
+  return pointerTo(location, ...tokens.reverse());
+}
