@@ -67,4 +67,13 @@ describe('answerClientError (what Node refuses before there is a request)', () =
     expect(socket.written).toBe(first);
     socket.destroy();
   });
+
+  it('adds no second answer after a response already went out on the socket', () => {
+    // A request answered early (an unknown path, say) while its chunked body was still arriving:
+    // the rest of the body parses as a broken request. Found by the contract fuzzer.
+    const socket = Object.assign(new RecordingSocket(), { _httpMessage: { headersSent: true } });
+    answerClientError(parseError('HPE_INVALID_METHOD', 'false'), socket);
+    expect(socket.written).toBe('');
+    expect(socket.destroyed).toBe(true);
+  });
 });

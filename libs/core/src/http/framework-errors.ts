@@ -141,7 +141,7 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
   // reports every later packet on it as another error).
   if (error.code === 'ECONNRESET' || socket.destroyed || ANSWERED.has(socket)) return;
   ANSWERED.add(socket);
-  if (!socket.writable) {
+  if (!socket.writable || responseStarted(socket)) {
     socket.destroy();
     return;
   }
@@ -170,6 +170,19 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
 }
 
 const ANSWERED = new WeakSet<Duplex>();
+
+/**
+ * Whether a response already went out on this socket: the request was answered (an early refusal,
+ * say) while the client was still sending its body, and what follows the answer parses as a
+ * broken second request. A second answer would be bytes after `Connection: close`, which clients
+ * reject (found by the contract fuzzer: a GET with a chunked body to an unknown path). Node's own
+ * handler makes the same check on the socket's current response (`_http_server.js`,
+ * `socketOnError`); the field is not public API, hence the narrow cast.
+ */
+function responseStarted(socket: Duplex): boolean {
+  const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  return current?.headersSent === true;
+}
 const CLOSE_AFTER_ANSWER_MS = 5_000;
 
 /** The path of the request line, when the packet Node was parsing starts with one and it is

@@ -24,6 +24,7 @@ describe('findInputHazards', () => {
       [{ pointer: '/body/constructor/prototype', code: 'unknown_field' }],
     ],
     ['constructor alone is a name like any other', { constructor: 'x', prototype: 'y', a: { prototype: 1 } }, []],
+    ['a number too large for a double', JSON.parse('{"n":[1e999,-1e999,1e308]}'), [{ pointer: '/body/n/0', code: 'number_out_of_range' }, { pointer: '/body/n/1', code: 'number_out_of_range' }]], // prettier-ignore
     [
       'every problem, in document order',
       { a: '\u0000', b: ['ok', '\ud800'], c: { d: '\u0000' } },

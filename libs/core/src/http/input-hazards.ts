@@ -23,6 +23,8 @@ interface PathNode {
  *   `jsonb` refuses it and a `text` column would silently get U+FFFD instead.
  * - `__proto__` as a member name, and `prototype` inside a member named `constructor`: the two
  *   prototype-pollution paths. Refused like any field the endpoint does not accept.
+ * - A JSON number too large for a double (`1e999`): JSON.parse makes it Infinity, which JSON
+ *   cannot say again (it was a 500 in the idempotency fingerprint, found by the contract fuzzer).
  *
  * Member names are checked like values. The walk keeps its own stack (the parser bounds depth,
  * but this must not be what overflows if it ever does not), and stops collecting after
@@ -37,6 +39,10 @@ export function findInputHazards(location: RequestLocation, input: unknown, foun
     if (typeof value === 'string') {
       const problem = textProblem(value);
       if (problem) found.push({ pointer: pointerOf(location, path), detail: problem.detail, code: problem.code });
+      continue;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      found.push({ pointer: pointerOf(location, path), detail: 'numbers must fit a double (±1.8e308)', code: 'number_out_of_range' }); // prettier-ignore
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
