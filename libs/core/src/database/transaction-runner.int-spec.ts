@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { loadConfigOverriding } from '../config/load-config';
+import { AppError } from '../errors/app-error';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
 
@@ -74,6 +75,53 @@ describe('TransactionRunner (real PostgreSQL)', () => {
       }),
     ).rejects.toThrow('outer fails');
     expect(await count()).toBe(before);
+  });
+
+  describe('joining an open unit of work with an isolation level', () => {
+    const levelIn = (manager: EntityManager) =>
+      manager
+        .query<{ transaction_isolation: string }[]>('SHOW transaction_isolation')
+        .then(([row]) => row?.transaction_isolation);
+
+    it('joins when the inner work asks for the level the unit was opened at', async () => {
+      const levels = await runner.run(async (outer) => {
+        const inner = await runner.run(levelIn, 'REPEATABLE READ');
+        return { outer: await levelIn(outer), inner };
+      }, 'REPEATABLE READ');
+      expect(levels).toEqual({ outer: 'repeatable read', inner: 'repeatable read' });
+    });
+
+    it('joins when the inner work asks for no level, whatever the unit was opened at', async () => {
+      const before = await count();
+      await runner.run(async () => {
+        expect(await runner.run(levelIn)).toBe('serializable');
+        await runner.run((inner) => inner.query(`INSERT INTO ${table} VALUES (35)`));
+      }, 'SERIALIZABLE');
+      expect(await count()).toBe(before + 1);
+    });
+
+    it.each([
+      ['a different level', 'READ COMMITTED' as const, 'SERIALIZABLE' as const, 'READ COMMITTED'],
+      ['a level, in a unit opened at the default', undefined, 'SERIALIZABLE' as const, "the database's default level"],
+    ])(
+      'refuses to join when the inner work asks for %s: a plain Error, and nothing commits',
+      async (_, outer, inner, opened) => {
+        const before = await count();
+        const joining = runner.run(async (manager) => {
+          await manager.query(`INSERT INTO ${table} VALUES (36)`);
+          await runner.run((joined) => joined.query(`INSERT INTO ${table} VALUES (37)`), inner);
+        }, outer);
+        const error: unknown = await joining.catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(Error);
+        // A programming error, not a problem for the client: not an AppError with a code and status.
+        expect(error).not.toBeInstanceOf(AppError);
+        expect((error as Error).message).toBe(
+          `run() asked for ${inner} isolation inside a unit of work opened at ${opened}: ` +
+            "a joined unit keeps its opener's level. Open the outer unit of work at the level the inner work needs.",
+        );
+        expect(await count()).toBe(before);
+      },
+    );
   });
 
   it('keeps runAlone work when the unit of work around it rolls back', async () => {

@@ -16,6 +16,8 @@ const SLOW_QUERY_MS = 1_000;
 
 interface UnitOfWork {
   readonly manager: EntityManager;
+  /** The level its opener asked for; undefined: the database's default. */
+  readonly isolation: IsolationLevel | undefined;
   readonly afterCommit: Hook[];
   readonly afterEnd: Hook[];
 }
@@ -67,11 +69,28 @@ export class TransactionRunner {
     return rows;
   }
 
-  /** Runs `work` in the unit of work already open in this async context, or in a new one. */
+  /**
+   * Runs `work` in the unit of work already open in this async context, or in a new one.
+   *
+   * A joined unit keeps the isolation level of whoever opened it, so asking for a level is only
+   * allowed where that is the level already in force: no level (any unit will do) or the opener's.
+   * Asking for another one is refused with a plain `Error` (a 500): silently running SERIALIZABLE
+   * work at READ COMMITTED would lose the guarantee the caller asked for. It is a programming error,
+   * not the request's fault: open the outer unit at the level its inner work needs.
+   */
   run<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     const open = this.current.get();
-    // A joined unit of work keeps the isolation level of whoever opened it.
-    return open ? work(open.manager) : this.runAlone(work, isolation);
+    if (!open) return this.runAlone(work, isolation);
+    if (isolation !== undefined && isolation !== open.isolation) {
+      const mismatch = new Error(
+        `run() asked for ${isolation} isolation inside a unit of work opened at ` +
+          `${open.isolation ?? "the database's default level"}: a joined unit keeps its opener's level. ` +
+          'Open the outer unit of work at the level the inner work needs.',
+      );
+      // Rejected rather than thrown: callers chain on the promise (`.catch`) as for any failure.
+      return Promise.reject(mismatch);
+    }
+    return work(open.manager);
   }
 
   /** Runs `work` in a new transaction of its own, whatever is open around it. */
@@ -79,7 +98,7 @@ export class TransactionRunner {
     const afterCommit: Hook[] = [];
     const afterEnd: Hook[] = [];
     const inUnit = (manager: EntityManager) =>
-      this.current.run({ manager, afterCommit, afterEnd }, () => work(manager));
+      this.current.run({ manager, isolation, afterCommit, afterEnd }, () => work(manager));
     let result: T;
     try {
       result = isolation
