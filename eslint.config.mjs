@@ -4,6 +4,11 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const ONE_DATABASE_PATH =
+  'Reach PostgreSQL through TransactionRunner (query, run) or the EntityManager of the unit of work you are given: ' +
+  'a DataSource (or an injected manager or repository) escapes the unit of work and can take a second pool connection. ' +
+  'DataSource is for libs/core/src/database and tests only (docs/architecture.md, "Data").';
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.tmp/**', 'libs/sdk/src/generated/**'],
@@ -29,8 +34,53 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Read settings through FlowgateConfig; process.env is read only in libs/core/src/config.',
         },
+        {
+          // Nest injects the data source's own EntityManager by type: outside every unit of work.
+          selector: [
+            "MethodDefinition[kind='constructor'] > FunctionExpression > Identifier",
+            "MethodDefinition[kind='constructor'] > FunctionExpression > TSParameterProperty > Identifier",
+          ]
+            .map((parameter) => `${parameter}[typeAnnotation.typeAnnotation.typeName.name='EntityManager']`)
+            .join(', '),
+          message: ONE_DATABASE_PATH,
+        },
+      ],
+      // One database path (docs/architecture.md, "Data"): PostgreSQL only through TransactionRunner.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', importNames: ['DataSource'], message: ONE_DATABASE_PATH },
+            {
+              name: '@nestjs/typeorm',
+              importNames: [
+                'InjectDataSource',
+                'InjectEntityManager',
+                'InjectRepository',
+                'getDataSourceToken',
+                'getEntityManagerToken',
+                'getRepositoryToken',
+              ],
+              message: ONE_DATABASE_PATH,
+            },
+          ],
+        },
       ],
     },
+  },
+  {
+    // The data source's owner, and what only tests run: specs (assertions on rows, scratch tables,
+    // outages), scratch databases for integration specs, benchmark seeding.
+    files: [
+      'libs/core/src/database/**/*.ts',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'test/**/*.ts',
+      'libs/testing/src/database/**/*.ts',
+      'bench/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['libs/core/src/config/**/*.ts', 'scripts/**', 'bench/**', '*.js', '*.mjs'],

@@ -21,10 +21,10 @@ describe('Audit log on PostgreSQL', () => {
   beforeAll(async () => {
     scratch = await createScratchDatabase('audit_spec', { AUDIT_REDACT_FIELDS: 'password,token' });
     dataSource = scratch.dataSource;
-    const repository = new AuditRepository(dataSource);
+    transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
+    const repository = new AuditRepository(transactions);
     audit = new AuditService(repository, scratch.config);
     query = new AuditQueryService(repository);
-    transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
   });
 
   afterAll(() => scratch?.drop());

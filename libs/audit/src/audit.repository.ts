@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { TransactionRunner } from '@flowgate/core';
+import type { EntityManager } from 'typeorm';
 import type { AuditEventBody } from './audit-event';
 
 export interface StoredAuditEvent {
@@ -27,10 +27,14 @@ export interface AuditEventFilter {
 const COLUMNS = `seq, prev_hash, hash, id, occurred_at, actor_type, actor_tenant_id, actor_object_id, actor_name,
   action, resource_type, resource_id, outcome, before, after, request_id, client_ip, user_agent`;
 
-/** SQL for the audit log. There is no update or delete here, and the database refuses them anyway. */
+/**
+ * SQL for the audit log. There is no update or delete here, and the database refuses them anyway.
+ * Writes run in the caller's unit of work (its manager); reads go through `TransactionRunner.query`,
+ * on the open unit's connection if there is one, else on the pool.
+ */
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   /** Locks the chain head until the caller's transaction ends; call it last in the transaction. */
   async lockHead(manager: EntityManager): Promise<{ seq: number; hash: string }> {
@@ -42,7 +46,7 @@ export class AuditRepository {
 
   /** The chain head, read without locking (verification compares it with the last event). */
   async head(): Promise<{ seq: number; hash: string }> {
-    const [head] = await this.dataSource.query<{ seq: string; hash: string }[]>(
+    const [head] = await this.transactions.query<{ seq: string; hash: string }>(
       `SELECT seq, hash FROM audit_chain_head WHERE id = 1`,
     );
     return { seq: Number(head.seq), hash: head.hash };
@@ -95,7 +99,7 @@ export class AuditRepository {
     if (filter.beforeSeq !== undefined) add('seq < ?', filter.beforeSeq);
     params.push(filter.limit);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.transactions.query<Record<string, unknown>>(
       `SELECT ${COLUMNS} FROM audit_events ${where} ORDER BY seq DESC LIMIT $${params.length}`,
       params,
     );
@@ -103,7 +107,7 @@ export class AuditRepository {
   }
 
   async findById(id: string): Promise<StoredAuditEvent | undefined> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.transactions.query<Record<string, unknown>>(
       `SELECT ${COLUMNS} FROM audit_events WHERE id = $1`,
       [id],
     );
@@ -114,7 +118,7 @@ export class AuditRepository {
   async *inChainOrder(fromSeq: number, toSeq: number | undefined, batch = 1_000): AsyncGenerator<StoredAuditEvent> {
     let next = fromSeq;
     for (;;) {
-      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      const rows = await this.transactions.query<Record<string, unknown>>(
         `SELECT ${COLUMNS} FROM audit_events WHERE seq >= $1 AND ($2::bigint IS NULL OR seq <= $2)
          ORDER BY seq ASC LIMIT $3`,
         [next, toSeq ?? null, batch],
@@ -130,7 +134,7 @@ export class AuditRepository {
     from: string | undefined,
     to: string | undefined,
   ): Promise<{ first: number; last: number } | undefined> {
-    const [row] = await this.dataSource.query<{ first: string | null; last: string | null }[]>(
+    const [row] = await this.transactions.query<{ first: string | null; last: string | null }>(
       `SELECT min(seq) AS first, max(seq) AS last FROM audit_events
        WHERE ($1::timestamptz IS NULL OR occurred_at >= $1) AND ($2::timestamptz IS NULL OR occurred_at < $2)`,
       [from ?? null, to ?? null],
@@ -139,7 +143,7 @@ export class AuditRepository {
   }
 
   async hashBefore(seq: number): Promise<string | undefined> {
-    const [row] = await this.dataSource.query<{ hash: string }[]>(`SELECT hash FROM audit_events WHERE seq = $1`, [
+    const [row] = await this.transactions.query<{ hash: string }>(`SELECT hash FROM audit_events WHERE seq = $1`, [
       seq - 1,
     ]);
     return row?.hash;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { TransactionRunner } from '@flowgate/core';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { RoleGrantEntity } from './entities/role-grant.entity';
 import { UserEntity, UserStatus } from './entities/user.entity';
 
@@ -35,13 +34,14 @@ export interface UserListFilter {
   readonly limit: number;
 }
 
-/** SQL for users and their role grants. Methods taking a manager run inside the caller's unit of work. */
+/**
+ * SQL for users and their role grants. Methods taking a manager run inside the caller's unit of
+ * work; the others go through `TransactionRunner.query`, which uses the open unit's connection if
+ * there is one, else the pool (one database path: no `DataSource` here).
+ */
 @Injectable()
 export class UsersRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly transactions: TransactionRunner,
-  ) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   /**
    * A user and their granted roles in one round trip, writing nothing: how the principal
@@ -74,7 +74,7 @@ export class UsersRepository {
    * safe under concurrent first requests. The version moves only when the representation changes.
    */
   async upsertOnSight(identity: SightedIdentity): Promise<UserEntity> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows = await this.transactions.query<Record<string, unknown>>(
       `INSERT INTO users (tenant_id, object_id, display_name, email, token_roles)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, object_id) DO UPDATE SET
@@ -98,11 +98,12 @@ export class UsersRepository {
         [...identity.tokenRoles],
       ],
     );
-    return this.dataSource.getRepository(UserEntity).create(toEntityShape(rows[0]));
+    return toEntity(rows[0]);
   }
 
-  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserEntity | null> {
-    return manager.getRepository(UserEntity).findOneBy({ id });
+  async findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+    const [row] = await this.read(manager)(`SELECT * FROM users WHERE id = $1`, [id]);
+    return row ? toEntity(row) : null;
   }
 
   /** Row lock for an admin change: concurrent changes to one user queue up instead of racing. */
@@ -110,41 +111,49 @@ export class UsersRepository {
     return manager.getRepository(UserEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async grantedRoles(userId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const grants = await manager.getRepository(RoleGrantEntity).find({ where: { userId }, order: { role: 'ASC' } });
-    return grants.map((grant) => grant.role);
+  async grantedRoles(userId: string, manager?: EntityManager): Promise<string[]> {
+    const grants = await this.read(manager)(`SELECT role FROM role_grants WHERE user_id = $1 ORDER BY role`, [userId]);
+    return grants.map((grant) => grant.role as string);
   }
 
   async grantedRolesOf(userIds: readonly string[]): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return byUser;
-    const grants = await this.dataSource
-      .getRepository(RoleGrantEntity)
-      .createQueryBuilder('grant')
-      .where('grant.user_id = ANY(:ids)', { ids: [...userIds] })
-      .orderBy('grant.role')
-      .getMany();
-    for (const grant of grants) byUser.get(grant.userId)?.push(grant.role);
+    const grants = await this.transactions.query<{ user_id: string; role: string }>(
+      `SELECT user_id, role FROM role_grants WHERE user_id = ANY($1::uuid[]) ORDER BY role`,
+      [[...userIds]],
+    );
+    for (const grant of grants) byUser.get(grant.user_id)?.push(grant.role);
     return byUser;
   }
 
   async list(filter: UserListFilter): Promise<UserEntity[]> {
-    const query = this.dataSource.getRepository(UserEntity).createQueryBuilder('user');
-    if (filter.status) query.andWhere('user.status = :status', { status: filter.status });
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    /** Appends a parameter; its placeholder (`$n`). */
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.status) conditions.push(`u.status = ${param(filter.status)}`);
     if (filter.role) {
-      query.andWhere(
-        '(:role = ANY(user.token_roles) OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = user.id AND g.role = :role))',
-        { role: filter.role },
+      const role = param(filter.role);
+      conditions.push(
+        `(${role} = ANY(u.token_roles) OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = ${role}))`,
       );
     }
     if (filter.text) {
-      const pattern = `%${filter.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      query.andWhere('(user.display_name ILIKE :pattern OR user.email ILIKE :pattern)', { pattern });
+      const pattern = param(`%${filter.text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+      conditions.push(`(u.display_name ILIKE ${pattern} OR u.email ILIKE ${pattern})`);
     }
     if (filter.after) {
-      query.andWhere('(user.created_at, user.id) > (:createdAt, :id)', filter.after);
+      conditions.push(
+        `(u.created_at, u.id) > (${param(filter.after.createdAt)}::timestamptz, ${param(filter.after.id)}::uuid)`,
+      );
     }
-    return query.orderBy('user.created_at', 'ASC').addOrderBy('user.id', 'ASC').limit(filter.limit).getMany();
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = await this.transactions.query<Record<string, unknown>>(
+      `SELECT u.* FROM users u ${where} ORDER BY u.created_at ASC, u.id ASC LIMIT ${param(filter.limit)}`,
+      params,
+    );
+    return rows.map(toEntity);
   }
 
   async setStatus(id: string, status: UserStatus, manager: EntityManager): Promise<void> {
@@ -204,11 +213,17 @@ export class UsersRepository {
   private async bumpVersion(id: string, manager: EntityManager): Promise<void> {
     await manager.query(`UPDATE users SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
   }
+
+  /** A read on the caller's unit of work when given its manager, else through `query` (the open unit or the pool). */
+  private read(manager: EntityManager | undefined) {
+    return (sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> =>
+      manager ? manager.query<Record<string, unknown>[]>(sql, parameters) : this.transactions.query(sql, parameters);
+  }
 }
 
-/** Raw `RETURNING *` row → entity property names. */
-function toEntityShape(row: Record<string, unknown>): Partial<UserEntity> {
-  return {
+/** A raw `users` row (`SELECT *`, `RETURNING *`) as the entity. */
+function toEntity(row: Record<string, unknown>): UserEntity {
+  return Object.assign(new UserEntity(), {
     id: row.id as string,
     tenantId: row.tenant_id as string,
     objectId: row.object_id as string,
@@ -221,5 +236,5 @@ function toEntityShape(row: Record<string, unknown>): Partial<UserEntity> {
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
     lastSeenAt: row.last_seen_at as Date,
-  };
+  });
 }

@@ -46,9 +46,11 @@ export class TransactionRunner {
   }
 
   /**
-   * One statement for a read path: on the open unit of work's connection if there is one (a
-   * request holding a connection must never wait for a second: under load every holder would
-   * wait for another and the pool would deadlock), else straight on the driver's pool.
+   * One statement for a read path (or a single-statement write that needs no unit of work of its
+   * own, such as an upsert): on the open unit of work's connection if there is one (a request
+   * holding a connection must never wait for a second: under load every holder would wait for
+   * another and the pool would deadlock), else straight on the driver's pool. With `run`, the only
+   * way repositories reach PostgreSQL (no `DataSource` outside this folder: eslint.config.mjs).
    * `DataSource.query` builds a query runner per call, which on a single-row read costs more than
    * the query itself (measured: ×0.60 → ×0.84 of a route without the read). Slow statements are
    * logged as TypeORM's would be.

@@ -2,7 +2,6 @@ import { Body, Controller, OnModuleInit, Post, Query, Res } from '@nestjs/common
 import { Authenticated, CurrentPrincipal, type Principal } from '@flowgate/auth';
 import { HttpReply, TransactionRunner } from '@flowgate/core';
 import { Idempotent } from '@flowgate/traffic';
-import { DataSource } from 'typeorm';
 import { CreateNoteDto } from './create-note.dto';
 
 /** A row in the probe's own table: the "change" whose count proves exactly-once. */
@@ -21,13 +20,10 @@ export const PROBE_NOTES_TABLE = 'probe_notes';
  */
 @Controller({ path: 'probes/notes', version: '1' })
 export class IdempotencyProbeController implements OnModuleInit {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly transactions: TransactionRunner,
-  ) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   async onModuleInit(): Promise<void> {
-    await this.dataSource.query(
+    await this.transactions.query(
       `CREATE TABLE IF NOT EXISTS ${PROBE_NOTES_TABLE} (
          id uuid PRIMARY KEY DEFAULT gen_random_uuid(), owner text NOT NULL, text text NOT NULL,
          created_at timestamptz NOT NULL DEFAULT now())`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@flowgate/core';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
 
 const SCOPE_MATCH = 'principal = $1 AND method = $2 AND route = $3 AND idempotency_key = $4';
@@ -10,10 +10,7 @@ const scopeParams = (scope: IdempotencyScope) => [scope.principal, scope.method,
 /** `idempotency_records`: the stored answers of completed idempotent requests. */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly transactions: TransactionRunner,
-  ) {}
+  constructor(private readonly transactions: TransactionRunner) {}
 
   /** The unexpired answer stored for this scope, if any (committed ones only). */
   async find(scope: IdempotencyScope): Promise<StoredResponse | undefined> {
@@ -70,13 +67,16 @@ export class IdempotencyRepository {
     return rows.length === 1;
   }
 
-  /** Deletes up to `batch` expired records; returns how many it deleted. */
-  async purgeExpired(batch: number): Promise<number> {
-    const [, deleted] = await this.dataSource.query<[unknown, number]>(
-      `DELETE FROM idempotency_records WHERE ctid IN (
-         SELECT ctid FROM idempotency_records WHERE expires_at <= now() LIMIT $1)`,
-      [batch],
-    );
-    return deleted;
+  /** Deletes up to `batch` expired records, in a unit of work of its own; returns how many it deleted. */
+  purgeExpired(batch: number): Promise<number> {
+    return this.transactions.run(async (manager) => {
+      // DELETE through TypeORM's query() yields [rows, affectedCount].
+      const [, deleted] = await manager.query<[unknown, number]>(
+        `DELETE FROM idempotency_records WHERE ctid IN (
+           SELECT ctid FROM idempotency_records WHERE expires_at <= now() LIMIT $1)`,
+        [batch],
+      );
+      return deleted;
+    });
   }
 }
