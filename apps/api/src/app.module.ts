@@ -1,12 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '@flowgate/audit';
 import { AuthModule } from '@flowgate/auth';
 import { CoreModule, CoreModuleOptions, FlowgateConfig, RequestShapeModule } from '@flowgate/core';
 import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WorkflowsModule } from '@flowgate/workflows';
+import { GlobalGuards } from './global-guards';
 
-/** The API's composition root: infrastructure from CoreModule plus the feature modules. */
+/**
+ * The API's composition root: infrastructure from CoreModule plus the feature modules, each of
+ * which imports what it uses (no feature module is global; docs/architecture.md, "Modules"). Two
+ * things are decided here and nowhere else: which modules implement auth's ports, and the order of
+ * the global guards (`GlobalGuards`, the only `APP_GUARD`).
+ */
 @Module({})
 export class AppModule {
   static register(config: FlowgateConfig, options: CoreModuleOptions = {}): DynamicModule {
@@ -14,16 +21,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, options),
-        AuthModule.register(config),
-        // After AuthModule: its rate-limit guard limits the caller the auth guards identified.
-        TrafficModule.register(config),
+        AuthModule.register(config, {
+          principalDirectory: UsersModule,
+          accessDenials: AuditModule,
+          failedAuthentications: TrafficModule,
+        }),
+        TrafficModule,
         AuditModule,
         UsersModule,
         WorkflowsModule,
-        // Last: its guard judges the query and body against the route once the guards above have
-        // identified, authorized and counted the caller.
         RequestShapeModule,
       ],
+      providers: [{ provide: APP_GUARD, useClass: GlobalGuards }],
     };
   }
 }

@@ -1,7 +1,6 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import type { FlowgateConfig } from '@flowgate/core';
+import { type FlowgateConfig, MetricsModule } from '@flowgate/core';
 import { DevIdentityProvider } from './dev-identity-provider/dev-identity-provider';
 import { DevIdentityProviderController } from './dev-identity-provider/dev-identity-provider.controller';
 import { AuthenticationGuard } from './guards/authentication.guard';
@@ -12,16 +11,38 @@ import { IssuerRegistry } from './verification/issuer-registry';
 import { TokenVerifier } from './verification/token-verifier';
 
 /**
- * Token verification and the global guards. Guards run in provider order: authentication, then
- * authorization (roles, step-up, suspension); throttling by principal comes after them.
+ * The modules that implement what authentication needs but does not own. Auth declares the ports
+ * (abstract classes); the users, audit and traffic libraries implement them and depend on auth,
+ * never the reverse. The composition root picks the implementations by passing their modules here,
+ * each of which must export its port.
  */
-@Global()
+export interface AuthBindings {
+  /** Exports `PrincipalDirectory`: resolves a verified token's identity to a user. */
+  readonly principalDirectory: Type<unknown> | DynamicModule;
+  /** Exports `AccessDenials`: records refused requests. */
+  readonly accessDenials: Type<unknown> | DynamicModule;
+  /** Exports `FailedAuthentications`: budgets failed attempts per client. */
+  readonly failedAuthentications: Type<unknown> | DynamicModule;
+}
+
+/**
+ * Token verification and the authentication and authorization guards. The guards are exported,
+ * not registered as global guards here: the app module's one list of global guards runs them, in
+ * order (authentication, then authorization: suspension, roles, step-up). Imported once, by the
+ * app module.
+ */
 @Module({})
 export class AuthModule {
-  static register(config: FlowgateConfig): DynamicModule {
+  static register(config: FlowgateConfig, bindings: AuthBindings): DynamicModule {
     return {
       module: AuthModule,
-      imports: [PassportModule],
+      imports: [
+        PassportModule,
+        MetricsModule,
+        bindings.principalDirectory,
+        bindings.accessDenials,
+        bindings.failedAuthentications,
+      ],
       controllers: config.auth.devIdentityProvider.enabled ? [DevIdentityProviderController] : [],
       providers: [
         DevIdentityProvider,
@@ -29,10 +50,10 @@ export class AuthModule {
         TokenVerifier,
         RoleMapping,
         BearerJwtStrategy,
-        { provide: APP_GUARD, useClass: AuthenticationGuard },
-        { provide: APP_GUARD, useClass: AuthorizationGuard },
+        AuthenticationGuard,
+        AuthorizationGuard,
       ],
-      exports: [DevIdentityProvider, TokenVerifier, IssuerRegistry],
+      exports: [DevIdentityProvider, TokenVerifier, IssuerRegistry, AuthenticationGuard, AuthorizationGuard],
     };
   }
 }

@@ -14,6 +14,8 @@ export * from './step-up/step-up-policy';
 export * from './step-up/www-authenticate';
 export * from './verification/token-verifier';
 export * from './verification/verified-token';
+export * from './guards/authentication.guard';
+export * from './guards/authorization.guard';
 export * from './guards/step-up-required';
 export * from './guards/failed-authentications';
 export * from './openapi/auth-problem-members';

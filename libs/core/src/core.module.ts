@@ -2,12 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { ConfigModule } from './config/config.module';
 import { FlowgateConfig } from './config/flowgate-config';
-import { DatabaseModule } from './database/database.module';
 import { ProblemTypes } from './errors/problem-types';
 import { ProblemTypesController } from './errors/problem-types.controller';
 import { HttpPipelineModule } from './http/http-pipeline.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { RedisModule } from './redis/redis.module';
 
 export interface CoreModuleOptions {
   /** Where log lines go; stdout when absent. Tests pass a stream to assert on logs. */
@@ -15,8 +13,9 @@ export interface CoreModuleOptions {
 }
 
 /**
- * Cross-cutting infrastructure with no business words: configuration, the HTTP pipeline,
- * PostgreSQL, Redis, logs, metrics and health. The app module imports it once.
+ * The cross-cutting infrastructure an app has once, with no business words: configuration, the
+ * HTTP pipeline, logs, health and the metrics endpoints. The app module imports it once. What
+ * features use — `DatabaseModule`, `RedisModule`, `MetricsModule` — they import themselves.
  */
 @Module({})
 export class CoreModule {
@@ -27,12 +26,9 @@ export class CoreModule {
         ConfigModule.forRoot(config),
         HttpPipelineModule,
         ObservabilityModule.forRoot(config, options.logDestination),
-        DatabaseModule,
-        RedisModule,
       ],
       controllers: [ProblemTypesController],
       providers: [ProblemTypes],
-      exports: [DatabaseModule],
     };
   }
 }

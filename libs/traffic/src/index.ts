@@ -2,4 +2,5 @@ export * from './idempotency/idempotency-purge';
 export * from './idempotency/idempotency.repository';
 export * from './idempotency/idempotent.decorator';
 export * from './traffic.module';
+export * from './rate-limiting/rate-limit.guard';
 export * from './rate-limiting/traffic-problem-members';

@@ -1,8 +1,7 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FailedAuthentications } from '@flowgate/auth';
-import type { FlowgateConfig } from '@flowgate/core';
+import { DatabaseModule, FlowgateConfig, MetricsModule, RedisModule } from '@flowgate/core';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyMetrics } from './idempotency/idempotency-metrics';
 import { IdempotencyPurge } from './idempotency/idempotency-purge';
@@ -14,34 +13,45 @@ import { RateLimitMetrics } from './rate-limiting/rate-limit-metrics';
 import { RateLimitStorage } from './rate-limiting/rate-limit-storage';
 
 /**
- * Rate limits and idempotency keys. Import after the auth module: the rate-limit guard must run
- * after the authentication guard, since it limits the authenticated caller.
+ * Rate limits and idempotency keys. The rate-limit guard is exported, not registered as a global
+ * guard here: the app module's one list of global guards runs it after authentication, since it
+ * limits the authenticated caller. `FailedAuthentications`, auth's port, is implemented and
+ * exported here (the app module hands this module to `AuthModule.register`).
+ *
+ * A module whose controllers use `@Idempotent()` imports this one: Nest builds the interceptor in
+ * the module of the controller it decorates, which must therefore resolve the interceptor's
+ * dependencies — hence the database and Redis modules are re-exported with it.
  */
-@Module({})
-export class TrafficModule {
-  static register(config: FlowgateConfig): DynamicModule {
-    return {
-      module: TrafficModule,
-      global: true,
-      imports: [ThrottlerModule.forRoot({ throttlers: throttlersFor(config), setHeaders: false })],
-      providers: [
-        RateLimitMetrics,
-        RateLimitStorage,
-        RateLimiter,
-        { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: FailedAuthentications, useClass: FailedAuthenticationLimiter },
-        IdempotencyMetrics,
-        IdempotencyRepository,
-        IdempotencyInterceptor,
-        IdempotencyPurge,
-      ],
-      exports: [
-        FailedAuthentications,
-        IdempotencyInterceptor,
-        IdempotencyRepository,
-        IdempotencyMetrics,
-        IdempotencyPurge,
-      ],
-    };
-  }
-}
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [FlowgateConfig],
+      useFactory: (config: FlowgateConfig) => ({ throttlers: throttlersFor(config), setHeaders: false }),
+    }),
+    DatabaseModule,
+    RedisModule,
+    MetricsModule,
+  ],
+  providers: [
+    RateLimitMetrics,
+    RateLimitStorage,
+    RateLimiter,
+    RateLimitGuard,
+    { provide: FailedAuthentications, useClass: FailedAuthenticationLimiter },
+    IdempotencyMetrics,
+    IdempotencyRepository,
+    IdempotencyInterceptor,
+    IdempotencyPurge,
+  ],
+  exports: [
+    RateLimitGuard,
+    FailedAuthentications,
+    IdempotencyInterceptor,
+    IdempotencyRepository,
+    IdempotencyMetrics,
+    IdempotencyPurge,
+    DatabaseModule,
+    RedisModule,
+  ],
+})
+export class TrafficModule {}

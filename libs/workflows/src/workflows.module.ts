@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@flowgate/audit';
+import { DatabaseModule, MetricsModule } from '@flowgate/core';
+import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WorkflowDefinitionsModule } from './definitions/workflow-definitions.module';
 import { InstanceAccess } from './instances/instance-access';
@@ -13,7 +16,17 @@ import { WorkflowsService } from './instances/workflows.service';
 
 /** Workflow definitions (published, versioned) and instances (started, moved, inspected). */
 @Module({
-  imports: [WorkflowDefinitionsModule, UsersModule],
+  imports: [
+    WorkflowDefinitionsModule,
+    DatabaseModule,
+    MetricsModule,
+    // Transitions, assignments and starts are audited; refusals recorded as denials.
+    AuditModule,
+    // Who a person is and what they may do, for assignments.
+    UsersModule,
+    // `@Idempotent()` starts, transitions and assignments.
+    TrafficModule,
+  ],
   controllers: [WorkflowsController, WorkflowAssignmentsController],
   providers: [
     WorkflowInstancesRepository,

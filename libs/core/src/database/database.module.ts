@@ -1,14 +1,19 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PinoLogger } from 'nestjs-pino';
 import { FlowgateConfig } from '../config/flowgate-config';
+import { MetricsModule } from '../observability/metrics.module';
 import { DatabaseAvailability } from './database-availability';
 import { dataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction-runner';
 import { TypeOrmPinoLogger } from './typeorm-pino-logger';
 
-/** Global: every feature's service opens its unit of work with TransactionRunner. */
-@Global()
+/**
+ * PostgreSQL: the data source (TypeORM's, registered once here) and `TransactionRunner`, the one
+ * way in for everything else. Not global: a module whose providers open units of work or read
+ * through `TransactionRunner` imports it, so the graph shows who touches the database. A static
+ * module, so every import shares the one data source.
+ */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -23,6 +28,7 @@ import { TypeOrmPinoLogger } from './typeorm-pino-logger';
         retryDelay: 2_000,
       }),
     }),
+    MetricsModule,
   ],
   providers: [TransactionRunner, DatabaseAvailability],
   exports: [TransactionRunner, DatabaseAvailability],

@@ -3,11 +3,12 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { FlowgateConfig } from '../config/flowgate-config';
-import { DegradedModes } from './degraded-modes';
+import { HttpPipelineModule } from '../http/http-pipeline.module';
+import { RedisModule } from '../redis/redis.module';
 import { HealthController } from './health.controller';
 import { loggerParams } from './logging';
-import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { MetricsModule } from './metrics.module';
 import { MetricsScrapeGuard } from './metrics-scrape.guard';
 import { MetricsServer } from './metrics-server';
 import { Readiness } from './readiness';
@@ -17,23 +18,26 @@ export class ObservabilityModule {
   /**
    * `logDestination` lets tests capture log lines; production logs to stdout. `/metrics` is a
    * route of the main port only where the configuration says so (not in production by default);
-   * the metrics port, when configured, is a listener of its own (`MetricsServer`).
+   * the metrics port, when configured, is a listener of its own (`MetricsServer`). Imported once,
+   * by `CoreModule`; the registry that features feed is `MetricsModule`.
    */
   static forRoot(config: FlowgateConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: ObservabilityModule,
-      // Global: feature libraries register their own metrics on the one registry.
-      global: true,
       imports: [
         LoggerModule.forRootAsync({
           inject: [FlowgateConfig],
           useFactory: (config: FlowgateConfig) => loggerParams(config, logDestination),
         }),
         TerminusModule.forRoot({ logger: false }),
+        MetricsModule,
+        // Readiness: Redis's health, and the in-flight count that says whether the instance drains.
+        RedisModule,
+        HttpPipelineModule,
       ],
       controllers: [HealthController, ...(config.metrics.onMainPort ? [MetricsController] : [])],
-      providers: [Metrics, MetricsServer, MetricsScrapeGuard, Readiness, DegradedModes],
-      exports: [Metrics, MetricsServer, DegradedModes],
+      providers: [MetricsServer, MetricsScrapeGuard, Readiness],
+      exports: [MetricsServer],
     };
   }
 }

@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { MetricsModule } from '../observability/metrics.module';
 import { AtomicCounters } from './atomic-counters';
 import { Cache } from './cache';
 import { DistributedLock } from './distributed-lock';
@@ -19,9 +20,12 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
   return (connection: RedisConnection): T => (connection.client ? redis(connection) : memory());
 }
 
-@Global()
+/**
+ * Shared state: the one Redis connection and what is built on it (cache, locks, counters), or their
+ * in-process stand-ins. Not global: a module whose providers use them imports it.
+ */
 @Module({
-  imports: [TerminusModule],
+  imports: [TerminusModule, MetricsModule],
   providers: [
     RedisConnection,
     RedisHealthIndicator,

@@ -17,8 +17,8 @@ const CONTENTLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
  * decorators (`requestShapeOf`), read for every controller at start-up, so nothing per endpoint
  * has to remember this.
  *
- * A global guard registered after the authentication, authorization and rate-limit guards
- * (`RequestShapeModule` is the app module's last import): the caller is known and counted before
+ * A global guard, run after the authentication, authorization and rate-limit guards (the app
+ * module's one ordered list, `GlobalGuards`): the caller is known and counted before
  * their input is judged, as with the validation pipe. Writes that take no input accept an empty
  * body or `{}`, which many clients send with every POST; GET, HEAD and DELETE accept no content.
  */

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { RequestShapeGuard } from './request-shape.guard';
 
 /**
- * The request-shape guard (unknown query parameters, bodies where none is taken). Global guards
- * run in the order their modules are imported, and this one must run after authentication,
- * authorization and rate limits: the app module imports it last, not `CoreModule`.
+ * The request-shape guard (unknown query parameters, bodies where none is taken). Exported, not
+ * registered as a global guard here: it must run after authentication, authorization and rate
+ * limits, and the app module's one list of global guards says so.
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [{ provide: APP_GUARD, useClass: RequestShapeGuard }],
+  providers: [RequestShapeGuard],
+  exports: [RequestShapeGuard],
 })
 export class RequestShapeModule {}

@@ -1,0 +1,46 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { AuthenticationGuard, AuthorizationGuard } from '@flowgate/auth';
+import { RequestShapeGuard } from '@flowgate/core';
+import { RateLimitGuard } from '@flowgate/traffic';
+
+/**
+ * The app's global guards, and the one place their order is written. Nest would run several
+ * `APP_GUARD` providers in the order it happens to discover them (module imports, then providers),
+ * which no one reading a module can see; so this is the app's only `APP_GUARD` (app.module.ts),
+ * and it runs the others itself, in this order:
+ *
+ * 1. authentication (`@flowgate/auth`) — who is calling: 401 unless the route is `@Public()`;
+ *    failed attempts draw on the client's budget for unauthenticated traffic;
+ * 2. authorization (`@flowgate/auth`) — suspended users, the route's role and step-up: 403 / 401,
+ *    each refusal audited;
+ * 3. rate limits (`@flowgate/traffic`) — counted against the caller identified above (per user,
+ *    per IP when public): 429;
+ * 4. request shape (`@flowgate/core`) — unknown query parameters, bodies where none is taken: 400,
+ *    judged only once the caller is known, allowed and counted.
+ *
+ * A guard that refuses throws (or returns false: 403, as Nest answers); the ones after it do not
+ * run. test/app-wiring.e2e-spec.ts pins this order.
+ */
+@Injectable()
+export class GlobalGuards implements CanActivate {
+  /** In the order they run. */
+  readonly chain: readonly CanActivate[];
+
+  constructor(
+    authentication: AuthenticationGuard,
+    authorization: AuthorizationGuard,
+    rateLimits: RateLimitGuard,
+    requestShape: RequestShapeGuard,
+  ) {
+    this.chain = [authentication, authorization, rateLimits, requestShape];
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    for (const guard of this.chain) {
+      const verdict = guard.canActivate(context);
+      if (!(await (isObservable(verdict) ? lastValueFrom(verdict) : verdict))) return false;
+    }
+    return true;
+  }
+}
