@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@flowgate/auth/roles/role-hierarchy';
+import { ROLES, type Role } from '@flowgate/roles';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
