@@ -30,7 +30,6 @@ module.exports = {
   moduleNameMapper: {
     '^@flowgate/api$': '<rootDir>/apps/api/src',
     '^@flowgate/(core|roles|auth|users|audit|traffic|workflows|testing|sdk)$': '<rootDir>/libs/$1/src',
-    '^@flowgate/(core|roles|auth|users|audit|traffic|workflows|testing|sdk)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   testTimeout: 30000,

@@ -6,7 +6,8 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { DevIdentityProvider, ROLES } from '@flowgate/auth';
 import { ERROR_CATALOG } from '@flowgate/core';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 import {
   brokenArbitrary,
   HOSTILE_VALUES,
@@ -14,8 +15,8 @@ import {
   refResolver,
   schemaArbitrary,
   type SchemaNode,
-} from '@flowgate/testing/contract/schema-arbitrary';
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+} from '@flowgate/testing';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 
 /**
  * Contract fuzzing: every operation of the OpenAPI document, driven with requests generated from

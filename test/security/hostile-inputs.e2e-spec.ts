@@ -5,8 +5,9 @@ import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
 /**

@@ -2,7 +2,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@flowgate/core';
 // The scratch-database helper alone: the testing library's index would load the whole app.
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';

@@ -5,7 +5,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@flowgate/core';
 // The scratch-database helper alone: the testing library's index would load the whole app.
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { maySee, mayActNow, seesEverything } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
