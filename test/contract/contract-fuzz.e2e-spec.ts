@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { DevIdentityProvider, ROLES } from '@flowgate/auth';
 import { ERROR_CATALOG } from '@flowgate/core';
+import { API_MIGRATIONS } from '@flowgate/api';
 import { TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import {
@@ -119,7 +120,7 @@ describe('Contract fuzzing (generated from openapi.json)', () => {
 
   beforeAll(async () => {
     // A database of its own: thousands of generated writes must not crowd the other suites' data.
-    scratch = await createScratchDatabase('contract_fuzz');
+    scratch = await createScratchDatabase('contract_fuzz', API_MIGRATIONS);
     testApp = await createTestApp({ env: { DATABASE_URL: scratch.config.database.url } });
     const dev = testApp.app.get(DevIdentityProvider);
     const people = [

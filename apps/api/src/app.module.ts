@@ -5,6 +5,7 @@ import { CoreModule, CoreModuleOptions, FlowgateConfig, RequestShapeModule } fro
 import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WorkflowsModule } from '@flowgate/workflows';
+import { API_MIGRATIONS } from './migrations';
 
 /** The API's composition root: infrastructure from CoreModule plus the feature modules. */
 @Module({})
@@ -13,7 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, options),
+        CoreModule.forRoot(config, { migrations: API_MIGRATIONS, ...options }),
         AuthModule.register(config),
         // After AuthModule: its rate-limit guard limits the caller the auth guards identified.
         TrafficModule.register(config),

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { TransactionRunner } from '@flowgate/core';
 // The scratch-database helper alone: the testing library's index would load the whole app.
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { AUDIT_MIGRATIONS } from './migrations';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -19,7 +20,7 @@ describe('Audit log on PostgreSQL', () => {
   let transactions: TransactionRunner;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('audit_spec', { AUDIT_REDACT_FIELDS: 'password,token' });
+    scratch = await createScratchDatabase('audit_spec', AUDIT_MIGRATIONS, { AUDIT_REDACT_FIELDS: 'password,token' });
     dataSource = scratch.dataSource;
     const repository = new AuditRepository(dataSource);
     audit = new AuditService(repository, scratch.config);

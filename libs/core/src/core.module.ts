@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { ConfigModule } from './config/config.module';
 import { FlowgateConfig } from './config/flowgate-config';
 import { DatabaseModule } from './database/database.module';
+import type { MigrationList } from './database/migrations';
 import { ProblemTypes } from './errors/problem-types';
 import { ProblemTypesController } from './errors/problem-types.controller';
 import { HttpPipelineModule } from './http/http-pipeline.module';
@@ -12,6 +13,8 @@ import { RedisModule } from './redis/redis.module';
 export interface CoreModuleOptions {
   /** Where log lines go; stdout when absent. Tests pass a stream to assert on logs. */
   readonly logDestination?: DestinationStream;
+  /** Every feature's migrations, in order (the composition root's list); none when absent. */
+  readonly migrations?: MigrationList;
 }
 
 /**
@@ -27,7 +30,7 @@ export class CoreModule {
         ConfigModule.forRoot(config),
         HttpPipelineModule,
         ObservabilityModule.forRoot(config, options.logDestination),
-        DatabaseModule,
+        DatabaseModule.forRoot(options.migrations ?? []),
         RedisModule,
       ],
       controllers: [ProblemTypesController],

@@ -11,6 +11,8 @@ export * from './config/traffic.config';
 export * from './core.module';
 export * from './database/embedded-postgres';
 export * from './database/data-source-options';
+export * from './database/data-source';
+export * from './database/migrations';
 export * from './database/transaction-runner';
 export * from './errors/app-error';
 export * from './errors/error-catalog';

@@ -3,3 +3,4 @@ export * from './idempotency/idempotency.repository';
 export * from './idempotency/idempotent.decorator';
 export * from './traffic.module';
 export * from './rate-limiting/traffic-problem-members';
+export * from './migrations';

@@ -1,3 +1,4 @@
 export * from './users.module';
 export * from './users.service';
 export * from './person-access.reader';
+export * from './migrations';

@@ -11,3 +11,4 @@ export * from './examples/access-request';
 export * from './examples/purchase-request';
 export * from './workflows.module';
 export * from './instances/workflow-problem-members';
+export * from './migrations';
