@@ -5,12 +5,14 @@ import { CoreModule, CoreModuleOptions, FlowgateConfig, RequestShapeModule } fro
 import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WorkflowsModule } from '@flowgate/workflows';
+import { registerApiErrorCodes } from './error-codes';
 import { API_MIGRATIONS } from './migrations';
 
 /** The API's composition root: infrastructure from CoreModule plus the feature modules. */
 @Module({})
 export class AppModule {
   static register(config: FlowgateConfig, options: CoreModuleOptions = {}): DynamicModule {
+    registerApiErrorCodes();
     return {
       module: AppModule,
       imports: [

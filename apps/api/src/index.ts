@@ -2,3 +2,4 @@ export * from './app.module';
 export * from './create-api-app';
 export * from './openapi/setup-openapi';
 export * from './migrations';
+export * from './error-codes';

@@ -18,3 +18,4 @@ export * from './verification/verified-token';
 export * from './guards/step-up-required';
 export * from './guards/failed-authentications';
 export * from './openapi/auth-problem-members';
+export * from './auth-error-codes';

@@ -4,3 +4,4 @@ export * from './idempotency/idempotent.decorator';
 export * from './traffic.module';
 export * from './rate-limiting/traffic-problem-members';
 export * from './migrations';
+export * from './traffic-error-codes';

@@ -12,3 +12,4 @@ export * from './examples/purchase-request';
 export * from './workflows.module';
 export * from './instances/workflow-problem-members';
 export * from './migrations';
+export * from './workflows-error-codes';
