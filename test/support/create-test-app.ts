@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AppModule, setupOpenApi } from '@flowgate/api';
-import { createHttpApp, loadConfigOverriding } from '@flowgate/core';
+import { AppModule, loadApiConfigOverriding, setupOpenApi } from '@flowgate/api';
+import { createHttpApp } from '@flowgate/core';
 import { LogCapture, ProbesModule, type TestApp } from '@flowgate/testing';
 
 export interface TestAppOptions {
@@ -26,7 +26,7 @@ const GENEROUS_RATE_LIMITS = {
  * beside the e2e specs, not in libs/testing: the app depends on the libraries, never the reverse.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const config = loadConfigOverriding({ LOG_LEVEL: 'info', ...GENEROUS_RATE_LIMITS, ...options.env });
+  const config = loadApiConfigOverriding({ LOG_LEVEL: 'info', ...GENEROUS_RATE_LIMITS, ...options.env });
   const logs = new LogCapture();
   const appModule = AppModule.register(config, { logDestination: logs });
 

@@ -3,3 +3,4 @@ export * from './create-api-app';
 export * from './openapi/setup-openapi';
 export * from './migrations';
 export * from './error-codes';
+export * from './config';

@@ -1,8 +1,8 @@
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { TransactionRunner } from '@flowgate/core';
-// The scratch-database helper alone: the testing library's index would load the whole app.
+import { configLoader, type FlowgateConfig, TransactionRunner } from '@flowgate/core';
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { readAuditConfig } from './audit.config';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
@@ -20,10 +20,13 @@ describe('Audit log on PostgreSQL', () => {
   let transactions: TransactionRunner;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('audit_spec', AUDIT_MIGRATIONS, { AUDIT_REDACT_FIELDS: 'password,token' });
+    scratch = await createScratchDatabase('audit_spec', AUDIT_MIGRATIONS);
     dataSource = scratch.dataSource;
     const repository = new AuditRepository(dataSource);
-    audit = new AuditService(repository, scratch.config);
+    const { audit: auditConfig } = configLoader({ audit: readAuditConfig }).load({
+      AUDIT_REDACT_FIELDS: 'password,token',
+    });
+    audit = new AuditService(repository, { ...scratch.config, audit: auditConfig } as FlowgateConfig);
     query = new AuditQueryService(repository);
     transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
   });

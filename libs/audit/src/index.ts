@@ -5,3 +5,4 @@ export * from './hash-chain/audit-link';
 export * from './hash-chain/verify-chain';
 export * from './audit-actor';
 export * from './migrations';
+export * from './audit.config';

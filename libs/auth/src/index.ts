@@ -19,3 +19,4 @@ export * from './guards/step-up-required';
 export * from './guards/failed-authentications';
 export * from './openapi/auth-problem-members';
 export * from './auth-error-codes';
+export * from './config/auth.config';

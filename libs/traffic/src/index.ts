@@ -5,3 +5,4 @@ export * from './traffic.module';
 export * from './rate-limiting/traffic-problem-members';
 export * from './migrations';
 export * from './traffic-error-codes';
+export * from './traffic.config';

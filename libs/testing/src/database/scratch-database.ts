@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, type FlowgateConfig, loadConfigOverriding, type MigrationList } from '@flowgate/core';
+import { type CoreConfig, dataSourceOptions, loadConfigOverriding, type MigrationList } from '@flowgate/core';
 
 export interface ScratchDatabase {
   readonly dataSource: DataSource;
-  readonly config: FlowgateConfig;
+  /** Core's sections (database, Redis, …); a spec adds the feature section it needs. */
+  readonly config: CoreConfig;
   /** Closes the data source and drops the database, whatever was left open on it. */
   drop(): Promise<void>;
 }

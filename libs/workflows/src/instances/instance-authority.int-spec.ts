@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { orderMigrations, TransactionRunner } from '@flowgate/core';
-// The scratch-database helper alone: the testing library's index would load the whole app.
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 import { AUDIT_MIGRATIONS } from '@flowgate/audit';
 import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
