@@ -120,10 +120,23 @@ module.exports = {
       name: 'pure-cores-without-frameworks',
       comment:
         'The pure cores (role hierarchy, role claim mapping, workflow definition, engine and authority rules, ' +
-        'problem mapping) take plain data and return verdicts: no Nest, no TypeORM, not even through another module.',
+        'problem mapping) take plain data and return verdicts: they import no Nest, TypeORM, Fastify, Redis or ' +
+        'PostgreSQL client.',
       severity: 'error',
       from: { path: PURE_CORES, pathNot: TEST_CODE },
-      to: { path: '(^|/)node_modules/(@nestjs/|typeorm/|@fastify/|fastify/|ioredis/|pg/)', reachable: true },
+      to: { path: '(^|/)node_modules/(@nestjs/|typeorm/|@fastify/|fastify/|ioredis/|pg/)' },
+    },
+    {
+      name: 'pure-cores-reach-no-framework',
+      comment:
+        'Nor through another module or library (a pure core importing @flowgate/core would load Nest): ' +
+        'reported once per framework entry point reached.',
+      severity: 'error',
+      from: { path: PURE_CORES, pathNot: TEST_CODE },
+      to: {
+        path: '(^|/)node_modules/(@nestjs/(common|core)/index\\.js|typeorm/index\\.(js|d\\.ts))$',
+        reachable: true,
+      },
     },
     {
       name: 'no-unresolvable-imports',
