@@ -87,12 +87,12 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    // CommonJS by necessity: jest and ts-jest load these with require().
-    files: ['**/*.js'],
+    // CommonJS by necessity: jest, ts-jest and dependency-cruiser load these with require().
+    files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -29,8 +29,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@flowgate/api$': '<rootDir>/apps/api/src',
-    '^@flowgate/(core|auth|users|audit|traffic|workflows|testing|sdk)$': '<rootDir>/libs/$1/src',
-    '^@flowgate/(core|auth|users|audit|traffic|workflows|testing|sdk)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@flowgate/(core|roles|auth|users|audit|traffic|workflows|testing|sdk)$': '<rootDir>/libs/$1/src',
   },
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   testTimeout: 30000,

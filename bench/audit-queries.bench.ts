@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../test/support/create-test-app';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';

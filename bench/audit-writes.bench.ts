@@ -1,6 +1,7 @@
 import { AuditService } from '@flowgate/audit';
 import { TransactionRunner } from '@flowgate/core';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../test/support/create-test-app';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 
 /**

@@ -1,4 +1,5 @@
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../test/support/create-test-app';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, interleave, Target } from './support/measure';
 

@@ -1,5 +1,6 @@
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../test/support/create-test-app';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, interleave, Target } from './support/measure';
 

@@ -1,6 +1,7 @@
 import { DevIdentityProvider } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
+import { TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../test/support/create-test-app';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, interleave, Target } from './support/measure';
 

@@ -1,11 +1,13 @@
 import request from 'supertest';
 import { DataSource, EntityManager } from 'typeorm';
 import { DEV_TENANT_ID, devObjectId, DevIdentityProvider, type Role } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../test/support/create-test-app';
 import { ACCESS_REQUEST_DEFINITION, PURCHASE_REQUEST_DEFINITION, validateDefinition } from '@flowgate/workflows';
-// The list's SQL builder and rules are the library's internals; the bench prints their plans.
-import { authorityRules } from '@flowgate/workflows/authority/authority-rules';
-import { buildInstanceListQuery } from '@flowgate/workflows/instances/instance-list-query';
+// The list's SQL builder and rules are the library's internals; the bench prints their plans. The
+// one place outside a library allowed into its files (.dependency-cruiser.cjs, bench-reads-internals).
+import { authorityRules } from '../libs/workflows/src/authority/authority-rules';
+import { buildInstanceListQuery } from '../libs/workflows/src/instances/instance-list-query';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 
 const INSTANCES = Number(process.env.BENCH_WORKFLOW_INSTANCES ?? 100_000);

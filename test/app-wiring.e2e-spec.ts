@@ -5,7 +5,8 @@ import { GlobalGuards } from '@flowgate/api';
 import { AuthenticationGuard, AuthorizationGuard, DevIdentityProvider } from '@flowgate/auth';
 import { RequestShapeGuard } from '@flowgate/core';
 import { RateLimitGuard } from '@flowgate/traffic';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import type { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 /**
  * How the app is wired (docs/architecture.md, "Modules"): the global guards are one ordered list

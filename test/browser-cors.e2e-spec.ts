@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 /**
  * Debian's Chromium (`apt-get install -y chromium`, as .ci/run does), else the Google Chrome of

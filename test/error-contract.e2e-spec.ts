@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { request as httpRequest } from 'node:http';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { createTestApp, TcpProxy } from '@flowgate/testing';
+import { TcpProxy } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 import { loadConfig, RedisConnection } from '@flowgate/core';
 
 describe('Graceful shutdown', () => {

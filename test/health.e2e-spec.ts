@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 import { loadConfig } from '@flowgate/core';
 
 describe('Health probes', () => {

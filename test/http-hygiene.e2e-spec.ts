@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 describe('HTTP hygiene', () => {
   let testApp: TestApp;

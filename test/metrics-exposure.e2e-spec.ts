@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MetricsServer } from '@flowgate/core';
-import { createTestApp, entraAccessTokenClaims, TestApp, TestIssuer } from '@flowgate/testing';
+import { entraAccessTokenClaims, TestApp, TestIssuer } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 /**
  * Where metrics are served in production: never on the public port unless configured, on a port

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 /** The headers the API itself sends and documents (the security headers every response shares aside). */
 const API_HEADERS = [

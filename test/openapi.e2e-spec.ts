@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 describe('OpenAPI contract and docs', () => {
   let testApp: TestApp;

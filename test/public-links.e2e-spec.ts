@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 
 /**
  * Links the API hands out (`nextLink`, `Location`) start with PUBLIC_BASE_URL, or without it the

@@ -1,5 +1,6 @@
 import { createFlowgateClient, FlowgateClient, isProblem } from '@flowgate/sdk';
-import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
+import { TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from './support/create-test-app';
 import { loadConfig } from '@flowgate/core';
 
 /** The generated SDK against the running API: what a client team actually gets. */

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, verifyChain } from '@flowgate/audit';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 describe('Audit trail of user administration', () => {
   let testApp: TestApp;

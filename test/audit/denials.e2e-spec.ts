@@ -2,7 +2,8 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { AccessDenials, DevIdentityProvider } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, TcpProxy, TestApp } from '@flowgate/testing';
+import { TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 interface AuditedEvent {
   readonly action: string;

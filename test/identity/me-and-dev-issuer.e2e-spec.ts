@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEV_TENANT_ID, devObjectId, DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 describe('Development identity provider and GET /v1/me', () => {
   let testApp: TestApp;

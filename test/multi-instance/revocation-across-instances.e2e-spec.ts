@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * Two instances of the API on the run's one PostgreSQL and Redis (same key prefix), as behind a

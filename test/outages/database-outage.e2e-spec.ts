@@ -2,7 +2,8 @@ import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DATABASE_DOWN_LOG = 'PostgreSQL unavailable: answering 503 dependency_unavailable until it is back';

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /** Long, so that a request waiting for Redis would stand out from one served by the fallbacks. */
 const COMMAND_TIMEOUT_MS = 5_000;

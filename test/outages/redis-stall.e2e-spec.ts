@@ -2,7 +2,8 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 const COMMAND_TIMEOUT_MS = 1_000;
 const BREAKER_OPEN_LOG = 'Redis unavailable: circuit breaker open, Redis calls fail at once and the fallbacks serve';

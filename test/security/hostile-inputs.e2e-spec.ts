@@ -5,8 +5,10 @@ import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { API_MIGRATIONS } from '@flowgate/api';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
 /**
@@ -136,7 +138,7 @@ describe('Hostile inputs are 4xx problems that change nothing', () => {
   let userETag: string;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('hostile_inputs');
+    scratch = await createScratchDatabase('hostile_inputs', API_MIGRATIONS);
     testApp = await createTestApp({ env: { DATABASE_URL: scratch.config.database.url } });
     http = request(testApp.app.getHttpServer());
     db = testApp.app.get(DataSource);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createTestApp, entraAccessTokenClaims, TEST_CLIENT_APP_ID, TestApp, TestIssuer } from '@flowgate/testing';
+import { entraAccessTokenClaims, TEST_CLIENT_APP_ID, TestApp, TestIssuer } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * Identity is scoped to the issuer that verified the token (docs/auth.md, "Directory"): an Entra

@@ -1,13 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import request from 'supertest';
-import {
-  createTestApp,
-  entraAccessTokenClaims,
-  MintOptions,
-  OfflineMode,
-  TestApp,
-  TestIssuer,
-} from '@flowgate/testing';
+import { entraAccessTokenClaims, MintOptions, OfflineMode, TestApp, TestIssuer } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * Key rollover and identity-provider outages, end to end: the app finds the issuer's keys through

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider, isRole, type Role, ROLES, satisfies } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * Every operation of the served OpenAPI document against every role, so a new route is covered

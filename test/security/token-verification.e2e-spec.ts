@@ -1,6 +1,5 @@
 import request from 'supertest';
 import {
-  createTestApp,
   entraAccessTokenClaims,
   entraAppTokenClaims,
   entraIdTokenClaims,
@@ -11,6 +10,7 @@ import {
   TestApp,
   TestIssuer,
 } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * The token verification matrix, end to end: real HTTP OIDC discovery and JWKS (TestIssuer

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { DistributedLock, loadConfig } from '@flowgate/core';
-import { createTestApp, PROBE_NOTES_TABLE, TcpProxy, TestApp } from '@flowgate/testing';
+import { PROBE_NOTES_TABLE, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 const LEASE_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { eventually, TcpProxy, TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * Rate limits end to end, on the real app and the run's Redis: the `principal` budget is one

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 
 /**
  * Redis holds rebuildable state only, and none of it may outlive its use: every key the app

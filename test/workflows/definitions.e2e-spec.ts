@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
 import { loadConfigOverriding } from '@flowgate/core';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 import {
   ACCESS_REQUEST_DEFINITION,
   PURCHASE_REQUEST_DEFINITION,

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
 /**

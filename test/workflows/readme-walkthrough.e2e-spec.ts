@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { createFlowgateClient, FlowgateClient } from '@flowgate/sdk';
-import { createTestApp, TestApp } from '@flowgate/testing';
+import { TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
 import { PURCHASE_REQUEST_DEFINITION } from '@flowgate/workflows';
 
 /**

@@ -7,6 +7,8 @@ import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WorkflowsModule } from '@flowgate/workflows';
 import { GlobalGuards } from './global-guards';
+import { registerApiErrorCodes } from './error-codes';
+import { API_MIGRATIONS } from './migrations';
 
 /**
  * The API's composition root: infrastructure from CoreModule plus the feature modules, each of
@@ -17,10 +19,11 @@ import { GlobalGuards } from './global-guards';
 @Module({})
 export class AppModule {
   static register(config: FlowgateConfig, options: CoreModuleOptions = {}): DynamicModule {
+    registerApiErrorCodes();
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, options),
+        CoreModule.forRoot(config, { migrations: API_MIGRATIONS, ...options }),
         AuthModule.register(config, {
           principalDirectory: UsersModule,
           accessDenials: AuditModule,

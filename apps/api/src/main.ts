@@ -1,11 +1,11 @@
 import {
   ConfigError,
   FlowgateConfig,
-  loadConfig,
   MetricsServer,
   RunningEmbeddedPostgres,
   startEmbeddedPostgres,
 } from '@flowgate/core';
+import { loadApiConfig } from './config';
 import { createApiApp } from './create-api-app';
 
 /** Plain console output for the moments before (and after) the structured logger exists. */
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const startedAt = performance.now();
   let config: FlowgateConfig;
   try {
-    config = loadConfig();
+    config = loadApiConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -1,8 +1,9 @@
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { TransactionRunner } from '@flowgate/core';
-// The scratch-database helper alone: the testing library's index would load the whole app.
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { configLoader, type FlowgateConfig, TransactionRunner } from '@flowgate/core';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { readAuditConfig } from './audit.config';
+import { AUDIT_MIGRATIONS } from './migrations';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -19,11 +20,14 @@ describe('Audit log on PostgreSQL', () => {
   let transactions: TransactionRunner;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('audit_spec', { AUDIT_REDACT_FIELDS: 'password,token' });
+    scratch = await createScratchDatabase('audit_spec', AUDIT_MIGRATIONS);
     dataSource = scratch.dataSource;
     transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
     const repository = new AuditRepository(transactions);
-    audit = new AuditService(repository, scratch.config);
+    const { audit: auditConfig } = configLoader({ audit: readAuditConfig }).load({
+      AUDIT_REDACT_FIELDS: 'password,token',
+    });
+    audit = new AuditService(repository, { ...scratch.config, audit: auditConfig } as FlowgateConfig);
     query = new AuditQueryService(repository);
   });
 

@@ -1,4 +1,6 @@
 export * from './auth.module';
+// The role vocabulary this library's own API speaks (Principal.roles, @Authenticated({ role })).
+export * from '@flowgate/roles';
 export * from './decorators/authenticated.decorator';
 export * from './decorators/current-principal.decorator';
 export * from './decorators/public.decorator';
@@ -8,7 +10,6 @@ export * from './dev-identity-provider/dev-identity-provider';
 export * from './principal/principal';
 export * from './principal/principal-directory';
 export * from './roles/role-claim-mapping';
-export * from './roles/role-hierarchy';
 export * from './step-up/step-up';
 export * from './step-up/step-up-policy';
 export * from './step-up/www-authenticate';
@@ -19,3 +20,5 @@ export * from './guards/authorization.guard';
 export * from './guards/step-up-required';
 export * from './guards/failed-authentications';
 export * from './openapi/auth-problem-members';
+export * from './auth-error-codes';
+export * from './config/auth.config';

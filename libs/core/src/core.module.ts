@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { ConfigModule } from './config/config.module';
 import { FlowgateConfig } from './config/flowgate-config';
+import type { MigrationList } from './database/migrations';
 import { ProblemTypes } from './errors/problem-types';
 import { ProblemTypesController } from './errors/problem-types.controller';
 import { HttpPipelineModule } from './http/http-pipeline.module';
@@ -10,6 +11,8 @@ import { ObservabilityModule } from './observability/observability.module';
 export interface CoreModuleOptions {
   /** Where log lines go; stdout when absent. Tests pass a stream to assert on logs. */
   readonly logDestination?: DestinationStream;
+  /** Every feature's migrations, in order (the composition root's list); none when absent. */
+  readonly migrations?: MigrationList;
 }
 
 /**
@@ -23,7 +26,7 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, options.migrations ?? []),
         HttpPipelineModule,
         ObservabilityModule.forRoot(config, options.logDestination),
       ],

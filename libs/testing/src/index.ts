@@ -1,4 +1,5 @@
-export * from './create-test-app';
+export * from './test-app';
+export * from './probes/probes.module';
 export * from './log-capture';
 export * from './tcp-proxy';
 export * from './identity/entra-claims';
@@ -7,3 +8,4 @@ export * from './identity/test-issuer';
 export * from './probes/idempotency-probe.controller';
 export * from './eventually';
 export * from './database/scratch-database';
+export * from './contract/schema-arbitrary';

@@ -4,3 +4,6 @@ export * from './idempotency/idempotent.decorator';
 export * from './traffic.module';
 export * from './rate-limiting/rate-limit.guard';
 export * from './rate-limiting/traffic-problem-members';
+export * from './migrations';
+export * from './traffic-error-codes';
+export * from './traffic.config';

@@ -11,3 +11,5 @@ export * from './examples/access-request';
 export * from './examples/purchase-request';
 export * from './workflows.module';
 export * from './instances/workflow-problem-members';
+export * from './migrations';
+export * from './workflows-error-codes';

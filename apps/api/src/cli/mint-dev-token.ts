@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { ConfigError, loadConfig } from '@flowgate/core';
+import { ConfigError } from '@flowgate/core';
+import { loadApiConfig } from '../config';
 
 const USAGE = `Usage: npm run token -- --user <name> [--roles approver,admin] [--step-up] [--cp1] [--expires <seconds>]
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
   }
-  const config = loadConfig();
+  const config = loadApiConfig();
   if (!config.auth.devIdentityProvider.enabled) {
     process.stderr.write('The development identity provider is disabled (AUTH_DEV_IDENTITY_PROVIDER=false).\n');
     process.exit(1);

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { API_VERSIONING, buildOpenApiDocument, loadConfig } from '@flowgate/core';
+import { API_VERSIONING, buildOpenApiDocument } from '@flowgate/core';
 import { AppModule } from '../app.module';
+import { loadApiConfig } from '../config';
 import { API_INFO } from './api-info';
 
 /**
@@ -12,7 +13,7 @@ import { API_INFO } from './api-info';
  */
 async function exportOpenApi(target: string): Promise<void> {
   // Fixed settings rather than the caller's environment: the file must not depend on who runs it.
-  const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://openapi@localhost/openapi' });
+  const config = loadApiConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://openapi@localhost/openapi' });
   const app = await NestFactory.create(AppModule.register(config), {
     preview: true,
     logger: false,

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiProblemResponses } from '@flowgate/core';
-import type { Role } from '../roles/role-hierarchy';
+import type { Role } from '@flowgate/roles';
 
 export const ACCESS_REQUIREMENT = 'flowgate:access-requirement';
 

@@ -4,7 +4,7 @@ import { AppError, routeTemplateOf } from '@flowgate/core';
 import { ACCESS_REQUIREMENT, AccessRequirement } from '../decorators/authenticated.decorator';
 import { AccessDenials } from '../denials/access-denials';
 import type { AuthenticatedRequest, Principal } from '../principal/principal';
-import { satisfies } from '../roles/role-hierarchy';
+import { satisfies } from '@flowgate/roles';
 import { stepUpRequired } from './step-up-required';
 import { isPublic } from './authentication.guard';
 

@@ -1,4 +1,4 @@
-import { ROLES } from '../roles/role-hierarchy';
+import { ROLES } from '@flowgate/roles';
 
 /**
  * The problem members this library's refusals carry (`insufficient_role`, `step_up_required`),

@@ -1,4 +1,4 @@
-import type { Role } from '../roles/role-hierarchy';
+import type { Role } from '@flowgate/roles';
 
 /** Who a verified token says the caller is, and the display data it carries. */
 export interface TokenIdentity {

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@flowgate/core';
-import type { Role } from '../roles/role-hierarchy';
+import type { Role } from '@flowgate/roles';
 import type { StepUpVerdict } from '../step-up/step-up';
 
 export interface RoleSource {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigError, FlowgateConfig } from '@flowgate/core';
 import { parseRoleMapping, rolesFromClaims } from '../roles/role-claim-mapping';
-import type { Role } from '../roles/role-hierarchy';
+import type { Role } from '@flowgate/roles';
 
 /** `AUTH_ROLE_MAPPING`, parsed and checked once at boot (an unknown role stops start-up). */
 @Injectable()

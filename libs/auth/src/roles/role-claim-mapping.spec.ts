@@ -1,5 +1,5 @@
 import { ClaimedRole, parseRoleMapping, rolesFromClaims } from './role-claim-mapping';
-import { Role } from './role-hierarchy';
+import { Role } from '@flowgate/roles';
 
 const GROUP = '0b8e4f2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b';
 const OTHER_GROUP = 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9';

@@ -1,4 +1,4 @@
-import { isRole, Role, ROLES } from './role-hierarchy';
+import { isRole, Role, ROLES } from '@flowgate/roles';
 
 export interface ParsedRoleMapping {
   /** Claim value (app role value or group object id) to role. */

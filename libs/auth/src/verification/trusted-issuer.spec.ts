@@ -1,4 +1,5 @@
-import { type AuthConfig, ConfigError, type EntraConfig } from '@flowgate/core';
+import { ConfigError } from '@flowgate/core';
+import type { AuthConfig, EntraConfig } from '../config/auth.config';
 import { DEV_TENANT_ID } from '../dev-identity-provider/dev-identity';
 import { TrustedIssuerSpec, trustedIssuerSpecs } from './trusted-issuer';
 

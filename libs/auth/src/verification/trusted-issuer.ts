@@ -1,4 +1,5 @@
-import { type AuthConfig, ConfigError } from '@flowgate/core';
+import { ConfigError } from '@flowgate/core';
+import type { AuthConfig } from '../config/auth.config';
 import { DEV_TENANT_ID } from '../dev-identity-provider/dev-identity';
 
 export type IssuerKind = 'entra-v2' | 'entra-v1' | 'oidc' | 'development';

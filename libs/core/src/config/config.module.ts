@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DATABASE_MIGRATIONS, type MigrationList } from '../database/migrations';
 import { FlowgateConfig } from './flowgate-config';
 
 /**
@@ -16,11 +17,15 @@ import { FlowgateConfig } from './flowgate-config';
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: FlowgateConfig): DynamicModule {
+  /** `migrations`: the composition root's ordered list, for `DatabaseModule` (see DATABASE_MIGRATIONS). */
+  static forRoot(config: FlowgateConfig, migrations: MigrationList = []): DynamicModule {
     return {
       module: ConfigModule,
-      providers: [{ provide: FlowgateConfig, useValue: config }],
-      exports: [FlowgateConfig],
+      providers: [
+        { provide: FlowgateConfig, useValue: config },
+        { provide: DATABASE_MIGRATIONS, useValue: migrations },
+      ],
+      exports: [FlowgateConfig, DATABASE_MIGRATIONS],
     };
   }
 }

@@ -1,12 +1,17 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config';
-import { MIGRATIONS } from './migrations';
+import type { MigrationList } from './migrations';
 
 /**
  * TypeORM options shared by the application and the migration CLI. Schema changes happen only
- * through migrations: `synchronize` stays off in every environment.
+ * through migrations: `synchronize` stays off in every environment. The migrations are the
+ * features' (core owns no table): the composition root passes the list it assembled.
  */
-export function dataSourceOptions(database: DatabaseConfig, applicationName: string): DataSourceOptions {
+export function dataSourceOptions(
+  database: DatabaseConfig,
+  applicationName: string,
+  migrations: MigrationList,
+): DataSourceOptions {
   if (!database.url) {
     throw new Error(
       'No database URL: set DATABASE_URL (in development without it, the embedded PostgreSQL started by `npm start` runs its migrations itself)',
@@ -17,7 +22,7 @@ export function dataSourceOptions(database: DatabaseConfig, applicationName: str
     url: database.url,
     ssl: database.ssl === 'disable' ? false : { rejectUnauthorized: database.ssl === 'verify-full' },
     synchronize: false,
-    migrations: MIGRATIONS,
+    migrations: [...migrations],
     migrationsRun: database.runMigrationsOnStart,
     migrationsTransactionMode: 'each',
     logging: ['error', 'warn', 'migration'],

@@ -5,6 +5,7 @@ import { FlowgateConfig } from '../config/flowgate-config';
 import { MetricsModule } from '../observability/metrics.module';
 import { DatabaseAvailability } from './database-availability';
 import { dataSourceOptions } from './data-source-options';
+import { DATABASE_MIGRATIONS, type MigrationList } from './migrations';
 import { TransactionRunner } from './transaction-runner';
 import { TypeOrmPinoLogger } from './typeorm-pino-logger';
 
@@ -17,9 +18,9 @@ import { TypeOrmPinoLogger } from './typeorm-pino-logger';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      inject: [FlowgateConfig, PinoLogger],
-      useFactory: (config: FlowgateConfig, logger: PinoLogger) => ({
-        ...dataSourceOptions(config.database, config.app.serviceName),
+      inject: [FlowgateConfig, PinoLogger, DATABASE_MIGRATIONS],
+      useFactory: (config: FlowgateConfig, logger: PinoLogger, migrations: MigrationList) => ({
+        ...dataSourceOptions(config.database, config.app.serviceName, migrations),
         logger: new TypeOrmPinoLogger(logger),
         maxQueryExecutionTime: 1_000,
         // Feature modules register their entities with TypeOrmModule.forFeature.

@@ -14,7 +14,7 @@ describe('TransactionRunner (real PostgreSQL)', () => {
   beforeAll(async () => {
     const config = loadConfigOverriding({ DATABASE_STATEMENT_TIMEOUT_MS: '300' });
     // logging off: the failures provoked here are expected, not worth printing.
-    dataSource = new DataSource({ ...dataSourceOptions(config.database, 'flowgate-tx-spec'), logging: false });
+    dataSource = new DataSource({ ...dataSourceOptions(config.database, 'flowgate-tx-spec', []), logging: false });
     await dataSource.initialize();
     await dataSource.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
     runner = new TransactionRunner(dataSource, silentLogger());

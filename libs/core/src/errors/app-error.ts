@@ -1,4 +1,4 @@
-import { ERROR_CATALOG, ErrorCode } from './error-catalog';
+import { ERROR_CATALOGUE, ErrorCode } from './error-catalog';
 import type { FieldError } from './field-error';
 
 export interface AppErrorOptions {
@@ -33,7 +33,8 @@ export class AppError extends Error {
     this.extensions = options.extensions ?? {};
   }
 
+  /** The catalogue's status for the code; 500 for a code nobody registered (a bug, logged as one). */
   get status(): number {
-    return ERROR_CATALOG[this.code].status;
+    return ERROR_CATALOGUE.entryOf(this.code)?.status ?? 500;
   }
 }

@@ -1,15 +1,22 @@
 import { AppError } from './app-error';
-import { ERROR_CATALOG, ErrorCode, codeForStatus, problemTypeFor } from './error-catalog';
+import {
+  CORE_ERROR_CODES,
+  codeForStatus,
+  ErrorCatalogue,
+  ERROR_CATALOGUE,
+  ErrorCode,
+  problemTypeFor,
+} from './error-catalog';
 import { toProblemDetails } from './problem-details';
 
 const context = { instance: '/v1/things/1', requestId: 'req-1' };
 
 describe('toProblemDetails', () => {
-  it.each(Object.keys(ERROR_CATALOG) as ErrorCode[])('maps %s to its status, title and type', (code) => {
+  it.each(Object.keys(CORE_ERROR_CODES) as ErrorCode[])('maps %s to its status, title and type', (code) => {
     const problem = toProblemDetails(new AppError(code, 'what happened'), context);
     expect(problem).toMatchObject({
-      status: ERROR_CATALOG[code].status,
-      title: ERROR_CATALOG[code].title,
+      status: CORE_ERROR_CODES[code as keyof typeof CORE_ERROR_CODES].status,
+      title: CORE_ERROR_CODES[code as keyof typeof CORE_ERROR_CODES].title,
       type: problemTypeFor(code),
       code,
       instance: '/v1/things/1',
@@ -49,7 +56,7 @@ describe('toProblemDetails', () => {
 
 describe('error catalogue', () => {
   it('gives every code a distinct type URI', () => {
-    const types = (Object.keys(ERROR_CATALOG) as ErrorCode[]).map(problemTypeFor);
+    const types = ERROR_CATALOGUE.list().map(({ code }) => problemTypeFor(code));
     expect(new Set(types).size).toBe(types.length);
   });
 
@@ -61,5 +68,37 @@ describe('error catalogue', () => {
     [502, 'internal_error'],
   ])('maps a bare status %i to %s', (status, code) => {
     expect(codeForStatus(status)).toBe(code);
+  });
+
+  it('answers a code nobody registered as the 500 it is', () => {
+    const problem = toProblemDetails(new AppError('nobody_registered' as ErrorCode, 'oops'), context);
+    expect(problem).toMatchObject({ status: 500, code: 'internal_error', type: problemTypeFor('internal_error') });
+  });
+});
+
+describe('ErrorCatalogue', () => {
+  const A = { made_up: { status: 409, title: 'Made up' } } as const;
+  const B = { also_made_up: { status: 403, title: 'Also made up' } } as const;
+
+  it('lists core codes first within a status, then the registered sets in order', () => {
+    const catalogue = new ErrorCatalogue(CORE_ERROR_CODES, A, B);
+    expect(catalogue.codesFor(409)).toEqual(['conflict', 'made_up']);
+    expect(catalogue.codesFor(403)).toEqual(['forbidden', 'also_made_up']);
+    const statuses = catalogue.list().map((entry) => entry.status);
+    expect(statuses).toEqual([...statuses].sort((x, y) => x - y));
+  });
+
+  it('takes the same set twice without complaint', () => {
+    const catalogue = new ErrorCatalogue(CORE_ERROR_CODES, A);
+    expect(() => catalogue.register(A)).not.toThrow();
+    expect(catalogue.list()).toHaveLength(Object.keys(CORE_ERROR_CODES).length + 1);
+  });
+
+  it.each([
+    ['a core code', { conflict: { status: 409, title: 'Mine now' } }, 'conflict'],
+    ["another set's code", { made_up: { status: 409, title: 'Made up' } }, 'made_up'],
+  ])('refuses a set that declares %s again', (_name, set, code) => {
+    const catalogue = new ErrorCatalogue(CORE_ERROR_CODES, A);
+    expect(() => catalogue.register(set)).toThrow(`Error code "${code}" is declared twice`);
   });
 });

@@ -1,5 +1,5 @@
 import { AppError } from './app-error';
-import { ERROR_CATALOG, problemTypeFor } from './error-catalog';
+import { CORE_ERROR_CODES, ERROR_CATALOGUE, problemTypeFor } from './error-catalog';
 import type { FieldError } from './field-error';
 
 /** An RFC 9457 problem document, with Flowgate's members `code`, `requestId` and `errors`. */
@@ -23,7 +23,10 @@ export interface ProblemContext {
 
 /** Builds the response body for an application error. Pure: no framework, no I/O. */
 export function toProblemDetails(error: AppError, context: ProblemContext): ProblemDetails {
-  const { status, title } = ERROR_CATALOG[error.code];
+  // A code nobody registered is a bug: answered as the 500 it is, never as a made-up problem type.
+  const registered = ERROR_CATALOGUE.entryOf(error.code);
+  const code = registered ? error.code : 'internal_error';
+  const { status, title } = registered ?? CORE_ERROR_CODES.internal_error;
   // A 500 says nothing about its cause: the request id is the handle to the logs.
   const detail =
     status === 500
@@ -31,12 +34,12 @@ export function toProblemDetails(error: AppError, context: ProblemContext): Prob
       : error.detail;
   return {
     ...(status === 500 ? {} : error.extensions),
-    type: problemTypeFor(error.code),
+    type: problemTypeFor(code),
     title,
     status,
     detail,
     instance: context.instance,
-    code: error.code,
+    code,
     requestId: context.requestId,
     ...(error.errors.length > 0 ? { errors: error.errors } : {}),
   };

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { OpenAPIObject, OperationObject, SwaggerModule } from '@nestjs/swagger';
-import { problemResponseObject } from './api-problem-responses.decorator';
+import { describeProblemResponses, problemResponseObject } from './api-problem-responses.decorator';
 import { upgradeToOpenApi31 } from './openapi-3-1';
 import { ProblemDetailsDto } from './problem-details.dto';
 import { declareConditionalGets, declareResponseHeaders } from './response-headers';
@@ -47,7 +47,7 @@ export function buildOpenApiDocument(
     },
     { operationIdFactory: operationIdFor, extraModels: [ProblemDetailsDto] },
   );
-  declareProblemMembers(scanned, info.problemMembers);
+  declareProblemMembers(describeProblemResponses(scanned), info.problemMembers);
   const withConditionalGets = declareConditionalGets(declareSecurity(addCommonProblemResponses(scanned)));
   const declared = declareResponseHeaders(declareTrafficContract(withConditionalGets, traffic));
   return upgradeToOpenApi31(inCanonicalOrder(declared));

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, type FlowgateConfig, loadConfigOverriding } from '@flowgate/core';
+import { type CoreConfig, dataSourceOptions, loadConfigOverriding, type MigrationList } from '@flowgate/core';
 
 export interface ScratchDatabase {
   readonly dataSource: DataSource;
-  readonly config: FlowgateConfig;
+  /** Core's sections (database, Redis, …); a spec adds the feature section it needs. */
+  readonly config: CoreConfig;
   /** Closes the data source and drops the database, whatever was left open on it. */
   drop(): Promise<void>;
 }
@@ -14,10 +15,13 @@ export interface ScratchDatabase {
  * A database of its own for a spec whose data would disturb the run's shared one (hundreds of
  * generated definitions would crowd every other suite's lists; deliberate tampering would break
  * their audit chain): created beside the run's database, migrated, and dropped by `drop()`.
- * `env` overrides settings of the config it comes with, as `createTestApp` does.
+ * `migrations` are the features' whose tables the spec needs (`orderMigrations(...)`; the e2e
+ * suite passes the app's `API_MIGRATIONS`): this library never imports the app. `env` overrides
+ * settings of the config it comes with, as `createTestApp` does.
  */
 export async function createScratchDatabase(
   label: string,
+  migrations: MigrationList,
   env: Readonly<Record<string, string>> = {},
 ): Promise<ScratchDatabase> {
   const base = loadConfigOverriding({});
@@ -27,7 +31,7 @@ export async function createScratchDatabase(
   url.pathname = `/${name}`;
   const config = loadConfigOverriding({ ...env, DATABASE_URL: url.toString() });
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const dataSource = new DataSource({ ...dataSourceOptions(config.database, label), logging: false });
+  const dataSource = new DataSource({ ...dataSourceOptions(config.database, label, migrations), logging: false });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   return {

@@ -1,4 +1,4 @@
-import type { RateLimitPolicy } from '@flowgate/core';
+import type { RateLimitPolicy } from '../traffic.config';
 
 /** Where one policy stands for this request's tracker after counting the request. */
 export interface RateLimitState {

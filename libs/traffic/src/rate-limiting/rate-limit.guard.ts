@@ -5,13 +5,8 @@ import { THROTTLER_LIMIT, THROTTLER_SKIP, THROTTLER_TTL } from '@nestjs/throttle
 import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
 import type { AuthenticatedRequest } from '@flowgate/auth';
 import type { HttpReply } from '@flowgate/core';
-import {
-  EXEMPT_FROM_RATE_LIMITS,
-  FlowgateConfig,
-  RATE_LIMIT_POLICY_NAMES,
-  RateLimitPolicyName,
-  SENSITIVE_RATE_LIMIT,
-} from '@flowgate/core';
+import { EXEMPT_FROM_RATE_LIMITS, FlowgateConfig, SENSITIVE_RATE_LIMIT } from '@flowgate/core';
+import { RATE_LIMIT_POLICY_NAMES, type RateLimitPolicyName } from '../traffic.config';
 import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-limit-headers';
 import { RateLimiter } from './rate-limiter';
 import { RateLimitStorage } from './rate-limit-storage';

@@ -1,5 +1,6 @@
 import type { Principal } from '@flowgate/auth';
-import type { FlowgateConfig, RateLimitPolicy } from '@flowgate/core';
+import type { FlowgateConfig } from '@flowgate/core';
+import type { RateLimitPolicy } from '../traffic.config';
 import type { RateLimitMetrics } from './rate-limit-metrics';
 import type { RateLimitStorage } from './rate-limit-storage';
 import { RateLimiter } from './rate-limiter';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@flowgate/auth';
-import { AppError, FlowgateConfig, RateLimitPolicy, RateLimitPolicyName } from '@flowgate/core';
+import { AppError, FlowgateConfig } from '@flowgate/core';
+import type { RateLimitPolicy, RateLimitPolicyName } from '../traffic.config';
 import { hash } from 'node:crypto';
 import { rateLimitField, rateLimitPolicyField, type RateLimitState } from './rate-limit-headers';
 import { RateLimitMetrics } from './rate-limit-metrics';

@@ -1,4 +1,4 @@
-import { RATE_LIMIT_POLICY_NAMES } from '@flowgate/core';
+import { RATE_LIMIT_POLICY_NAMES } from '../traffic.config';
 
 /** The problem member a 429 carries, for the contract's problem schema. */
 export const TRAFFIC_PROBLEM_MEMBERS = {

@@ -1,4 +1,4 @@
-import { satisfies, type Role } from '@flowgate/auth/roles/role-hierarchy';
+import { satisfies, type Role } from '@flowgate/roles';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 
 /**

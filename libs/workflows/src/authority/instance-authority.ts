@@ -1,4 +1,4 @@
-import { satisfies } from '@flowgate/auth/roles/role-hierarchy';
+import { satisfies } from '@flowgate/roles';
 import { availableTransitions, type AvailableTransition } from '../engine/available-transitions';
 import type { AvailabilityRequest, DecisionBeforeInput, EnginePrincipal } from '../engine/decision';
 import { indexOf } from '../engine/definition-index';

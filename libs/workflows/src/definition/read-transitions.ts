@@ -1,4 +1,4 @@
-import { isRole, ROLES, type Role } from '@flowgate/auth/roles/role-hierarchy';
+import { isRole, ROLES, type Role } from '@flowgate/roles';
 import {
   describeType,
   quote,

@@ -1,6 +1,6 @@
 // The role hierarchy module is pure; the package index would also load the Nest guards and module,
 // which the pure workflow core must not depend on.
-import type { Role } from '@flowgate/auth/roles/role-hierarchy';
+import type { Role } from '@flowgate/roles';
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 

@@ -1,4 +1,4 @@
-import { ROLES, satisfies, type Role } from '@flowgate/auth/roles/role-hierarchy';
+import { ROLES, satisfies, type Role } from '@flowgate/roles';
 import fc from 'fast-check';
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';

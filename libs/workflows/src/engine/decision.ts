@@ -1,4 +1,4 @@
-import type { Role } from '@flowgate/auth/roles/role-hierarchy';
+import type { Role } from '@flowgate/roles';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 
 /** One problem with a payload, shaped like the API's `errors` entries. */

@@ -1,4 +1,4 @@
-import { satisfies } from '@flowgate/auth/roles/role-hierarchy';
+import { satisfies } from '@flowgate/roles';
 import type { TransitionDefinition } from '../definition/workflow-definition';
 import { idsFor, indexOf } from './definition-index';
 import type { AvailabilityRequest, DecisionBeforeInput } from './decision';

@@ -1,11 +1,14 @@
-import { ROLES, type Role } from '@flowgate/auth/roles/role-hierarchy';
+import { ROLES, type Role } from '@flowgate/roles';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { TransactionRunner } from '@flowgate/core';
-// The scratch-database helper alone: the testing library's index would load the whole app.
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { orderMigrations, TransactionRunner } from '@flowgate/core';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { AUDIT_MIGRATIONS } from '@flowgate/audit';
+import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
+import { USERS_MIGRATIONS } from '@flowgate/users';
+import { WORKFLOWS_MIGRATIONS } from '../migrations';
 import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { maySee, mayActNow, seesEverything } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
@@ -94,6 +97,8 @@ function definitionOf(document: unknown): WorkflowDefinition {
   return result.definition;
 }
 
+/** The tables these services touch, and those they reference (users) or rely on being there. */
+const SCHEMA = orderMigrations(USERS_MIGRATIONS, AUDIT_MIGRATIONS, TRAFFIC_MIGRATIONS, WORKFLOWS_MIGRATIONS);
 describe('Instance authority in SQL agrees with the engine (property)', () => {
   let scratch: ScratchDatabase;
   let dataSource: DataSource;
@@ -105,7 +110,7 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
 
   beforeAll(async () => {
     // A database of its own: its many definitions would crowd the other suites' lists.
-    scratch = await createScratchDatabase('authority_spec');
+    scratch = await createScratchDatabase('authority_spec', SCHEMA);
     dataSource = scratch.dataSource;
     transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
     instances = new WorkflowInstancesRepository(transactions);

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { TransactionRunner } from '@flowgate/core';
-// The scratch-database helper alone: the testing library's index would load the whole app.
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing/database/scratch-database';
+import { orderMigrations, TransactionRunner } from '@flowgate/core';
+import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { AUDIT_MIGRATIONS } from '@flowgate/audit';
+import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
+import { USERS_MIGRATIONS } from '@flowgate/users';
+import { WORKFLOWS_MIGRATIONS } from '../migrations';
 import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { mayActNow, maySee } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
@@ -46,6 +49,8 @@ interface Row {
   readonly participants: Set<string>;
 }
 
+/** The tables these services touch, and those they reference (users) or rely on being there. */
+const SCHEMA = orderMigrations(USERS_MIGRATIONS, AUDIT_MIGRATIONS, TRAFFIC_MIGRATIONS, WORKFLOWS_MIGRATIONS);
 describe('Instance list paging, filtered by authority', () => {
   let scratch: ScratchDatabase;
   let dataSource: DataSource;
@@ -57,7 +62,7 @@ describe('Instance list paging, filtered by authority', () => {
 
   beforeAll(async () => {
     // A database of its own: its many definitions would crowd the other suites' lists.
-    scratch = await createScratchDatabase('paging_spec');
+    scratch = await createScratchDatabase('paging_spec', SCHEMA);
     dataSource = scratch.dataSource;
     instances = new WorkflowInstancesRepository(
       new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger),

@@ -1,5 +1,5 @@
 // Test-only, and excluded from the library build: fast-check generators of workflow definitions.
-import { ROLES } from '@flowgate/auth/roles/role-hierarchy';
+import { ROLES } from '@flowgate/roles';
 import fc from 'fast-check';
 
 export type GeneratedEntry = Record<string, unknown>;

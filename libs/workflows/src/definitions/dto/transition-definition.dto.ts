@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, type Role } from '@flowgate/auth';
+import { ROLES, type Role } from '@flowgate/roles';
 import { SeparationOfDutiesDto } from './separation-of-duties.dto';
 
 export class TransitionDefinitionDto {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, type Role } from '@flowgate/auth';
+import { ROLES, type Role } from '@flowgate/roles';
 import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS } from '../../definition/workflow-definition';
 import { SeparationOfDutiesDocumentDto } from './separation-of-duties-document.dto';
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource, type Logger, type MixedList } from 'typeorm';
-import { loadConfigOverriding } from '../../config/load-config';
-import { dataSourceOptions } from '../data-source-options';
-import { MIGRATIONS } from './index';
+import { DataSource, type Logger } from 'typeorm';
+import { dataSourceOptions, loadConfigOverriding, type MigrationList, orderMigrations } from '@flowgate/core';
+import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
+import { WORKFLOWS_MIGRATIONS } from '@flowgate/workflows';
 import { ScopeUserIdentityToIssuer1795820000000 } from './1795820000000-ScopeUserIdentityToIssuer';
+import { USERS_MIGRATIONS } from './index';
 
 /**
  * The migration on the data the bug left behind: a database of its own, migrated up to the
@@ -18,8 +19,6 @@ const SHOUTY_OID = 'A1B2C3D4-0000-4000-8000-0000000000AA';
 const PAIR_OID = '0000000A-0000-4000-8000-0000000000BB';
 const ISSUER = 'https://idp.example.com/realms/x';
 const CHECK_VIOLATION = '23514';
-
-type Migration = MixedList<string | (new () => unknown)>;
 
 interface UserRow {
   id: string;
@@ -49,7 +48,10 @@ describe('Migration 1795820000000 ScopeUserIdentityToIssuer (real PostgreSQL)', 
   const adminUrl = url.toString();
   url.pathname = `/${database}`;
   const config = loadConfigOverriding({ DATABASE_URL: url.toString() });
-  const ordered = MIGRATIONS as (new () => unknown)[];
+  // The tables this migration reads and writes (users, role grants, and the traffic feature's
+  // idempotency records it re-scopes) and the workflow tables whose append-only rows point at
+  // users: the spec imports the features downstream of users for their migrations only.
+  const ordered = orderMigrations(USERS_MIGRATIONS, TRAFFIC_MIGRATIONS, WORKFLOWS_MIGRATIONS);
   const position = ordered.indexOf(ScopeUserIdentityToIssuer1795820000000);
   const log = new MigrationMessages();
   let db: DataSource;
@@ -66,10 +68,9 @@ describe('Migration 1795820000000 ScopeUserIdentityToIssuer (real PostgreSQL)', 
     }
   };
 
-  const dataSourceWith = async (migrations: Migration) => {
+  const dataSourceWith = async (migrations: MigrationList) => {
     const source = new DataSource({
-      ...dataSourceOptions(config.database, 'identity-migration-spec'),
-      migrations: migrations as MixedList<string>,
+      ...dataSourceOptions(config.database, 'identity-migration-spec', migrations),
       logging: false,
       logger: log,
     });

@@ -1,4 +1,4 @@
-import { EnvReader } from './env-reader';
+import type { CoreConfig, EnvReader } from '@flowgate/core';
 
 export interface EntraConfig {
   /** Tenants whose users may call the API (lower case); a token's `tid` must be one of them and match its issuer. */
@@ -41,7 +41,15 @@ export interface AuthConfig {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function readAuthConfig(env: EnvReader, environment: string, port: number): AuthConfig {
+declare module '@flowgate/core' {
+  interface FlowgateConfig {
+    readonly auth: AuthConfig;
+  }
+}
+
+/** The `auth` section (`AUTH_*`), registered with the core loader by the composition root. */
+export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig {
+  const { environment, port } = app;
   const listedTenantIds = env.list('AUTH_ENTRA_TENANT_IDS');
   for (const tid of listedTenantIds) {
     if (!GUID.test(tid)) env.report('AUTH_ENTRA_TENANT_IDS', `must list tenant ids (GUIDs) (got "${tid}")`);

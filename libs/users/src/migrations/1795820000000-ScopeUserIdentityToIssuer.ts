@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-/** Configured OIDC issuers pass the same test (libs/core/src/config/auth.config.ts). */
+/** Configured OIDC issuers pass the same test (libs/auth/src/config/auth.config.ts). */
 const ISSUER_URL = '^https?://\\S+$';
 const QUARANTINED = 'quarantined:';
 

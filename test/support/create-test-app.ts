@@ -1,18 +1,7 @@
 import { Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule, setupOpenApi } from '@flowgate/api';
-import { createHttpApp, FlowgateConfig, loadConfigOverriding } from '@flowgate/core';
-import { LogCapture } from './log-capture';
-import { ProbesModule } from './probes/probes.module';
-
-export interface TestApp {
-  readonly app: NestFastifyApplication;
-  readonly config: FlowgateConfig;
-  /** Base URL of the listening app, e.g. for the generated SDK. */
-  readonly url: string;
-  readonly logs: LogCapture;
-  close(): Promise<void>;
-}
+import { AppModule, loadApiConfigOverriding, setupOpenApi } from '@flowgate/api';
+import { createHttpApp } from '@flowgate/core';
+import { LogCapture, ProbesModule, type TestApp } from '@flowgate/testing';
 
 export interface TestAppOptions {
   /** Environment variables to set on top of the test run's (DATABASE_URL, REDIS_URL, ...). */
@@ -33,10 +22,11 @@ const GENEROUS_RATE_LIMITS = {
 
 /**
  * Builds the real API application, through the same `createHttpApp` as `main.ts`, on the test
- * run's PostgreSQL and Redis, and listens on a free loopback port. Logs go to memory.
+ * run's PostgreSQL and Redis, and listens on a free loopback port. Logs go to memory. It lives
+ * beside the e2e specs, not in libs/testing: the app depends on the libraries, never the reverse.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const config = loadConfigOverriding({ LOG_LEVEL: 'info', ...GENEROUS_RATE_LIMITS, ...options.env });
+  const config = loadApiConfigOverriding({ LOG_LEVEL: 'info', ...GENEROUS_RATE_LIMITS, ...options.env });
   const logs = new LogCapture();
   const appModule = AppModule.register(config, { logDestination: logs });
 

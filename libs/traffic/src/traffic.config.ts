@@ -1,4 +1,4 @@
-import { EnvReader } from './env-reader';
+import type { EnvReader } from '@flowgate/core';
 
 /** A named rate-limit budget: `limit` requests per `windowSeconds`, one budget per tracker. */
 export interface RateLimitPolicy {
@@ -35,6 +35,16 @@ const DEFAULTS: Readonly<Record<RateLimitPolicyName, string>> = {
   anonymous: '120/60s',
 };
 
+declare module '@flowgate/core' {
+  interface FlowgateConfig {
+    readonly traffic: TrafficConfig;
+  }
+}
+
+/**
+ * The `traffic` section (`RATE_LIMIT_*`, `IDEMPOTENCY_*`), registered with the core loader by the
+ * composition root.
+ */
 export function readTrafficConfig(env: EnvReader): TrafficConfig {
   const policy = (name: RateLimitPolicyName): RateLimitPolicy => {
     const variable = `RATE_LIMIT_${name.toUpperCase()}`;

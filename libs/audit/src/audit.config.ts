@@ -1,4 +1,4 @@
-import { EnvReader } from './env-reader';
+import type { EnvReader } from '@flowgate/core';
 
 export interface AuditConfig {
   /** Field names (any depth, case-insensitive) whose values are replaced before an event is stored. */
@@ -10,6 +10,13 @@ export interface AuditConfig {
   readonly denialWindowMs: number;
 }
 
+declare module '@flowgate/core' {
+  interface FlowgateConfig {
+    readonly audit: AuditConfig;
+  }
+}
+
+/** The `audit` section (`AUDIT_*`), registered with the core loader by the composition root. */
 export function readAuditConfig(env: EnvReader): AuditConfig {
   return {
     redactFields: env.list('AUDIT_REDACT_FIELDS', [

@@ -1,0 +1,33 @@
+import { ConfigError } from '@flowgate/core';
+import { loadApiConfig } from './config';
+
+describe('loadApiConfig', () => {
+  it("reads core's sections and every feature's on defaults (development)", () => {
+    const config = loadApiConfig({});
+    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic']); // prettier-ignore
+    expect(config.auth.devIdentityProvider.enabled).toBe(true);
+    expect(config.audit.denialWindowMs).toBe(60_000);
+    expect(config.traffic.rateLimits.principal.limit).toBe(600);
+    expect(Object.isFrozen(config.traffic.rateLimits)).toBe(true);
+  });
+
+  it('reports bad variables of core and of the features in one line, at boot', () => {
+    let message = '';
+    try {
+      loadApiConfig({ PORT: 'x', AUTH_CLOCK_SKEW_SECONDS: '600', AUDIT_DENIAL_WINDOW_SECONDS: '0', RATE_LIMIT_PRINCIPAL: 'lots' }); // prettier-ignore
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      message = error.message;
+    }
+    expect(message).toMatch(
+      /^Invalid configuration: PORT .*; AUTH_CLOCK_SKEW_SECONDS .*; AUDIT_DENIAL_WINDOW_SECONDS .*; RATE_LIMIT_PRINCIPAL /,
+    );
+    expect(message).not.toContain('\n');
+  });
+
+  it('refuses the development identity provider in production', () => {
+    expect(() => loadApiConfig({ NODE_ENV: 'production', AUTH_DEV_IDENTITY_PROVIDER: 'true' })).toThrow(
+      'AUTH_DEV_IDENTITY_PROVIDER must be false when NODE_ENV=production',
+    );
+  });
+});

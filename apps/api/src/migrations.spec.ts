@@ -1,0 +1,40 @@
+import { AUDIT_MIGRATIONS } from '@flowgate/audit';
+import { migrationTimestamp } from '@flowgate/core';
+import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
+import { USERS_MIGRATIONS } from '@flowgate/users';
+import { WORKFLOWS_MIGRATIONS } from '@flowgate/workflows';
+import { API_MIGRATIONS } from './migrations';
+
+describe('API_MIGRATIONS', () => {
+  it('is in strictly increasing timestamp order', () => {
+    const timestamps = API_MIGRATIONS.map(migrationTimestamp);
+    timestamps.slice(1).forEach((timestamp, index) => expect(timestamp).toBeGreaterThan(timestamps[index]));
+  });
+
+  it('lists no migration twice, by class or by name', () => {
+    expect(new Set(API_MIGRATIONS).size).toBe(API_MIGRATIONS.length);
+    expect(new Set(API_MIGRATIONS.map((migration) => migration.name)).size).toBe(API_MIGRATIONS.length);
+  });
+
+  it("holds every feature's migrations and nothing else", () => {
+    const features = [USERS_MIGRATIONS, AUDIT_MIGRATIONS, TRAFFIC_MIGRATIONS, WORKFLOWS_MIGRATIONS].flat();
+    expect(new Set(API_MIGRATIONS)).toEqual(new Set(features));
+  });
+
+  // Existing databases recorded these names in their `migrations` table before the files moved
+  // from libs/core to the features; a renamed class would run again there.
+  it('keeps the names existing databases recorded', () => {
+    expect(API_MIGRATIONS.map((migration) => migration.name)).toEqual([
+      'CreateUsersAndRoleGrants1795816000000',
+      'CreateAuditEvents1795817000000',
+      'CreateIdempotencyRecords1795818000000',
+      'CreateWorkflows1795819000000',
+      'ScopeUserIdentityToIssuer1795820000000',
+      'AddWorkflowAssignmentsAndParticipants1795821000000',
+      'StoreIdempotentResponseBytes1795822000000',
+    ]);
+    expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
+      API_MIGRATIONS.map((migration) => migration.name),
+    );
+  });
+});

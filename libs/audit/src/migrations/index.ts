@@ -1,0 +1,5 @@
+import type { MigrationList } from '@flowgate/core';
+import { CreateAuditEvents1795817000000 } from './1795817000000-CreateAuditEvents';
+
+/** The audit feature's tables (audit_events, the chain head), in order. */
+export const AUDIT_MIGRATIONS: MigrationList = [CreateAuditEvents1795817000000];
