@@ -4,6 +4,15 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// A package's build output is not its API: it moves between patch releases. Ajv documents
+// `ajv/dist/2020` as the entry for draft 2020-12, so that one is public.
+const NO_BUILD_OUTPUT_IMPORTS = [
+  {
+    group: ['*/dist/*', '@*/*/dist/*', '!ajv/dist/2020'],
+    message: "Import from the package's entry (its exports); define what it does not export locally.",
+  },
+];
+
 const ONE_DATABASE_PATH =
   'Reach PostgreSQL through TransactionRunner (query, run) or the EntityManager of the unit of work you are given: ' +
   'a DataSource (or an injected manager or repository) escapes the unit of work and can take a second pool connection. ' +
@@ -11,7 +20,15 @@ const ONE_DATABASE_PATH =
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.tmp/**', 'libs/sdk/src/generated/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.data/**',
+      '.tmp/**',
+      'libs/sdk/src/generated/**',
+      'libs/sdk/dist/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -64,6 +81,7 @@ export default tseslint.config(
               message: ONE_DATABASE_PATH,
             },
           ],
+          patterns: NO_BUILD_OUTPUT_IMPORTS,
         },
       ],
     },
@@ -80,7 +98,7 @@ export default tseslint.config(
       'libs/testing/src/database/**/*.ts',
       'bench/**/*.ts',
     ],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': ['error', { patterns: NO_BUILD_OUTPUT_IMPORTS }] },
   },
   {
     files: ['libs/core/src/config/**/*.ts', 'scripts/**', 'bench/**', '*.js', '*.mjs'],

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm run sdk:check`: fails when the committed SDK types are not what openapi.json generates, or
-// when libs/sdk does not type-check against them. Run `npm run openapi:check` first: this compares
-// against the committed openapi.json, whatever the code says.
+// `npm run sdk:check`: fails when the committed SDK types are not what openapi.json generates, when
+// libs/sdk does not type-check against them (without Node's types: it runs in browsers too), when
+// the package's version is not the contract's, or when `npm pack` would ship anything but the
+// build. Run `npm run openapi:check` first: this compares against the committed openapi.json,
+// whatever the code says.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,6 +56,57 @@ try {
 }
 
 if (!process.exitCode) {
-  run(bin('tsc'), ['-p', 'libs/sdk/tsconfig.lib.json', '--noEmit']);
+  run(bin('tsc'), ['-p', 'libs/sdk/tsconfig.build.json', '--noEmit']);
   process.stdout.write('libs/sdk type-checks.\n');
+}
+
+// The SDK is versioned with the contract it was generated from.
+if (!process.exitCode) {
+  const contractVersion = JSON.parse(readFileSync(CONTRACT, 'utf8')).info.version;
+  const sdkVersion = JSON.parse(readFileSync('libs/sdk/package.json', 'utf8')).version;
+  if (sdkVersion !== contractVersion) {
+    process.stderr.write(
+      `libs/sdk/package.json has version ${sdkVersion}, the contract (openapi.json info.version) ${contractVersion}: make them equal.\n`,
+    );
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`libs/sdk is version ${sdkVersion}, as the contract.\n`);
+  }
+}
+
+// What `npm pack` ships: the build (JavaScript and declarations, the generated contract types
+// among them), package.json and README.md; no sources, specs or build stamps.
+if (!process.exitCode) {
+  run(process.execPath, ['scripts/sdk-build.mjs'], { quiet: true });
+  const pack = spawnSync('npm', ['pack', '--dry-run', '--json'], {
+    cwd: 'libs/sdk',
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
+  if (pack.status !== 0) {
+    process.stderr.write(`sdk:check: \`npm pack --dry-run\` failed\n${pack.stderr}`);
+    process.exit(pack.status ?? 1);
+  }
+  const shipped = JSON.parse(pack.stdout)[0]
+    .files.map((file) => file.path)
+    .sort();
+  const modules = readdirSync('libs/sdk/src')
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))
+    .map((name) => name.slice(0, -'.ts'.length));
+  const expected = [
+    'README.md',
+    'package.json',
+    'dist/generated/openapi.d.ts',
+    ...modules.flatMap((name) => [`dist/${name}.js`, `dist/${name}.d.ts`]),
+  ].sort();
+  const extra = shipped.filter((path) => !expected.includes(path));
+  const missing = expected.filter((path) => !shipped.includes(path));
+  if (extra.length > 0 || missing.length > 0) {
+    process.stderr.write(
+      `npm pack (libs/sdk) would ship the wrong files.\n  unexpected: ${extra.join(', ') || '-'}\n  missing: ${missing.join(', ') || '-'}\n`,
+    );
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`npm pack ships ${shipped.length} files: the build, package.json and README.md.\n`);
+  }
 }

@@ -386,6 +386,22 @@ describe('Hostile inputs are 4xx problems that change nothing', () => {
       expect(errorsOf(res)).toEqual([{ pointer: '/body/__proto__', code: 'unknown_field' }]);
     });
 
+    it('refuses it in a body and a query at once with one answer naming both (the parser refuses the body)', async () => {
+      const res = await changesNothing(() =>
+        http
+          .post('/v1/workflows?__proto__=x')
+          .set(everything)
+          .set('Idempotency-Key', randomUUID())
+          .type('json')
+          .send(`{"definitionKey":"${key}","__proto__":{"isAdmin":true}}`),
+      );
+      expectProblem(res, 400, 'validation_failed');
+      expect(errorsOf(res)).toEqual([
+        { pointer: '/query/__proto__', code: 'unknown_field' },
+        { pointer: '/body/__proto__', code: 'unknown_field' },
+      ]);
+    });
+
     it('refuses it as a query parameter name', async () => {
       const res = await http.get('/v1/workflows?__proto__=x').set(everything);
       expectProblem(res, 400, 'validation_failed');

@@ -1,4 +1,4 @@
-import { createFlowgateClient, isProblem } from './flowgate-client';
+import { createFlowgateClient } from './flowgate-client';
 
 /** A fetch that records what it was sent and answers like the API's liveness probe. */
 function recordingFetch() {
@@ -36,26 +36,5 @@ describe('createFlowgateClient', () => {
     await client.GET('/health/live');
 
     expect(requests.map((request) => request.headers.get('Authorization'))).toEqual(['Bearer t1', 'Bearer t2']);
-  });
-});
-
-describe('isProblem', () => {
-  const problem = {
-    type: 'https://flowgate.dev/problems/not-found',
-    title: 'Resource not found',
-    status: 404,
-    code: 'not_found',
-  };
-
-  it.each([
-    ['a problem', problem, true],
-    ['a problem with extension members', { ...problem, detail: 'x', requestId: 'r' }, true],
-    ['a problem without code', { ...problem, code: undefined }, false],
-    ['a status as text', { ...problem, status: '404' }, false],
-    ['a proxy error page', { message: 'Bad Gateway' }, false],
-    ['null', null, false],
-    ['a string', 'Bad Gateway', false],
-  ])('%s → %s', (_, value, expected) => {
-    expect(isProblem(value)).toBe(expected);
   });
 });

@@ -14,13 +14,11 @@ export interface FlowgateClientOptions {
 
 export type FlowgateClient = Client<paths>;
 export type Schemas = components['schemas'];
-export type ProblemDetails = Schemas['ProblemDetailsDto'];
-export type FieldError = Schemas['FieldErrorDto'];
 
 /**
  * A typed client for the Flowgate API: `client.GET('/v1/problem-types/{code}', { params: { path:
- * { code } } })` resolves to `{ data }` or `{ error }`, and every documented error is a
- * `ProblemDetails`.
+ * { code } } })` resolves to `{ data, response }` or `{ error, response }`, and every documented
+ * error is a `ProblemDetails`. To throw instead, wrap the call in `unwrap()` (a `FlowgateProblem`).
  */
 export function createFlowgateClient(options: FlowgateClientOptions): FlowgateClient {
   const client = createClient<paths>({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) });
@@ -35,16 +33,4 @@ function bearerAuthorization(token: TokenSource): Middleware {
       return request;
     },
   };
-}
-
-/**
- * True for an RFC 9457 problem from this API. `error` is typed as one already, but a proxy or load
- * balancer in between can answer with something else, so check before relying on `code`.
- */
-export function isProblem(value: unknown): value is ProblemDetails {
-  if (typeof value !== 'object' || value === null) return false;
-  const { type, title, status, code } = value as Record<string, unknown>;
-  return (
-    typeof type === 'string' && typeof title === 'string' && typeof status === 'number' && typeof code === 'string'
-  );
 }

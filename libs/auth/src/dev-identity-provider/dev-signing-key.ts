@@ -13,7 +13,7 @@ const FILE = 'signing-key.json';
 
 /**
  * The development issuer's RS256 key: generated on first use and kept in the (git-ignored) data
- * folder, so tokens minted by `npm run token` keep working across restarts. Never used in
+ * folder, so tokens it signed (`npm run token`) keep working across restarts. Never used in
  * production: configuration refuses to enable the development issuer there.
  */
 export async function loadOrCreateDevSigningKey(keyDir: string): Promise<DevSigningKey> {
@@ -28,8 +28,8 @@ export async function loadOrCreateDevSigningKey(keyDir: string): Promise<DevSign
 }
 
 /**
- * Several processes may start at once (parallel test workers, `npm start` beside `npm run
- * token`): the key file is created exclusively (`wx`), and a process that loses the race, or
+ * Several processes may start at once (parallel test workers, instances sharing one data
+ * folder): the key file is created exclusively (`wx`), and a process that loses the race, or
  * reads while the winner is still writing, waits and reads the winner's key instead of
  * replacing it.
  */

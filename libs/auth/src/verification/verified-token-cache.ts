@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { VerifiedToken } from './verified-token';
 
 /**
@@ -10,40 +11,47 @@ import type { VerifiedToken } from './verified-token';
  * entry whose signing key its issuer no longer publishes.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, VerifiedToken>();
+  /** Absent at size 0: nothing is cached (lru-cache needs a bound of at least one). */
+  private readonly entries: LRUCache<string, VerifiedToken> | undefined;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxEntries: number, now: () => number = Date.now) {
+    this.entries =
+      maxEntries === 0
+        ? undefined
+        : new LRUCache<string, VerifiedToken>({
+            max: maxEntries,
+            // `exp` is wall-clock time, so expiry is measured on the same clock (injectable for
+            // specs), read on every check rather than cached for a millisecond.
+            perf: { now },
+            ttlResolution: 0,
+          });
+  }
 
   static keyOf(token: string): string {
     return hash('sha256', token, 'base64url');
   }
 
   get(key: string): VerifiedToken | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    this.entries.delete(key);
-    if (entry.expiresAtMs <= this.now()) return undefined;
-    this.entries.set(key, entry); // most recently used last
-    return entry;
+    return this.entries?.get(key);
   }
 
   set(key: string, token: VerifiedToken): void {
-    if (this.maxEntries === 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, token);
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
+    if (!this.entries) return;
+    // lru-cache drops an entry once its age exceeds the TTL; a token is dead at `exp` itself, one
+    // millisecond sooner. A TTL of 0 would mean "never expires": such a token is not kept at all.
+    const ttl = token.expiresAtMs - this.entries.perf.now() - 1;
+    if (ttl <= 0) {
+      this.entries.delete(key);
+      return;
     }
+    this.entries.set(key, token, { ttl });
   }
 
   delete(key: string): void {
-    this.entries.delete(key);
+    this.entries?.delete(key);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 }

@@ -1,39 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import FindMyWay, { HTTPMethod, HTTPVersion, Instance } from 'find-my-way';
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { hasEmptyParameter } from './framework-errors';
 
 /**
  * Fastify answers an unknown method on a known path with 404. HTTP says 405 with `Allow`, so on a
- * 404 we look the path up in a copy of the route table, built from Fastify's own `onRoute`
- * events with the router Fastify itself uses (find-my-way), so the two match paths alike.
+ * 404 we ask Fastify's own router (`findRoute`) which methods the path does route: the same
+ * table and the same matching rules that just refused the request, not a copy of them.
  */
 @Injectable()
 export class AllowedMethods {
-  private readonly router: Instance<HTTPVersion.V1> = FindMyWay({ ignoreTrailingSlash: false });
-  private readonly methods = new Set<HTTPMethod>();
-
-  /** Called once, before the routes are registered (`createHttpApp`). */
-  observe(fastify: FastifyInstance): void {
-    fastify.addHook('onRoute', (route) => {
-      // The CORS preflight route answers OPTIONS on every path: plumbing, not an endpoint.
-      if (route.url === '*' || route.url === '/*') return;
-      for (const method of ([] as HTTPMethods[]).concat(route.method).map((m) => m.toUpperCase() as HTTPMethod)) {
-        if (this.router.hasRoute(method, route.url)) continue;
-        this.router.on(method, route.url, () => undefined);
-        this.methods.add(method);
-      }
-    });
-  }
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   for(path: string): string[] {
-    const allowed = new Set<string>();
-    for (const method of this.methods) {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const allowed: string[] = [];
+    for (const method of fastify.supportedMethods) {
+      const found = fastify.findRoute({ method, url: path });
+      if (!found) continue;
       // `/v1/workflows/` "matches" `/v1/workflows/:id` with an empty id: no endpoint (ADR 12).
-      const found = this.router.find(method, path);
-      if (found && !hasEmptyParameter(found.params)) allowed.add(method);
+      if (hasEmptyParameter(found.params)) continue;
+      // The CORS preflight route (`OPTIONS *`) answers every path: plumbing, not an endpoint.
+      if (method === 'OPTIONS' && '*' in found.params) continue;
+      allowed.push(method);
     }
-    if (allowed.has('GET')) allowed.add('HEAD');
-    return [...allowed].sort();
+    return allowed.sort();
   }
 }

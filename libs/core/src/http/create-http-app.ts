@@ -45,8 +45,6 @@ export async function createHttpApp(rootModule: unknown, config: FlowgateConfig)
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.on('checkExpectation', answerUnmetExpectation);
-  // Before `init()` registers the routes, so the 405 check sees all of them.
-  app.get(AllowedMethods).observe(fastify);
   registerJsonBodyParser(fastify, { maxDepth: config.http.maxJsonDepth });
   installHttpHooks(adapter, {
     config,

@@ -4,10 +4,9 @@ import { AllowedMethods } from './allowed-methods';
 import { DEFAULT_CACHE_CONTROL } from './cache-control';
 import { etagOf, ifNoneMatchMatches } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
-import { describeFieldErrors, type FieldError } from '../errors/field-error';
 import { refuseOnArrival } from './framework-errors';
-import type { HttpReply, HttpRequest } from './http-types';
-import { findInputHazards, MAX_REPORTED_HAZARDS } from './input-hazards';
+import type { HttpReply } from './http-types';
+import { inputHazardRefusal } from './input-hazards';
 import { InFlightRequests } from './in-flight-requests';
 import { ProblemResponder } from './problem-responder';
 import { RequestContext, runInRequestContext } from './request-context';
@@ -72,7 +71,7 @@ export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependen
   // or handler: nothing after this point, audited denials included, meets text the database
   // cannot store or a member name that reaches a prototype (`input-hazards.ts`).
   fastify.addHook('preValidation', (request, _reply, done) => {
-    done(inputHazardsOf(request));
+    done(inputHazardRefusal(request));
   });
 
   // Resources carry their version on the body (`withETag`); it leaves as a strong ETag. A hook
@@ -101,17 +100,6 @@ export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependen
     reply.removeHeader('content-length');
     // HEAD: Fastify's own HEAD hook, after this one, measures the payload and drops it.
     done(null, request.method === 'HEAD' ? payload : undefined);
-  });
-}
-
-function inputHazardsOf(request: HttpRequest): AppError | undefined {
-  const found: FieldError[] = [];
-  findInputHazards('path', request.params, found);
-  findInputHazards('query', request.query, found);
-  findInputHazards('body', request.body, found);
-  if (found.length === 0) return undefined;
-  return new AppError('validation_failed', describeFieldErrors(found, found.length >= MAX_REPORTED_HAZARDS), {
-    errors: found,
   });
 }
 

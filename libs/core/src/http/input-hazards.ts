@@ -1,13 +1,38 @@
+import { AppError } from '../errors/app-error';
 import type { FieldError, RequestLocation } from '../errors/field-error';
-import { pointerTo } from '../errors/field-error';
+import { describeFieldErrors, pointerTo } from '../errors/field-error';
 
 /** Enough to act on; a body of 100,000 bad strings must not become a 100,000-entry answer. */
 export const MAX_REPORTED_HAZARDS = 20;
 
 /** A member name that reaches an object's prototype when code copies members by assignment
- * (`target[key] = value`, `Object.assign`, deep merges). JSON.parse makes it a harmless own key,
- * but the next library to copy it may not. */
+ * (`target[key] = value`, `Object.assign`, deep merges). The JSON body parser refuses it already
+ * (`secure-json-parse`); query strings and path parameters meet it here first. */
 const PROTOTYPE_KEY = '__proto__';
+
+/** A request's parsed input, as Fastify holds it once routed (path parameters, query) and parsed (body). */
+export interface RequestInput {
+  readonly params?: unknown;
+  readonly query?: unknown;
+  readonly body?: unknown;
+}
+
+/**
+ * The one answer to hazardous input: 400 `validation_failed` with a pointer per hazard, path
+ * first, then query, then body. The `preValidation` hook gives it for every request; the JSON body
+ * parser gives the same one when the body itself carries a prototype key, so that such a body
+ * never leaves the parser.
+ */
+export function inputHazardRefusal(input: RequestInput): AppError | undefined {
+  const found: FieldError[] = [];
+  findInputHazards('path', input.params, found);
+  findInputHazards('query', input.query, found);
+  findInputHazards('body', input.body, found);
+  if (found.length === 0) return undefined;
+  return new AppError('validation_failed', describeFieldErrors(found, found.length >= MAX_REPORTED_HAZARDS), {
+    errors: found,
+  });
+}
 
 interface PathNode {
   readonly parent: PathNode | undefined;

@@ -58,10 +58,45 @@ describe('parseJson', () => {
     expect(problemOf('{"a": ').detail).toBe('The request body is not valid JSON.');
   });
 
-  it('keeps "__proto__" an own key, as JSON.parse does (the input checks then refuse it)', () => {
-    const parsed = parseJson('{"__proto__":{"polluted":true}}', 64) as Record<string, unknown>;
-    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-    expect(Object.keys(parsed)).toEqual(['__proto__']);
+  it.each<[string, string, string[]]>([
+    ['__proto__ at the top', '{"__proto__":{"polluted":true}}', ['/body/__proto__']],
+    ['__proto__ deep inside', '{"data":{"a":[{"__proto__":{"polluted":true}}]}}', ['/body/data/a/0/__proto__']],
+    ['__proto__ spelled with escapes', String.raw`{"\u005f_proto__":{"polluted":true}}`, ['/body/__proto__']],
+    ['constructor.prototype', '{"data":{"constructor":{"prototype":{"polluted":true}}}}', ['/body/data/constructor/prototype']], // prettier-ignore
+    ['two of them', '{"__proto__":{},"b":{"__proto__":{}}}', ['/body/__proto__', '/body/b/__proto__']],
+  ])('refuses %s as validation_failed pointing at each', (_name, text, pointers) => {
+    const error = problemOf(text);
+    expect(error.code).toBe('validation_failed');
+    expect(error.errors?.map(({ pointer, code }) => ({ pointer, code }))).toEqual(
+      pointers.map((pointer) => ({ pointer, code: 'unknown_field' })),
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('reports the other hazards of the same body in the same answer, as the input walk orders them', () => {
+    const error = problemOf(String.raw`{"note":"a\u0000b","__proto__":{}}`);
+    expect(error.errors?.map(({ pointer, code }) => ({ pointer, code }))).toEqual([
+      { pointer: '/body/__proto__', code: 'unknown_field' },
+      { pointer: '/body/note', code: 'nul_character' },
+    ]);
+  });
+
+  it("answers with the caller's refusal, given the body as plain JSON.parse reads it", () => {
+    let located: unknown;
+    const refusal = new AppError('validation_failed', 'path and query too');
+    const refuse = (body: unknown) => {
+      located = body;
+      return refusal;
+    };
+    expect(() => parseJson('{"__proto__":{"x":1}}', 64, refuse)).toThrow(refusal);
+    expect(Object.keys(located as object)).toEqual(['__proto__']);
+  });
+
+  it.each([
+    ['"__proto__" as a value', '{"note":"__proto__"}'],
+    ['"constructor" without prototype', '{"constructor":{"name":"x"}}'],
+    ['"prototype" outside constructor', '{"prototype":{"x":1}}'],
+  ])('accepts %s', (_name, text) => {
+    expect(parseJson(text, 64)).toEqual(JSON.parse(text));
   });
 });

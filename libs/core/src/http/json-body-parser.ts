@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import secureJsonParse from 'secure-json-parse';
 import { AppError } from '../errors/app-error';
+import { inputHazardRefusal } from './input-hazards';
 
 /** `application/json` and structured `+json` types (`application/merge-patch+json`), any params. */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -21,7 +23,9 @@ export interface JsonBodyOptions {
  * another media type → 415 (Fastify's `FST_ERR_CTP_INVALID_MEDIA_TYPE`, worded in
  * `exceptionToAppError`), another charset → 415, a body over `HTTP_BODY_LIMIT_BYTES` (the
  * adapter's `bodyLimit`) → 413 (`FST_ERR_CTP_BODY_TOO_LARGE`), bytes that are not UTF-8,
- * malformed JSON or nesting past the limit → 400.
+ * malformed JSON or nesting past the limit → 400, and a `__proto__` or `constructor.prototype`
+ * member → 400 `validation_failed` with its pointer, Fastify's own prototype-poisoning refusal
+ * given the input-hazards answer (`parseJson`).
  */
 export function registerJsonBodyParser(fastify: FastifyInstance, options: JsonBodyOptions): void {
   fastify.removeAllContentTypeParsers();
@@ -33,7 +37,10 @@ export function registerJsonBodyParser(fastify: FastifyInstance, options: JsonBo
     }
     // A parser that throws would crash the process: Fastify calls it from a stream event.
     try {
-      done(null, parseJson(decodeUtf8(body as Buffer), options.maxDepth));
+      // The refusal of a prototype member names path and query hazards too, as the hook would.
+      const refuse = (located: unknown) =>
+        inputHazardRefusal({ params: request.params, query: request.query, body: located });
+      done(null, parseJson(decodeUtf8(body as Buffer), options.maxDepth, refuse));
     } catch (error) {
       done(error as Error, undefined);
     }
@@ -48,9 +55,22 @@ function decodeUtf8(bytes: Buffer): string {
   }
 }
 
-/** An empty body is no body (validation then says what is missing); anything else must be a
- * JSON object or array. */
-export function parseJson(text: string, maxDepth: number): unknown {
+/** Fastify's own setting: a member that reaches a prototype is refused, not kept or dropped. */
+const REFUSE_PROTOTYPE_KEYS = { protoAction: 'error', constructorAction: 'error', safe: true } as const;
+
+/**
+ * An empty body is no body (validation then says what is missing); anything else must be a JSON
+ * object or array. Parsed with `secure-json-parse`, Fastify's own parser, so that a `__proto__`
+ * or `constructor.prototype` member never leaves this function. Such a body is refused with
+ * `refuse(located)`: `located` is the same text read by plain `JSON.parse` (which keeps the
+ * member as a harmless own key), only so that the refusal can point at every member at fault;
+ * it is dropped with the refusal. Without `refuse`, the answer covers the body alone.
+ */
+export function parseJson(
+  text: string,
+  maxDepth: number,
+  refuse: (located: unknown) => AppError | undefined = (located) => inputHazardRefusal({ body: located }),
+): unknown {
   const start = text.trimStart();
   if (start === '') return undefined;
   if (start[0] !== '{' && start[0] !== '[') {
@@ -65,11 +85,20 @@ export function parseJson(text: string, maxDepth: number): unknown {
       `The request body nests arrays and objects more than ${maxDepth} levels deep, the most this API accepts.`,
     );
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = secureJsonParse.parse(text, null, REFUSE_PROTOTYPE_KEYS);
   } catch (error) {
     throw new AppError('malformed_request', 'The request body is not valid JSON.', { cause: error });
   }
+  // `safe` answers null for a prototype member; a body that is `null` was refused above.
+  if (parsed === null) {
+    throw (
+      refuse(JSON.parse(text)) ??
+      new AppError('validation_failed', 'The request body has a member that reaches a prototype.')
+    );
+  }
+  return parsed;
 }
 
 /**

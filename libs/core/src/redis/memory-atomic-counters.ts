@@ -1,18 +1,19 @@
 import { AtomicCounters, CounterValue } from './atomic-counters';
-import { ExpiringMap } from './expiring-map';
+import { expiringEntries } from './expiring-entries';
 
 /** Single-instance stand-in for `RedisAtomicCounters`. */
 export class MemoryAtomicCounters extends AtomicCounters {
-  private readonly counters = new ExpiringMap<number>();
+  private readonly counters = expiringEntries<number>();
 
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
     const current = this.counters.get(key);
     if (current === undefined) {
-      this.counters.set(key, by, ttlMs);
+      this.counters.set(key, by, { ttl: ttlMs });
       return { value: by, ttlMs };
     }
-    this.counters.update(key, current + by);
-    return { value: current + by, ttlMs: this.counters.ttl(key) ?? ttlMs };
+    // The window started at the first increment: a later one keeps its expiry.
+    this.counters.set(key, current + by, { noUpdateTTL: true });
+    return { value: current + by, ttlMs: this.counters.getRemainingTTL(key) || ttlMs };
   }
 
   async get(key: string): Promise<number> {

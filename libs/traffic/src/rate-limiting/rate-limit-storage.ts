@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import { AtomicCounters, CounterValue, DegradedModes, MemoryAtomicCounters } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { RateLimitMetrics } from './rate-limit-metrics';
@@ -8,6 +7,9 @@ import { RateLimitMetrics } from './rate-limit-metrics';
 const COMPONENT = 'rateLimiting';
 /** While degraded, how long to count locally before trying the shared store again. */
 const RETRY_SHARED_AFTER_MS = 5_000;
+
+/** What `increment` answers; the throttler's own name for it is not exported from its package entry. */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
  * The throttler's storage: fixed windows counted atomically in the shared counters (Redis, one

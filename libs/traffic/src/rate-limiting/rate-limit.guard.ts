@@ -1,8 +1,11 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, ThrottlerGuard, type ThrottlerModuleOptions } from '@nestjs/throttler';
-import { THROTTLER_LIMIT, THROTTLER_SKIP, THROTTLER_TTL } from '@nestjs/throttler/dist/throttler.constants';
-import type { ThrottlerRequest } from '@nestjs/throttler/dist/throttler.guard.interface';
+import {
+  InjectThrottlerOptions,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+} from '@nestjs/throttler';
 import type { AuthenticatedRequest } from '@flowgate/auth';
 import type { HttpReply } from '@flowgate/core';
 import { EXEMPT_FROM_RATE_LIMITS, FlowgateConfig, SENSITIVE_RATE_LIMIT } from '@flowgate/core';
@@ -10,6 +13,7 @@ import { RATE_LIMIT_POLICY_NAMES, type RateLimitPolicyName } from '../traffic.co
 import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-limit-headers';
 import { RateLimiter } from './rate-limiter';
 import { RateLimitStorage } from './rate-limit-storage';
+import { SKIP_THROTTLE_KEY, THROTTLE_LIMIT_KEY, THROTTLE_TTL_KEY } from './throttler-metadata';
 
 type RateLimitedRequest = AuthenticatedRequest & { rateLimitStates?: RateLimitState[] };
 
@@ -101,10 +105,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     const budgets: Budget[] = [];
     for (const throttler of this.throttlers) {
       const name = throttler.name as RateLimitPolicyName;
-      if (this.reflector.getAllAndOverride<boolean>(THROTTLER_SKIP + name, targets)) continue;
+      if (this.reflector.getAllAndOverride<boolean>(SKIP_THROTTLE_KEY + name, targets)) continue;
       if (name === 'sensitive' && !this.isSensitive(context)) continue;
-      const limit = this.reflector.getAllAndOverride<unknown>(THROTTLER_LIMIT + name, targets) ?? throttler.limit;
-      const ttl = this.reflector.getAllAndOverride<unknown>(THROTTLER_TTL + name, targets) ?? throttler.ttl;
+      const limit = this.reflector.getAllAndOverride<unknown>(THROTTLE_LIMIT_KEY + name, targets) ?? throttler.limit;
+      const ttl = this.reflector.getAllAndOverride<unknown>(THROTTLE_TTL_KEY + name, targets) ?? throttler.ttl;
       if (typeof limit !== 'number' || typeof ttl !== 'number') return 'per-request';
       budgets.push({ name, limit, ttl });
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@flowgate/core';
+import { LRUCache } from 'lru-cache';
 import type { PublishedDefinition } from './published-definition';
 import { WorkflowDefinitionsRepository } from './workflow-definitions.repository';
 
@@ -15,7 +16,7 @@ const CACHE_CAPACITY = 500;
  */
 @Injectable()
 export class WorkflowDefinitionStore {
-  private readonly cache = new Map<string, PublishedDefinition>();
+  private readonly cache = new LRUCache<string, PublishedDefinition>({ max: CACHE_CAPACITY });
 
   constructor(private readonly definitions: WorkflowDefinitionsRepository) {}
 
@@ -25,22 +26,13 @@ export class WorkflowDefinitionStore {
     if (wanted === undefined) throw new AppError('not_found', `There is no workflow definition "${key}".`);
     const id = `${key}@${wanted}`;
     const cached = this.cache.get(id);
-    if (cached) {
-      this.touch(id, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const found = await this.definitions.findVersion(key, wanted);
     if (!found) throw new AppError('not_found', `Workflow definition "${key}" has no version ${wanted}.`);
     // Two concurrent misses read the row twice; the first to finish is the one everybody keeps.
     const raced = this.cache.get(id);
     if (raced) return raced;
-    this.touch(id, found);
+    this.cache.set(id, found);
     return found;
-  }
-
-  private touch(id: string, published: PublishedDefinition): void {
-    this.cache.delete(id);
-    this.cache.set(id, published);
-    if (this.cache.size > CACHE_CAPACITY) this.cache.delete(this.cache.keys().next().value!);
   }
 }
