@@ -5,7 +5,7 @@
  *
  * Vocabulary used below:
  * - a library is `libs/<name>/src`; its public index is `libs/<name>/src/index.ts`, imported as
- *   `@flowgate/<name>` (the only aliases tsconfig.json and jest.config.js define);
+ *   `@flowgate/<name>` (the only aliases tsconfig.json and test/setup/jest-tiers.js define);
  * - test code is every spec (`*.spec.ts`, `*.int-spec.ts`, `*.e2e-spec.ts`), `test/`, `bench/`,
  *   `libs/testing` and a library's own `src/testing/` folder; everything else is production code.
  */

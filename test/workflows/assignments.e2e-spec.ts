@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DevIdentityProvider, type Role } from '@flowgate/auth';
-import { eventually, TestApp } from '@flowgate/testing';
+import { eventually, TestApp, accountsFor, SignIn, TestAccount, expectProblem, pointersOf } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
@@ -17,12 +16,6 @@ import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 const CLAIM_RACERS = 10;
-
-interface Account {
-  readonly name: string;
-  readonly id: string;
-  readonly auth: Record<string, string>;
-}
 
 interface Workflow {
   readonly id: string;
@@ -118,15 +111,6 @@ function inboxDocument(key: string): WorkflowDefinitionDocument {
   };
 }
 
-function expectProblem(res: request.Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
-}
-
-function pointersOf(res: request.Response): string[] {
-  return (res.body.errors as { pointer: string }[]).map((error) => error.pointer);
-}
-
 /** How many responses had each status (and problem code). */
 function tally(responses: request.Response[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -141,31 +125,31 @@ describe('Workflow assignment, actor rules and visibility', () => {
   let testApp: TestApp;
   let http: ReturnType<typeof request>;
   let db: DataSource;
-  let dev: DevIdentityProvider;
+  let account: SignIn;
   const suffix = randomBytes(4).toString('hex');
   /** Participants visibility (the default). */
   const reviewKey = `wf-asg-review-${suffix}`;
   /** The same definition, `visibility: authenticated`. */
   const openKey = `wf-asg-open-${suffix}`;
   const inboxKey = `wf-asg-inbox-${suffix}`;
-  let admin: Account;
-  let auditor: Account;
-  let viewer: Account;
+  let admin: TestAccount;
+  let auditor: TestAccount;
+  let viewer: TestAccount;
   /** Starts most instances. */
-  let requester: Account;
+  let requester: TestAccount;
   /** Another requester: never a participant unless a test makes them one. */
-  let requester2: Account;
+  let requester2: TestAccount;
   /** An initiator who holds approver too. */
-  let initiatorApprover: Account;
-  let approver1: Account;
-  let approver2: Account;
-  let approver3: Account;
+  let initiatorApprover: TestAccount;
+  let approver1: TestAccount;
+  let approver2: TestAccount;
+  let approver3: TestAccount;
 
   beforeAll(async () => {
     testApp = await createTestApp({ env: { AUTH_ROLE_MAPPING: '' } });
     http = request(testApp.app.getHttpServer());
     db = testApp.app.get(DataSource);
-    dev = testApp.app.get(DevIdentityProvider);
+    account = accountsFor(testApp, 'wf-asg');
     admin = await account('admin', ['admin']);
     auditor = await account('auditor', ['auditor']);
     viewer = await account('viewer', ['viewer']);
@@ -186,15 +170,7 @@ describe('Workflow assignment, actor rules and visibility', () => {
 
   afterAll(() => testApp?.close());
 
-  async function account(name: string, roles: Role[], stepUp = true): Promise<Account> {
-    const user = `wf-asg-${name}-${suffix}`;
-    const token = await dev.mint({ user, roles, stepUp });
-    const auth = { Authorization: `Bearer ${token}` };
-    const me = await http.get('/v1/me').set(auth).expect(200);
-    return { name: user, id: me.body.id as string, auth };
-  }
-
-  async function start(key: string, as: Account = requester): Promise<Workflow> {
+  async function start(key: string, as: TestAccount = requester): Promise<Workflow> {
     const res = await http
       .post('/v1/workflows')
       .set(as.auth)
@@ -204,14 +180,14 @@ describe('Workflow assignment, actor rules and visibility', () => {
     return res.body as Workflow;
   }
 
-  const take = (as: Account, id: string, name: string, headers: Record<string, string> = {}): request.Test =>
+  const take = (as: TestAccount, id: string, name: string, headers: Record<string, string> = {}): request.Test =>
     http
       .post(`/v1/workflows/${id}/transitions`)
       .set(as.auth)
       .set({ 'Idempotency-Key': randomUUID(), ...headers })
       .send({ name });
 
-  async function moved(as: Account, id: string, name: string): Promise<Workflow> {
+  async function moved(as: TestAccount, id: string, name: string): Promise<Workflow> {
     const res = await take(as, id, name);
     expect({ status: res.status, outcome: res.body.outcome, code: res.body.code }).toEqual({
       status: 200,
@@ -222,30 +198,34 @@ describe('Workflow assignment, actor rules and visibility', () => {
   }
 
   /** Started and submitted by `as`: in `submitted`, nobody assigned. */
-  async function submitted(key: string, as: Account = requester): Promise<Workflow> {
+  async function submitted(key: string, as: TestAccount = requester): Promise<Workflow> {
     const workflow = await start(key, as);
     return moved(as, workflow.id, 'submit');
   }
 
-  const assign = (id: string, user: string, headers: Record<string, string> = {}, as: Account = admin): request.Test =>
-    http.put(`/v1/workflows/${id}/assignees/${user}`).set(as.auth).set(headers);
+  const assign = (
+    id: string,
+    user: string,
+    headers: Record<string, string> = {},
+    as: TestAccount = admin,
+  ): request.Test => http.put(`/v1/workflows/${id}/assignees/${user}`).set(as.auth).set(headers);
 
-  async function assigned(id: string, user: Account): Promise<Workflow> {
+  async function assigned(id: string, user: TestAccount): Promise<Workflow> {
     const res = await assign(id, user.id);
     expect(res.status).toBe(200);
     return res.body as Workflow;
   }
 
-  const unassign = (as: Account, id: string, user: string): request.Test =>
+  const unassign = (as: TestAccount, id: string, user: string): request.Test =>
     http.delete(`/v1/workflows/${id}/assignees/${user}`).set(as.auth);
 
-  const claim = (as: Account, id: string, idempotencyKey: string = randomUUID()): request.Test =>
+  const claim = (as: TestAccount, id: string, idempotencyKey: string = randomUUID()): request.Test =>
     http.post(`/v1/workflows/${id}/claim`).set(as.auth).set('Idempotency-Key', idempotencyKey);
 
-  const delegate = (as: Account, id: string, body: Record<string, unknown>): request.Test =>
+  const delegate = (as: TestAccount, id: string, body: Record<string, unknown>): request.Test =>
     http.post(`/v1/workflows/${id}/delegate`).set(as.auth).set('Idempotency-Key', randomUUID()).send(body);
 
-  const read = (as: Account, id: string): request.Test => http.get(`/v1/workflows/${id}`).set(as.auth);
+  const read = (as: TestAccount, id: string): request.Test => http.get(`/v1/workflows/${id}`).set(as.auth);
 
   async function historyOf(id: string): Promise<HistoryEntry[]> {
     const res = await http.get(`/v1/workflows/${id}/history`).query({ top: 200 }).set(auditor.auth).expect(200);
@@ -288,7 +268,7 @@ describe('Workflow assignment, actor rules and visibility', () => {
     return res.body.value as AuditEvent[];
   }
 
-  const listIds = async (as: Account, query: Record<string, string | boolean>) => {
+  const listIds = async (as: TestAccount, query: Record<string, string | boolean>) => {
     const res = await http
       .get('/v1/workflows')
       .query({ top: 200, ...query })
@@ -640,7 +620,7 @@ describe('Workflow assignment, actor rules and visibility', () => {
   });
 
   describe(`concurrency: ${CLAIM_RACERS} eligible approvers claiming at once, a change queued behind another`, () => {
-    let racers: Account[];
+    let racers: TestAccount[];
 
     beforeAll(async () => {
       racers = [];
@@ -903,7 +883,7 @@ describe('Workflow assignment, actor rules and visibility', () => {
 
   describe('waiting for me', () => {
     it('lists exactly the instances where available-transitions offers the caller something (step-up aside)', async () => {
-      const weakApprover = await account('weak-approver', ['approver'], false);
+      const weakApprover = await account('weak-approver', ['approver'], { stepUp: false });
       const draft = await start(inboxKey);
       const unassigned = await submitted(inboxKey);
       const assignedToApprover1 = await submitted(inboxKey);
@@ -923,7 +903,7 @@ describe('Workflow assignment, actor rules and visibility', () => {
       const instances = { draft, unassigned, assignedToApprover1, signing, voting, done };
       const nameOf = (id: string) => Object.entries(instances).find(([, workflow]) => workflow.id === id)?.[0] ?? id;
 
-      const personas: [Account, string[]][] = [
+      const personas: [TestAccount, string[]][] = [
         [requester, ['draft', 'unassigned', 'assignedToApprover1']],
         [requester2, []],
         [approver1, ['assignedToApprover1', 'signing']],

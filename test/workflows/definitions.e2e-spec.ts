@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider, type Role } from '@flowgate/auth';
 import { loadConfigOverriding } from '@flowgate/core';
-import { TestApp } from '@flowgate/testing';
+import { TestApp, accountsFor, SignIn, TestAccount, expectProblem, pointersOf } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import {
   ACCESS_REQUEST_DEFINITION,
@@ -21,11 +21,6 @@ import {
 
 const PROBLEM_JSON = /^application\/problem\+json/;
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-interface Account {
-  readonly id: string;
-  readonly auth: Record<string, string>;
-}
 
 interface Summary {
   readonly key: string;
@@ -57,21 +52,12 @@ function documentFor(key: string, title = 'Expense claim'): WorkflowDefinitionDo
   };
 }
 
-function expectProblem(res: request.Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
-}
-
-function pointersOf(res: request.Response): string[] {
-  return (res.body.errors as { pointer: string }[]).map((error) => error.pointer);
-}
-
 describe('Workflow definitions', () => {
   let testApp: TestApp;
   let http: ReturnType<typeof request>;
-  let dev: DevIdentityProvider;
-  let admin: Account;
-  let viewer: Account;
+  let account: SignIn;
+  let admin: TestAccount;
+  let viewer: TestAccount;
   const suffix = randomBytes(4).toString('hex');
   let counter = 0;
   /** A key no other test (of this file or the run) uses. */
@@ -80,21 +66,14 @@ describe('Workflow definitions', () => {
   beforeAll(async () => {
     testApp = await createTestApp();
     http = request(testApp.app.getHttpServer());
-    dev = testApp.app.get(DevIdentityProvider);
+    account = accountsFor(testApp, 'defs');
     admin = await account('admin', ['admin']);
-    viewer = await account('viewer', ['viewer'], false);
+    viewer = await account('viewer', ['viewer'], { stepUp: false });
   });
 
   afterAll(() => testApp?.close());
 
-  async function account(name: string, roles: Role[], stepUp = true): Promise<Account> {
-    const token = await dev.mint({ user: `defs-${name}-${suffix}`, roles, stepUp });
-    const auth = { Authorization: `Bearer ${token}` };
-    const me = await http.get('/v1/me').set(auth).expect(200);
-    return { id: me.body.id as string, auth };
-  }
-
-  const publish = (body: unknown, as: Account = admin) =>
+  const publish = (body: unknown, as: TestAccount = admin) =>
     http
       .post('/v1/workflow-definitions')
       .set(as.auth)
@@ -201,7 +180,7 @@ describe('Workflow definitions', () => {
     });
 
     it('challenges an admin without step-up with 401 step_up_required', async () => {
-      const unstepped = await account('admin-nostepup', ['admin'], false);
+      const unstepped = await account('admin-nostepup', ['admin'], { stepUp: false });
       const key = newKey();
       const res = await publish(documentFor(key), unstepped);
       expectProblem(res, 401, 'step_up_required');
@@ -236,7 +215,7 @@ describe('Workflow definitions', () => {
     it('records workflow_definition.published in the audit trail', async () => {
       const key = newKey();
       await publish(documentFor(key)).set('X-Request-Id', `publish-${key}`).expect(201);
-      const auditor = await account('auditor', ['auditor'], false);
+      const auditor = await account('auditor', ['auditor'], { stepUp: false });
       const res = await http
         .get('/v1/audit-events')
         .query({ action: 'workflow_definition.published', resourceId: `${key}@1` })
@@ -247,7 +226,7 @@ describe('Workflow definitions', () => {
         action: 'workflow_definition.published',
         outcome: 'succeeded',
         resource: { type: 'workflow_definition', id: `${key}@1` },
-        actor: { type: 'user', displayName: `defs-admin-${suffix}` },
+        actor: { type: 'user', displayName: admin.name },
         after: { key, version: 1, title: 'Expense claim' },
         requestId: `publish-${key}`,
       });

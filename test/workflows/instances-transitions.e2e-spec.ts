@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DevIdentityProvider, type Role } from '@flowgate/auth';
-import { TestApp } from '@flowgate/testing';
+import { TestApp, accountsFor, SignIn, TestAccount, expectProblem, pointersOf } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
@@ -12,14 +11,6 @@ import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
  * database), If-Match, idempotent replays, and the history, audit and outbox records a sequence
  * leaves behind. Each test starts its own instances of one definition published by this file.
  */
-
-const PROBLEM_JSON = /^application\/problem\+json/;
-
-interface Account {
-  readonly name: string;
-  readonly id: string;
-  readonly auth: Record<string, string>;
-}
 
 interface Workflow {
   readonly id: string;
@@ -108,46 +99,37 @@ function contractDocument(key: string): WorkflowDefinitionDocument {
   };
 }
 
-function expectProblem(res: request.Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
-}
-
-function pointersOf(res: request.Response): string[] {
-  return (res.body.errors as { pointer: string }[]).map((error) => error.pointer);
-}
-
 describe('Workflow transitions', () => {
   let testApp: TestApp;
   let http: ReturnType<typeof request>;
   let db: DataSource;
-  let dev: DevIdentityProvider;
+  let account: SignIn;
   const suffix = randomBytes(4).toString('hex');
   const key = `wf-trans-${suffix}`;
-  let admin: Account;
-  let auditor: Account;
+  let admin: TestAccount;
+  let auditor: TestAccount;
   /** Starts most instances. */
-  let requester: Account;
+  let requester: TestAccount;
   /** An initiator who also holds the approver role. */
-  let initiatorApprover: Account;
-  let approver1: Account;
-  let approver2: Account;
+  let initiatorApprover: TestAccount;
+  let approver1: TestAccount;
+  let approver2: TestAccount;
   /** An approver whose token carries no recent strong authentication. */
-  let weakApprover: Account;
-  let viewer: Account;
+  let weakApprover: TestAccount;
+  let viewer: TestAccount;
 
   beforeAll(async () => {
     testApp = await createTestApp();
     http = request(testApp.app.getHttpServer());
     db = testApp.app.get(DataSource);
-    dev = testApp.app.get(DevIdentityProvider);
+    account = accountsFor(testApp, 'wf-trans');
     admin = await account('admin', ['admin']);
     auditor = await account('auditor', ['auditor']);
     requester = await account('requester', ['requester']);
     initiatorApprover = await account('initiator-approver', ['approver']);
     approver1 = await account('approver1', ['approver']);
     approver2 = await account('approver2', ['approver']);
-    weakApprover = await account('weak-approver', ['approver'], false);
+    weakApprover = await account('weak-approver', ['approver'], { stepUp: false });
     viewer = await account('viewer', ['viewer']);
     const published = await http.post('/v1/workflow-definitions').set(admin.auth).send(contractDocument(key));
     expect(published.status).toBe(201);
@@ -155,15 +137,7 @@ describe('Workflow transitions', () => {
 
   afterAll(() => testApp?.close());
 
-  async function account(name: string, roles: Role[], stepUp = true): Promise<Account> {
-    const user = `wf-trans-${name}-${suffix}`;
-    const token = await dev.mint({ user, roles, stepUp });
-    const auth = { Authorization: `Bearer ${token}` };
-    const me = await http.get('/v1/me').set(auth).expect(200);
-    return { name: user, id: me.body.id as string, auth };
-  }
-
-  async function start(as: Account = requester): Promise<Workflow> {
+  async function start(as: TestAccount = requester): Promise<Workflow> {
     const res = await http
       .post('/v1/workflows')
       .set(as.auth)
@@ -174,7 +148,7 @@ describe('Workflow transitions', () => {
   }
 
   const take = (
-    as: Account,
+    as: TestAccount,
     id: string,
     body: Record<string, unknown>,
     headers: Record<string, string> = {},
@@ -185,7 +159,7 @@ describe('Workflow transitions', () => {
       .set({ 'Idempotency-Key': randomUUID(), ...headers })
       .send(body);
 
-  async function moved(as: Account, id: string, name: string, input?: Record<string, unknown>): Promise<Workflow> {
+  async function moved(as: TestAccount, id: string, name: string, input?: Record<string, unknown>): Promise<Workflow> {
     const res = await take(as, id, input === undefined ? { name } : { name, input });
     expect({ status: res.status, outcome: res.body.outcome, code: res.body.code }).toEqual({
       status: 200,
@@ -196,8 +170,8 @@ describe('Workflow transitions', () => {
   }
 
   /** Starts an instance as `initiator` and moves it along the happy path up to `state`. */
-  async function startedIn(state: string, initiator: Account = requester): Promise<Workflow> {
-    const path: [name: string, to: string, as: Account][] = [
+  async function startedIn(state: string, initiator: TestAccount = requester): Promise<Workflow> {
+    const path: [name: string, to: string, as: TestAccount][] = [
       ['submit', 'submitted', initiator],
       ['approve', 'approved', approver1],
       ['review', 'reviewed', approver2],
@@ -220,7 +194,7 @@ describe('Workflow transitions', () => {
     return res.body.value as HistoryEntry[];
   }
 
-  async function available(as: Account, id: string) {
+  async function available(as: TestAccount, id: string) {
     const res = await http.get(`/v1/workflows/${id}/available-transitions`).set(as.auth).expect(200);
     return res.body as { state: string; value: Record<string, unknown>[] };
   }

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DevIdentityProvider, type Role } from '@flowgate/auth';
-import { TestApp } from '@flowgate/testing';
+import { TestApp, accountsFor, SignIn, TestAccount, expectProblem, pointersOf } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
@@ -12,13 +11,7 @@ import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
  * assertions always filter by a definition key of this file.
  */
 
-const PROBLEM_JSON = /^application\/problem\+json/;
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-interface Account {
-  readonly id: string;
-  readonly auth: Record<string, string>;
-}
 
 interface Workflow {
   readonly id: string;
@@ -70,15 +63,6 @@ function triageDocument(key: string): WorkflowDefinitionDocument {
   };
 }
 
-function expectProblem(res: request.Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
-}
-
-function pointersOf(res: request.Response): string[] {
-  return (res.body.errors as { pointer: string }[]).map((error) => error.pointer);
-}
-
 /** The list's order: newest first, ties (same millisecond) broken by id, descending. */
 function newestFirst(...workflows: Workflow[]): string[] {
   return [...workflows]
@@ -95,11 +79,11 @@ function relative(link: string): string {
 describe('Workflow instances: start, read, list', () => {
   let testApp: TestApp;
   let http: ReturnType<typeof request>;
-  let dev: DevIdentityProvider;
-  let admin: Account;
-  let requester: Account;
-  let approver: Account;
-  let viewer: Account;
+  let account: SignIn;
+  let admin: TestAccount;
+  let requester: TestAccount;
+  let approver: TestAccount;
+  let viewer: TestAccount;
   const suffix = randomBytes(4).toString('hex');
   let counter = 0;
   const newKey = () => `wf-inst-${suffix}-${++counter}`;
@@ -107,7 +91,7 @@ describe('Workflow instances: start, read, list', () => {
   beforeAll(async () => {
     testApp = await createTestApp();
     http = request(testApp.app.getHttpServer());
-    dev = testApp.app.get(DevIdentityProvider);
+    account = accountsFor(testApp, 'wf-inst');
     admin = await account('admin', ['admin']);
     requester = await account('requester', ['requester']);
     approver = await account('approver', ['approver']);
@@ -116,43 +100,40 @@ describe('Workflow instances: start, read, list', () => {
 
   afterAll(() => testApp?.close());
 
-  async function account(name: string, roles: Role[]): Promise<Account> {
-    const token = await dev.mint({ user: `wf-inst-${name}-${suffix}`, roles, stepUp: true });
-    const auth = { Authorization: `Bearer ${token}` };
-    const me = await http.get('/v1/me').set(auth).expect(200);
-    return { id: me.body.id as string, auth };
-  }
-
   async function publish(document: WorkflowDefinitionDocument): Promise<number> {
     const res = await http.post('/v1/workflow-definitions').set(admin.auth).send(document);
     expect(res.status).toBe(201);
     return res.body.version as number;
   }
 
-  const start = (as: Account, body: Record<string, unknown>) =>
+  const start = (as: TestAccount, body: Record<string, unknown>) =>
     http.post('/v1/workflows').set(as.auth).set('Idempotency-Key', randomUUID()).send(body);
 
-  async function started(as: Account, key: string, data: Record<string, unknown> = { amount: 10 }): Promise<Workflow> {
+  async function started(
+    as: TestAccount,
+    key: string,
+    data: Record<string, unknown> = { amount: 10 },
+  ): Promise<Workflow> {
     const res = await start(as, { definitionKey: key, data });
     expect(res.status).toBe(201);
     return res.body as Workflow;
   }
 
-  const take = (as: Account, id: string, body: Record<string, unknown>) =>
+  const take = (as: TestAccount, id: string, body: Record<string, unknown>) =>
     http.post(`/v1/workflows/${id}/transitions`).set(as.auth).set('Idempotency-Key', randomUUID()).send(body);
 
-  async function moved(as: Account, id: string, name: string): Promise<Workflow> {
+  async function moved(as: TestAccount, id: string, name: string): Promise<Workflow> {
     const res = await take(as, id, { name });
     expect({ status: res.status, outcome: res.body.outcome }).toEqual({ status: 200, outcome: 'moved' });
     return res.body.workflow as Workflow;
   }
 
-  const availableNames = async (as: Account, id: string) => {
+  const availableNames = async (as: TestAccount, id: string) => {
     const res = await http.get(`/v1/workflows/${id}/available-transitions`).set(as.auth).expect(200);
     return (res.body.value as { name: string }[]).map((transition) => transition.name);
   };
 
-  const listIds = async (as: Account, query: Record<string, string | number | boolean>) => {
+  const listIds = async (as: TestAccount, query: Record<string, string | number | boolean>) => {
     const res = await http.get('/v1/workflows').query(query).set(as.auth);
     expect(res.status).toBe(200);
     return (res.body.value as Workflow[]).map((workflow) => workflow.id);

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DevIdentityProvider, type Role } from '@flowgate/auth';
-import { TestApp } from '@flowgate/testing';
+import { TestApp, accountsFor, SignIn, TestAccount } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
 
@@ -13,11 +12,6 @@ import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
  */
 
 const CONCURRENCY = 50;
-
-interface Account {
-  readonly id: string;
-  readonly auth: Record<string, string>;
-}
 
 interface Workflow {
   readonly id: string;
@@ -53,28 +47,21 @@ function tally(responses: request.Response[]): Record<string, number> {
 describe('Concurrent transitions on one instance', () => {
   let testApp: TestApp;
   let http: ReturnType<typeof request>;
-  let dev: DevIdentityProvider;
-  let requester: Account;
+  let account: SignIn;
+  let requester: TestAccount;
   const suffix = randomBytes(4).toString('hex');
   const key = `wf-conc-${suffix}`;
 
   beforeAll(async () => {
     testApp = await createTestApp();
     http = request(testApp.app.getHttpServer());
-    dev = testApp.app.get(DevIdentityProvider);
+    account = accountsFor(testApp, 'wf-conc');
     const admin = await account('admin', ['admin']);
     requester = await account('requester', ['requester']);
     await http.post('/v1/workflow-definitions').set(admin.auth).send(ticketDocument(key)).expect(201);
   });
 
   afterAll(() => testApp?.close());
-
-  async function account(name: string, roles: Role[]): Promise<Account> {
-    const token = await dev.mint({ user: `wf-conc-${name}-${suffix}`, roles, stepUp: true });
-    const auth = { Authorization: `Bearer ${token}` };
-    const me = await http.get('/v1/me').set(auth).expect(200);
-    return { id: me.body.id as string, auth };
-  }
 
   async function start(): Promise<Workflow> {
     const res = await http
@@ -86,7 +73,7 @@ describe('Concurrent transitions on one instance', () => {
     return res.body as Workflow;
   }
 
-  const take = (as: Account, id: string, name: string, ifMatch?: string) => {
+  const take = (as: TestAccount, id: string, name: string, ifMatch?: string) => {
     const req = http.post(`/v1/workflows/${id}/transitions`).set(as.auth).set('Idempotency-Key', randomUUID());
     if (ifMatch !== undefined) req.set('If-Match', ifMatch);
     return req.send({ name });

@@ -9,3 +9,5 @@ export * from './probes/idempotency-probe.controller';
 export * from './eventually';
 export * from './database/scratch-database';
 export * from './contract/schema-arbitrary';
+export * from './http/test-accounts';
+export * from './http/problem-assertions';
