@@ -1,5 +1,5 @@
-import request from 'supertest';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { idempotencyKey, ifMatch, unwrap, type Schemas } from '@flowgate/sdk';
 import { TestApp, accountsFor, SignIn, TestAccount } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
@@ -8,15 +8,19 @@ import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
  * Concurrent transitions on one instance (DESIGN §5): exactly one wins, the others get 409 (or 412
  * with a stale If-Match), never 500; the version advances once per win and the history has one
  * entry per win. Each request carries its own Idempotency-Key, so the idempotency layer lets every
- * one of them through to the row lock.
+ * one of them through to the row lock. Driven through the SDK, as a client team would.
  */
 
 const CONCURRENCY = 50;
 
-interface Workflow {
-  readonly id: string;
-  readonly state: string;
-  readonly version: number;
+type Workflow = Schemas['WorkflowDto'];
+type TransitionResult = Schemas['TransitionResultDto'];
+
+/** What the SDK resolves a transition call to: the result, or a problem, and the response. */
+interface Answer {
+  readonly data?: TransitionResult;
+  readonly error?: { readonly code?: string } & Record<string, unknown>;
+  readonly response: Response;
 }
 
 /** draft -submit-> open; `note` loops on open; `close` ends it; `ratify` ends it with three votes. */
@@ -34,11 +38,11 @@ function ticketDocument(key: string): WorkflowDefinitionDocument {
   };
 }
 
-/** How many responses had each status (and problem code). */
-function tally(responses: request.Response[]): Record<string, number> {
+/** How many answers had each status (and problem code). */
+function tally(answers: Answer[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const res of responses) {
-    const label = res.status === 200 ? '200' : `${res.status} ${res.body?.code}`;
+  for (const { response, error } of answers) {
+    const label = response.status === 200 ? '200' : `${response.status} ${error?.code}`;
     counts[label] = (counts[label] ?? 0) + 1;
   }
   return counts;
@@ -46,7 +50,6 @@ function tally(responses: request.Response[]): Record<string, number> {
 
 describe('Concurrent transitions on one instance', () => {
   let testApp: TestApp;
-  let http: ReturnType<typeof request>;
   let account: SignIn;
   let requester: TestAccount;
   const suffix = randomBytes(4).toString('hex');
@@ -54,39 +57,40 @@ describe('Concurrent transitions on one instance', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp();
-    http = request(testApp.app.getHttpServer());
     account = accountsFor(testApp, 'wf-conc');
     const admin = await account('admin', ['admin']);
     requester = await account('requester', ['requester']);
-    await http.post('/v1/workflow-definitions').set(admin.auth).send(ticketDocument(key)).expect(201);
+    await unwrap(admin.client.POST('/v1/workflow-definitions', { body: ticketDocument(key) as never }));
   });
 
   afterAll(() => testApp?.close());
 
-  async function start(): Promise<Workflow> {
-    const res = await http
-      .post('/v1/workflows')
-      .set(requester.auth)
-      .set('Idempotency-Key', randomUUID())
-      .send({ definitionKey: key });
-    expect(res.status).toBe(201);
-    return res.body as Workflow;
-  }
+  const start = (): Promise<Workflow> =>
+    unwrap(
+      requester.client.POST('/v1/workflows', { params: { header: idempotencyKey() }, body: { definitionKey: key } }),
+    );
 
-  const take = (as: TestAccount, id: string, name: string, ifMatch?: string) => {
-    const req = http.post(`/v1/workflows/${id}/transitions`).set(as.auth).set('Idempotency-Key', randomUUID());
-    if (ifMatch !== undefined) req.set('If-Match', ifMatch);
-    return req.send({ name });
+  const take = (as: TestAccount, id: string, name: string, etag?: string): Promise<Answer> =>
+    as.client.POST('/v1/workflows/{id}/transitions', {
+      params: { path: { id }, header: { ...idempotencyKey(), ...(etag === undefined ? {} : ifMatch(etag)) } },
+      body: { name },
+    });
+
+  /** Takes a transition that must succeed. */
+  const moved = async (as: TestAccount, id: string, name: string): Promise<void> => {
+    const answer = await take(as, id, name);
+    expect(answer.response.status).toBe(200);
   };
 
   /** Fires `count` requests at once and waits for every answer. */
-  const burst = (count: number, send: () => request.Test) =>
-    Promise.all(Array.from({ length: count }, () => send().then((res) => res)));
+  const burst = (count: number, send: () => Promise<Answer>) => Promise.all(Array.from({ length: count }, send));
 
   async function current(id: string): Promise<{ workflow: Workflow; etag: string; history: number }> {
-    const read = await http.get(`/v1/workflows/${id}`).set(requester.auth).expect(200);
-    const history = await http.get(`/v1/workflows/${id}/history`).query({ top: 200 }).set(requester.auth).expect(200);
-    return { workflow: read.body as Workflow, etag: read.headers.etag, history: history.body.value.length };
+    const read = await requester.client.GET('/v1/workflows/{id}', { params: { path: { id } } });
+    const history = await unwrap(
+      requester.client.GET('/v1/workflows/{id}/history', { params: { path: { id }, query: { top: 200 } } }),
+    );
+    return { workflow: read.data!, etag: read.response.headers.get('etag')!, history: history.value.length };
   }
 
   it(`lets exactly one of ${CONCURRENCY} identical moves win; the others get 409, and nothing is written twice`, async () => {
@@ -95,10 +99,10 @@ describe('Concurrent transitions on one instance', () => {
 
     const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'submit'));
     expect(tally(responses)).toEqual({ '200': 1, '409 transition_not_allowed': CONCURRENCY - 1 });
-    const winner = responses.find((res) => res.status === 200)!;
-    expect(winner.body.workflow).toMatchObject({ state: 'open', version: before.workflow.version + 1 });
-    for (const res of responses.filter((other) => other.status === 409)) {
-      expect(res.body).toMatchObject({ state: 'open', allowedTransitions: ['note', 'close', 'ratify'] });
+    const winner = responses.find((answer) => answer.response.status === 200)!;
+    expect(winner.data!.workflow).toMatchObject({ state: 'open', version: before.workflow.version + 1 });
+    for (const { error } of responses.filter((other) => other.response.status === 409)) {
+      expect(error).toMatchObject({ state: 'open', allowedTransitions: ['note', 'close', 'ratify'] });
     }
 
     const after = await current(workflow.id);
@@ -108,16 +112,16 @@ describe('Concurrent transitions on one instance', () => {
 
   it(`lets exactly one of ${CONCURRENCY} writers holding the same ETag win; the others get 412`, async () => {
     const workflow = await start();
-    await take(requester, workflow.id, 'submit').expect(200);
+    await moved(requester, workflow.id, 'submit');
     const before = await current(workflow.id);
 
     // `note` loops on its state: without If-Match every one of them would be allowed.
     const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'note', before.etag));
     expect(tally(responses)).toEqual({ '200': 1, '412 precondition_failed': CONCURRENCY - 1 });
-    const winner = responses.find((res) => res.status === 200)!;
-    expect(winner.headers.etag).toBe(`"${before.workflow.version + 1}"`);
-    for (const res of responses.filter((other) => other.status === 412)) {
-      expect(res.body.currentETag).toBe(`"${before.workflow.version + 1}"`);
+    const winner = responses.find((answer) => answer.response.status === 200)!;
+    expect(winner.response.headers.get('etag')).toBe(`"${before.workflow.version + 1}"`);
+    for (const { error } of responses.filter((other) => other.response.status === 412)) {
+      expect(error?.currentETag).toBe(`"${before.workflow.version + 1}"`);
     }
 
     const after = await current(workflow.id);
@@ -134,12 +138,12 @@ describe('Concurrent transitions on one instance', () => {
 
   it(`serialises ${CONCURRENCY} allowed loops without If-Match: all apply, each at its own version`, async () => {
     const workflow = await start();
-    await take(requester, workflow.id, 'submit').expect(200);
+    await moved(requester, workflow.id, 'submit');
     const before = await current(workflow.id);
 
     const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'note'));
     expect(tally(responses)).toEqual({ '200': CONCURRENCY });
-    const versions = responses.map((res) => res.body.workflow.version as number).sort((a, b) => a - b);
+    const versions = responses.map((answer) => answer.data!.workflow.version).sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: CONCURRENCY }, (_, i) => before.workflow.version + 1 + i));
 
     const after = await current(workflow.id);
@@ -149,13 +153,13 @@ describe('Concurrent transitions on one instance', () => {
 
   it(`lets exactly one of ${CONCURRENCY} moves into a terminal state win; the others get 409 with nothing allowed`, async () => {
     const workflow = await start();
-    await take(requester, workflow.id, 'submit').expect(200);
+    await moved(requester, workflow.id, 'submit');
     const before = await current(workflow.id);
 
     const responses = await burst(CONCURRENCY, () => take(requester, workflow.id, 'close'));
     expect(tally(responses)).toEqual({ '200': 1, '409 transition_not_allowed': CONCURRENCY - 1 });
-    for (const res of responses.filter((other) => other.status === 409)) {
-      expect(res.body).toMatchObject({ state: 'closed', allowedTransitions: [] });
+    for (const { error } of responses.filter((other) => other.response.status === 409)) {
+      expect(error).toMatchObject({ state: 'closed', allowedTransitions: [] });
     }
     const after = await current(workflow.id);
     expect(after.workflow).toMatchObject({ state: 'closed', terminal: true, version: before.workflow.version + 1 });
@@ -167,14 +171,14 @@ describe('Concurrent transitions on one instance', () => {
   it('counts concurrent votes of distinct approvers once each: two votes, one move, the rest refused', async () => {
     const approvers = await Promise.all(Array.from({ length: 10 }, (_, i) => account(`approver-${i}`, ['approver'])));
     const workflow = await start();
-    await take(requester, workflow.id, 'submit').expect(200);
+    await moved(requester, workflow.id, 'submit');
     const before = await current(workflow.id);
 
     const responses = await Promise.all(approvers.map((approver) => take(approver, workflow.id, 'ratify')));
     expect(tally(responses)).toEqual({ '200': 3, '404 not_found': 7 });
     const outcomes = responses
-      .filter((res) => res.status === 200)
-      .map((res) => `${res.body.outcome} ${res.body.votes ?? '-'}/${res.body.required ?? '-'}`)
+      .filter((answer) => answer.response.status === 200)
+      .map(({ data }) => `${data!.outcome} ${data!.votes ?? '-'}/${data!.required ?? '-'}`)
       .sort();
     expect(outcomes).toEqual(['moved -/-', 'voted 1/3', 'voted 2/3']);
 
