@@ -11,3 +11,5 @@ export * from './database/scratch-database';
 export * from './contract/schema-arbitrary';
 export * from './http/test-accounts';
 export * from './http/problem-assertions';
+export * from './database/run-database';
+export * from './database/rows';
