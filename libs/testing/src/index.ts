@@ -13,3 +13,4 @@ export * from './http/test-accounts';
 export * from './http/problem-assertions';
 export * from './database/run-database';
 export * from './database/rows';
+export * from './database/sql-state';

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { connectRunDatabase, insertUser, type RunDatabase, uniqueSuffix } from '@flowgate/testing';
+import { connectRunDatabase, insertUser, type RunDatabase, SQL_STATE, uniqueSuffix } from '@flowgate/testing';
 import { RoleGrantEntity } from './entities/role-grant.entity';
 import { UserEntity } from './entities/user.entity';
 import { type SightedIdentity, UsersRepository } from './users.repository';
-
-const FOREIGN_KEY_VIOLATION = '23503';
-const CHECK_VIOLATION = '23514';
 
 /** On the run's database, beside every other spec: each test makes its own users and looks only at them. */
 describe('UsersRepository (real PostgreSQL)', () => {
@@ -94,7 +91,7 @@ describe('UsersRepository (real PostgreSQL)', () => {
     it('refuses an identity source that is neither a tenant id nor an issuer (check constraint)', async () => {
       // Straight on the pool: the driver's own error, not wrapped by TypeORM.
       await expect(users.upsertOnSight(identity({ tenantId: 'not-a-tenant' }))).rejects.toMatchObject({
-        code: CHECK_VIOLATION,
+        code: SQL_STATE.checkViolation,
       });
     });
   });
@@ -176,10 +173,10 @@ describe('UsersRepository (real PostgreSQL)', () => {
       const user = await insertUser(db.dataSource);
       await expect(
         db.transactions.run((manager) => users.addGrant(user.id, 'superuser', user.id, manager)),
-      ).rejects.toMatchObject({ driverError: { code: CHECK_VIOLATION } });
+      ).rejects.toMatchObject({ driverError: { code: SQL_STATE.checkViolation } });
       await expect(
         db.transactions.run((manager) => users.addGrant(randomUUID(), 'viewer', user.id, manager)),
-      ).rejects.toMatchObject({ driverError: { code: FOREIGN_KEY_VIOLATION } });
+      ).rejects.toMatchObject({ driverError: { code: SQL_STATE.foreignKeyViolation } });
     });
 
     it("reads each user's granted roles, sorted, with an empty list for a user without grants", async () => {
@@ -228,7 +225,7 @@ describe('UsersRepository (real PostgreSQL)', () => {
       const user = await insertUser(db.dataSource);
       await expect(
         db.transactions.run((manager) => users.setStatus(user.id, 'deleted' as 'active', manager)),
-      ).rejects.toMatchObject({ driverError: { code: CHECK_VIOLATION } });
+      ).rejects.toMatchObject({ driverError: { code: SQL_STATE.checkViolation } });
     });
   });
 

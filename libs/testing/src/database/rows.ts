@@ -62,14 +62,19 @@ export function reviewDefinitionDocument(key = `review-${uniqueSuffix()}`): Reco
   };
 }
 
+/** The validator's definition for `document`; throws on a document that is not valid. */
+export function validDefinition(document: Record<string, unknown> = reviewDefinitionDocument()): WorkflowDefinition {
+  const result = validateDefinition(document);
+  if (!result.valid) throw new Error(`Not a valid definition: ${JSON.stringify(result.violations)}`);
+  return result.definition;
+}
+
 /** Publishes `document` (validated first) as its key's next version, seeded (no publisher). */
 export async function insertDefinition(
   db: Queryable,
   document: Record<string, unknown> = reviewDefinitionDocument(),
 ): Promise<PublishedRow> {
-  const result = validateDefinition(document);
-  if (!result.valid) throw new Error(`Not a valid definition: ${JSON.stringify(result.violations)}`);
-  const { definition } = result;
+  const definition = validDefinition(document);
   const [row] = await db.query<{ version: number }[]>(
     `INSERT INTO workflow_definitions (key, version, title, definition)
      SELECT $1, coalesce(max(version), 0) + 1, $2, $3 FROM workflow_definitions WHERE key = $1

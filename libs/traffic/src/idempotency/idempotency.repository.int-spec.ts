@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectRunDatabase, type RunDatabase } from '@flowgate/testing';
+import { connectRunDatabase, type RunDatabase, SQL_STATE } from '@flowgate/testing';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -125,7 +125,7 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
 
     it('refuses a status outside 2xx (check constraint)', async () => {
       await expect(store(scopeOf(), answer({ status: 500 }))).rejects.toMatchObject({
-        driverError: { code: '23514' },
+        driverError: { code: SQL_STATE.checkViolation },
       });
     });
 
