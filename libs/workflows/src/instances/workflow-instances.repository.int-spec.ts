@@ -1,0 +1,397 @@
+import { randomUUID } from 'node:crypto';
+import {
+  connectRunDatabase,
+  insertDefinition,
+  insertInstance,
+  insertUser,
+  type PublishedRow,
+  type RunDatabase,
+  SQL_STATE,
+  type UserRow,
+} from '@flowgate/testing';
+import type { EntityManager } from 'typeorm';
+import { InstancePeopleRepository } from './instance-people.repository';
+import type { InstanceListFilter } from './instance-list-query';
+import { type NewHistoryEntry, WorkflowInstancesRepository } from './workflow-instances.repository';
+
+/** On the run's database: every test publishes its own definition and lists only its instances. */
+describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
+  let db: RunDatabase;
+  let instances: WorkflowInstancesRepository;
+  let people: InstancePeopleRepository;
+
+  beforeAll(async () => {
+    db = await connectRunDatabase('workflow-instances-repository-spec');
+    instances = new WorkflowInstancesRepository(db.transactions);
+    people = new InstancePeopleRepository();
+  });
+
+  afterAll(() => db?.close());
+
+  /** A published definition, its initiator, and one instance of it in `draft`. */
+  async function started(): Promise<{ published: PublishedRow; initiator: UserRow; id: string }> {
+    const published = await insertDefinition(db.dataSource);
+    const initiator = await insertUser(db.dataSource, { tokenRoles: ['requester'] });
+    const { id } = await insertInstance(db.dataSource, published, initiator.id);
+    return { published, initiator, id };
+  }
+
+  const line = (seq: number, actorId: string, fields: Partial<NewHistoryEntry> = {}): NewHistoryEntry => ({
+    seq,
+    kind: 'moved',
+    transition: 'submit',
+    fromState: 'draft',
+    toState: 'review',
+    actorId,
+    assigneeId: null,
+    input: null,
+    comment: null,
+    ...fields,
+  });
+
+  const append = (id: string, ...entries: NewHistoryEntry[]) =>
+    db.transactions.run(async (manager) => {
+      for (const entry of entries) await instances.appendHistory(id, entry, manager);
+    });
+
+  describe('insert', () => {
+    it('stores a new instance at version 1 in the state given, with its data', async () => {
+      const published = await insertDefinition(db.dataSource);
+      const initiator = await insertUser(db.dataSource);
+      const data = { amount: 120, lines: [{ sku: 'A-1' }] };
+      const created = await db.transactions.run((manager) =>
+        instances.insert(
+          { definitionKey: published.key, definitionVersion: 1, state: 'draft', data, initiatorId: initiator.id },
+          manager,
+        ),
+      );
+      expect(created).toMatchObject({
+        definitionKey: published.key,
+        definitionVersion: 1,
+        state: 'draft',
+        terminal: false,
+        data,
+        initiatorId: initiator.id,
+        assigneeIds: [],
+        stateEnteredSeq: 1,
+        version: 1,
+      });
+      // Millisecond precision: list cursors carry JavaScript dates.
+      const [{ micros }] = await db.dataSource.query<{ micros: number }[]>(
+        `SELECT extract(microseconds FROM created_at)::int % 1000 AS micros FROM workflow_instances WHERE id = $1`,
+        [created.id],
+      );
+      expect(micros).toBe(0);
+      expect((await instances.findById(created.id, initiator.id))?.instance).toEqual(created);
+    });
+
+    it('stores undefined data as null', async () => {
+      const published = await insertDefinition(db.dataSource);
+      const initiator = await insertUser(db.dataSource);
+      const created = await db.transactions.run((manager) =>
+        instances.insert(
+          { definitionKey: published.key, definitionVersion: 1, state: 'draft', data: undefined, initiatorId: initiator.id }, // prettier-ignore
+          manager,
+        ),
+      );
+      expect(created.data).toBeNull();
+    });
+
+    it.each([
+      ['a definition version never published', (published: PublishedRow) => ({ definitionVersion: published.version + 1 })], // prettier-ignore
+      ['an initiator who is not a user', () => ({ initiatorId: randomUUID() })],
+    ])('refuses %s (foreign key)', async (_case, change) => {
+      const published = await insertDefinition(db.dataSource);
+      const initiator = await insertUser(db.dataSource);
+      const instance = { definitionKey: published.key, definitionVersion: 1, state: 'draft', data: null, initiatorId: initiator.id }; // prettier-ignore
+      await expect(
+        db.transactions.run((manager) => instances.insert({ ...instance, ...change(published) }, manager)),
+      ).rejects.toMatchObject({ driverError: { code: SQL_STATE.foreignKeyViolation } });
+    });
+
+    it('rolls back with its history line and outbox event when the unit of work fails', async () => {
+      const published = await insertDefinition(db.dataSource);
+      const initiator = await insertUser(db.dataSource);
+      let id = '';
+      await expect(
+        db.transactions.run(async (manager) => {
+          ({ id } = await instances.insert(
+            { definitionKey: published.key, definitionVersion: 1, state: 'draft', data: null, initiatorId: initiator.id }, // prettier-ignore
+            manager,
+          ));
+          await instances.appendHistory(id, line(1, initiator.id, { kind: 'started', transition: null }), manager);
+          await instances.appendOutbox({ topic: 'workflow.started', aggregateId: id, payload: { id } }, manager);
+          throw new Error('the audit write failed');
+        }),
+      ).rejects.toThrow('the audit write failed');
+      expect(id).not.toBe('');
+      expect(await instances.findById(id, initiator.id)).toBeUndefined();
+      expect(await instances.history(id, 0, 10)).toEqual([]);
+      expect(await db.dataSource.query(`SELECT 1 FROM outbox_events WHERE aggregate_id = $1`, [id])).toEqual([]);
+    });
+  });
+
+  describe('findById', () => {
+    it('is undefined for an absent instance', async () => {
+      expect(await instances.findById(randomUUID(), randomUUID())).toBeUndefined();
+    });
+
+    it('tells whether the viewer takes part, and lists the assignees in the order assigned', async () => {
+      const { initiator, id } = await started();
+      const [first, second, stranger] = [
+        await insertUser(db.dataSource),
+        await insertUser(db.dataSource),
+        await insertUser(db.dataSource),
+      ];
+      await db.transactions.run((manager) => people.assign(id, second.id, initiator.id, manager));
+      await db.transactions.run((manager) => people.assign(id, first.id, initiator.id, manager));
+      const asInitiator = await instances.findById(id, initiator.id);
+      expect(asInitiator).toMatchObject({ viewerParticipates: true, instance: { id, assigneeIds: [second.id, first.id] } }); // prettier-ignore
+      expect((await instances.findById(id, stranger.id))?.viewerParticipates).toBe(false);
+    });
+  });
+
+  describe('lockById', () => {
+    it('is undefined for an absent instance', async () => {
+      const found = await db.transactions.run((manager) => instances.lockById(randomUUID(), randomUUID(), manager));
+      expect(found).toBeUndefined();
+    });
+
+    it('queues a second change behind the first, which then reads the instance as the first left it', async () => {
+      const { initiator, id } = await started();
+      const claimer = await insertUser(db.dataSource, { tokenRoles: ['approver'] });
+      const first = await db.openUnit();
+      const second = await db.openUnit();
+      const locked = await instances.lockById(id, claimer.id, first.manager);
+      expect(locked).toMatchObject({ viewerParticipates: false, instance: { version: 1, assigneeIds: [] } });
+      const queued = instances.lockById(id, initiator.id, second.manager);
+      await db.waitUntilBlocked(second, first);
+      await people.assign(id, claimer.id, claimer.id, first.manager);
+      await instances.touch(locked!.instance, first.manager);
+      await first.commit();
+      // The assignees too, not only the row: a claim queued behind another sees it was taken.
+      expect(await queued).toMatchObject({ viewerParticipates: true, instance: { version: 2, assigneeIds: [claimer.id] } }); // prettier-ignore
+      await second.rollback();
+    });
+
+    it('holds up no change to another instance', async () => {
+      const [one, other] = [await started(), await started()];
+      const first = await db.openUnit();
+      const second = await db.openUnit();
+      try {
+        await instances.lockById(one.id, one.initiator.id, first.manager);
+        expect(await instances.lockById(other.id, other.initiator.id, second.manager)).toMatchObject({
+          instance: { id: other.id },
+        });
+      } finally {
+        await Promise.all([first.rollback(), second.rollback()]);
+      }
+    });
+  });
+
+  describe('update and touch', () => {
+    it('moves the state, starting a new visit at the line given, and bumps the version', async () => {
+      const { id } = await started();
+      const before = (await instances.findById(id, randomUUID()))!.instance;
+      const moved = await db.transactions.run((manager) =>
+        instances.update(id, { state: 'review', terminal: false, enteredSeq: 2 }, manager),
+      );
+      expect(moved).toMatchObject({ state: 'review', terminal: false, stateEnteredSeq: 2, version: 2 });
+      expect(moved.updatedAt.getTime()).toBeGreaterThan(before.updatedAt.getTime());
+      const voted = await db.transactions.run((manager) =>
+        instances.update(id, { state: 'review', terminal: false }, manager),
+      );
+      expect(voted).toMatchObject({ state: 'review', stateEnteredSeq: 2, version: 3 });
+      const touched = await db.transactions.run((manager) => instances.touch(voted, manager));
+      expect(touched).toMatchObject({ state: 'review', stateEnteredSeq: 2, version: 4 });
+    });
+
+    it('refuses any change to an instance in a terminal state, whoever writes (terminal guard)', async () => {
+      const { id } = await started();
+      const done = await db.transactions.run((manager) =>
+        instances.update(id, { state: 'approved', terminal: true, enteredSeq: 3 }, manager),
+      );
+      expect(done).toMatchObject({ terminal: true, version: 2 });
+      for (const change of [
+        (manager: EntityManager) => instances.touch(done, manager),
+        (manager: EntityManager) => instances.update(id, { state: 'draft', terminal: false, enteredSeq: 4 }, manager),
+      ]) {
+        await expect(db.transactions.run(change)).rejects.toMatchObject({
+          driverError: { code: SQL_STATE.integrityConstraintViolation },
+        });
+      }
+      expect((await instances.findById(id, randomUUID()))?.instance).toEqual(done);
+    });
+  });
+
+  describe('history and past', () => {
+    it('reads the history oldest first, after a line, a page at a time', async () => {
+      const { initiator, id } = await started();
+      const approver = await insertUser(db.dataSource, { tokenRoles: ['approver'] });
+      await append(
+        id,
+        line(1, initiator.id, { kind: 'started', transition: null, fromState: null, toState: 'draft' }),
+        line(2, initiator.id, { input: { note: 'please' }, comment: 'sent' }),
+        line(3, initiator.id, { kind: 'assigned', transition: null, fromState: null, assigneeId: approver.id }),
+        line(4, approver.id, { transition: 'approve', fromState: 'review', toState: 'approved' }),
+      );
+      const all = await instances.history(id, 0, 10);
+      expect(all.map((entry) => entry.seq)).toEqual([1, 2, 3, 4]);
+      expect(all[1]).toMatchObject({ kind: 'moved', transition: 'submit', input: { note: 'please' }, comment: 'sent' });
+      expect(all[2]).toMatchObject({ kind: 'assigned', transition: null, assigneeId: approver.id, input: null });
+      expect(all[0].occurredAt).toBeInstanceOf(Date);
+      expect((await instances.history(id, 1, 2)).map((entry) => entry.seq)).toEqual([2, 3]);
+      expect(await instances.history(id, 4, 10)).toEqual([]);
+    });
+
+    it('refuses a second line with the same number: two writers that both read the last one', async () => {
+      const { initiator, id } = await started();
+      await append(id, line(1, initiator.id, { kind: 'started', transition: null }));
+      await expect(append(id, line(2, initiator.id), line(2, initiator.id))).rejects.toMatchObject({
+        driverError: { code: SQL_STATE.uniqueViolation },
+      });
+      expect((await instances.past(id)).lastSeq).toBe(1);
+    });
+
+    it.each([
+      ['a move without its transition', { transition: null }, SQL_STATE.checkViolation],
+      ['an assignment without its assignee', { kind: 'assigned' as const, transition: null }, SQL_STATE.checkViolation],
+      ['an actor who is not a user', { actorId: randomUUID() }, SQL_STATE.foreignKeyViolation],
+    ])('refuses %s', async (_case, fields, code) => {
+      const { initiator, id } = await started();
+      await expect(append(id, line(1, initiator.id, fields))).rejects.toMatchObject({ driverError: { code } });
+    });
+
+    it.each([
+      ['UPDATE', `UPDATE workflow_history SET comment = 'rewritten' WHERE instance_id = $1`],
+      ['DELETE', `DELETE FROM workflow_history WHERE instance_id = $1`],
+    ])('refuses to %s a history line (append-only, whoever asks)', async (_operation, sql) => {
+      const { initiator, id } = await started();
+      await append(id, line(1, initiator.id, { kind: 'started', transition: null }));
+      await expect(db.dataSource.query(sql, [id])).rejects.toMatchObject({
+        driverError: { code: SQL_STATE.insufficientPrivilege },
+      });
+      expect(await instances.history(id, 0, 10)).toHaveLength(1);
+    });
+
+    it('knows nothing of an instance without history', async () => {
+      const { id } = await started();
+      expect(await instances.past(id)).toEqual({ lastSeq: 0, actorsByTransition: {}, votes: {} });
+    });
+
+    it("counts everyone's actions, and only this visit's votes, whatever the transitions are called", async () => {
+      const { initiator, id } = await started();
+      const [a, b, c] = [await insertUser(db.dataSource), await insertUser(db.dataSource), await insertUser(db.dataSource)]; // prettier-ignore
+      const vote = (seq: number, actorId: string) =>
+        line(seq, actorId, { kind: 'voted', transition: 'constructor', fromState: 'review', toState: 'review' });
+      await append(
+        id,
+        line(1, initiator.id, { kind: 'started', transition: null }),
+        line(2, initiator.id, { transition: 'toString' }),
+        vote(3, a.id),
+        line(4, b.id, { transition: 'back', fromState: 'review', toState: 'draft' }),
+        line(5, initiator.id, { transition: 'toString' }),
+        vote(6, c.id),
+        line(7, b.id, { kind: 'assigned', transition: null, assigneeId: c.id }),
+      );
+      const past = await instances.past(id);
+      expect(past.lastSeq).toBe(7);
+      expect({ ...past.actorsByTransition }).toEqual({
+        toString: [initiator.id, initiator.id],
+        constructor: [a.id, c.id],
+        back: [b.id],
+      });
+      expect({ ...past.votes }).toEqual({ constructor: [c.id] });
+    });
+
+    it('reads on the open unit of work: a transition sees the lines it has just appended', async () => {
+      const { initiator, id } = await started();
+      const lastSeq = await db.transactions.run(async (manager) => {
+        await instances.appendHistory(id, line(1, initiator.id, { kind: 'started', transition: null }), manager);
+        return (await instances.past(id)).lastSeq;
+      });
+      expect(lastSeq).toBe(1);
+    });
+  });
+
+  it('appends an outbox event for the worker, undelivered', async () => {
+    const { id } = await started();
+    await db.transactions.run((manager) =>
+      instances.appendOutbox({ topic: 'workflow.moved', aggregateId: id, payload: { id, to: 'review' } }, manager),
+    );
+    const rows = await db.dataSource.query(
+      `SELECT topic, aggregate_type, payload, delivered_at FROM outbox_events WHERE aggregate_id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([
+      { topic: 'workflow.moved', aggregate_type: 'workflow', payload: { id, to: 'review' }, delivered_at: null },
+    ]);
+  });
+
+  it('lists every published definition version, with numeric versions', async () => {
+    const published = await insertDefinition(db.dataSource);
+    await insertDefinition(db.dataSource, { ...published.definition });
+    const versions = (await instances.definitionVersions()).filter((entry) => entry.key === published.key);
+    expect(versions.sort((x, y) => x.version - y.version)).toEqual([
+      { key: published.key, version: 1 },
+      { key: published.key, version: 2 },
+    ]);
+  });
+
+  describe('list', () => {
+    /** Five instances of one definition: three created in one millisecond (the id breaks the tie). */
+    async function fiveInstances() {
+      const published = await insertDefinition(db.dataSource);
+      const [alice, bob] = [await insertUser(db.dataSource), await insertUser(db.dataSource)];
+      const at = (ms: number) => new Date(Date.parse('2026-06-01T10:00:00.000Z') + ms);
+      const rows = [
+        await insertInstance(db.dataSource, published, alice.id, { createdAt: at(0) }),
+        await insertInstance(db.dataSource, published, bob.id, { createdAt: at(5), state: 'review' }),
+        await insertInstance(db.dataSource, published, alice.id, { createdAt: at(5) }),
+        await insertInstance(db.dataSource, published, bob.id, { createdAt: at(5) }),
+        await insertInstance(db.dataSource, published, alice.id, { createdAt: at(9), state: 'review' }),
+      ];
+      const newestFirst = [...rows]
+        .sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || (x.id < y.id ? 1 : -1))
+        .map((row) => row.id);
+      return { published, alice, bob, rows, newestFirst };
+    }
+
+    const ids = async (filter: InstanceListFilter) => (await instances.list(filter)).map((row) => row.id);
+
+    it('pages newest first, ties broken by id, each instance exactly once', async () => {
+      const { published, newestFirst } = await fiveInstances();
+      const seen: string[] = [];
+      let after: InstanceListFilter['after'];
+      for (;;) {
+        const page = await instances.list({ definitionKey: published.key, scope: { kind: 'everything' }, after, limit: 2 }); // prettier-ignore
+        seen.push(...page.map((row) => row.id));
+        if (page.length < 2) break;
+        const last = page[page.length - 1];
+        after = { createdAt: last.createdAt.toISOString(), id: last.id };
+      }
+      expect(seen).toEqual(newestFirst);
+    });
+
+    it('filters by state and by initiator', async () => {
+      const { published, alice, rows, newestFirst } = await fiveInstances();
+      const inOrder = (wanted: { id: string }[]) => newestFirst.filter((id) => wanted.some((row) => row.id === id));
+      const everything = { kind: 'everything' } as const;
+      expect(await ids({ definitionKey: published.key, state: 'review', scope: everything, limit: 10 })).toEqual(
+        inOrder([rows[1], rows[4]]),
+      );
+      expect(await ids({ definitionKey: published.key, initiatorId: alice.id, scope: everything, limit: 10 })).toEqual(
+        inOrder([rows[0], rows[2], rows[4]]),
+      );
+    });
+
+    it('shows a person who sees by participation only the instances they take part in', async () => {
+      const { published, bob, rows, newestFirst } = await fiveInstances();
+      const stranger = await insertUser(db.dataSource);
+      const visibleTo = (userId: string) =>
+        ids({ definitionKey: published.key, scope: { kind: 'visible', userId, rules: [], openPlaces: [] }, limit: 10 }); // prettier-ignore
+      expect(await visibleTo(bob.id)).toEqual(newestFirst.filter((id) => id === rows[1].id || id === rows[3].id));
+      expect(await visibleTo(stranger.id)).toEqual([]);
+    });
+  });
+});
