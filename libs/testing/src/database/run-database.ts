@@ -11,24 +11,31 @@ export interface OpenUnit {
   rollback(): Promise<void>;
 }
 
+/** Units of work on one data source: the runner repositories take, and units a test holds open. */
+export interface UnitsOfWork {
+  readonly transactions: TransactionRunner;
+  /** Opens a unit of work of its own, held open until the test commits or rolls it back. */
+  openUnit(): Promise<OpenUnit>;
+  /**
+   * Waits until `unit`'s statement is blocked by `holder`, as PostgreSQL itself reports it
+   * (`pg_blocking_pids`, polled): proof that a lock makes the second unit wait, without sleeps.
+   */
+  waitUntilBlocked(unit: OpenUnit, holder: OpenUnit, timeoutMs?: number): Promise<void>;
+  /** Rolls back the units a failed test left open (their connections would keep the pool from closing). */
+  rollbackOpenUnits(): Promise<void>;
+}
+
 /**
  * The run's database (the one `npm test` created and migrated), for integration specs of
  * repositories. Specs share it and run in parallel: each creates its own rows with unique keys
  * (`./rows`) and asserts only on those.
  */
-export interface RunDatabase {
-  /** For assertions on rows; repositories get `transactions`. */
+export interface RunDatabase extends UnitsOfWork {
+  /** For setting up and asserting on rows; repositories get `transactions`. */
   readonly dataSource: DataSource;
-  readonly transactions: TransactionRunner;
-  /** Opens a unit of work of its own, held open until the test commits or rolls it back. */
-  openUnit(): Promise<OpenUnit>;
-  /** Waits until `unit`'s statement is blocked by `holder` (PostgreSQL's own account, polled). */
-  waitUntilBlocked(unit: OpenUnit, holder: OpenUnit, timeoutMs?: number): Promise<void>;
   /** Rolls back any unit a failed test left open, and closes the pool. */
   close(): Promise<void>;
 }
-
-class RolledBack extends Error {}
 
 /** `entities`: those the repository under test reads through TypeORM's repositories, if any. */
 export async function connectRunDatabase(
@@ -39,6 +46,20 @@ export async function connectRunDatabase(
   // Logging off: the constraint violations provoked by the specs are expected.
   const dataSource = new DataSource({ ...dataSourceOptions(config.database, label, []), entities, logging: false });
   await dataSource.initialize();
+  const units = unitsOfWorkOn(dataSource);
+  return {
+    ...units,
+    dataSource,
+    async close() {
+      await units.rollbackOpenUnits();
+      await dataSource.destroy();
+    },
+  };
+}
+
+class RolledBack extends Error {}
+
+export function unitsOfWorkOn(dataSource: DataSource): UnitsOfWork {
   const transactions = transactionRunnerOn(dataSource);
   const open = new Set<OpenUnit>();
 
@@ -68,7 +89,6 @@ export async function connectRunDatabase(
     });
 
   return {
-    dataSource,
     transactions,
     openUnit,
     async waitUntilBlocked(unit, holder, timeoutMs = 5_000) {
@@ -85,9 +105,8 @@ export async function connectRunDatabase(
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
-    async close() {
+    async rollbackOpenUnits() {
       await Promise.allSettled([...open].map((unit) => unit.rollback()));
-      await dataSource.destroy();
     },
   };
 }
