@@ -46,11 +46,17 @@ export interface PublishedRow {
 }
 
 /**
+ * A key for a spec's definition. `zz-`: it sorts after the keys the other suites publish, whose
+ * first page of the definition list it then leaves as it was.
+ */
+export const definitionKey = (name = 'review'): string => `zz-${name}-${uniqueSuffix()}`;
+
+/**
  * A request and its review: `draft` → `review` (`submit`, the initiator) → `approved` (`approve`,
  * an approver who did not start it; a terminal state). Valid, as every published row must be: the
  * other suites on the run's database read every version to build their lists' rules.
  */
-export function reviewDefinitionDocument(key = `review-${uniqueSuffix()}`): Record<string, unknown> {
+export function reviewDefinitionDocument(key = definitionKey()): Record<string, unknown> {
   return {
     key,
     title: `Review ${key}`,

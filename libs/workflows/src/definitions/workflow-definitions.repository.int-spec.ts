@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   connectRunDatabase,
+  definitionKey,
   insertDefinition,
   insertUser,
   reviewDefinitionDocument,
@@ -136,7 +137,7 @@ describe('WorkflowDefinitionsRepository (real PostgreSQL)', () => {
 
   describe('listLatest', () => {
     it("lists each key's latest version by key, from after a key, with the description if any", async () => {
-      const prefix = `list-${uniqueSuffix()}-`;
+      const prefix = `${definitionKey('list')}-`;
       const [a, b, c] = ['a', 'b', 'c'].map((letter) => reviewDefinitionDocument(`${prefix}${letter}`));
       await insertDefinition(db.dataSource, c);
       await insertDefinition(db.dataSource, { ...a, description: 'The first key' });
