@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { connectRunDatabase, insertUser, type RunDatabase, SQL_STATE, uniqueSuffix } from '@flowgate/testing';
+import {
+  connectRunDatabase,
+  createScratchDatabase,
+  insertUser,
+  type RunDatabase,
+  SQL_STATE,
+  uniqueSuffix,
+  unitsOfWorkOn,
+} from '@flowgate/testing';
+import type { EntityManager } from 'typeorm';
 import { RoleGrantEntity } from './entities/role-grant.entity';
 import { UserEntity } from './entities/user.entity';
+import { orderMigrations } from '@flowgate/core';
+import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
+import { USERS_MIGRATIONS } from './migrations';
 import { type SightedIdentity, UsersRepository } from './users.repository';
 
 /** On the run's database, beside every other spec: each test makes its own users and looks only at them. */
@@ -316,5 +328,45 @@ describe('UsersRepository (real PostgreSQL)', () => {
       const either = ids(await users.list({ text: `${marker}`.toUpperCase(), limit: 10 }));
       expect(either.sort()).toEqual([literal.id, wildcardOnly.id, byEmail.id].sort());
     });
+  });
+});
+
+/**
+ * The last active admin, with exactly two admins: a database of its own, since on the run's
+ * database other suites' admins would always remain.
+ */
+describe('UsersRepository: the last active admin under concurrent suspensions (real PostgreSQL)', () => {
+  it('makes the second count wait for the first suspension, so that two admins cannot suspend each other', async () => {
+    const scratch = await createScratchDatabase(
+      'last_admin_spec',
+      // The users' migrations re-scope idempotency records too.
+      orderMigrations(USERS_MIGRATIONS, TRAFFIC_MIGRATIONS),
+    );
+    const units = unitsOfWorkOn(scratch.dataSource);
+    const users = new UsersRepository(units.transactions);
+    try {
+      const [x, y] = [
+        await insertUser(scratch.dataSource, { tokenRoles: ['admin'] }),
+        await insertUser(scratch.dataSource, { tokenRoles: ['admin'] }),
+      ];
+      // As UserAccessService.update (lockById, here without TypeORM's entities): lock the target, count the others, suspend when one remains.
+      // Admin y suspends x while admin x suspends y.
+      const first = await units.openUnit();
+      const second = await units.openUnit();
+      const lockTarget = (id: string, manager: EntityManager) =>
+        manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [id]);
+      await lockTarget(x.id, first.manager);
+      await lockTarget(y.id, second.manager);
+      expect(await users.countOtherActiveAdmins(x.id, first.manager)).toBe(1);
+      await users.setStatus(x.id, 'suspended', first.manager);
+      const counting = users.countOtherActiveAdmins(y.id, second.manager);
+      await units.waitUntilBlocked(second, first);
+      await first.commit();
+      expect(await counting).toBe(0);
+      await second.rollback();
+    } finally {
+      await units.rollbackOpenUnits();
+      await scratch.drop();
+    }
   });
 });

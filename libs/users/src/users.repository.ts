@@ -199,8 +199,15 @@ export class UsersRepository {
     return rows[0].sessions_revoked_before;
   }
 
-  /** Active admins other than `exceptUserId`, by grant or by their latest token. */
+  /**
+   * Active admins other than `exceptUserId`, by grant or by their latest token. Takes the admins'
+   * lock until the caller's unit of work ends: without it, two admins suspending each other at
+   * once each locked only their target, each counted the other as still active, and both
+   * committed, leaving no active admin. Now the second count waits for the first unit and (READ
+   * COMMITTED: a new snapshot per statement) sees its suspension.
+   */
   async countOtherActiveAdmins(exceptUserId: string, manager: EntityManager): Promise<number> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('users'), hashtext('active admins'))`);
     const rows: { count: string }[] = await manager.query(
       `SELECT count(*) AS count FROM users u
        WHERE u.status = 'active' AND u.id <> $1
