@@ -57,7 +57,7 @@ const unit = {
   displayName: 'unit',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testRegex: '.*\\.spec\\.ts$',
-  setupFiles: ['<rootDir>/test/setup/unit-isolation.js'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/unit-isolation.js'],
   transform: { '^.+\\.ts$': swc },
 };
 
