@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { DevIdentityProvider } from '@flowgate/auth';
-import { createFlowgateClient, type FlowgateClient } from '@flowgate/sdk';
+import type { FlowgateClient } from '@flowgate/sdk';
 import { eventually, type TestApp } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
+import { sdkClients } from '../support/sdk-clients';
 import { createTestWorker } from '../support/create-test-worker';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -36,12 +36,7 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
   beforeAll(async () => {
     testApp = await createTestApp();
     db = testApp.app.get(DataSource);
-    const dev = testApp.app.get(DevIdentityProvider);
-    const client = async (user: string, roles: string[], stepUp = false) =>
-      createFlowgateClient({
-        baseUrl: testApp.url,
-        token: await dev.mint({ user: `${user}-${suffix}`, roles, stepUp }),
-      });
+    const client = sdkClients(testApp, suffix);
     const published = await (
       await client('admin', ['admin'], true)
     ).POST('/v1/workflow-definitions', {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@flowgate/audit';
-import { DevIdentityProvider } from '@flowgate/auth';
-import { createFlowgateClient, type FlowgateClient } from '@flowgate/sdk';
+import type { FlowgateClient } from '@flowgate/sdk';
 import { eventually, type TestApp } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
+import { sdkClients } from '../support/sdk-clients';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
 
 /**
@@ -72,12 +72,7 @@ describe('Workflow timers', () => {
     testApp = await createTestApp();
     worker = await createTestWorker();
     db = testApp.app.get(DataSource);
-    const dev = testApp.app.get(DevIdentityProvider);
-    const client = async (user: string, roles: string[], stepUp = false) =>
-      createFlowgateClient({
-        baseUrl: testApp.url,
-        token: await dev.mint({ user: `${user}-${suffix}`, roles, stepUp }),
-      });
+    const client = sdkClients(testApp, suffix);
     const admin = await client('admin', ['admin'], true);
     requester = await client('requester', ['requester']);
     approver1 = await client('approver1', ['approver']);
