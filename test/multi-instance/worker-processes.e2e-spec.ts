@@ -5,6 +5,7 @@ import { eventually, type TestApp } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
 import { sdkClients } from '../support/sdk-clients';
+import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
 import { createTestWorker } from '../support/create-test-worker';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -17,6 +18,7 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () => {
   let testApp: TestApp;
   let db: DataSource;
+  let endTurn: (() => Promise<void>) | undefined;
   let requester: FlowgateClient;
   const suffix = randomUUID().slice(0, 8);
   const key = `worker-crash-${suffix}`;
@@ -36,6 +38,7 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
   beforeAll(async () => {
     testApp = await createTestApp();
     db = testApp.app.get(DataSource);
+    endTurn = await takeTimerFiringTurn(db);
     const client = sdkClients(testApp, suffix);
     const published = await (
       await client('admin', ['admin'], true)
@@ -44,13 +47,16 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
     });
     expect(published.response.status).toBe(201);
     requester = await client('requester', ['requester']);
-  });
+  }, TIMER_FIRING_TURN_TIMEOUT_MS);
 
   afterEach(() => {
     if (child && child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
   });
 
-  afterAll(() => testApp?.close());
+  afterAll(async () => {
+    await endTurn?.();
+    await testApp?.close();
+  });
 
   /** An instance whose timer is due now. */
   async function dueInstance(): Promise<string> {

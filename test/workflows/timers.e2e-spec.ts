@@ -6,6 +6,7 @@ import { eventually, type TestApp } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
 import { sdkClients } from '../support/sdk-clients';
+import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
 
 /**
@@ -61,6 +62,7 @@ describe('Workflow timers', () => {
   let testApp: TestApp;
   let worker: TestWorker;
   let db: DataSource;
+  let endTurn: (() => Promise<void>) | undefined;
   let requester: FlowgateClient;
   let approver1: FlowgateClient;
   let approver2: FlowgateClient;
@@ -72,6 +74,7 @@ describe('Workflow timers', () => {
     testApp = await createTestApp();
     worker = await createTestWorker();
     db = testApp.app.get(DataSource);
+    endTurn = await takeTimerFiringTurn(db);
     const client = sdkClients(testApp, suffix);
     const admin = await client('admin', ['admin'], true);
     requester = await client('requester', ['requester']);
@@ -79,10 +82,11 @@ describe('Workflow timers', () => {
     approver2 = await client('approver2', ['approver']);
     const published = await admin.POST('/v1/workflow-definitions', { body: leaveDocument(key) as never });
     expect(published.response.status).toBe(201);
-  });
+  }, TIMER_FIRING_TURN_TIMEOUT_MS);
 
   afterAll(async () => {
     await worker?.close();
+    await endTurn?.();
     await testApp?.close();
   });
 

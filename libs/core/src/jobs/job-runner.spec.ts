@@ -24,16 +24,13 @@ const value = async (metrics: Metrics, name: string, labels: Record<string, stri
 describe('JobRunner', () => {
   it('runs a job again at once while it finds work, and after its idle interval when it does not', async () => {
     const results = [3, 2, 0, 1, 0];
-    const job: WorkerJob = {
-      name: 'batches',
-      idleIntervalMs: 60_000,
-      runOnce: jest.fn(async () => results.shift() ?? 0),
-    };
+    const runOnce = jest.fn(async () => results.shift() ?? 0);
+    const job: WorkerJob = { name: 'batches', idleIntervalMs: 60_000, runOnce };
     const { runner, metrics } = runnerOf([job]);
     runner.start();
     await tick();
     // 3, 2, then idle: the fourth run waits a minute.
-    expect(job.runOnce).toHaveBeenCalledTimes(3);
+    expect(runOnce).toHaveBeenCalledTimes(3);
     await runner.stop();
     expect(await value(metrics, 'worker_job_items_total', { job: 'batches' })).toBe(5);
     expect(await value(metrics, 'worker_job_runs_total', { job: 'batches', outcome: 'worked' })).toBe(2);
