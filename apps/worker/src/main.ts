@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
   const runner = app.get(JobRunner);
   const url = (await app.get(WorkerHttpServer).listen()).replace('0.0.0.0', 'localhost');
   runner.start();
-  say(`Flowgate worker (${config.app.environment}) running ${runner.jobNames.join(', ')}`);
+  say(`Flowgate worker (${config.app.environment}) running ${runner.jobNames.join(', ')}; listening at ${url}`);
   say(`  health: ${url}/health/ready   metrics: ${url}/metrics`);
 
   // Stop claiming, let the batches in hand finish (WORKER_SHUTDOWN_TIMEOUT_MS at most), then close
