@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppError } from '../errors/app-error';
+import { stateOf } from '../observability/readiness';
 import type { ReadinessDto } from '../observability/readiness.dto';
 import { RedisHealthIndicator } from '../redis/redis-health.indicator';
 import { JobRunner } from './job-runner';
@@ -26,10 +27,7 @@ export class WorkerReadiness {
       this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
       this.redis.check('redis', CHECK_TIMEOUT_MS),
     ]);
-    const checks = {
-      database: database.database?.status === 'up' ? ('up' as const) : ('down' as const),
-      redis: redis.redis?.status === 'up' ? ('up' as const) : ('down' as const),
-    };
+    const checks = { database: stateOf(database, 'database'), redis: stateOf(redis, 'redis') };
     if (checks.database === 'down') {
       throw new AppError('dependency_unavailable', 'Not ready: database unavailable.', { extensions: { checks } });
     }
