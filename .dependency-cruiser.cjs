@@ -84,6 +84,34 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'worker-never-imports-api',
+      comment:
+        'The worker is an app of its own, composed from the libraries: it never reaches into the API (its ' +
+        'configuration sections and job list are its own), so it builds and deploys without it.',
+      severity: 'error',
+      from: { path: '^apps/worker/' },
+      to: { path: '^apps/api/' },
+    },
+    {
+      name: 'api-runs-worker-jobs-from-main-only',
+      comment:
+        "Only the API's entry point (main.ts, the development mode where `npm start` is a whole system) runs " +
+        "the worker's jobs, through the worker's public index (@flowgate/worker); the API's modules never do.",
+      severity: 'error',
+      from: { path: '^apps/api/' },
+      to: {
+        path: '^apps/worker/',
+        pathNot: '^apps/worker/src/index\\.ts$',
+      },
+    },
+    {
+      name: 'api-modules-never-import-worker',
+      comment: "The API's modules run no jobs in production: only main.ts may start the worker's, in development.",
+      severity: 'error',
+      from: { path: '^apps/api/', pathNot: '^apps/api/src/main\\.ts$' },
+      to: { path: '^apps/worker/' },
+    },
+    {
       name: 'core-knows-no-feature',
       comment:
         'libs/core is cross-cutting and knows no business words (DESIGN §1): it imports no other library, ' +

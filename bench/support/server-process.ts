@@ -9,6 +9,8 @@ export interface ServerProcess {
 
 /** The API as it ships: the production build (`npm run build`) on plain Node. */
 export const API_ENTRY = join(__dirname, '../../dist/apps/api/apps/api/src/main.js');
+/** The worker as it ships (`npm run build` builds it with the API). */
+export const WORKER_ENTRY = join(__dirname, '../../dist/apps/worker/apps/worker/src/main.js');
 /** Bare NestJS on Express returning a constant (see the file). */
 export const BARE_ENTRY = join(__dirname, 'bare-server.js');
 

@@ -5,7 +5,7 @@ import { DevIdentityProvider } from '@flowgate/auth';
 import { loadConfig } from '@flowgate/core';
 import { PROBE_NOTES_TABLE, TcpProxy, TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
-import { IdempotencyPurge, IdempotencyRepository } from '@flowgate/traffic';
+import { IdempotencyPurgeJob, IdempotencyRepository } from '@flowgate/traffic';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,6 +91,7 @@ describe('Idempotency keys', () => {
       'data',
       'initiatorId',
       'assigneeIds',
+      'pendingTimers',
       'version',
       'createdAt',
       'updatedAt',
@@ -255,7 +256,7 @@ describe('Idempotency keys', () => {
       `UPDATE idempotency_records SET expires_at = now() - interval '1 second' WHERE idempotency_key = $1`,
       [key],
     );
-    expect(await testApp.app.get(IdempotencyPurge).runOnce(1)).toBeGreaterThanOrEqual(1);
+    expect(await testApp.app.get(IdempotencyPurgeJob).runOnce(new AbortController().signal)).toBeGreaterThanOrEqual(1);
     const [{ n }] = await db.query(`SELECT count(*) AS n FROM idempotency_records WHERE idempotency_key = $1`, [key]);
     expect(Number(n)).toBe(0);
   });

@@ -726,6 +726,7 @@ describe('Workflow transitions', () => {
         from: 'signed',
         to: 'closed',
         terminal: true,
+        actorType: 'user',
         actorId: approver2.id,
         version: 7,
       });

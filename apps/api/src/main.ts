@@ -1,26 +1,19 @@
 import {
-  ConfigError,
-  FlowgateConfig,
+  closeOnSignals,
+  configOrExit,
+  exitOnStartFailure,
   MetricsServer,
   RunningEmbeddedPostgres,
+  say,
   startEmbeddedPostgres,
 } from '@flowgate/core';
+import { runWorkerJobsInProcess } from '@flowgate/worker';
 import { loadApiConfig } from './config';
 import { createApiApp } from './create-api-app';
 
-/** Plain console output for the moments before (and after) the structured logger exists. */
-const say = (message: string) => process.stdout.write(`${message}\n`);
-
 async function bootstrap(): Promise<void> {
   const startedAt = performance.now();
-  let config: FlowgateConfig;
-  try {
-    config = loadApiConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+  let config = configOrExit(() => loadApiConfig());
 
   let embedded: RunningEmbeddedPostgres | undefined;
   if (!config.database.url) {
@@ -39,29 +32,17 @@ async function bootstrap(): Promise<void> {
   if (metricsUrl) say(`  Metrics: ${metricsUrl}/metrics${config.metrics.onMainPort ? ` and ${url}/metrics` : ''}`);
   else if (config.metrics.onMainPort) say(`  Metrics: ${url}/metrics`);
   if (embedded) say('  Database: embedded PostgreSQL; Redis: in-process stand-ins (single instance only)');
+  // Development's single process is a whole system: the worker's jobs (timers, purges) run here too,
+  // once the API has migrated the database. Production runs apps/worker, and the API runs no job.
+  const worker = config.worker.jobsInApi ? await runWorkerJobsInProcess(config) : undefined;
+  if (worker) say('  Worker jobs: running in this process (production: npm run start:worker:prod)');
 
-  // Own the signals rather than enableShutdownHooks(): Nest re-raises the signal after close(),
-  // which would kill the process before the embedded database is stopped.
-  let closing = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    say(`${signal} received: draining requests and closing connections`);
-    try {
-      await app.close();
-      await embedded?.stop();
-      process.exit(0);
-    } catch (error) {
-      process.stderr.write(`Shutdown failed: ${String(error)}\n`);
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // The embedded database stops last, after the jobs and the app have closed their connections.
+  closeOnSignals('draining requests and closing connections', async () => {
+    await worker?.close();
+    await app.close();
+    await embedded?.stop();
+  });
 }
 
-void bootstrap().catch((error: unknown) => {
-  const reason = error instanceof Error ? (error.stack ?? error.message) : `unexpected rejection (${String(error)})`;
-  process.stderr.write(`Flowgate failed to start: ${reason}\n`);
-  process.exit(1);
-});
+void bootstrap().catch(exitOnStartFailure('Flowgate'));

@@ -32,6 +32,7 @@ describe('API_MIGRATIONS', () => {
       'ScopeUserIdentityToIssuer1795820000000',
       'AddWorkflowAssignmentsAndParticipants1795821000000',
       'StoreIdempotentResponseBytes1795822000000',
+      'AddWorkflowTimers1795823400000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

@@ -1,4 +1,4 @@
-export * from './idempotency/idempotency-purge';
+export * from './idempotency/idempotency-purge.job';
 export * from './idempotency/idempotency.repository';
 export * from './idempotency/idempotent.decorator';
 export * from './traffic.module';

@@ -4,7 +4,7 @@ import { FailedAuthentications } from '@flowgate/auth';
 import { DatabaseModule, FlowgateConfig, MetricsModule, RedisModule } from '@flowgate/core';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyMetrics } from './idempotency/idempotency-metrics';
-import { IdempotencyPurge } from './idempotency/idempotency-purge';
+import { IdempotencyPurgeJob } from './idempotency/idempotency-purge.job';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { FailedAuthenticationLimiter } from './rate-limiting/failed-authentication-limiter';
 import { RateLimitGuard, throttlersFor } from './rate-limiting/rate-limit.guard';
@@ -41,7 +41,7 @@ import { RateLimitStorage } from './rate-limiting/rate-limit-storage';
     IdempotencyMetrics,
     IdempotencyRepository,
     IdempotencyInterceptor,
-    IdempotencyPurge,
+    IdempotencyPurgeJob,
   ],
   exports: [
     RateLimitGuard,
@@ -49,7 +49,7 @@ import { RateLimitStorage } from './rate-limiting/rate-limit-storage';
     IdempotencyInterceptor,
     IdempotencyRepository,
     IdempotencyMetrics,
-    IdempotencyPurge,
+    IdempotencyPurgeJob,
     DatabaseModule,
     RedisModule,
   ],

@@ -13,3 +13,5 @@ export * from './workflows.module';
 export * from './instances/workflow-problem-members';
 export * from './migrations';
 export * from './workflows-error-codes';
+export * from './engine/timers';
+export * from './timers/workflow-timers.job';

@@ -13,8 +13,16 @@ import { WorkflowMetrics } from './instances/workflow-metrics';
 import { WorkflowTransitionsService } from './instances/workflow-transitions.service';
 import { WorkflowsController } from './instances/workflows.controller';
 import { WorkflowsService } from './instances/workflows.service';
+import { InstanceMoves } from './instances/instance-moves';
+import { TimerFiring } from './timers/timer-firing.service';
+import { TimerMetrics } from './timers/timer-metrics';
+import { WorkflowTimersJob } from './timers/workflow-timers.job';
+import { WorkflowTimersRepository } from './timers/workflow-timers.repository';
 
-/** Workflow definitions (published, versioned) and instances (started, moved, inspected). */
+/**
+ * Workflow definitions (published, versioned) and instances (started, moved, inspected), and the
+ * job that fires their timers.
+ */
 @Module({
   imports: [
     WorkflowDefinitionsModule,
@@ -36,6 +44,13 @@ import { WorkflowsService } from './instances/workflows.service';
     WorkflowTransitionsService,
     WorkflowAssignmentsService,
     WorkflowMetrics,
+    InstanceMoves,
+    WorkflowTimersRepository,
+    TimerFiring,
+    TimerMetrics,
+    WorkflowTimersJob,
   ],
+  // The worker runs the timers (apps/worker/src/worker-jobs.ts).
+  exports: [WorkflowTimersJob],
 })
 export class WorkflowsModule {}

@@ -5,6 +5,7 @@ import type { HttpConfig } from './http.config';
 import type { LogConfig } from './log.config';
 import type { MetricsConfig } from './metrics.config';
 import type { RedisConfig } from './redis.config';
+import type { WorkerConfig } from './worker.config';
 
 /** The sections core reads itself: the cross-cutting concerns. */
 export interface CoreConfig {
@@ -14,6 +15,7 @@ export interface CoreConfig {
   readonly redis: RedisConfig;
   readonly log: LogConfig;
   readonly metrics: MetricsConfig;
+  readonly worker: WorkerConfig;
 }
 
 /**
@@ -34,6 +36,7 @@ export abstract class FlowgateConfig implements CoreConfig {
   abstract readonly redis: RedisConfig;
   abstract readonly log: LogConfig;
   abstract readonly metrics: MetricsConfig;
+  abstract readonly worker: WorkerConfig;
 }
 
 /**

@@ -7,6 +7,7 @@ import { readHttpConfig } from './http.config';
 import { readLogConfig } from './log.config';
 import { readMetricsConfig } from './metrics.config';
 import { readRedisConfig } from './redis.config';
+import { readWorkerConfig } from './worker.config';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -52,13 +53,15 @@ function readConfig(env: Environment, sections: Partial<ConfigSections>): CoreCo
   const reader = new EnvReader(env);
   const app = readAppConfig(reader);
   const isProduction = app.environment === 'production';
+  const database = readDatabaseConfig(reader, isProduction);
   const core: CoreConfig = {
     app,
     http: readHttpConfig(reader),
-    database: readDatabaseConfig(reader, isProduction),
+    database,
     redis: readRedisConfig(reader),
     log: readLogConfig(reader, app.environment === 'test' ? 'silent' : 'info'),
     metrics: readMetricsConfig(reader, app),
+    worker: readWorkerConfig(reader, app, database),
   };
   const config: Record<string, unknown> = { ...core };
   for (const [name, read] of Object.entries(sections) as [string, ConfigSectionReader<unknown>][]) {

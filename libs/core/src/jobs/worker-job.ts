@@ -1,3 +1,15 @@
+import type { InjectionToken } from '@nestjs/common';
+
+/** What the runner tells one run of a job beyond its abort signal. */
+export interface JobRun {
+  /**
+   * For a `singleton` job: the fencing token of the lock this run holds (larger than every token
+   * issued before for the job). A job whose effect outlives the run can store it with the effect
+   * and refuse writes carrying a smaller one; undefined for jobs that are not singletons.
+   */
+  readonly fencingToken?: number;
+}
+
 /**
  * A unit of background work the worker (apps/worker) runs in a loop. Features implement jobs as
  * ordinary injectable classes beside the code they act on (timers in workflows, the outbox relay in
@@ -18,5 +30,11 @@ export interface WorkerJob {
    * Does one batch of work and says how much it did; a job that did something runs again at once.
    * `signal` aborts on shutdown: stop claiming new work, finish or release what is in hand.
    */
-  runOnce(signal: AbortSignal): Promise<number>;
+  runOnce(signal: AbortSignal, run?: JobRun): Promise<number>;
 }
+
+/**
+ * The ordered list of jobs a worker runs, provided by its composition root
+ * (`apps/worker/src/worker-jobs.ts`) and read by `JobRunner`.
+ */
+export const WORKER_JOBS: InjectionToken<readonly WorkerJob[]> = Symbol('WORKER_JOBS');

@@ -43,6 +43,7 @@ export class Readiness {
   }
 }
 
-function stateOf(result: HealthIndicatorResult, name: string): 'up' | 'down' {
+/** `up` or `down` for one indicator's result; shared with the worker's readiness. */
+export function stateOf(result: HealthIndicatorResult, name: string): 'up' | 'down' {
   return result[name]?.status === 'up' ? 'up' : 'down';
 }

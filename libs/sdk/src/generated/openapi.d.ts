@@ -705,10 +705,15 @@ export interface components {
             /** @enum {string} */
             kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated";
             /**
-             * Format: uuid
-             * @description The user who acted.
+             * @description Who acted: a person, or the system (a timer that fired by itself; docs: "Timers").
+             * @enum {string}
              */
-            actorId: string;
+            actorType: "user" | "system";
+            /**
+             * Format: uuid
+             * @description The user who acted; null when the system did.
+             */
+            actorId: string | null;
             /**
              * Format: uuid
              * @description Assignment changes: who was assigned, unassigned, or delegated to.
@@ -763,6 +768,12 @@ export interface components {
             stepUp: components["schemas"]["StepUpStateDto"];
             /** Format: date-time */
             tokenExpiresAt: string;
+        };
+        PendingTimerDto: {
+            /** Format: date-time */
+            dueAt: string;
+            /** @description The transition it takes, as the system, at `dueAt` unless someone moves the instance first. */
+            transition: string;
         };
         ProblemDetailsDto: {
             /**
@@ -1232,6 +1243,8 @@ export interface components {
             initiatorId: string;
             /** @description The users assigned to it in its current state, in the order they were assigned. */
             assigneeIds: string[];
+            /** @description Timers of this visit to the current state that have not fired yet, soonest first; empty when none. */
+            pendingTimers: components["schemas"]["PendingTimerDto"][];
             /** @description Grows with every transition and vote; the ETag is derived from it. */
             version: number;
             /** Format: date-time */

@@ -104,5 +104,11 @@ export type Denial =
 
 export type Decision = Moved | Voted | Denial;
 
+/** The denials that depend only on the instance's place, never on who asks. */
+export type PlaceDenial = Extract<
+  Denial,
+  { readonly reason: 'unknown_transition' | 'terminal_state' | 'not_from_current_state' }
+>;
+
 /** A verdict reached without looking at input: `availableTransitions` never validates any. */
 export type DecisionBeforeInput = Exclude<Decision, { readonly reason: 'invalid_input' }>;

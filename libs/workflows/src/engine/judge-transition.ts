@@ -1,7 +1,7 @@
 import { satisfies } from '@flowgate/roles';
-import type { TransitionDefinition } from '../definition/workflow-definition';
+import type { TransitionDefinition, WorkflowDefinition } from '../definition/workflow-definition';
 import { idsFor, indexOf } from './definition-index';
-import type { AvailabilityRequest, DecisionBeforeInput } from './decision';
+import type { AvailabilityRequest, DecisionBeforeInput, PlaceDenial } from './decision';
 
 /**
  * Everything `decide` checks except the input, in its order: existence, terminal state, from-state,
@@ -9,6 +9,39 @@ import type { AvailabilityRequest, DecisionBeforeInput } from './decision';
  */
 export function judgeTransition(request: AvailabilityRequest, transitionName: string): DecisionBeforeInput {
   const { definition, instance, principal } = request;
+  const place = judgePlace(definition, instance.state, transitionName);
+  if (!place.allowed) return place;
+  const { transition } = place;
+  const name = JSON.stringify(transition.name);
+  if (transition.role !== undefined && !satisfies(principal.roles, transition.role)) {
+    return {
+      allowed: false,
+      reason: 'insufficient_role',
+      detail: `${name} requires the ${transition.role} role`,
+      requiredRole: transition.role,
+    };
+  }
+  const verdict =
+    judgeActor(request, transition) ?? judgeSeparationOfDuties(request, transition) ?? judgeVote(request, transition);
+  if (verdict.allowed && transition.stepUp && !principal.stepUpSatisfied) {
+    return {
+      allowed: false,
+      reason: 'step_up_required',
+      detail: `${name} requires a recent strong authentication (step-up)`,
+    };
+  }
+  return verdict;
+}
+
+/**
+ * Whether the transition exists and leaves `state` at all, whoever asks: the checks a timer firing
+ * as the system shares with a person's transition (`decideTimer`).
+ */
+export function judgePlace(
+  definition: WorkflowDefinition,
+  state: string,
+  transitionName: string,
+): { readonly allowed: true; readonly transition: TransitionDefinition } | PlaceDenial {
   const index = indexOf(definition);
   const transition = index.transitions.get(transitionName);
   if (transition === undefined) {
@@ -19,7 +52,6 @@ export function judgeTransition(request: AvailabilityRequest, transitionName: st
     };
   }
   const name = JSON.stringify(transition.name);
-  const state = instance.state;
   if (index.states.get(state)?.terminal === true) {
     return {
       allowed: false,
@@ -39,24 +71,7 @@ export function judgeTransition(request: AvailabilityRequest, transitionName: st
       possibleTransitions,
     };
   }
-  if (transition.role !== undefined && !satisfies(principal.roles, transition.role)) {
-    return {
-      allowed: false,
-      reason: 'insufficient_role',
-      detail: `${name} requires the ${transition.role} role`,
-      requiredRole: transition.role,
-    };
-  }
-  const verdict =
-    judgeActor(request, transition) ?? judgeSeparationOfDuties(request, transition) ?? judgeVote(request, transition);
-  if (verdict.allowed && transition.stepUp && !principal.stepUpSatisfied) {
-    return {
-      allowed: false,
-      reason: 'step_up_required',
-      detail: `${name} requires a recent strong authentication (step-up)`,
-    };
-  }
-  return verdict;
+  return { allowed: true, transition };
 }
 
 /** `actor: initiator` and `actor: assignee` narrow the role holders to one person or a few. */

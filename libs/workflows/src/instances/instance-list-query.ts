@@ -30,10 +30,12 @@ export interface SqlQuery {
   readonly values: unknown[];
 }
 
-/** The page's rows in full, assignees included; `page` holds the chosen (created_at, id) pairs. */
+/** The page's rows in full, assignees and pending timers included; `page` holds the chosen (created_at, id) pairs. */
 export const INSTANCE_COLUMNS = `i.id, i.definition_key, i.definition_version, i.state, i.terminal, i.data, i.initiator_id,
   i.state_entered_seq, i.version, i.created_at, i.updated_at,
-  ARRAY(SELECT a.user_id FROM workflow_assignments a WHERE a.instance_id = i.id ORDER BY a.assigned_at, a.user_id) AS assignee_ids`;
+  ARRAY(SELECT a.user_id FROM workflow_assignments a WHERE a.instance_id = i.id ORDER BY a.assigned_at, a.user_id) AS assignee_ids,
+  ARRAY(SELECT json_build_object('transition', t.transition, 'dueAt', t.due_at) FROM workflow_timers t
+    WHERE t.instance_id = i.id AND t.status = 'pending' ORDER BY t.due_at, t.transition) AS pending_timers`;
 
 /**
  * Builds the instance list as one statement. Each way of seeing an instance is a branch that an

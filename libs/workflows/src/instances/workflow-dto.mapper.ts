@@ -12,6 +12,10 @@ export function toWorkflowDto(instance: WorkflowInstance): WorkflowDto {
     data: (instance.data as Record<string, unknown> | null) ?? null,
     initiatorId: instance.initiatorId,
     assigneeIds: [...instance.assigneeIds],
+    pendingTimers: instance.pendingTimers.map((timer) => ({
+      transition: timer.transition,
+      dueAt: timer.dueAt.toISOString(),
+    })),
     version: instance.version,
     createdAt: instance.createdAt.toISOString(),
     updatedAt: instance.updatedAt.toISOString(),
@@ -25,6 +29,7 @@ export function toHistoryEntryDto(entry: HistoryEntry): HistoryEntryDto {
     transition: entry.transition,
     fromState: entry.fromState,
     toState: entry.toState,
+    actorType: entry.actorId === null ? 'system' : 'user',
     actorId: entry.actorId,
     assigneeId: entry.assigneeId,
     input: (entry.input as Record<string, unknown> | null) ?? null,

@@ -11,9 +11,17 @@ export interface WorkflowInstance {
   readonly assigneeIds: readonly string[];
   /** The history line that entered the current state: votes after it are this visit's. */
   readonly stateEnteredSeq: number;
+  /** The timers armed by this visit to the state that have not fired, soonest first. */
+  readonly pendingTimers: readonly PendingTimer[];
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+/** A timer armed on entering the current state, waiting for its due time. */
+export interface PendingTimer {
+  readonly transition: string;
+  readonly dueAt: Date;
 }
 
 /** An instance as one viewer reads it: with whether they have taken part in it. */
@@ -33,7 +41,10 @@ export interface HistoryEntry {
   readonly transition: string | null;
   readonly fromState: string | null;
   readonly toState: string;
-  readonly actorId: string;
+  /** The person who acted; null for the system (a timer that fired). */
+  readonly actorId: string | null;
+  /** The timer that fired, for the system's moves; null otherwise. */
+  readonly timerId: string | null;
   /** Assignment lines: who was assigned, unassigned, or delegated to. */
   readonly assigneeId: string | null;
   readonly input: unknown;

@@ -6,8 +6,8 @@ import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowI
 
 const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
 
-/** A history line to append; the database stamps its time. */
-export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt'>;
+/** A history line to append; the database stamps its time. Only the system's moves name a timer. */
+export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId'> & { readonly timerId?: string };
 
 /** SQL for workflow instances, their history and the outbox. Writes run in the caller's unit of work. */
 @Injectable()
@@ -51,13 +51,27 @@ export class WorkflowInstancesRepository {
    * queued behind (ten concurrent claims all won before this was split).
    */
   async lockById(id: string, viewerId: string, manager: EntityManager): Promise<ViewedInstance | undefined> {
-    const locked = await manager.query<unknown[]>(`SELECT 1 FROM workflow_instances WHERE id = $1 FOR UPDATE`, [id]);
-    if (locked.length === 0) return undefined;
+    if (!(await this.lock(id, manager))) return undefined;
     const [row] = await manager.query<Record<string, unknown>[]>(
       `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates FROM workflow_instances i WHERE i.id = $1`,
       [id, viewerId],
     );
     return { instance: toInstance(row), viewerParticipates: row.viewer_participates === true };
+  }
+
+  /** The instance locked for the system (a timer firing), which sees every instance. */
+  async lockForSystem(id: string, manager: EntityManager): Promise<WorkflowInstance | undefined> {
+    if (!(await this.lock(id, manager))) return undefined;
+    const [row] = await manager.query<Record<string, unknown>[]>(
+      `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances i WHERE i.id = $1`,
+      [id],
+    );
+    return toInstance(row);
+  }
+
+  private async lock(id: string, manager: EntityManager): Promise<boolean> {
+    const locked = await manager.query<unknown[]>(`SELECT 1 FROM workflow_instances WHERE id = $1 FOR UPDATE`, [id]);
+    return locked.length > 0;
   }
 
   /**
@@ -101,8 +115,8 @@ export class WorkflowInstancesRepository {
   async appendHistory(instanceId: string, entry: NewHistoryEntry, manager: EntityManager): Promise<void> {
     await manager.query(
       `INSERT INTO workflow_history
-         (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         instanceId,
         entry.seq,
@@ -114,6 +128,7 @@ export class WorkflowInstancesRepository {
         entry.assigneeId,
         entry.input === undefined ? null : JSON.stringify(entry.input),
         entry.comment,
+        entry.timerId ?? null,
       ],
     );
   }
@@ -121,7 +136,7 @@ export class WorkflowInstancesRepository {
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
   async history(instanceId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
     const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, occurred_at
+      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id, occurred_at
        FROM workflow_history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [instanceId, afterSeq, limit],
     );
@@ -131,7 +146,8 @@ export class WorkflowInstancesRepository {
       transition: (row.transition as string | null) ?? null,
       fromState: (row.from_state as string | null) ?? null,
       toState: row.to_state as string,
-      actorId: row.actor_id as string,
+      actorId: (row.actor_id as string | null) ?? null,
+      timerId: (row.timer_id as string | null) ?? null,
       assigneeId: (row.assignee_id as string | null) ?? null,
       input: row.input ?? null,
       comment: (row.comment as string | null) ?? null,
@@ -148,7 +164,7 @@ export class WorkflowInstancesRepository {
       seq: number;
       kind: HistoryKind;
       transition: string | null;
-      actor_id: string;
+      actor_id: string | null;
     }>(`SELECT seq, kind, transition, actor_id FROM workflow_history WHERE instance_id = $1 ORDER BY seq`, [
       instanceId,
     ]);
@@ -159,7 +175,8 @@ export class WorkflowInstancesRepository {
     for (const row of rows) {
       // Entering a state (start or move) opens a new visit: earlier votes no longer count.
       if (row.kind === 'started' || row.kind === 'moved') votes = byName();
-      if (row.transition === null) continue;
+      // The system (a timer) is nobody: it neither votes nor bars anyone by separation of duties.
+      if (row.transition === null || row.actor_id === null) continue;
       (actorsByTransition[row.transition] ??= []).push(row.actor_id);
       if (row.kind === 'voted') (votes[row.transition] ??= []).push(row.actor_id);
     }
@@ -189,6 +206,10 @@ function toInstance(row: Record<string, unknown>): WorkflowInstance {
     initiatorId: row.initiator_id as string,
     assigneeIds: (row.assignee_ids as string[] | null) ?? [],
     stateEnteredSeq: Number(row.state_entered_seq),
+    pendingTimers: ((row.pending_timers as { transition: string; dueAt: string }[] | null) ?? []).map((timer) => ({
+      transition: timer.transition,
+      dueAt: new Date(timer.dueAt),
+    })),
     version: Number(row.version),
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,

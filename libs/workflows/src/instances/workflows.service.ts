@@ -17,7 +17,9 @@ import type { PublishedDefinition } from '../definitions/published-definition';
 import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
 import { availableTransitions } from '../engine/available-transitions';
 import { idsFor, indexOf } from '../engine/definition-index';
+import { timersOnEntry } from '../engine/timers';
 import { validateData } from '../engine/validate-data';
+import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
 import type { AvailableTransitionsDto } from './dto/available-transition.dto';
 import type { HistoryListDto } from './dto/history-entry.dto';
 import type { ListWorkflowsQueryDto } from './dto/list-workflows-query.dto';
@@ -40,6 +42,7 @@ export class WorkflowsService {
     private readonly definitions: WorkflowDefinitionStore,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly timers: WorkflowTimersRepository,
   ) {}
 
   /** Starts an instance in the definition's initial state, pinned to that definition version. */
@@ -65,6 +68,7 @@ export class WorkflowsService {
         manager,
       );
       await this.people.addParticipants(created, [principal.userId], manager);
+      const pendingTimers = await this.timers.arm(created.id, 1, timersOnEntry(definition, initial.name), manager);
       await this.instances.appendHistory(
         created.id,
         {
@@ -109,7 +113,7 @@ export class WorkflowsService {
         },
         manager,
       );
-      return created;
+      return { ...created, pendingTimers };
     });
     return withETag(toWorkflowDto(instance), instance.version);
   }

@@ -1,12 +1,14 @@
 import type { MigrationList } from '@flowgate/core';
 import { CreateWorkflows1795819000000 } from './1795819000000-CreateWorkflows';
 import { AddWorkflowAssignmentsAndParticipants1795821000000 } from './1795821000000-AddWorkflowAssignmentsAndParticipants';
+import { AddWorkflowTimers1795823400000 } from './1795823400000-AddWorkflowTimers';
 
 /**
- * The workflows feature's tables (definitions, instances, history, assignments, participants and
- * the outbox), in order. They reference `users (id)`: the users feature's 1795816000000 runs first.
+ * The workflows feature's tables (definitions, instances, history, assignments, participants, timers
+ * and the outbox), in order. They reference `users (id)`: the users feature's 1795816000000 runs first.
  */
 export const WORKFLOWS_MIGRATIONS: MigrationList = [
   CreateWorkflows1795819000000,
   AddWorkflowAssignmentsAndParticipants1795821000000,
+  AddWorkflowTimers1795823400000,
 ];

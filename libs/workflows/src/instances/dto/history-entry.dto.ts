@@ -12,9 +12,12 @@ export class HistoryEntryDto {
   transition!: string | null;
   fromState!: string | null;
   toState!: string;
-  /** The user who acted. */
-  @ApiProperty(API_SCHEMA.uuid)
-  actorId!: string;
+  /** Who acted: a person, or the system (a timer that fired by itself; docs: "Timers"). */
+  @ApiProperty({ enum: ['user', 'system'] })
+  actorType!: 'user' | 'system';
+  /** The user who acted; null when the system did. */
+  @ApiProperty({ ...API_SCHEMA.uuid, nullable: true })
+  actorId!: string | null;
   /** Assignment changes: who was assigned, unassigned, or delegated to. */
   @ApiProperty({ ...API_SCHEMA.uuid, nullable: true })
   assigneeId!: string | null;

@@ -1,6 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { API_SCHEMA } from '@flowgate/core';
 
+/** A timer of the current state's transitions, armed when the instance entered it. */
+export class PendingTimerDto {
+  /** The transition it takes, as the system, at `dueAt` unless someone moves the instance first. */
+  transition!: string;
+  @ApiProperty(API_SCHEMA.dateTime)
+  dueAt!: string;
+}
+
 export class WorkflowDto {
   @ApiProperty(API_SCHEMA.uuid)
   id!: string;
@@ -20,6 +28,9 @@ export class WorkflowDto {
   /** The users assigned to it in its current state, in the order they were assigned. */
   @ApiProperty({ type: 'array', items: API_SCHEMA.uuid })
   assigneeIds!: string[];
+  /** Timers of this visit to the current state that have not fired yet, soonest first; empty when none. */
+  @ApiProperty({ type: () => [PendingTimerDto] })
+  pendingTimers!: PendingTimerDto[];
   /** Grows with every transition and vote; the ETag is derived from it. */
   @ApiProperty(API_SCHEMA.counter)
   version!: number;

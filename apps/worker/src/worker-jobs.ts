@@ -1,0 +1,13 @@
+import type { WorkerJobList } from '@flowgate/core';
+import { IdempotencyPurgeJob, TrafficModule } from '@flowgate/traffic';
+import { WorkflowsModule, WorkflowTimersJob } from '@flowgate/workflows';
+
+/**
+ * Every job the worker runs, in start order, and the modules that provide them: the one place to
+ * add a job (import its module, list its class). Each is a `WorkerJob` (libs/core/src/jobs), safe
+ * with any number of replicas.
+ */
+export const WORKER_JOB_LIST: WorkerJobList = {
+  imports: [WorkflowsModule, TrafficModule],
+  jobs: [WorkflowTimersJob, IdempotencyPurgeJob],
+};

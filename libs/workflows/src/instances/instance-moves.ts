@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@flowgate/audit';
+import { TransactionRunner } from '@flowgate/core';
+import type { EntityManager } from 'typeorm';
+import type { WorkflowDefinition } from '../definition/workflow-definition';
+import type { Moved, Voted } from '../engine/decision';
+import { timersOnEntry } from '../engine/timers';
+import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
+import { InstancePeopleRepository } from './instance-people.repository';
+import { actorIdOf, auditActorOf, type MoveActor, timerFacts } from './move-actor';
+import { auditSnapshot } from './workflow-dto.mapper';
+import type { InstancePast, WorkflowInstance } from './workflow-instance';
+import { WorkflowInstancesRepository } from './workflow-instances.repository';
+import { WorkflowMetrics } from './workflow-metrics';
+
+/** One allowed step: the transition, the engine's verdict, and what the actor sent with it. */
+export interface TransitionStep {
+  readonly transition: string;
+  readonly decision: Moved | Voted;
+  readonly input?: unknown;
+  readonly comment?: string;
+}
+
+/** The locked instance the step applies to, with its definition and past. */
+export interface LockedInstance {
+  readonly instance: WorkflowInstance;
+  readonly definition: WorkflowDefinition;
+  readonly past: InstancePast;
+}
+
+/**
+ * Writes an allowed transition or vote, for a person or the system alike, in the caller's unit of
+ * work on the locked instance: on a move, end the state's assignments and timers and arm the new
+ * state's (before the state changes, so the instance read back shows them); the new state and
+ * version (or a vote's version); the actor among the participants (people only); then the
+ * history line, the outbox event and the audit event — last, so the audit chain is held only for
+ * the commit. A vote touches no timer: a quorum in progress does not reset the clock.
+ */
+@Injectable()
+export class InstanceMoves {
+  constructor(
+    private readonly instances: WorkflowInstancesRepository,
+    private readonly people: InstancePeopleRepository,
+    private readonly timers: WorkflowTimersRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly metrics: WorkflowMetrics,
+  ) {}
+
+  async apply(
+    actor: MoveActor,
+    { instance, definition, past }: LockedInstance,
+    step: TransitionStep,
+    manager: EntityManager,
+  ): Promise<WorkflowInstance> {
+    const { decision } = step;
+    const moved = decision.outcome === 'moved';
+    const to = moved ? decision.to : instance.state;
+    const terminal = moved && definition.states.some((state) => state.name === to && state.terminal);
+    const seq = past.lastSeq + 1;
+    if (moved) {
+      await this.people.clearAssignments(instance.id, manager);
+      await this.timers.cancelPending(instance.id, manager);
+      await this.timers.arm(instance.id, seq, timersOnEntry(definition, to), manager);
+    }
+    const updated = await this.instances.update(
+      instance.id,
+      { state: to, terminal, ...(moved ? { enteredSeq: seq } : {}) },
+      manager,
+    );
+    const actorId = actorIdOf(actor);
+    if (actorId !== null) await this.people.addParticipants(updated, [actorId], manager);
+    await this.record(actor, instance, updated, step, seq, manager);
+    // Counted once the move is durable: a failed audit write or commit must not show as moved.
+    this.transactions.afterCommit(() =>
+      this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),
+    );
+    return updated;
+  }
+
+  /** History, outbox and audit for an applied transition or vote. */
+  private async record(
+    actor: MoveActor,
+    before: WorkflowInstance,
+    after: WorkflowInstance,
+    step: TransitionStep,
+    seq: number,
+    manager: EntityManager,
+  ): Promise<void> {
+    const kind = step.decision.outcome === 'moved' ? 'moved' : 'voted';
+    const actorId = actorIdOf(actor);
+    const input = step.input ?? null;
+    await this.instances.appendHistory(
+      after.id,
+      {
+        seq,
+        kind,
+        transition: step.transition,
+        fromState: before.state,
+        toState: after.state,
+        actorId,
+        assigneeId: null,
+        input,
+        comment: step.comment ?? null,
+        ...(actor.type === 'system' ? { timerId: actor.timer.id } : {}),
+      },
+      manager,
+    );
+    await this.instances.appendOutbox(
+      {
+        topic: kind === 'moved' ? 'workflow.transitioned' : 'workflow.vote_recorded',
+        aggregateId: after.id,
+        payload: {
+          workflowId: after.id,
+          definitionKey: after.definitionKey,
+          definitionVersion: after.definitionVersion,
+          transition: step.transition,
+          from: before.state,
+          to: after.state,
+          terminal: after.terminal,
+          actorType: actor.type,
+          actorId,
+          ...timerFacts(actor),
+          version: after.version,
+        },
+      },
+      manager,
+    );
+    await this.audit.record(
+      {
+        actor: auditActorOf(actor),
+        action: kind === 'moved' ? 'workflow.transitioned' : 'workflow.vote_recorded',
+        resource: { type: 'workflow', id: after.id },
+        outcome: 'succeeded',
+        before: auditSnapshot(before),
+        after: { ...auditSnapshot(after), transition: step.transition, input, ...timerFacts(actor) },
+      },
+      manager,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '@flowgate/core';
+import { PinoLogger } from 'nestjs-pino';
+import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
+import { decideTimer } from '../engine/timers';
+import { InstanceMoves } from '../instances/instance-moves';
+import { WorkflowInstancesRepository } from '../instances/workflow-instances.repository';
+import { TimerMetrics, type TimerOutcome } from './timer-metrics';
+import { WorkflowTimersRepository } from './workflow-timers.repository';
+
+/**
+ * Fires one due timer as the system actor, in one unit of work (docs/workflows.md "Timers"): claim
+ * the most overdue timer (`FOR UPDATE SKIP LOCKED`), lock its instance, and take the transition
+ * through the engine (`decideTimer`) and the writer a person's transition uses (`InstanceMoves`):
+ * state, history, outbox and audit commit together with the timer marked fired, or not at all.
+ *
+ * Exactly once per entry into the state: the timer row is held by one unit at a time; under the
+ * instance lock the timer must belong to the current visit (`state_entered_seq`), else the
+ * instance moved on and the timer is cancelled; and the history line names the timer under a
+ * unique constraint, so a second firing cannot commit whatever happened before it.
+ */
+@Injectable()
+export class TimerFiring {
+  constructor(
+    private readonly timers: WorkflowTimersRepository,
+    private readonly instances: WorkflowInstancesRepository,
+    private readonly definitions: WorkflowDefinitionStore,
+    private readonly moves: InstanceMoves,
+    private readonly transactions: TransactionRunner,
+    private readonly metrics: TimerMetrics,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(TimerFiring.name);
+  }
+
+  /** Settles the most overdue timer; undefined when none is due (or every due one is in other hands). */
+  fireNextDue(): Promise<TimerOutcome | undefined> {
+    return this.transactions.run(async (manager) => {
+      const timer = await this.timers.claimNextDue(manager);
+      if (!timer) return undefined;
+      const instance = await this.instances.lockForSystem(timer.instanceId, manager);
+      let outcome: TimerOutcome = 'stale';
+      if (instance && !instance.terminal && instance.stateEnteredSeq === timer.enteredSeq) {
+        const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
+        const decision = decideTimer(definition, instance.state, timer.transition);
+        if (decision.allowed) {
+          // Settled first: the move cancels the state's pending timers, and this one has fired.
+          await this.timers.settle(timer.id, 'fired', manager);
+          const past = await this.instances.past(instance.id);
+          await this.moves.apply(
+            { type: 'system', timer: { id: timer.id, dueAt: timer.dueAt } },
+            { instance, definition, past },
+            { transition: timer.transition, decision },
+            manager,
+          );
+          outcome = 'fired';
+        } else {
+          this.logger.warn({ timerId: timer.id, instanceId: timer.instanceId, decision }, 'A timer could not fire');
+          outcome = 'refused';
+        }
+      }
+      if (outcome !== 'fired') await this.timers.settle(timer.id, 'cancelled', manager);
+      const definition = instance?.definitionKey ?? 'unknown';
+      this.transactions.afterCommit(() => {
+        this.metrics.settled.inc({ definition, outcome });
+        if (outcome === 'fired') this.metrics.fireDelay.observe((Date.now() - timer.dueAt.getTime()) / 1000);
+      });
+      return outcome;
+    });
+  }
+}
