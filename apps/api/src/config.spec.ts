@@ -4,7 +4,7 @@ import { loadApiConfig } from './config';
 describe('loadApiConfig', () => {
   it("reads core's sections and every feature's on defaults (development)", () => {
     const config = loadApiConfig({});
-    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic']); // prettier-ignore
+    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic', 'worker']); // prettier-ignore
     expect(config.auth.devIdentityProvider.enabled).toBe(true);
     expect(config.audit.denialWindowMs).toBe(60_000);
     expect(config.traffic.rateLimits.principal.limit).toBe(600);
