@@ -215,27 +215,55 @@ describe('Workflow timers', () => {
     expect(await fireDue()).toBe(0);
   });
 
-  it('writes nothing when any part of the firing fails, and fires on the next run', async () => {
-    const id = await start();
-    await take(requester, id, 'submit');
-    await due(id, 'expire');
+  it('writes nothing when a firing fails, lets the timers due after it fire, and retries it after a delay', async () => {
+    const poisoned = await start();
+    await take(requester, poisoned, 'submit');
+    const healthy = await start();
+    await take(requester, healthy, 'submit');
+    await due(healthy, 'expire');
+    // The failing timer is the most overdue: the one every worker claims first.
+    await db.query(
+      `UPDATE workflow_timers SET due_at = now() - interval '1 hour' WHERE instance_id = $1 AND transition = 'expire' AND status = 'pending'`,
+      [poisoned],
+    );
     const audit = worker.app.get(AuditService, { strict: false });
-    const failing = jest.spyOn(audit, 'record').mockRejectedValueOnce(new Error('audit store unavailable'));
+    const record = audit.record.bind(audit);
+    const failing = jest.spyOn(audit, 'record').mockImplementation(async (event, manager) => {
+      if (event.resource.id === poisoned) throw new Error('audit store unavailable');
+      return record(event, manager);
+    });
     try {
-      await expect(fireDue()).rejects.toThrow('audit store unavailable');
+      await fireDue();
+      // Not retried at once: it waits for its next attempt, however often the worker polls.
+      await fireDue();
     } finally {
       failing.mockRestore();
     }
-    expect(await get(id)).toMatchObject({ state: 'waiting' });
-    expect((await history(id)).map((line) => line.kind)).toEqual(['started', 'moved']);
+    expect(await get(poisoned)).toMatchObject({ state: 'waiting' });
+    expect((await history(poisoned)).map((line) => line.kind)).toEqual(['started', 'moved']);
     const [{ n }] = await db.query(
       `SELECT count(*)::int AS n FROM outbox_events WHERE aggregate_id = $1 AND payload->>'transition' = 'expire'`,
-      [id],
+      [poisoned],
     );
     expect(n).toBe(0);
+    const [attempt] = await db.query(
+      `SELECT status, attempts, retry_at > now() AS waiting FROM workflow_timers WHERE instance_id = $1 AND transition = 'expire'`,
+      [poisoned],
+    );
+    expect(attempt).toEqual({ status: 'pending', attempts: 1, waiting: true });
+    expect(await get(healthy)).toMatchObject({ state: 'expired', terminal: true });
 
+    // Its delay over (5 s after the first failure), it fires.
+    await db.query(`UPDATE workflow_timers SET retry_at = now() - interval '1 second' WHERE instance_id = $1`, [
+      poisoned,
+    ]);
     expect(await fireDue()).toBe(1);
-    expect(await get(id)).toMatchObject({ state: 'expired', terminal: true, pendingTimers: [] });
+    expect(await get(poisoned)).toMatchObject({ state: 'expired', terminal: true, pendingTimers: [] });
+    expect((await history(poisoned)).at(-1)).toMatchObject({
+      kind: 'moved',
+      transition: 'expire',
+      actorType: 'system',
+    });
   });
 
   it('a due timer held by a worker while a person moves on is cancelled by the worker, not fired', async () => {

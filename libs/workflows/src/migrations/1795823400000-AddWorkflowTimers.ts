@@ -24,6 +24,10 @@ export class AddWorkflowTimers1795823400000 implements MigrationInterface {
         due_at timestamptz NOT NULL,
         status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'fired', 'cancelled')),
         settled_at timestamptz,
+        -- Firings that failed (rolled back); a failed timer waits until retry_at, so one that keeps
+        -- failing never holds up the timers due after it.
+        attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        retry_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (instance_id, entered_seq, transition),
         CHECK ((status = 'pending') = (settled_at IS NULL))

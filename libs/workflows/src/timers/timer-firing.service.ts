@@ -6,7 +6,8 @@ import { decideTimer } from '../engine/timers';
 import { InstanceMoves } from '../instances/instance-moves';
 import { WorkflowInstancesRepository } from '../instances/workflow-instances.repository';
 import { TimerMetrics, type TimerOutcome } from './timer-metrics';
-import { WorkflowTimersRepository } from './workflow-timers.repository';
+import { type ClaimedTimer, WorkflowTimersRepository } from './workflow-timers.repository';
+import type { EntityManager } from 'typeorm';
 
 /**
  * Fires one due timer as the system actor, in one unit of work (docs/workflows.md "Timers"): claim
@@ -33,39 +34,63 @@ export class TimerFiring {
     this.logger.setContext(TimerFiring.name);
   }
 
-  /** Settles the most overdue timer; undefined when none is due (or every due one is in other hands). */
-  fireNextDue(): Promise<TimerOutcome | undefined> {
-    return this.transactions.run(async (manager) => {
-      const timer = await this.timers.claimNextDue(manager);
-      if (!timer) return undefined;
-      const instance = await this.instances.lockForSystem(timer.instanceId, manager);
-      let outcome: TimerOutcome = 'stale';
-      if (instance && !instance.terminal && instance.stateEnteredSeq === timer.enteredSeq) {
-        const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
-        const decision = decideTimer(definition, instance.state, timer.transition);
-        if (decision.allowed) {
-          // Settled first: the move cancels the state's pending timers, and this one has fired.
-          await this.timers.settle(timer.id, 'fired', manager);
-          const past = await this.instances.past(instance.id);
-          await this.moves.apply(
-            { type: 'system', timer: { id: timer.id, dueAt: timer.dueAt } },
-            { instance, definition, past },
-            { transition: timer.transition, decision },
-            manager,
-          );
-          outcome = 'fired';
-        } else {
-          this.logger.warn({ timerId: timer.id, instanceId: timer.instanceId, decision }, 'A timer could not fire');
-          outcome = 'refused';
-        }
-      }
-      if (outcome !== 'fired') await this.timers.settle(timer.id, 'cancelled', manager);
-      const definition = instance?.definitionKey ?? 'unknown';
-      this.transactions.afterCommit(() => {
-        this.metrics.settled.inc({ definition, outcome });
-        if (outcome === 'fired') this.metrics.fireDelay.observe((Date.now() - timer.dueAt.getTime()) / 1000);
+  /**
+   * Settles the most overdue timer; undefined when none is due (or every due one is in other hands
+   * or waiting to be retried). A firing that fails rolls back whole and is retried later with a
+   * growing delay (`failed`), so a timer that keeps failing never holds up the ones due after it.
+   */
+  async fireNextDue(): Promise<TimerOutcome | undefined> {
+    let claimed: ClaimedTimer | undefined;
+    try {
+      return await this.transactions.run(async (manager) => {
+        claimed = await this.timers.claimNextDue(manager);
+        return claimed && (await this.fire(claimed, manager));
       });
-      return outcome;
-    });
+    } catch (error) {
+      if (!claimed) throw error; // nothing claimed: the database itself is failing; the runner backs off
+      const attempts = await this.timers.recordFailure(claimed.id, retryDelaySeconds);
+      this.logger.error(
+        { err: error, timerId: claimed.id, instanceId: claimed.instanceId, attempts },
+        'A timer failed to fire; it will be retried',
+      );
+      this.metrics.settled.inc({ definition: 'unknown', outcome: 'failed' });
+      return 'failed';
+    }
   }
+
+  private async fire(timer: ClaimedTimer, manager: EntityManager): Promise<TimerOutcome> {
+    const instance = await this.instances.lockForSystem(timer.instanceId, manager);
+    let outcome: TimerOutcome = 'stale';
+    if (instance && !instance.terminal && instance.stateEnteredSeq === timer.enteredSeq) {
+      const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
+      const decision = decideTimer(definition, instance.state, timer.transition);
+      if (decision.allowed) {
+        // Settled first: the move cancels the state's pending timers, and this one has fired.
+        await this.timers.settle(timer.id, 'fired', manager);
+        const past = await this.instances.past(instance.id);
+        await this.moves.apply(
+          { type: 'system', timer: { id: timer.id, dueAt: timer.dueAt } },
+          { instance, definition, past },
+          { transition: timer.transition, decision },
+          manager,
+        );
+        outcome = 'fired';
+      } else {
+        this.logger.warn({ timerId: timer.id, instanceId: timer.instanceId, decision }, 'A timer could not fire');
+        outcome = 'refused';
+      }
+    }
+    if (outcome !== 'fired') await this.timers.settle(timer.id, 'cancelled', manager);
+    const definition = instance?.definitionKey ?? 'unknown';
+    this.transactions.afterCommit(() => {
+      this.metrics.settled.inc({ definition, outcome });
+      if (outcome === 'fired') this.metrics.fireDelay.observe((Date.now() - timer.dueAt.getTime()) / 1000);
+    });
+    return outcome;
+  }
+}
+
+/** 5 s, 10 s, 20 s … doubling up to 15 minutes between attempts. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(5 * 2 ** Math.max(0, attempts - 1), 15 * 60);
 }

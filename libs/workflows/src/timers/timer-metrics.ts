@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { type TimerBacklog, WorkflowTimersRepository } from './workflow-timers.repository';
 
 /** How a claimed timer was settled: fired, or cancelled because the instance had moved on. */
-export type TimerOutcome = 'fired' | 'stale' | 'refused';
+export type TimerOutcome = 'fired' | 'stale' | 'refused' | 'failed';
 
 /** Timers as the runbook watches them (docs/runbook.md "The worker"). */
 @Injectable()
@@ -16,7 +16,7 @@ export class TimerMetrics {
     const registers = [metrics.registry];
     this.settled = new Counter({
       name: 'workflow_timers_settled_total',
-      help: 'Due timers claimed by this worker, by definition and outcome (fired; stale: the instance had moved on; refused)',
+      help: 'Due timers claimed by this worker, by definition and outcome (fired; stale: the instance had moved on; refused; failed: rolled back, retried later)',
       labelNames: ['definition', 'outcome'] as const,
       registers,
     });

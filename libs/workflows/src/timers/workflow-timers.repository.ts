@@ -73,7 +73,8 @@ export class WorkflowTimersRepository {
   async claimNextDue(manager: EntityManager): Promise<ClaimedTimer | undefined> {
     const [row] = await manager.query<Record<string, unknown>[]>(
       `SELECT id, instance_id, transition, entered_seq, due_at FROM workflow_timers
-       WHERE status = 'pending' AND due_at <= now() ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+       WHERE status = 'pending' AND due_at <= now() AND (retry_at IS NULL OR retry_at <= now())
+       ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
     if (!row) return undefined;
     return {
@@ -83,6 +84,26 @@ export class WorkflowTimersRepository {
       enteredSeq: Number(row.entered_seq),
       dueAt: row.due_at as Date,
     };
+  }
+
+  /**
+   * Records a firing that failed (its unit rolled back) and holds the timer back until its next
+   * attempt: `delaySeconds(attempts)` after now. Runs in a unit of its own, after the failed one.
+   */
+  async recordFailure(id: string, delaySeconds: (attempts: number) => number): Promise<number | undefined> {
+    return this.transactions.run(async (manager) => {
+      const [row] = await manager.query<{ attempts: number }[]>(
+        `SELECT attempts FROM workflow_timers WHERE id = $1 AND status = 'pending' FOR UPDATE`,
+        [id],
+      );
+      if (!row) return undefined;
+      const attempts = row.attempts + 1;
+      await manager.query(
+        `UPDATE workflow_timers SET attempts = $2, retry_at = now() + make_interval(secs => $3) WHERE id = $1`,
+        [id, attempts, delaySeconds(attempts)],
+      );
+      return attempts;
+    });
   }
 
   async settle(id: string, status: 'fired' | 'cancelled', manager: EntityManager): Promise<void> {
