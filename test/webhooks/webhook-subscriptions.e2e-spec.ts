@@ -308,7 +308,7 @@ describe('Webhook subscriptions', () => {
     const first = await scenario.subscribe(RECEIVER);
     const second = await scenario.subscribe(RECEIVER);
     const page = await http().get('/v1/webhook-subscriptions?top=1').set(scenario.admin.auth).expect(200);
-    expect(page.body.value.map((s: { id: string }) => s.id)).toEqual([second.id]);
+    expect((page.body.value as { id: string }[]).map((s) => s.id)).toEqual([second.id]);
     const next = new URL(page.body.nextLink as string);
     const page2 = await http().get(`${next.pathname}${next.search}`).set(scenario.admin.auth).expect(200);
     expect(page2.body.value[0].id).toBe(first.id);

@@ -4,7 +4,8 @@ import { WorkflowAssignmentDataDto, WorkflowStartedDataDto, WorkflowTransitionDa
 
 // The payloads receivers get, one class per event type, in the Standard Webhooks shape (`type`,
 // `timestamp`, `data`). `toWebhookMessages` builds them; these classes only describe them, for
-// the OpenAPI `webhooks` section and so the generated SDK's types.
+// the OpenAPI `webhooks` section and so the generated SDK's types. `data` names its class: the
+// swagger plugin as the tests run it does not resolve a property's class by itself.
 
 const TIMESTAMP = { ...API_SCHEMA.dateTime, description: 'When the change happened (committed).' };
 
@@ -13,6 +14,7 @@ export class WorkflowStartedEventDto {
   type!: 'workflow.started';
   @ApiProperty(TIMESTAMP)
   timestamp!: string;
+  @ApiProperty({ type: () => WorkflowStartedDataDto })
   data!: WorkflowStartedDataDto;
 }
 
@@ -21,6 +23,7 @@ export class WorkflowTransitionedEventDto {
   type!: 'workflow.transitioned';
   @ApiProperty(TIMESTAMP)
   timestamp!: string;
+  @ApiProperty({ type: () => WorkflowTransitionDataDto })
   data!: WorkflowTransitionDataDto;
 }
 
@@ -29,6 +32,7 @@ export class WorkflowVoteRecordedEventDto {
   type!: 'workflow.vote_recorded';
   @ApiProperty(TIMESTAMP)
   timestamp!: string;
+  @ApiProperty({ type: () => WorkflowTransitionDataDto })
   data!: WorkflowTransitionDataDto;
 }
 
@@ -37,6 +41,7 @@ export class WorkflowCompletedEventDto {
   type!: 'workflow.completed';
   @ApiProperty(TIMESTAMP)
   timestamp!: string;
+  @ApiProperty({ type: () => WorkflowTransitionDataDto })
   data!: WorkflowTransitionDataDto;
 }
 
@@ -45,5 +50,6 @@ export class WorkflowAssignmentChangedEventDto {
   type!: 'workflow.assignment_changed';
   @ApiProperty(TIMESTAMP)
   timestamp!: string;
+  @ApiProperty({ type: () => WorkflowAssignmentDataDto })
   data!: WorkflowAssignmentDataDto;
 }
