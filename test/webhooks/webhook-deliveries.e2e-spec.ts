@@ -382,6 +382,22 @@ describe('Webhook deliveries', () => {
     }
   });
 
+  it('fails the one delivery whose secret will not open (key changed), and sends the others of its round', async () => {
+    const healthy = await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });
+    const broken = await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });
+    await db.query(`UPDATE webhook_subscriptions SET secret_sealed = $2 WHERE id = $1`, [
+      broken.id,
+      `aes256gcm:${randomBytes(12).toString('base64')}.${randomBytes(16).toString('base64')}.${randomBytes(30).toString('base64')}`,
+    ]);
+    const workflowId = await scenario.start();
+    await deliverUntil(async () => expect((await scenario.deliveries(broken.id))[0]).toMatchObject({ status: 'dead' }));
+    expect(receiver.accepted.map((hook) => hook.json.data.workflowId)).toEqual([workflowId]);
+    expect(new Webhook(healthy.secret).verify(receiver.accepted[0].body, receiver.accepted[0].headers)).toBeTruthy();
+    expect((await scenario.deliveries(broken.id))[0].lastError).toBe(
+      'not sent: the signing secret does not open with WEBHOOK_SECRETS_KEY (was the key changed?)',
+    );
+  });
+
   it('sends a delivery again, with the same webhook-id, when its worker is killed mid-delivery', async () => {
     receiver.answer(() => 'hang');
     await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });

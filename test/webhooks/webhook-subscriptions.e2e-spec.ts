@@ -48,8 +48,15 @@ describe('Webhook subscriptions', () => {
   afterAll(() => testApp?.close());
 
   const http = () => scenario.http;
+  /** This file's admin's subscriptions: other suites create and delete theirs meanwhile. */
   const countSubscriptions = async () =>
-    Number((await db.query<{ n: string }[]>(`SELECT count(*) AS n FROM webhook_subscriptions`))[0].n);
+    Number(
+      (
+        await db.query<{ n: string }[]>(`SELECT count(*) AS n FROM webhook_subscriptions WHERE created_by = $1`, [
+          scenario.admin.id,
+        ])
+      )[0].n,
+    );
   const auditActions = async (id: string) =>
     (
       await db.query<{ action: string; actor_type: string }[]>(

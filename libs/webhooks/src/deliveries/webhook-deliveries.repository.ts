@@ -94,6 +94,35 @@ export class WebhookDeliveriesRepository {
     return count === 1;
   }
 
+  /**
+   * Ends the delivered attempts of one round in one statement (one commit for the batch instead of
+   * one per delivery: measured, the commits were what bounded throughput). Fenced by each lease, as
+   * `finishAttempt`; answers the subscriptions whose deliveries were recorded.
+   */
+  async finishDelivered(
+    delivered: readonly {
+      readonly claim: Pick<ClaimedDelivery, 'id' | 'leaseToken'>;
+      readonly attempt: AttemptRecord;
+    }[],
+    manager: EntityManager,
+  ): Promise<string[]> {
+    const [rows] = await manager.query<[{ subscription_id: string }[], number]>(
+      `UPDATE webhook_deliveries d
+       SET status = 'succeeded', lease_token = NULL, lease_expires_at = NULL, last_status_code = a.status_code,
+           last_latency_ms = a.latency_ms, last_error = NULL, completed_at = now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS a(id, lease_token, status_code, latency_ms)
+       WHERE d.id = a.id AND d.lease_token = a.lease_token
+       RETURNING d.subscription_id`,
+      [
+        delivered.map(({ claim }) => claim.id),
+        delivered.map(({ claim }) => claim.leaseToken),
+        delivered.map(({ attempt }) => attempt.statusCode),
+        delivered.map(({ attempt }) => attempt.latencyMs),
+      ],
+    );
+    return rows.map((row) => row.subscription_id);
+  }
+
   async findOfSubscription(
     subscriptionId: string,
     id: string,

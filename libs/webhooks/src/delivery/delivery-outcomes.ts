@@ -25,11 +25,13 @@ export class DeliveryOutcomes {
     private readonly metrics: WebhookMetrics,
   ) {}
 
-  async delivered(claim: ClaimedDelivery, attempt: AttemptRecord): Promise<void> {
+  /** A round's delivered messages, in one transaction: their endpoints' failure counts start again. */
+  async delivered(delivered: readonly { claim: ClaimedDelivery; attempt: AttemptRecord }[]): Promise<void> {
+    if (delivered.length === 0) return;
     await this.transactions.run(async (manager) => {
-      if (!(await this.deliveries.finishAttempt(claim, { status: 'succeeded' }, attempt, manager))) return;
-      await this.subscriptions.recordSuccess(claim.subscriptionId, manager);
-      this.transactions.afterCommit(() => this.metrics.deliveries.inc({ outcome: 'succeeded' }));
+      const subscriptions = await this.deliveries.finishDelivered(delivered, manager);
+      for (const id of new Set(subscriptions)) await this.subscriptions.recordSuccess(id, manager);
+      this.transactions.afterCommit(() => this.metrics.deliveries.inc({ outcome: 'succeeded' }, subscriptions.length));
     });
   }
 

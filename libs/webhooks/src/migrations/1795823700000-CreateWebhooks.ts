@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Webhook subscriptions and their deliveries (docs/webhooks.md, ADR 14). A delivery is one event
+ * Webhook subscriptions and their deliveries (docs/webhooks.md, ADR 15). A delivery is one event
  * for one subscription: the relay fans each outbox event out into deliveries in one transaction,
  * the deliverer claims due ones with `SKIP LOCKED`. `seq` orders the deliveries of one instance to
  * one subscription (the relay writes them in outbox order), which is the order they are sent in.

@@ -68,8 +68,11 @@ export class OutboxRelayRepository {
     return inserted;
   }
 
+  /** Stamped with the clock, not the transaction's start: `delivered_at − created_at` is the lag. */
   async markPublished(eventIds: readonly string[], manager: EntityManager): Promise<void> {
-    await manager.query(`UPDATE outbox_events SET delivered_at = now() WHERE id = ANY ($1::bigint[])`, [eventIds]);
+    await manager.query(`UPDATE outbox_events SET delivered_at = clock_timestamp() WHERE id = ANY ($1::bigint[])`, [
+      eventIds,
+    ]);
   }
 
   /** Age of the oldest event still to publish (0 when none): the lag an operator watches. */

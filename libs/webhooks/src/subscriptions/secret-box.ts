@@ -38,8 +38,12 @@ export class SecretBox {
       .slice(SEALED.length)
       .split('.')
       .map((part) => Buffer.from(part, 'base64'));
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
+    } catch {
+      throw new Error('the signing secret does not open with WEBHOOK_SECRETS_KEY (was the key changed?)');
+    }
   }
 }

@@ -36,7 +36,7 @@ const SubscriptionId = () => UuidParam('id');
 
 /**
  * No `Idempotency-Key` on create and rotate-secret: their answers hold a signing secret, which a
- * stored idempotent response would keep at rest in clear (ADR 14).
+ * stored idempotent response would keep at rest in clear (ADR 15).
  */
 @ApiTags('Webhooks')
 @Controller({ path: 'webhook-subscriptions', version: '1' })
