@@ -23,6 +23,7 @@ const PURE_CORES = [
   '^libs/roles/src/',
   '^libs/auth/src/roles/',
   '^libs/workflows/src/(definition|engine|authority)/',
+  '^libs/webhooks/src/(events|policy)/',
   '^libs/core/src/errors/(app-error|error-catalog|field-error|problem-details)\\.ts$',
 ];
 

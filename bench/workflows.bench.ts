@@ -4,21 +4,10 @@ import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, Measurement, measure, summarise, Target, VariantResult } from './support/measure';
 import { API_ENTRY, BARE_ENTRY, ServerProcess, startServerProcess } from './support/server-process';
+import { loopDefinition } from './support/loop-definition';
 import { measureSql } from './support/sql-load';
 
-/** A definition whose `touch` loops on its state, so one instance can take transitions forever. */
-const LOOP_DEFINITION = {
-  key: 'bench-loop',
-  title: 'Benchmark loop',
-  states: [
-    { name: 'open', initial: true },
-    { name: 'closed', terminal: true },
-  ],
-  transitions: [
-    { name: 'touch', from: 'open', to: 'open', role: 'requester' },
-    { name: 'close', from: 'open', to: 'closed', role: 'requester' },
-  ],
-};
+const LOOP_DEFINITION = loopDefinition('bench-loop', 'Benchmark loop');
 
 interface Variant {
   readonly name: string;

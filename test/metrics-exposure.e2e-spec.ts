@@ -40,6 +40,7 @@ describe('Metrics exposure (NODE_ENV=production)', () => {
           AUTH_AUDIENCES: AUDIENCE,
           METRICS_HOST: '127.0.0.1',
           PUBLIC_BASE_URL: 'https://flowgate.example.com',
+          WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
           ...env,
         },
       });

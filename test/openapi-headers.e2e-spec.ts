@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { TestApp } from '@flowgate/testing';
 import { createTestApp } from './support/create-test-app';
@@ -18,6 +19,11 @@ const API_HEADERS = [
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 const NOBODY = '00000000-0000-4000-8000-000000000000';
+const WEBHOOK_SUBSCRIPTION = {
+  url: 'http://127.0.0.1:9/hooks',
+  eventTypes: ['workflow.completed'],
+  definitionKeys: ['none-such'],
+};
 
 interface Parameter {
   readonly name: string;
@@ -64,7 +70,7 @@ describe('OpenAPI: every header the server sends is documented', () => {
   const sent: Sent[] = [];
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    testApp = await createTestApp({ env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' } });
     const dev = testApp.app.get(DevIdentityProvider);
     admin = `Bearer ${await dev.mint({ user: `hdr-admin-${suffix}`, roles: ['admin', 'auditor'], stepUp: true })}`;
     const target = `Bearer ${await dev.mint({ user: `hdr-target-${suffix}` })}`;
@@ -85,6 +91,15 @@ describe('OpenAPI: every header the server sends is documented', () => {
     ids.workflow = ((await started.json()) as { id: string }).id;
     const events = await call('GET', '/v1/audit-events?top=1', { Authorization: admin });
     ids.auditEvent = ((await events.json()) as { value: { id: string }[] }).value[0].id;
+    const subscribed = await call('POST', '/v1/webhook-subscriptions', { Authorization: admin }, WEBHOOK_SUBSCRIPTION);
+    ids.webhookSubscription = ((await subscribed.json()) as { id: string }).id;
+    // A dead letter to redeliver (no worker runs here to make one).
+    const [delivery] = await testApp.app.get(DataSource).query<{ id: string }[]>(
+      `INSERT INTO webhook_deliveries (subscription_id, outbox_event_id, message_id, event_type, aggregate_id, body, status)
+       VALUES ($1, 0, 'msg_0', 'workflow.started', $2, '{}', 'dead') RETURNING id`,
+      [ids.webhookSubscription, ids.workflow],
+    );
+    ids.webhookDelivery = delivery.id;
 
     const document = (await (await fetch(`${testApp.url}/openapi.json`)).json()) as {
       paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
@@ -126,6 +141,7 @@ describe('OpenAPI: every header the server sends is documented', () => {
       'WorkflowAssignments_unassign',
       'WorkflowAssignments_assign',
       'Workflows_take',
+      'WebhookSubscriptions_delete',
     ];
     const index = order.indexOf(route.operation.operationId);
     return index === -1 ? (route.method === 'get' ? 0 : 1) : 10 + index;
@@ -140,9 +156,13 @@ describe('OpenAPI: every header the server sends is documented', () => {
             ? ids.user
             : route.path.startsWith('/v1/audit-events')
               ? ids.auditEvent
-              : ids.workflow;
+              : route.path.startsWith('/v1/webhook-subscriptions')
+                ? ids.webhookSubscription
+                : ids.workflow;
         case 'userId':
           return ids.user;
+        case 'deliveryId':
+          return ids.webhookDelivery;
         case 'key':
           return definitionKey;
         case 'version':
@@ -167,6 +187,10 @@ describe('OpenAPI: every header the server sends is documented', () => {
         return { name: 'close' };
       case 'Users_update':
         return { status: 'active' };
+      case 'WebhookSubscriptions_create':
+        return WEBHOOK_SUBSCRIPTION;
+      case 'WebhookSubscriptions_update':
+        return { description: `changed ${randomUUID()}` };
       case 'WorkflowAssignments_delegate':
         return { to: ids.user };
       default:
@@ -201,6 +225,10 @@ describe('OpenAPI: every header the server sends is documented', () => {
         headers['If-Match'] = (await call('GET', `/v1/users/${ids.user}`, { Authorization: admin })).headers.get(
           'etag',
         )!;
+      }
+      if (route.operation.operationId === 'WebhookSubscriptions_update') {
+        const path = `/v1/webhook-subscriptions/${ids.webhookSubscription}`;
+        headers['If-Match'] = (await call('GET', path, { Authorization: admin })).headers.get('etag')!;
       }
       const body = bodyFor(route);
       const first = await send(route, 'as documented', { headers, body });

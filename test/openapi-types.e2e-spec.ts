@@ -22,6 +22,7 @@ const NOT_UUIDS: Record<string, string> = {
   actorObjectId: 'as objectId',
   resourceId: 'an audited resource id: a UUID, or key@version for a definition',
   'AuditResourceDto.id': 'as resourceId',
+  messageId: 'a webhook message id (the webhook-id header): msg_<outbox event>, stable across attempts',
 };
 /** User ids whose names do not say so. */
 const ALSO_UUIDS = ['publishedBy', 'grantedBy', 'DelegateRequestDto.to'];

@@ -19,7 +19,7 @@ const shared = {
   moduleNameMapper: {
     '^@flowgate/api$': '<rootDir>/apps/api/src',
     '^@flowgate/worker$': '<rootDir>/apps/worker/src',
-    '^@flowgate/(core|roles|auth|users|audit|traffic|workflows|testing)$': '<rootDir>/libs/$1/src',
+    '^@flowgate/(core|roles|auth|users|audit|traffic|workflows|webhooks|testing)$': '<rootDir>/libs/$1/src',
     // `@flowgate/sdk` is not mapped: it resolves as a client team's code would, through the
     // workspace package's `exports` to its build (libs/sdk/dist), which the global setup makes.
   },

@@ -5,6 +5,7 @@ import { AuthModule } from '@flowgate/auth';
 import { CoreModule, CoreModuleOptions, FlowgateConfig, RequestShapeModule } from '@flowgate/core';
 import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
+import { WebhooksModule } from '@flowgate/webhooks';
 import { WorkflowsModule } from '@flowgate/workflows';
 import { GlobalGuards } from './global-guards';
 import { registerApiErrorCodes } from './error-codes';
@@ -33,6 +34,7 @@ export class AppModule {
         AuditModule,
         UsersModule,
         WorkflowsModule,
+        WebhooksModule,
         RequestShapeModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: GlobalGuards }],

@@ -4,11 +4,23 @@ import { loadApiConfig } from './config';
 describe('loadApiConfig', () => {
   it("reads core's sections and every feature's on defaults (development)", () => {
     const config = loadApiConfig({});
-    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic', 'worker']); // prettier-ignore
+    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic', 'webhooks', 'worker']); // prettier-ignore
     expect(config.auth.devIdentityProvider.enabled).toBe(true);
     expect(config.audit.denialWindowMs).toBe(60_000);
     expect(config.traffic.rateLimits.principal.limit).toBe(600);
     expect(Object.isFrozen(config.traffic.rateLimits)).toBe(true);
+    expect(config.webhooks).toMatchObject({ requireHttps: false, secretsKey: undefined, allowedTargets: [] });
+  });
+
+  it('requires https receivers and a key for webhook secrets in production', () => {
+    expect(() => loadApiConfig({ NODE_ENV: 'production', WEBHOOK_REQUIRE_HTTPS: 'false' })).toThrow(
+      /WEBHOOK_REQUIRE_HTTPS cannot be turned off when NODE_ENV=production.*WEBHOOK_SECRETS_KEY is required/,
+    );
+    expect(() =>
+      loadApiConfig({ WEBHOOK_SECRETS_KEY: 'c2hvcnQ=', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1,localhost' }),
+    ).toThrow(
+      /WEBHOOK_ALLOWED_TARGETS must list IP addresses or CIDR ranges \(got "localhost"\).*WEBHOOK_SECRETS_KEY must be 32 bytes/,
+    );
   });
 
   it('reports bad variables of core and of the features in one line, at boot', () => {

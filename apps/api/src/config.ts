@@ -2,6 +2,7 @@ import { readAuditConfig } from '@flowgate/audit';
 import { readAuthConfig } from '@flowgate/auth';
 import { type ConfigSections, configLoader } from '@flowgate/core';
 import { readTrafficConfig } from '@flowgate/traffic';
+import { readWebhooksConfig } from '@flowgate/webhooks';
 
 /**
  * The feature sections of the API's configuration, each read by its feature, validated with
@@ -12,6 +13,7 @@ export const API_CONFIG_SECTIONS: ConfigSections = {
   auth: readAuthConfig,
   audit: readAuditConfig,
   traffic: readTrafficConfig,
+  webhooks: readWebhooksConfig,
 };
 
 const loader = configLoader(API_CONFIG_SECTIONS);

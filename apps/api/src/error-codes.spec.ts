@@ -5,6 +5,7 @@ import * as auth from '@flowgate/auth';
 import { CORE_ERROR_CODES, ErrorCatalogue } from '@flowgate/core';
 import * as traffic from '@flowgate/traffic';
 import * as users from '@flowgate/users';
+import * as webhooks from '@flowgate/webhooks';
 import * as workflows from '@flowgate/workflows';
 import { API_ERROR_CODES } from './error-codes';
 
@@ -27,7 +28,7 @@ describe('API_ERROR_CODES', () => {
   });
 
   it("registers every feature's set", () => {
-    const exported = [audit, auth, traffic, users, workflows].flatMap((library) =>
+    const exported = [audit, auth, traffic, users, webhooks, workflows].flatMap((library) =>
       Object.entries(library)
         .filter(([name]) => name.endsWith('_ERROR_CODES'))
         .map(([, set]) => set as object),
@@ -81,12 +82,14 @@ describe('API_ERROR_CODES', () => {
       '409 not_eligible',
       '409 already_assigned',
       '409 idempotency_key_in_use',
+      '409 delivery_in_progress',
       '412 precondition_failed',
       '413 payload_too_large',
       '415 unsupported_media_type',
       '417 expectation_failed',
       '422 unprocessable',
       '422 idempotency_key_reused',
+      '422 webhook_target_refused',
       '428 precondition_required',
       '429 too_many_requests',
       '431 headers_too_large',

@@ -2,6 +2,7 @@ import { AUDIT_MIGRATIONS } from '@flowgate/audit';
 import { migrationTimestamp } from '@flowgate/core';
 import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
 import { USERS_MIGRATIONS } from '@flowgate/users';
+import { WEBHOOKS_MIGRATIONS } from '@flowgate/webhooks';
 import { WORKFLOWS_MIGRATIONS } from '@flowgate/workflows';
 import { API_MIGRATIONS } from './migrations';
 
@@ -17,7 +18,13 @@ describe('API_MIGRATIONS', () => {
   });
 
   it("holds every feature's migrations and nothing else", () => {
-    const features = [USERS_MIGRATIONS, AUDIT_MIGRATIONS, TRAFFIC_MIGRATIONS, WORKFLOWS_MIGRATIONS].flat();
+    const features = [
+      USERS_MIGRATIONS,
+      AUDIT_MIGRATIONS,
+      TRAFFIC_MIGRATIONS,
+      WORKFLOWS_MIGRATIONS,
+      WEBHOOKS_MIGRATIONS,
+    ].flat();
     expect(new Set(API_MIGRATIONS)).toEqual(new Set(features));
   });
 
@@ -33,6 +40,7 @@ describe('API_MIGRATIONS', () => {
       'AddWorkflowAssignmentsAndParticipants1795821000000',
       'StoreIdempotentResponseBytes1795822000000',
       'AddWorkflowTimers1795823400000',
+      'CreateWebhooks1795823700000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

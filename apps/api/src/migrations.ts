@@ -2,6 +2,7 @@ import { AUDIT_MIGRATIONS } from '@flowgate/audit';
 import { orderMigrations } from '@flowgate/core';
 import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
 import { USERS_MIGRATIONS } from '@flowgate/users';
+import { WEBHOOKS_MIGRATIONS } from '@flowgate/webhooks';
 import { WORKFLOWS_MIGRATIONS } from '@flowgate/workflows';
 
 /**
@@ -14,4 +15,5 @@ export const API_MIGRATIONS = orderMigrations(
   AUDIT_MIGRATIONS,
   TRAFFIC_MIGRATIONS,
   WORKFLOWS_MIGRATIONS,
+  WEBHOOKS_MIGRATIONS,
 );

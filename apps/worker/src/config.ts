@@ -2,6 +2,7 @@ import { readAuditConfig } from '@flowgate/audit';
 import { readAuthConfig } from '@flowgate/auth';
 import { type ConfigSections, configLoader } from '@flowgate/core';
 import { readTrafficConfig } from '@flowgate/traffic';
+import { readWebhooksConfig } from '@flowgate/webhooks';
 
 /**
  * The worker reads the same environment as the API (one ConfigMap or App Service configuration
@@ -12,6 +13,7 @@ export const WORKER_CONFIG_SECTIONS: ConfigSections = {
   auth: readAuthConfig,
   audit: readAuditConfig,
   traffic: readTrafficConfig,
+  webhooks: readWebhooksConfig,
 };
 
 const loader = configLoader(WORKER_CONFIG_SECTIONS);

@@ -46,6 +46,7 @@ export * from './openapi/api-problem-responses.decorator';
 export * from './openapi/openapi-document';
 export * from './openapi/problem-details.dto';
 export * from './openapi/schema-bounds';
+export * from './openapi/webhooks-section';
 export * from './redis/atomic-counters';
 export * from './redis/cache';
 export * from './redis/distributed-lock';

@@ -1,6 +1,7 @@
 import { AUTH_PROBLEM_MEMBERS } from '@flowgate/auth';
 import type { OpenApiInfo } from '@flowgate/core';
 import { TRAFFIC_PROBLEM_MEMBERS } from '@flowgate/traffic';
+import { WEBHOOK_EVENTS_OPENAPI } from '@flowgate/webhooks';
 import { WORKFLOW_PROBLEM_MEMBERS } from '@flowgate/workflows';
 
 export const API_INFO: OpenApiInfo = {
@@ -19,6 +20,7 @@ export const API_INFO: OpenApiInfo = {
   version: '1.0.0',
   license: { name: 'Proprietary', url: 'https://flowgate.dev/license' },
   problemMembers: { ...AUTH_PROBLEM_MEMBERS, ...TRAFFIC_PROBLEM_MEMBERS, ...WORKFLOW_PROBLEM_MEMBERS },
+  webhooks: WEBHOOK_EVENTS_OPENAPI,
   tags: [
     {
       name: 'Identity',
@@ -39,6 +41,12 @@ export const API_INFO: OpenApiInfo = {
     {
       name: 'Workflows',
       description: 'Instances of a definition: start them, take transitions, see what you may do and what happened.',
+    },
+    {
+      name: 'Webhooks',
+      description:
+        'Admin-only webhook subscriptions: endpoints that receive workflow events, signed per Standard Webhooks; ' +
+        'their delivery log and redelivery. Changes need step-up (MFA). The events themselves are under `webhooks`.',
     },
     { name: 'Problem types', description: 'The error codes problem responses carry, and what each one means.' },
     {

@@ -21,6 +21,7 @@ export function upgradeToOpenApi31(document: OpenAPIObject): OpenAPIObject {
   for (const response of valuesOf(components.responses)) upgradeResponse(response);
   for (const body of valuesOf(components.requestBodies)) upgradeContent(body.content);
   for (const pathItem of valuesOf(upgraded.paths)) upgradePathItem(pathItem);
+  for (const pathItem of valuesOf(upgraded.webhooks)) upgradePathItem(pathItem);
   return upgraded;
 }
 

@@ -5,6 +5,7 @@ import { upgradeToOpenApi31 } from './openapi-3-1';
 import { ProblemDetailsDto } from './problem-details.dto';
 import { declareConditionalGets, declareResponseHeaders } from './response-headers';
 import { declareTrafficContract, TrafficContractOptions } from './traffic-contract';
+import { declareWebhooks, type OpenApiWebhook } from './webhooks-section';
 
 export interface OpenApiInfo {
   readonly title: string;
@@ -18,6 +19,8 @@ export interface OpenApiInfo {
    * 403 names), as JSON Schemas: added to the problem schema so generated clients type them.
    */
   readonly problemMembers: Readonly<Record<string, object>>;
+  /** The events the API sends to webhook subscribers (OpenAPI 3.1 `webhooks`), by event type. */
+  readonly webhooks?: Readonly<Record<string, OpenApiWebhook>>;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
@@ -45,8 +48,12 @@ export function buildOpenApiDocument(
       servers: [{ url: '/', description: 'This deployment' }],
       tags: info.tags.map((tag) => ({ ...tag })),
     },
-    { operationIdFactory: operationIdFor, extraModels: [ProblemDetailsDto] },
+    {
+      operationIdFactory: operationIdFor,
+      extraModels: [ProblemDetailsDto, ...Object.values(info.webhooks ?? {}).map((webhook) => webhook.payload)],
+    },
   );
+  if (info.webhooks) declareWebhooks(scanned, info.webhooks);
   declareProblemMembers(describeProblemResponses(scanned), info.problemMembers);
   const withConditionalGets = declareConditionalGets(declareSecurity(addCommonProblemResponses(scanned)));
   const declared = declareResponseHeaders(declareTrafficContract(withConditionalGets, traffic));
