@@ -22,7 +22,17 @@ export async function startWorkerProcess(env: Readonly<Record<string, string>> =
     cwd: ROOT,
     // The test run's DATABASE_URL, REDIS_URL and key prefix, as a deployment would pass them.
     // eslint-disable-next-line no-restricted-syntax
-    env: { ...process.env, WORKER_PORT: '0', WORKER_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    // Timers and maintenance only, unless a test says otherwise: the webhook suites run their own
+    // relays and deliverers (with loopback allowed) on the same database, and a worker without
+    // that allowance would claim their deliveries and refuse the receivers.
+    env: {
+      ...process.env,
+      WORKER_PORT: '0',
+      WORKER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      WORKER_JOBS: 'workflow-timers,idempotency-purge',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

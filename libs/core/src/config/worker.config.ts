@@ -23,6 +23,11 @@ export interface WorkerConfig {
    * runs `apps/worker` as a deployment of its own and the API runs no job.
    */
   readonly jobsInApi: boolean;
+  /**
+   * The jobs this process runs, by name (`WORKER_JOBS=outbox-relay,webhook-delivery`); empty: every
+   * job. Lets an operator give a job replicas of its own, and a test run one job alone.
+   */
+  readonly jobs: readonly string[];
 }
 
 export function readWorkerConfig(env: EnvReader, app: AppConfig, database: DatabaseConfig): WorkerConfig {
@@ -39,5 +44,6 @@ export function readWorkerConfig(env: EnvReader, app: AppConfig, database: Datab
     serviceName: env.string('WORKER_SERVICE_NAME', 'flowgate-worker'),
     shutdownTimeoutMs: env.integer('WORKER_SHUTDOWN_TIMEOUT_MS', 20_000, { min: 100, max: 600_000 }),
     jobsInApi,
+    jobs: env.list('WORKER_JOBS'),
   };
 }

@@ -3,11 +3,11 @@ import type { FlowgateConfig } from '../config/flowgate-config';
 import { Metrics } from '../observability/metrics';
 import { MemoryDistributedLock } from '../redis/memory-distributed-lock';
 import { JobMetrics } from './job-metrics';
-import { JobRunner } from './job-runner';
+import { JobRunner, selectJobs } from './job-runner';
 import type { JobRun, WorkerJob } from './worker-job';
 
 const logger = { setContext: () => undefined, info: () => undefined, warn: () => undefined, error: jest.fn() };
-const config = { worker: { shutdownTimeoutMs: 2_000 } } as unknown as FlowgateConfig;
+const config = { worker: { shutdownTimeoutMs: 2_000, jobs: [] } } as unknown as FlowgateConfig;
 const tick = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function runnerOf(jobs: WorkerJob[], locks = new MemoryDistributedLock()): { runner: JobRunner; metrics: Metrics } {
@@ -107,5 +107,31 @@ describe('JobRunner', () => {
     expect(
       await value(runners[0].metrics, 'worker_job_runs_total', { job: 'purge', outcome: 'skipped' }),
     ).toBeGreaterThan(0);
+  });
+});
+
+describe('selectJobs (WORKER_JOBS)', () => {
+  const job = (name: string): WorkerJob => ({ name, idleIntervalMs: 1_000, runOnce: async () => 0 });
+  const listed = [job('workflow-timers'), job('outbox-relay'), job('webhook-delivery')];
+
+  it('runs every listed job when none is named', () => {
+    expect(selectJobs(listed, []).map(({ name }) => name)).toEqual([
+      'workflow-timers',
+      'outbox-relay',
+      'webhook-delivery',
+    ]);
+  });
+
+  it('runs only the named jobs, in the list order', () => {
+    expect(selectJobs(listed, ['webhook-delivery', 'workflow-timers']).map(({ name }) => name)).toEqual([
+      'workflow-timers',
+      'webhook-delivery',
+    ]);
+  });
+
+  it('refuses a name that matches no job, saying which jobs there are', () => {
+    expect(() => selectJobs(listed, ['outbox-relay', 'outbox_relay'])).toThrow(
+      'WORKER_JOBS names no job called outbox_relay; the jobs are: workflow-timers, outbox-relay, webhook-delivery',
+    );
   });
 });

@@ -18,15 +18,18 @@ import { WORKER_JOBS, type WorkerJob } from './worker-job';
 export class JobRunner implements BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
   private loops: Promise<void>[] = [];
+  /** The listed jobs this process runs (`WORKER_JOBS`, all when empty). */
+  private readonly jobs: readonly WorkerJob[];
 
   constructor(
-    @Inject(WORKER_JOBS) private readonly jobs: readonly WorkerJob[],
+    @Inject(WORKER_JOBS) listed: readonly WorkerJob[],
     private readonly locks: DistributedLock,
     private readonly metrics: JobMetrics,
     private readonly config: FlowgateConfig,
     private readonly logger: PinoLogger,
   ) {
     this.logger.setContext(JobRunner.name);
+    this.jobs = selectJobs(listed, config.worker.jobs);
   }
 
   /** The jobs' names, in the order the composition root lists them. */
@@ -95,4 +98,15 @@ export class JobRunner implements BeforeApplicationShutdown {
       this.metrics.runs.inc({ job: job.name, outcome });
     }
   }
+}
+
+/** The jobs named in `WORKER_JOBS`, in list order; a name that matches no job stops the start. */
+export function selectJobs(listed: readonly WorkerJob[], names: readonly string[]): readonly WorkerJob[] {
+  if (names.length === 0) return listed;
+  const unknown = names.filter((name) => !listed.some((job) => job.name === name));
+  if (unknown.length > 0) {
+    const known = listed.map((job) => job.name).join(', ');
+    throw new Error(`WORKER_JOBS names no job called ${unknown.join(', ')}; the jobs are: ${known}`);
+  }
+  return listed.filter((job) => names.includes(job.name));
 }
