@@ -66,7 +66,9 @@ describe('README walk-through: a purchase request through the SDK', () => {
     const bobId = claimed.data!.assigneeIds[0];
     const options = await bob.GET('/v1/workflows/{id}/available-transitions', { params: { path: { id } } });
     const allowed = options.data!.value.filter((transition) => transition.allowed).map((transition) => transition.name);
-    expect(allowed).toEqual(['return_to_draft', 'manager_approve', 'escalate', 'reject']);
+    expect(allowed).toEqual(['return_to_draft', 'manager_approve', 'reject']);
+    const escalate = options.data!.value.find((transition) => transition.name === 'escalate');
+    expect(escalate).toMatchObject({ allowed: false, reason: 'condition_not_met' });
     const managerApproved = await bob.POST('/v1/workflows/{id}/transitions', {
       params: { path: { id }, header: idempotencyKey() },
       body: { name: 'manager_approve', input: { approvedAmount: 1200 } },

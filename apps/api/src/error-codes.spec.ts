@@ -78,6 +78,7 @@ describe('API_ERROR_CODES', () => {
       '409 conflict',
       '409 last_active_admin',
       '409 transition_not_allowed',
+      '409 condition_not_met',
       '409 already_voted',
       '409 not_eligible',
       '409 already_assigned',

@@ -827,7 +827,7 @@ export interface components {
              * @description Why not, as a stable code.
              * @enum {string}
              */
-            reason?: "unknown_transition" | "terminal_state" | "not_from_current_state" | "insufficient_role" | "initiator_only" | "assignee_only" | "separation_of_duties" | "already_voted" | "step_up_required" | "invalid_input";
+            reason?: "unknown_transition" | "terminal_state" | "not_from_current_state" | "insufficient_role" | "initiator_only" | "assignee_only" | "separation_of_duties" | "condition_not_met" | "already_voted" | "step_up_required" | "invalid_input";
             /** @description For a quorum transition: distinct votes so far, and how many it needs. */
             votes?: number;
             required?: number;
@@ -1122,6 +1122,10 @@ export interface components {
             rule?: "notInitiator" | "notPreviousActorOf";
             /** @description `separation_of_duties` (`notPreviousActorOf`): the transition you took before. */
             previousTransition?: string;
+            /** @description `condition_not_met`: the transition whose condition does not hold. */
+            transition?: string;
+            /** @description `condition_not_met`: the condition (`when`) as the definition states it; never the data it read. */
+            condition?: string;
             /** @description `already_voted`: distinct votes so far. */
             votes?: number;
             /** @description `already_voted`: the votes the transition needs. */
@@ -1338,6 +1342,11 @@ export interface components {
              * @example P30D
              */
             timer?: string;
+            /**
+             * @description The CEL condition that must hold to take it.
+             * @example data.amount > 1000.0
+             */
+            when?: string;
         };
         TransitionDocumentDto: {
             /**
@@ -1382,6 +1391,11 @@ export interface components {
              * @example P30D
              */
             timer?: string;
+            /**
+             * @description A CEL condition over `data`, `input`, `actor` and `instance`, type-checked against the schemas.
+             * @example data.amount > 1000.0
+             */
+            when?: string;
         };
         TransitionRequestDto: {
             /**
@@ -3288,7 +3302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3493,7 +3507,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4850,9 +4864,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              */
             409: {
                 headers: {
@@ -5268,9 +5282,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              */
             409: {
                 headers: {
@@ -6023,7 +6037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6362,7 +6376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6814,7 +6828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7001,7 +7015,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7353,9 +7367,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              */
             409: {
                 headers: {

@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
+import { recompileCondition, type CompiledCondition } from './conditions/compile-condition';
 import { SchemaCompiler } from './schema-compiler';
 import type { WorkflowDefinition } from './workflow-definition';
 
@@ -6,6 +7,8 @@ export interface CompiledSchemas {
   readonly data?: ValidateFunction;
   /** By transition name; a transition without an input schema has no entry. */
   readonly inputs: ReadonlyMap<string, ValidateFunction>;
+  /** By transition name, the compiled `when`; a transition without one has no entry. */
+  readonly conditions: ReadonlyMap<string, CompiledCondition>;
 }
 
 // Keyed by the definition object: compiling costs milliseconds, deciding should not, and a
@@ -31,6 +34,11 @@ export function compiledSchemasOf(definition: WorkflowDefinition): CompiledSchem
     inputs: new Map(
       definition.transitions.flatMap((transition) =>
         transition.input === undefined ? [] : [[transition.name, compiler.compile(transition.input)] as const],
+      ),
+    ),
+    conditions: new Map(
+      definition.transitions.flatMap((transition) =>
+        transition.when === undefined ? [] : [[transition.name, recompileCondition(transition.when)] as const],
       ),
     ),
   };

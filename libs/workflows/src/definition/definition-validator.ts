@@ -1,5 +1,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
+import { checkConditions } from './check-conditions';
 import { checkGraph } from './check-graph';
+import type { CompiledCondition } from './conditions/compile-condition';
 import { checkReferences } from './check-references';
 import { rememberCompiledSchemas, type CompiledSchemas } from './compiled-schemas';
 import type { DefinitionViolation } from './definition-violation';
@@ -26,8 +28,9 @@ export function validateDefinition(document: unknown): DefinitionValidation {
     const draft = readDefinition(document, new SchemaCompiler(), report);
     checkReferences(draft, report);
     checkGraph(draft, report);
+    const conditions = checkConditions(draft, report);
     if (violations.length > 0) return { valid: false, violations };
-    const built = buildDefinition(draft);
+    const built = buildDefinition(draft, conditions);
     if (built !== undefined) {
       rememberCompiledSchemas(built.definition, built.compiled);
       return { valid: true, definition: built.definition };
@@ -44,6 +47,7 @@ export function validateDefinition(document: unknown): DefinitionValidation {
 /** Assembles the definition from a draft with no violations; undefined if a field is missing. */
 function buildDefinition(
   draft: DefinitionDraft,
+  conditions: ReadonlyMap<string, CompiledCondition>,
 ): { definition: WorkflowDefinition; compiled: CompiledSchemas } | undefined {
   if (!draft.key || !draft.title || !draft.states || !draft.transitions) return undefined;
   const states: StateDefinition[] = [];
@@ -68,11 +72,12 @@ function buildDefinition(
     states,
     transitions,
   });
-  return { definition, compiled: { data: draft.dataSchema?.validate, inputs } };
+  return { definition, compiled: { data: draft.dataSchema?.validate, inputs, conditions } };
 }
 
 function buildTransition(draft: TransitionDraft): TransitionDefinition | undefined {
-  const { name, title, from, to, role, actor, stepUp, notInitiator, notPreviousActorOf, quorum, input, timer } = draft;
+  const { name, title, from, to, role, actor, stepUp, notInitiator, notPreviousActorOf, quorum, input, timer, when } =
+    draft;
   if (name === undefined || to === undefined) return undefined;
   return {
     name,
@@ -86,6 +91,7 @@ function buildTransition(draft: TransitionDraft): TransitionDefinition | undefin
     quorum,
     ...(input === undefined ? {} : { input: input.schema }),
     ...(timer === undefined ? {} : { timer }),
+    ...(when === undefined ? {} : { when }),
   };
 }
 

@@ -23,6 +23,9 @@ export const VIOLATION_CODES = [
   'invalid_schema',
   'schema_too_deep',
   'unresolved_schema_ref',
+  // Conditions (`when`): CEL that does not parse or type-check, or reads a field no schema declares.
+  'invalid_condition',
+  'unknown_field',
   // Names and references.
   'duplicate_state',
   'duplicate_transition',

@@ -19,6 +19,8 @@ export interface DefinitionDraft {
   readonly description?: string;
   readonly visibility?: Visibility;
   readonly dataSchema?: CompiledSchema;
+  /** A data schema was given, whether or not it compiled: conditions cannot be checked without it. */
+  readonly dataSchemaGiven?: boolean;
   /** Undefined when the document has no list of states, so references to states cannot be judged. */
   readonly states?: readonly StateDraft[];
   readonly transitions?: readonly TransitionDraft[];
@@ -49,6 +51,7 @@ export function readDefinition(document: unknown, compiler: SchemaCompiler, repo
         ? undefined
         : readChoice(visibility, '/visibility', VISIBILITIES, 'unknown_visibility', 'a visibility', report),
     dataSchema: dataSchema === undefined ? undefined : compileSchema(compiler, dataSchema, '/dataSchema', report),
+    dataSchemaGiven: dataSchema !== undefined,
     states: states === undefined ? undefined : readStates(states, jsonPointer('states'), report),
     transitions:
       transitions === undefined

@@ -11,6 +11,7 @@ import {
 } from './document-reader';
 import { durationProblem } from './iso-duration';
 import { childPointer } from './json-pointer';
+import { CONDITION_LIMITS } from './conditions/compile-condition';
 import { INVALID_NAME } from './read-states';
 import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
 import { readChoice } from './read-choice';
@@ -42,13 +43,18 @@ export interface TransitionDraft {
   readonly notPreviousActorOf: readonly Reference[];
   readonly quorum: number;
   readonly input?: CompiledSchema;
+  /** An input schema was given, whether or not it compiled. */
+  readonly inputGiven: boolean;
   readonly timer?: string;
+  readonly when?: string;
 }
 
 const TRANSITION_PROPERTIES = {
   required: ['name', 'from', 'to'],
-  optional: ['title', 'role', 'actor', 'stepUp', 'separationOfDuties', 'quorum', 'input', 'timer'],
+  optional: ['title', 'role', 'actor', 'stepUp', 'separationOfDuties', 'quorum', 'input', 'timer', 'when'],
 } as const;
+
+const CONDITION_BOUNDS = { min: 1, max: CONDITION_LIMITS.maxLength } as const;
 
 const SEPARATION_PROPERTIES = { required: [], optional: ['notInitiator', 'notPreviousActorOf'] } as const;
 
@@ -100,7 +106,9 @@ function readTransition(
     notPreviousActorOf: separation.notPreviousActorOf,
     quorum: readQuorum(fields.quorum, at('quorum'), report),
     input: fields.input === undefined ? undefined : compileSchema(compiler, fields.input, at('input'), report),
+    inputGiven: fields.input !== undefined,
     timer: fields.timer === undefined ? undefined : readTimer(fields.timer, at('timer'), report),
+    when: fields.when === undefined ? undefined : readText(fields.when, at('when'), CONDITION_BOUNDS, report),
   };
 }
 

@@ -53,8 +53,10 @@ export interface TransitionDefinition {
   readonly quorum: number;
   /** Schema of the transition's input; absent means the transition takes no input. */
   readonly input?: JsonSchema;
-  /** ISO 8601 duration after which the transition fires by itself (stored, not yet run). */
+  /** ISO 8601 duration after which the transition fires by itself. */
   readonly timer?: string;
+  /** A CEL condition over `data`, `input`, `actor` and `instance` that must hold to take it. */
+  readonly when?: string;
 }
 
 /** A definition that passed `validateDefinition`: normalized, defaults filled, deeply frozen. */
@@ -99,6 +101,7 @@ export interface WorkflowDefinitionDocument {
     readonly quorum?: number;
     readonly input?: JsonSchema;
     readonly timer?: string;
+    readonly when?: string;
   }[];
 }
 

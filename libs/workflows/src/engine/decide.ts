@@ -1,5 +1,7 @@
 import { compiledSchemasOf } from '../definition/compiled-schemas';
 import type { Decision, DecisionRequest } from './decision';
+import { indexOf } from './definition-index';
+import { judgeCondition } from './judge-condition';
 import { judgeTransition } from './judge-transition';
 import { payloadErrors } from './payload-errors';
 
@@ -21,5 +23,7 @@ export function decide(request: DecisionRequest): Decision {
       errors,
     };
   }
-  return verdict;
+  const { definition, instance, principal } = request;
+  const transition = indexOf(definition).transitions.get(request.transitionName)!;
+  return judgeCondition(definition, instance, principal, transition, { value: request.input }) ?? verdict;
 }

@@ -15,6 +15,11 @@ export interface InstanceSnapshot {
   readonly initiatorId: string;
   /** The people assigned to the instance in its current state. */
   readonly assigneeIds: readonly string[];
+  /** What conditions read as `data` (absent: null). */
+  readonly data?: unknown;
+  /** What conditions read as `instance.createdAt` and `instance.enteredAt` (the current state's entry). */
+  readonly createdAt?: Date;
+  readonly enteredAt?: Date;
 }
 
 export interface EnginePrincipal {
@@ -62,7 +67,8 @@ export interface Voted {
 
 /**
  * Stable reason codes, in the order the engine checks them. Step-up comes after every rule about
- * the person: a challenge is issued only when a stronger sign-in would actually let them through.
+ * the person and the condition: a challenge is issued only when a stronger sign-in would actually
+ * let them through. A condition that reads `input` is judged after the input is validated.
  */
 export const DENIAL_REASONS = [
   'unknown_transition',
@@ -72,6 +78,7 @@ export const DENIAL_REASONS = [
   'initiator_only',
   'assignee_only',
   'separation_of_duties',
+  'condition_not_met',
   'already_voted',
   'step_up_required',
   'invalid_input',
@@ -99,6 +106,7 @@ export type Denial =
   | DenialOf<'step_up_required'>
   | (DenialOf<'separation_of_duties'> & { readonly rule: 'notInitiator' })
   | (DenialOf<'separation_of_duties'> & { readonly rule: 'notPreviousActorOf'; readonly previousTransition: string })
+  | (DenialOf<'condition_not_met'> & { readonly transition: string; readonly condition: string })
   | (DenialOf<'already_voted'> & { readonly votes: number; readonly required: number })
   | (DenialOf<'invalid_input'> & { readonly errors: readonly PayloadError[] });
 

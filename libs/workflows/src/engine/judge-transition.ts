@@ -1,11 +1,13 @@
 import { satisfies } from '@flowgate/roles';
 import type { TransitionDefinition, WorkflowDefinition } from '../definition/workflow-definition';
 import { idsFor, indexOf } from './definition-index';
+import { judgeCondition } from './judge-condition';
 import type { AvailabilityRequest, DecisionBeforeInput, PlaceDenial } from './decision';
 
 /**
  * Everything `decide` checks except the input, in its order: existence, terminal state, from-state,
- * role, actor rule, separation of duties, repeated vote, step-up; then what taking it would do.
+ * role, actor rule, separation of duties, condition (unless it reads the input), repeated vote,
+ * step-up; then what taking it would do.
  */
 export function judgeTransition(request: AvailabilityRequest, transitionName: string): DecisionBeforeInput {
   const { definition, instance, principal } = request;
@@ -22,7 +24,10 @@ export function judgeTransition(request: AvailabilityRequest, transitionName: st
     };
   }
   const verdict =
-    judgeActor(request, transition) ?? judgeSeparationOfDuties(request, transition) ?? judgeVote(request, transition);
+    judgeActor(request, transition) ??
+    judgeSeparationOfDuties(request, transition) ??
+    judgeCondition(definition, instance, principal, transition) ??
+    judgeVote(request, transition);
   if (verdict.allowed && transition.stepUp && !principal.stepUpSatisfied) {
     return {
       allowed: false,

@@ -26,12 +26,13 @@ describe('example definitions', () => {
 
   describe('purchase request', () => {
     const purchase = definitionOf(PURCHASE_REQUEST_DEFINITION);
-    const selfAssigned = { state: 'submitted', initiatorId: 'alice', assigneeIds: ['alice'] };
+    const selfAssigned = { state: 'submitted', initiatorId: 'alice', assigneeIds: ['alice'], data: { amount: 5 } };
+    const requested = (amount: number) => ({ instance: { state: 'submitted', initiatorId: 'alice', assigneeIds: ['mona'], data: { amount } } }); // prettier-ignore
     const attempt = (state: string, overrides: Partial<DecisionRequest>) =>
       decide({
         definition: purchase,
         // Mona is the manager assigned to it.
-        instance: { state, initiatorId: 'alice', assigneeIds: ['mona'] },
+        instance: { state, initiatorId: 'alice', assigneeIds: ['mona'], data: { amount: 5 } },
         actorsByTransition: {},
         votes: {},
         principal: alice,
@@ -45,16 +46,18 @@ describe('example definitions', () => {
       ['nobody else submits it, whatever their roles', 'draft', { principal: admin('bob') }, { reason: 'initiator_only' }], // prettier-ignore
       ['an approver not assigned to it cannot approve as manager', 'submitted', { principal: finance('otto'), transitionName: 'manager_approve', input: { approvedAmount: 5 } }, { reason: 'assignee_only' }], // prettier-ignore
       ['an approver not assigned to it cannot reject at the manager step', 'submitted', { principal: finance('otto'), transitionName: 'reject', input: { reason: 'no' } }, { reason: 'assignee_only' }], // prettier-ignore
-      ['the manager approves an amount at the threshold', 'submitted', { principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { outcome: 'moved', to: 'finance_review' }], // prettier-ignore
-      ['the manager cannot send a larger amount to one finance approver', 'submitted', { principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'invalid_input' }], // prettier-ignore
-      ['the manager escalates a larger amount', 'submitted', { principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { outcome: 'moved', to: 'finance_quorum_review' }], // prettier-ignore
-      ['the manager cannot escalate an amount at the threshold', 'submitted', { principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { reason: 'invalid_input' }], // prettier-ignore
+      ['the manager approves an amount at the threshold', 'submitted', { ...requested(PURCHASE_APPROVAL_THRESHOLD), principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { outcome: 'moved', to: 'finance_review' }], // prettier-ignore
+      ['the manager cannot send a larger request to one finance approver', 'submitted', { ...requested(PURCHASE_APPROVAL_THRESHOLD + 1), principal: manager, transitionName: 'manager_approve', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'condition_not_met', transition: 'manager_approve' }], // prettier-ignore
+      ['nor by stating a lower approved amount', 'submitted', { ...requested(PURCHASE_APPROVAL_THRESHOLD * 3), principal: manager, transitionName: 'manager_approve', input: { approvedAmount: 100 } }, { reason: 'condition_not_met' }], // prettier-ignore
+      ['the manager cannot approve more than was requested', 'submitted', { ...requested(100), principal: manager, transitionName: 'manager_approve', input: { approvedAmount: 101 } }, { reason: 'condition_not_met' }], // prettier-ignore
+      ['the manager escalates a larger request', 'submitted', { ...requested(PURCHASE_APPROVAL_THRESHOLD + 1), principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { outcome: 'moved', to: 'finance_quorum_review' }], // prettier-ignore
+      ['the manager cannot escalate a request at the threshold', 'submitted', { ...requested(PURCHASE_APPROVAL_THRESHOLD), principal: manager, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD } }, { reason: 'condition_not_met', transition: 'escalate' }], // prettier-ignore
       ['the requester cannot approve their own request, even assigned', 'submitted', { principal: { ...alice, roles: ['approver'] }, instance: selfAssigned, transitionName: 'manager_approve', input: { approvedAmount: 5 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
       ['the manager cannot also give the finance approval', 'finance_review', { principal: finance('mona'), transitionName: 'finance_approve', actorsByTransition: { manager_approve: ['mona'] } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf' }], // prettier-ignore
       ['finance approval needs step-up', 'finance_review', { principal: manager, transitionName: 'finance_approve', actorsByTransition: { manager_approve: ['someone'] } }, { reason: 'step_up_required' }], // prettier-ignore
       ['whoever escalated cannot vote in the finance quorum', 'finance_quorum_review', { principal: finance('mona'), transitionName: 'finance_quorum_approve', actorsByTransition: { escalate: ['mona'] } }, { reason: 'separation_of_duties', rule: 'notPreviousActorOf', previousTransition: 'escalate' }], // prettier-ignore
       ['a finance quorum vote needs step-up', 'finance_quorum_review', { principal: manager, transitionName: 'finance_quorum_approve' }, { reason: 'step_up_required' }], // prettier-ignore
-      ['the requester cannot escalate their own request, even assigned', 'submitted', { principal: { ...alice, roles: ['approver'] }, instance: selfAssigned, transitionName: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
+      ['the requester cannot escalate their own request, even assigned', 'submitted', { principal: { ...alice, roles: ['approver'] }, instance: selfAssigned, transitionName: 'escalate', input: { approvedAmount: 5 } }, { reason: 'separation_of_duties', rule: 'notInitiator' }], // prettier-ignore
       ['one finance approver of two records a vote', 'finance_quorum_review', { principal: finance('fred'), transitionName: 'finance_quorum_approve' }, { outcome: 'voted', votes: 1, required: 2 }], // prettier-ignore
       ['a second, different finance approver approves', 'finance_quorum_review', { principal: finance('fran'), transitionName: 'finance_quorum_approve', votes: { finance_quorum_approve: ['fred'] } }, { outcome: 'moved', to: 'approved' }], // prettier-ignore
       ['the first finance approver cannot vote again', 'finance_quorum_review', { principal: finance('fred'), transitionName: 'finance_quorum_approve', votes: { finance_quorum_approve: ['fred'] } }, { reason: 'already_voted' }], // prettier-ignore

@@ -9,21 +9,22 @@ import type { WorkflowDefinitionDocument } from '../definition/workflow-definiti
  * manager approves, escalates, rejects or sends it back at the manager step (`actor: assignee`).
  * Finance is a pool: any approver other than the requester and the approving manager.
  *
- * The engine sees a transition's input, never the instance's data, so "above an amount" is a
- * choice between two transitions whose input schemas each accept only their side of the
- * threshold: the manager restates the amount they approve (`approvedAmount`), and `manager_approve`
- * or `escalate` takes only amounts on its side. Comparing `approvedAmount` with the instance's
- * `data.amount` needs conditions on data, which the definition language does not have yet.
+ * Which finance path a request takes rests on the requested amount itself (`when` on
+ * `data.amount`), not on anything the manager states: `manager_approve` holds only up to the
+ * threshold and `escalate` only above it, whatever input is sent. The manager still states the
+ * amount they approve (`approvedAmount`), which may not exceed the amount requested.
  */
 export const PURCHASE_APPROVAL_THRESHOLD = 10_000;
 
-const approvedAmount = (range: { maximum: number } | { exclusiveMinimum: number }) =>
-  ({
-    type: 'object',
-    required: ['approvedAmount'],
-    properties: { approvedAmount: { type: 'number', ...range }, comment: { type: 'string', maxLength: 2000 } },
-    additionalProperties: false,
-  }) as const;
+const approvedAmount = {
+  type: 'object',
+  required: ['approvedAmount'],
+  properties: {
+    approvedAmount: { type: 'number', exclusiveMinimum: 0 },
+    comment: { type: 'string', maxLength: 2000 },
+  },
+  additionalProperties: false,
+} as const;
 
 const rejection = {
   type: 'object',
@@ -83,7 +84,8 @@ export const PURCHASE_REQUEST_DEFINITION = {
       role: 'approver',
       actor: 'assignee',
       separationOfDuties: { notInitiator: true },
-      input: approvedAmount({ maximum: PURCHASE_APPROVAL_THRESHOLD }),
+      input: approvedAmount,
+      when: `data.amount <= ${PURCHASE_APPROVAL_THRESHOLD}.0 && input.approvedAmount <= data.amount`,
     },
     {
       name: 'escalate',
@@ -93,7 +95,8 @@ export const PURCHASE_REQUEST_DEFINITION = {
       role: 'approver',
       actor: 'assignee',
       separationOfDuties: { notInitiator: true },
-      input: approvedAmount({ exclusiveMinimum: PURCHASE_APPROVAL_THRESHOLD }),
+      input: approvedAmount,
+      when: `data.amount > ${PURCHASE_APPROVAL_THRESHOLD}.0 && input.approvedAmount <= data.amount`,
     },
     {
       name: 'finance_approve',

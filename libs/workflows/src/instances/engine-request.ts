@@ -17,7 +17,14 @@ export function availabilityRequest(
 ): AvailabilityRequest {
   return {
     definition,
-    instance: { state: instance.state, initiatorId: instance.initiatorId, assigneeIds: instance.assigneeIds },
+    instance: {
+      state: instance.state,
+      initiatorId: instance.initiatorId,
+      assigneeIds: instance.assigneeIds,
+      data: instance.data,
+      createdAt: instance.createdAt,
+      enteredAt: past.enteredAt ?? instance.createdAt,
+    },
     actorsByTransition: past.actorsByTransition,
     votes: past.votes,
     principal: enginePrincipal(principal),

@@ -40,6 +40,10 @@ export function denialError(denial: Denial, principal: Principal): AppError {
             ? { rule: denial.rule }
             : { rule: denial.rule, previousTransition: denial.previousTransition },
       });
+    case 'condition_not_met':
+      return new AppError('condition_not_met', denial.detail, {
+        extensions: { transition: denial.transition, condition: denial.condition },
+      });
     case 'already_voted':
       return new AppError('already_voted', denial.detail, {
         extensions: { votes: denial.votes, required: denial.required },

@@ -55,6 +55,8 @@ export interface HistoryEntry {
 /** What the engine needs to know of the past, computed from the history. */
 export interface InstancePast {
   readonly lastSeq: number;
+  /** When the instance entered its current state (conditions read it as `instance.enteredAt`). */
+  readonly enteredAt?: Date;
   /** Everyone who took or voted for each transition, for separation of duties. */
   readonly actorsByTransition: Record<string, string[]>;
   /** Votes cast for each quorum transition since the instance entered its current state. */

@@ -165,22 +165,29 @@ export class WorkflowInstancesRepository {
       kind: HistoryKind;
       transition: string | null;
       actor_id: string | null;
-    }>(`SELECT seq, kind, transition, actor_id FROM workflow_history WHERE instance_id = $1 ORDER BY seq`, [
-      instanceId,
-    ]);
+      occurred_at: Date;
+    }>(
+      `SELECT seq, kind, transition, actor_id, occurred_at FROM workflow_history WHERE instance_id = $1 ORDER BY seq`,
+      [instanceId],
+    );
     // Keyed by transition names, which may be `constructor` or `toString`: no prototype to collide with.
     const byName = (): Record<string, string[]> => Object.create(null) as Record<string, string[]>;
     const actorsByTransition = byName();
     let votes = byName();
+    let enteredAt: Date | undefined;
     for (const row of rows) {
       // Entering a state (start or move) opens a new visit: earlier votes no longer count.
-      if (row.kind === 'started' || row.kind === 'moved') votes = byName();
+      if (row.kind === 'started' || row.kind === 'moved') {
+        votes = byName();
+        enteredAt = row.occurred_at;
+      }
       // The system (a timer) is nobody: it neither votes nor bars anyone by separation of duties.
       if (row.transition === null || row.actor_id === null) continue;
       (actorsByTransition[row.transition] ??= []).push(row.actor_id);
       if (row.kind === 'voted') (votes[row.transition] ??= []).push(row.actor_id);
     }
-    return { lastSeq: rows.length > 0 ? Number(rows[rows.length - 1].seq) : 0, actorsByTransition, votes };
+    const lastSeq = rows.length > 0 ? Number(rows[rows.length - 1].seq) : 0;
+    return { lastSeq, enteredAt, actorsByTransition, votes };
   }
 
   /** An event for the worker to deliver, committed (or not) with the change it announces. */

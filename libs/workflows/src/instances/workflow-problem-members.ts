@@ -23,6 +23,14 @@ export const WORKFLOW_PROBLEM_MEMBERS = {
     type: 'string',
     description: '`separation_of_duties` (`notPreviousActorOf`): the transition you took before.',
   },
+  transition: {
+    type: 'string',
+    description: '`condition_not_met`: the transition whose condition does not hold.',
+  },
+  condition: {
+    type: 'string',
+    description: '`condition_not_met`: the condition (`when`) as the definition states it; never the data it read.',
+  },
   votes: {
     type: 'integer',
     minimum: 0,

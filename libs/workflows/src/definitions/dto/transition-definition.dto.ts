@@ -27,4 +27,6 @@ export class TransitionDefinitionDto {
   input?: Record<string, unknown>;
   /** ISO 8601 duration after which it fires by itself. @example "P30D" */
   timer?: string;
+  /** The CEL condition that must hold to take it. @example "data.amount > 1000.0" */
+  when?: string;
 }

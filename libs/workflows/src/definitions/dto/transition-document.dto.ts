@@ -1,3 +1,4 @@
+import { CONDITION_LIMITS } from '../../definition/conditions/compile-condition';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES, type Role } from '@flowgate/roles';
 import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS } from '../../definition/workflow-definition';
@@ -50,4 +51,7 @@ export class TransitionDocumentDto {
   /** ISO 8601 duration of whole numbers, not zero (`P3D`, `PT12H`). */
   @ApiPropertyOptional({ example: 'P30D' })
   timer?: string;
+  /** A CEL condition over `data`, `input`, `actor` and `instance`, type-checked against the schemas. */
+  @ApiPropertyOptional({ minLength: 1, maxLength: CONDITION_LIMITS.maxLength, example: 'data.amount > 1000.0' })
+  when?: string;
 }
