@@ -90,4 +90,20 @@ describe('toMermaid', () => {
     );
     expect(lines.filter((line) => line.includes(' --> ') && !line.includes('[*]'))).toHaveLength(7);
   });
+
+  it('shows a condition on its edge, with the characters Mermaid reads as markup as entity codes', () => {
+    const definition = definitionOf({
+      key: 'routed',
+      title: 'Routed',
+      dataSchema: { type: 'object', properties: { amount: { type: 'number' }, note: { type: 'string' } } },
+      states: [
+        { name: 'open', initial: true },
+        { name: 'done', terminal: true },
+      ],
+      transitions: [{ name: 'finish', from: 'open', to: 'done', when: 'data.amount > 1000.0 && data.note != "a#b;"' }],
+    });
+    expect(toMermaid(definition)).toContain(
+      'open --> done : finish [data.amount #gt; 1000.0 && data.note != #quot;a#35;b#59;#quot;]',
+    );
+  });
 });

@@ -33,7 +33,27 @@ function transitionLabel(transition: TransitionDefinition): string {
     ...(transition.quorum > 1 ? [`${transition.quorum} approvals`] : []),
     ...(transition.stepUp ? ['step-up'] : []),
   ];
-  return notes.length === 0 ? transition.name : `${transition.name} (${notes.join(', ')})`;
+  const label = notes.length === 0 ? transition.name : `${transition.name} (${notes.join(', ')})`;
+  return transition.when === undefined ? label : `${label} [${conditionText(transition.when)}]`;
+}
+
+/**
+ * A condition keeps its meaning on the edge: the characters Mermaid would read as markup become its
+ * entity codes (`#gt;`), rather than being dropped as in titles, where nothing depends on them.
+ */
+function conditionText(condition: string): string {
+  const entities: Readonly<Record<string, string>> = {
+    '#': '#35;',
+    '<': '#lt;',
+    '>': '#gt;',
+    '"': '#quot;',
+    ';': '#59;',
+  };
+  return condition
+    .replace(/[#<>";]/g, (character) => entities[character] ?? character)
+    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
