@@ -21,11 +21,11 @@ export async function startWorkerProcess(env: Readonly<Record<string, string>> =
   const child = spawn(process.execPath, ['-r', join(__dirname, 'ts-register.js'), 'apps/worker/src/main.ts'], {
     cwd: ROOT,
     // The test run's DATABASE_URL, REDIS_URL and key prefix, as a deployment would pass them.
-    // eslint-disable-next-line no-restricted-syntax
     // Timers and maintenance only, unless a test says otherwise: the webhook suites run their own
     // relays and deliverers (with loopback allowed) on the same database, and a worker without
     // that allowance would claim their deliveries and refuse the receivers.
     env: {
+      // eslint-disable-next-line no-restricted-syntax
       ...process.env,
       WORKER_PORT: '0',
       WORKER_HOST: '127.0.0.1',
