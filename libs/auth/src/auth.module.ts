@@ -1,8 +1,9 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { type FlowgateConfig, MetricsModule } from '@flowgate/core';
+import { type FlowgateConfig, MetricsModule, RedisModule } from '@flowgate/core';
 import { DevIdentityProvider } from './dev-identity-provider/dev-identity-provider';
 import { DevIdentityProviderController } from './dev-identity-provider/dev-identity-provider.controller';
+import { DevSignIn } from './dev-identity-provider/dev-sign-in';
 import { AuthenticationGuard } from './guards/authentication.guard';
 import { AuthorizationGuard } from './guards/authorization.guard';
 import { BearerJwtStrategy } from './guards/bearer-jwt.strategy';
@@ -39,6 +40,7 @@ export class AuthModule {
       imports: [
         PassportModule,
         MetricsModule,
+        RedisModule,
         bindings.principalDirectory,
         bindings.accessDenials,
         bindings.failedAuthentications,
@@ -46,6 +48,7 @@ export class AuthModule {
       controllers: config.auth.devIdentityProvider.enabled ? [DevIdentityProviderController] : [],
       providers: [
         DevIdentityProvider,
+        DevSignIn,
         IssuerRegistry,
         TokenVerifier,
         RoleMapping,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CoreConfig, EnvReader } from '@flowgate/core';
 
 export interface EntraConfig {
@@ -16,6 +17,12 @@ export interface DevIdentityProviderConfig {
   readonly issuer: string;
   /** Where the generated signing key is kept (git-ignored, survives restarts). */
   readonly keyDir: string;
+  /**
+   * The one client its sign-in page serves: Flowgate's own browser sign-in. The secret is drawn at
+   * boot unless set (instances that share codes through Redis must then share it), so no secret
+   * is ever written in the repository.
+   */
+  readonly client: { readonly id: string; readonly secret: string };
 }
 
 export interface AuthConfig {
@@ -88,6 +95,10 @@ export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig 
       enabled: devEnabled,
       issuer: trimSlash(env.url('AUTH_DEV_ISSUER', ['http', 'https']) ?? `http://localhost:${port || 3000}/dev-idp`),
       keyDir: env.string('AUTH_DEV_KEY_DIR', '.data/dev-idp'),
+      client: {
+        id: env.string('AUTH_DEV_CLIENT_ID', 'flowgate-browser'),
+        secret: env.string('AUTH_DEV_CLIENT_SECRET') ?? randomBytes(32).toString('base64url'),
+      },
     },
   };
   if (environment === 'production') {

@@ -1305,7 +1305,7 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1372,7 +1372,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1439,7 +1439,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1537,7 +1537,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1550,7 +1550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1564,7 +1564,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1660,7 +1660,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1673,7 +1673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1687,7 +1687,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1783,7 +1783,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerificationDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1796,7 +1796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1810,7 +1810,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1903,7 +1903,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1916,7 +1916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1930,7 +1930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2034,7 +2034,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2047,7 +2047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2061,7 +2061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2152,7 +2152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2245,7 +2245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2349,7 +2349,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2362,7 +2362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2376,7 +2376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2477,7 +2477,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2490,7 +2490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2504,7 +2504,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2613,7 +2613,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2626,7 +2626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2640,7 +2640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2753,7 +2753,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2766,7 +2766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2780,7 +2780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2955,9 +2955,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -2971,7 +2971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2985,7 +2985,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3118,7 +3118,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleGrantDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3131,7 +3131,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3145,7 +3145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3249,7 +3249,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3262,7 +3262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3276,7 +3276,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3385,7 +3385,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDefinitionListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3398,7 +3398,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3412,7 +3412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3514,9 +3514,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -3530,7 +3530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3544,7 +3544,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3710,7 +3710,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3723,7 +3723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3737,7 +3737,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3860,7 +3860,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3873,7 +3873,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3887,7 +3887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3994,7 +3994,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4007,7 +4007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4021,7 +4021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4142,7 +4142,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4155,7 +4155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4169,7 +4169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4270,9 +4270,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -4286,7 +4286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4300,7 +4300,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4462,7 +4462,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4475,7 +4475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4489,7 +4489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4599,7 +4599,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4612,7 +4612,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4626,7 +4626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4762,7 +4762,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4775,7 +4775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4790,9 +4790,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              *
-             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              */
             403: {
                 headers: {
@@ -4912,7 +4912,7 @@ export interface operations {
                     "application/json": components["schemas"]["AvailableTransitionsDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4925,7 +4925,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4939,7 +4939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5051,7 +5051,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5064,7 +5064,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5078,7 +5078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5234,7 +5234,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5247,7 +5247,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5262,9 +5262,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              *
-             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              */
             403: {
                 headers: {
@@ -5442,7 +5442,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5455,7 +5455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5469,7 +5469,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5586,9 +5586,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -5602,7 +5602,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5616,7 +5616,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
