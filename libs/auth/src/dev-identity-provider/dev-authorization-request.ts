@@ -77,6 +77,11 @@ export class DevAuthorizationRequestDto {
 
   @IsOptional()
   @IsString()
+  @MaxLength(10)
+  clidata?: string;
+
+  @IsOptional()
+  @IsString()
   @MaxLength(100)
   'x-client-SKU'?: string;
 

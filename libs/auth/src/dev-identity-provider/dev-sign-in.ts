@@ -71,7 +71,7 @@ export class DevSignIn {
       state: query.state,
       nonce: query.nonce,
       codeChallenge: query.code_challenge,
-      stepUpAsked: query.acr_values !== undefined || query.claims !== undefined,
+      stepUpAsked: query.acr_values !== undefined || asksForAuthenticationContext(query.claims),
     };
     const id = randomBytes(24).toString('base64url');
     await this.cache.set(pendingKey(id), pending, PENDING_TTL_MS);
@@ -177,6 +177,17 @@ export class DevSignIn {
 function isLoopbackCallback(uri: string): boolean {
   const origin = originOf(uri);
   return origin !== undefined && LOOPBACK_ORIGIN.test(origin) && uri === `${origin}/auth/callback`;
+}
+
+/** An Entra-style claims request for an authentication context (`{"access_token":{"acrs":…}}`). */
+function asksForAuthenticationContext(claims: string | undefined): boolean {
+  if (claims === undefined) return false;
+  try {
+    const parsed = JSON.parse(claims) as { access_token?: { acrs?: unknown } };
+    return parsed.access_token?.acrs !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function originOf(uri: string): string | undefined {

@@ -37,6 +37,8 @@ function authConfig({ entra = {}, oidcIssuers = [], devEnabled = false }: Config
       keyDir: '.data/dev-idp',
       client: { id: 'c', secret: 's' },
     },
+    // Not read by the issuer rules.
+    browser: {} as AuthConfig['browser'],
   };
 }
 
