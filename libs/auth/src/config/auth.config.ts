@@ -57,7 +57,7 @@ declare module '@flowgate/core' {
 }
 
 /** The `auth` section (`AUTH_*`), registered with the core loader by the composition root. */
-export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig {
+export function readAuthConfig(env: EnvReader, { app, http }: CoreConfig): AuthConfig {
   const { environment, port } = app;
   const listedTenantIds = env.list('AUTH_ENTRA_TENANT_IDS');
   for (const tid of listedTenantIds) {
@@ -104,7 +104,7 @@ export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig 
       maxAgeSeconds: maxAgeSeconds === 0 ? undefined : maxAgeSeconds,
     },
     devIdentityProvider,
-    browser: readBrowserSignInConfig(env, app, devIdentityProvider, audiences[0]),
+    browser: readBrowserSignInConfig(env, app, http.publicBaseUrl, devIdentityProvider, audiences[0]),
   };
   if (environment === 'production') {
     refuseInsecureIssuers(env, env.boolean('AUTH_ALLOW_INSECURE_ISSUERS', false), [

@@ -16,7 +16,10 @@ export interface BrowserSignInConfig {
   readonly clientSecret: string;
   /** What the session's access token is for: Flowgate's API. */
   readonly scopes: readonly string[];
-  /** Where browsers reach Flowgate (the callback is `<origin>/auth/callback`). Unset: the loopback origin of the request, development only. */
+  /**
+   * Where browsers reach Flowgate (the callback is `<origin>/auth/callback`): BROWSER_PUBLIC_ORIGIN,
+   * else PUBLIC_BASE_URL's origin. Unset: the loopback origin of the request, development only.
+   */
   readonly publicOrigin: string | undefined;
   /** Other app origins a sign-in may return to (`returnTo`), besides Flowgate's own pages. */
   readonly returnToOrigins: readonly string[];
@@ -37,12 +40,16 @@ export const DEV_SESSION_COOKIE = 'flowgate-session';
 export function readBrowserSignInConfig(
   env: EnvReader,
   app: AppConfig,
+  publicBaseUrl: string | undefined,
   dev: { readonly enabled: boolean; readonly issuer: string; readonly client: { id: string; secret: string } },
   audience: string | undefined,
 ): BrowserSignInConfig {
   const production = app.environment === 'production';
   const authority = env.url('BROWSER_AUTHORITY', ['https']);
-  const publicOrigin = env.url('BROWSER_PUBLIC_ORIGIN', production ? ['https'] : ['https', 'http']);
+  // Where the API is published (PUBLIC_BASE_URL) is where browsers reach it, unless said otherwise.
+  const publicOrigin =
+    env.url('BROWSER_PUBLIC_ORIGIN', production ? ['https'] : ['https', 'http']) ??
+    (publicBaseUrl === undefined ? undefined : new URL(publicBaseUrl).origin);
   const useDev = authority === undefined && dev.enabled;
   const enabled = env.boolean('BROWSER_SIGN_IN', useDev || authority !== undefined);
   const clientSecret = env.string('BROWSER_CLIENT_SECRET') ?? (useDev ? dev.client.secret : '');
@@ -55,8 +62,11 @@ export function readBrowserSignInConfig(
     if (!env.string('BROWSER_CLIENT_ID')) env.report('BROWSER_CLIENT_ID', 'must be set when BROWSER_AUTHORITY is');
     if (!clientSecret) env.report('BROWSER_CLIENT_SECRET', 'must be set when BROWSER_AUTHORITY is');
   }
-  if (enabled && production && !publicOrigin) {
-    env.report('BROWSER_PUBLIC_ORIGIN', 'must be set (https) when NODE_ENV=production and browser sign-in is on');
+  if (enabled && production && !publicOrigin?.startsWith('https:')) {
+    env.report(
+      'BROWSER_PUBLIC_ORIGIN',
+      'must be https (or PUBLIC_BASE_URL be) when NODE_ENV=production and browser sign-in is on',
+    );
   }
   const idleTimeoutSeconds = env.integer('SESSION_IDLE_TIMEOUT_SECONDS', 1800, { min: 60, max: 86_400 });
   const absoluteTimeoutSeconds = env.integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', 28_800, {
