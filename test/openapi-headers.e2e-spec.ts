@@ -247,8 +247,15 @@ describe('OpenAPI: every header the server sends is documented', () => {
   });
 
   it('answered each operation with a success at least once, 304 and replays included', () => {
-    const succeeded = new Set(sent.filter((s) => s.status < 300).map((s) => s.route.operation.operationId));
-    expect(routes.map((route) => route.operation.operationId).filter((id) => !succeeded.has(id))).toEqual([]);
+    // A redirect is the sign-in routes' success. The callback's needs a code from a real sign-in:
+    // test/browser/browser-sign-in.e2e-spec.ts walks it; here it answers its documented 400.
+    const succeeded = new Set(
+      sent.filter((s) => s.status < 300 || s.status === 302).map((s) => s.route.operation.operationId),
+    );
+    const needsSignIn = new Set(['BrowserAuth_callback']);
+    expect(
+      routes.map((route) => route.operation.operationId).filter((id) => !succeeded.has(id) && !needsSignIn.has(id)),
+    ).toEqual([]);
     expect(sent.filter((s) => s.status === 304).length).toBe(
       routes.filter((route) => route.method === 'get' && route.operation['x-etag']).length,
     );

@@ -141,9 +141,10 @@ describe('Route access matrix (from the served OpenAPI document)', () => {
   });
 
   describe('(a) deny by default', () => {
-    it('requires a bearer token at the document root, with a defined bearer scheme', () => {
-      expect(document.security).toEqual([{ bearer: [] }]);
+    it('requires a bearer token or a browser session at the document root, with both schemes defined', () => {
+      expect(document.security).toEqual([{ bearer: [] }, { session: [] }]);
       expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(document.components?.securitySchemes?.session).toMatchObject({ type: 'apiKey', in: 'cookie' });
     });
 
     it('declares every operation either public (security: [] and x-public) or protected', () => {

@@ -1,11 +1,23 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { type FlowgateConfig, MetricsModule } from '@flowgate/core';
+import { type FlowgateConfig, MetricsModule, RedisModule } from '@flowgate/core';
+import { AuthorityMetadata } from './browser/authority-metadata';
+import { BrowserAuthController } from './browser/browser-auth.controller';
+import { BrowserSessionView } from './browser/browser-session-view';
+import { BrowserSessions } from './browser/browser-sessions';
+import { BrowserSessionsController } from './browser/browser-sessions.controller';
+import { BrowserSignIn } from './browser/browser-sign-in.service';
+import { IdTokenVerifier } from './browser/id-token-verifier';
+import { MsalClients } from './browser/msal-clients';
+import { SessionAuthenticator } from './browser/session-authenticator';
+import { SignInAttempts } from './browser/sign-in-attempts';
 import { DevIdentityProvider } from './dev-identity-provider/dev-identity-provider';
 import { DevIdentityProviderController } from './dev-identity-provider/dev-identity-provider.controller';
+import { DevSignIn } from './dev-identity-provider/dev-sign-in';
 import { AuthenticationGuard } from './guards/authentication.guard';
 import { AuthorizationGuard } from './guards/authorization.guard';
 import { BearerJwtStrategy } from './guards/bearer-jwt.strategy';
+import { PrincipalResolver } from './principal/principal-resolver';
 import { RoleMapping } from './principal/role-mapping';
 import { IssuerRegistry } from './verification/issuer-registry';
 import { TokenVerifier } from './verification/token-verifier';
@@ -39,19 +51,34 @@ export class AuthModule {
       imports: [
         PassportModule,
         MetricsModule,
+        RedisModule,
         bindings.principalDirectory,
         bindings.accessDenials,
         bindings.failedAuthentications,
       ],
-      controllers: config.auth.devIdentityProvider.enabled ? [DevIdentityProviderController] : [],
+      controllers: [
+        ...(config.auth.devIdentityProvider.enabled ? [DevIdentityProviderController] : []),
+        ...(config.auth.browser.enabled ? [BrowserAuthController, BrowserSessionsController] : []),
+      ],
       providers: [
         DevIdentityProvider,
+        DevSignIn,
         IssuerRegistry,
         TokenVerifier,
         RoleMapping,
+        PrincipalResolver,
         BearerJwtStrategy,
         AuthenticationGuard,
         AuthorizationGuard,
+        // Browser sign-in (sessions are read by the authentication guard even when sign-in is off: no cookie, no session).
+        AuthorityMetadata,
+        MsalClients,
+        SignInAttempts,
+        IdTokenVerifier,
+        BrowserSessions,
+        BrowserSessionView,
+        BrowserSignIn,
+        SessionAuthenticator,
       ],
       exports: [DevIdentityProvider, TokenVerifier, IssuerRegistry, AuthenticationGuard, AuthorizationGuard],
     };

@@ -7,6 +7,7 @@ export * from './decorators/public.decorator';
 export * from './denials/access-denials';
 export * from './dev-identity-provider/dev-identity';
 export * from './dev-identity-provider/dev-identity-provider';
+export * from './dev-identity-provider/dev-sign-in';
 export * from './principal/principal';
 export * from './principal/principal-directory';
 export * from './roles/role-claim-mapping';

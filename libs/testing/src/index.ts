@@ -14,3 +14,4 @@ export * from './http/problem-assertions';
 export * from './database/run-database';
 export * from './database/rows';
 export * from './database/sql-state';
+export * from './http/browser-sign-in';

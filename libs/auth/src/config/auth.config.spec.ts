@@ -110,4 +110,46 @@ describe('readAuthConfig (through the core loader)', () => {
     ]);
     expect(auth.oidcIssuers).toEqual(['https://IdP.example.com/Realms/X', 'https://idp.example.com/realms/x']);
   });
+
+  describe('browser sign-in', () => {
+    const TENANT = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://redis:6379',
+      PUBLIC_BASE_URL: 'http://flowgate.internal',
+      AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      AUTH_AUDIENCES: 'api://x',
+    };
+
+    it.each([
+      [{ ...TENANT, BROWSER_SIGN_IN: 'true' }, 'BROWSER_AUTHORITY must be set'],
+      [{ ...TENANT, BROWSER_AUTHORITY: 'https://login.microsoftonline.com/t' }, 'BROWSER_CLIENT_ID must be set'],
+      [
+        { ...TENANT, BROWSER_AUTHORITY: 'https://login.microsoftonline.com/t' },
+        'BROWSER_PUBLIC_ORIGIN must be https (or PUBLIC_BASE_URL be)',
+      ],
+      [{ ...TENANT, BROWSER_AUTHORITY: 'http://login.local/t' }, 'BROWSER_AUTHORITY must use the https scheme'],
+      [{ ...TENANT, BROWSER_AUTHORITY: 'https://l/t', BROWSER_PUBLIC_ORIGIN: 'http://flowgate.example' }, 'BROWSER_PUBLIC_ORIGIN must use the https scheme'], // prettier-ignore
+      [{ SESSION_IDLE_TIMEOUT_SECONDS: '7200', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, 'SESSION_IDLE_TIMEOUT_SECONDS must not exceed'], // prettier-ignore
+    ])('refuses %j', (env, message) => {
+      expect(problemsOf(env)).toContain(message);
+    });
+
+    it('is off in production unless configured, so the development provider can never sign anyone in there', () => {
+      expect(loadConfig(TENANT).auth.browser).toMatchObject({ enabled: false, devIdentityProvider: false });
+    });
+
+    it('uses a __Host- Secure cookie in production, and a plain one only for development over http', () => {
+      const production = loadConfig({
+        ...TENANT,
+        BROWSER_AUTHORITY: 'https://login.microsoftonline.com/t',
+        BROWSER_CLIENT_ID: 'c',
+        BROWSER_CLIENT_SECRET: 's',
+        BROWSER_PUBLIC_ORIGIN: 'https://flowgate.example',
+      }).auth.browser;
+      expect(production).toMatchObject({ enabled: true, protocol: 'entra', cookie: { name: '__Host-flowgate-session', secure: true } }); // prettier-ignore
+      const development = loadConfig({}).auth.browser;
+      expect(development).toMatchObject({ enabled: true, devIdentityProvider: true, protocol: 'oidc', cookie: { name: 'flowgate-session', secure: false } }); // prettier-ignore
+    });
+  });
 });

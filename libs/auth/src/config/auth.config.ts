@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { CoreConfig, EnvReader } from '@flowgate/core';
+import { BrowserSignInConfig, readBrowserSignInConfig } from './browser-sign-in.config';
 
 export interface EntraConfig {
   /** Tenants whose users may call the API (lower case); a token's `tid` must be one of them and match its issuer. */
@@ -16,6 +18,12 @@ export interface DevIdentityProviderConfig {
   readonly issuer: string;
   /** Where the generated signing key is kept (git-ignored, survives restarts). */
   readonly keyDir: string;
+  /**
+   * The one client its sign-in page serves: Flowgate's own browser sign-in. The secret is drawn at
+   * boot unless set (instances that share codes through Redis must then share it), so no secret
+   * is ever written in the repository.
+   */
+  readonly client: { readonly id: string; readonly secret: string };
 }
 
 export interface AuthConfig {
@@ -37,6 +45,7 @@ export interface AuthConfig {
   readonly roleMapping: string;
   readonly stepUp: { readonly acrs: string; readonly maxAgeSeconds: number | undefined };
   readonly devIdentityProvider: DevIdentityProviderConfig;
+  readonly browser: BrowserSignInConfig;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,7 +57,7 @@ declare module '@flowgate/core' {
 }
 
 /** The `auth` section (`AUTH_*`), registered with the core loader by the composition root. */
-export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig {
+export function readAuthConfig(env: EnvReader, { app, http }: CoreConfig): AuthConfig {
   const { environment, port } = app;
   const listedTenantIds = env.list('AUTH_ENTRA_TENANT_IDS');
   for (const tid of listedTenantIds) {
@@ -63,6 +72,16 @@ export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig 
   }
   const devEnabled = env.boolean('AUTH_DEV_IDENTITY_PROVIDER', environment !== 'production');
   const maxAgeSeconds = env.integer('AUTH_STEP_UP_MAX_AGE_SECONDS', 0, { min: 0, max: 86_400 });
+  const devIdentityProvider: DevIdentityProviderConfig = {
+    enabled: devEnabled,
+    issuer: trimSlash(env.url('AUTH_DEV_ISSUER', ['http', 'https']) ?? `http://localhost:${port || 3000}/dev-idp`),
+    keyDir: env.string('AUTH_DEV_KEY_DIR', '.data/dev-idp'),
+    client: {
+      id: env.string('AUTH_DEV_CLIENT_ID', 'flowgate-browser'),
+      secret: env.string('AUTH_DEV_CLIENT_SECRET') ?? randomBytes(32).toString('base64url'),
+    },
+  };
+  const audiences = env.list('AUTH_AUDIENCES', devEnabled ? ['api://flowgate'] : []);
   const config: AuthConfig = {
     entra: {
       tenantIds,
@@ -73,7 +92,7 @@ export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig 
       v1IssuerHost: trimSlash(env.url('AUTH_ENTRA_V1_ISSUER_HOST', ['https', 'http']) ?? 'https://sts.windows.net'),
     },
     oidcIssuers,
-    audiences: env.list('AUTH_AUDIENCES', devEnabled ? ['api://flowgate'] : []),
+    audiences,
     clockSkewSeconds: env.integer('AUTH_CLOCK_SKEW_SECONDS', 60, { min: 0, max: 300 }),
     maxTokenBytes: env.integer('AUTH_MAX_TOKEN_BYTES', 16_384, { min: 1_024, max: 65_536 }),
     jwksRefreshCooldownMs: env.integer('AUTH_JWKS_REFRESH_COOLDOWN_MS', 30_000, { min: 0, max: 3_600_000 }),
@@ -84,11 +103,8 @@ export function readAuthConfig(env: EnvReader, { app }: CoreConfig): AuthConfig 
       acrs: env.string('AUTH_STEP_UP_ACRS', 'c1'),
       maxAgeSeconds: maxAgeSeconds === 0 ? undefined : maxAgeSeconds,
     },
-    devIdentityProvider: {
-      enabled: devEnabled,
-      issuer: trimSlash(env.url('AUTH_DEV_ISSUER', ['http', 'https']) ?? `http://localhost:${port || 3000}/dev-idp`),
-      keyDir: env.string('AUTH_DEV_KEY_DIR', '.data/dev-idp'),
-    },
+    devIdentityProvider,
+    browser: readBrowserSignInConfig(env, app, http.publicBaseUrl, devIdentityProvider, audiences[0]),
   };
   if (environment === 'production') {
     refuseInsecureIssuers(env, env.boolean('AUTH_ALLOW_INSECURE_ISSUERS', false), [

@@ -1,17 +1,28 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { FlowgateConfig } from '@flowgate/core';
-import { JWSHeaderParameters, KeyLike, SignJWT } from 'jose';
+import { JWSHeaderParameters, JWTPayload, KeyLike, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { KeyNotFound, KeySource } from '../verification/key-source';
 import { DEV_TENANT_ID, devObjectId } from './dev-identity';
 import { DevSigningKey, loadOrCreateDevSigningKey } from './dev-signing-key';
 import type { DevTokenRequest } from './dev-token-request';
 
+/** Who signed in at the development sign-in page, as the tokens it mints describe them. */
+export interface DevSignedInUser {
+  readonly user: string;
+  readonly roles: readonly string[];
+  /** Signed in with "MFA": the step-up authentication context and its time. */
+  readonly stepUp: boolean;
+  /** Seconds since the epoch, the sign-in itself (`auth_time`); refreshed tokens keep it. */
+  readonly authTime: number;
+}
+
 /**
  * A local OpenID Connect issuer for development and tests: it signs Entra-shaped access tokens
- * with its own key and publishes its discovery document and JWKS. The verifier handles its tokens
- * exactly like any other issuer's (issuer, audience, lifetime, RS256 signature); only the key
- * lookup is in memory instead of over HTTP, since the app cannot fetch from itself while booting.
+ * (and, for the sign-in page, ID tokens) with its own key and publishes its discovery document and
+ * JWKS. The verifier handles its tokens exactly like any other issuer's (issuer, audience,
+ * lifetime, RS256 signature); only the key lookup is in memory instead of over HTTP, since the app
+ * cannot fetch from itself while booting.
  */
 @Injectable()
 export class DevIdentityProvider implements OnModuleInit, KeySource {
@@ -46,38 +57,76 @@ export class DevIdentityProvider implements OnModuleInit, KeySource {
     return {
       issuer: this.issuer,
       jwks_uri: `${this.issuer}/jwks`,
+      authorization_endpoint: `${this.issuer}/authorize`,
       token_endpoint: `${this.issuer}/token`,
+      end_session_endpoint: `${this.issuer}/logout`,
       id_token_signing_alg_values_supported: ['RS256'],
-      response_types_supported: ['token'],
+      response_types_supported: ['code', 'token'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
+      scopes_supported: ['openid', 'profile', 'offline_access'],
+      claims_parameter_supported: true,
       subject_types_supported: ['public'],
     };
   }
 
-  async mint(request: DevTokenRequest): Promise<string> {
-    const key = await this.signingKey();
+  /** An access token straight from a JSON request (`npm run token`, tests). */
+  mint(request: DevTokenRequest): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const oid = devObjectId(request.user);
-    const { stepUp } = this.config.auth;
-    return new SignJWT({
+    return this.mintAccessToken(
+      { user: request.user, roles: request.roles ?? [], stepUp: request.stepUp ?? false, authTime: now },
+      { expiresInSeconds: request.expiresInSeconds, claimsChallengeCapable: request.claimsChallengeCapable },
+    );
+  }
+
+  /** An access token for Flowgate's API, as Entra would issue it to the signed-in user. */
+  mintAccessToken(
+    who: DevSignedInUser,
+    options: { expiresInSeconds?: number; claimsChallengeCapable?: boolean } = {},
+  ): Promise<string> {
+    return this.sign(
+      {
+        ...this.identityClaims(who),
+        scp: 'access_as_user',
+        roles: [...who.roles],
+        uti: randomUUID(),
+        ...(options.claimsChallengeCapable ? { xms_cc: ['cp1'] } : {}),
+      },
+      this.config.auth.audiences[0],
+      options.expiresInSeconds ?? 3600,
+    );
+  }
+
+  /** The ID token of a sign-in: for the client (`aud`), bound to its request by `nonce`. */
+  mintIdToken(who: DevSignedInUser, clientId: string, nonce: string | undefined): Promise<string> {
+    return this.sign({ ...this.identityClaims(who), ...(nonce ? { nonce } : {}) }, clientId, 3600);
+  }
+
+  private identityClaims(who: DevSignedInUser): JWTPayload {
+    const { acrs } = this.config.auth.stepUp;
+    return {
       ver: '2.0',
       tid: DEV_TENANT_ID,
-      oid,
-      name: request.user,
-      preferred_username: `${request.user}@flowgate.dev`,
-      email: `${request.user}@flowgate.dev`,
-      scp: 'access_as_user',
-      roles: [...(request.roles ?? [])],
-      uti: randomUUID(),
-      ...(request.stepUp ? { acrs: [stepUp.acrs], amr: ['pwd', 'mfa'], auth_time: now } : { amr: ['pwd'] }),
-      ...(request.claimsChallengeCapable ? { xms_cc: ['cp1'] } : {}),
-    })
+      oid: devObjectId(who.user),
+      name: who.user,
+      preferred_username: `${who.user}@flowgate.dev`,
+      email: `${who.user}@flowgate.dev`,
+      ...(who.stepUp ? { acrs: [acrs], amr: ['pwd', 'mfa'], auth_time: who.authTime } : { amr: ['pwd'] }),
+    };
+  }
+
+  private async sign(claims: JWTPayload, audience: string, expiresInSeconds: number): Promise<string> {
+    const key = await this.signingKey();
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
       .setIssuer(this.issuer)
-      .setAudience(this.config.auth.audiences[0])
-      .setSubject(oid)
+      .setAudience(audience)
+      .setSubject(String(claims.oid))
       .setIssuedAt(now)
       .setNotBefore(now)
-      .setExpirationTime(now + (request.expiresInSeconds ?? 3600))
+      .setExpirationTime(now + expiresInSeconds)
       .sign(key.privateKey);
   }
 

@@ -1,4 +1,4 @@
-import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class DevTokenRequestDto {
   /** Development user name; the same name is always the same user. @example "alice" */
@@ -27,4 +27,20 @@ export class DevTokenRequestDto {
   @Min(1)
   @Max(86_400)
   expiresInSeconds?: number;
+}
+
+export class DevEndSessionDto {
+  @IsString()
+  @MaxLength(2000)
+  post_logout_redirect_uri!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(16_384)
+  id_token_hint?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  'client-request-id'?: string;
 }

@@ -6,12 +6,15 @@ import { IS_PUBLIC } from '../decorators/public.decorator';
 import type { AuthenticatedRequest, Principal } from '../principal/principal';
 import { bearerChallenge } from '../step-up/www-authenticate';
 import { KeysUnavailable } from '../verification/key-source';
+import { SessionAuthenticator } from '../browser/session-authenticator';
 import { BearerJwtStrategy } from './bearer-jwt.strategy';
 import { FailedAuthentications } from './failed-authentications';
 
 /**
- * First global guard: every route requires a valid bearer token unless marked `@Public()`. Deny
- * by default, so a route someone forgot to annotate is protected, not exposed.
+ * First global guard: every route requires a valid bearer token or browser session unless marked
+ * `@Public()`. Deny by default, so a route someone forgot to annotate is protected, not exposed.
+ * An `Authorization` header always decides (a bearer client is never judged by a cookie it happens
+ * to carry); without one, the session cookie (`SessionAuthenticator`).
  *
  * It runs this app's own Passport strategy object rather than looking it up by name, as
  * `@nestjs/passport`'s `AuthGuard` does: Passport's name registry is process-wide, so with two
@@ -25,6 +28,7 @@ export class AuthenticationGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly strategy: BearerJwtStrategy,
     private readonly failures: FailedAuthentications,
+    private readonly sessions: SessionAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -42,6 +46,8 @@ export class AuthenticationGuard implements CanActivate {
   }
 
   private authenticate(req: HttpRequest, res: HttpReply): Promise<Principal> {
+    const sessionId = req.headers.authorization === undefined ? this.sessions.cookieOf(req) : undefined;
+    if (sessionId !== undefined) return this.sessions.authenticate(req, sessionId);
     return new Promise<Principal>((resolve, reject) => {
       const strategy = Object.create(this.strategy) as BearerJwtStrategy;
       const authenticate = passport.authenticate(

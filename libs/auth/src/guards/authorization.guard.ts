@@ -58,7 +58,12 @@ export class AuthorizationGuard implements CanActivate {
       return { code: 'insufficient_role', error, detail };
     }
     if (requirement.stepUp && !principal.stepUp.satisfied) {
-      return { code: 'step_up_required', error: stepUpRequired(principal.stepUp) };
+      // A browser session cannot answer a challenge header: it is told where to sign in again.
+      const signInUrl =
+        principal.via === 'session'
+          ? `/auth/login?stepUp=${encodeURIComponent(principal.stepUp.challenge.acrValues)}`
+          : undefined;
+      return { code: 'step_up_required', error: stepUpRequired(principal.stepUp, signInUrl) };
     }
     return undefined;
   }

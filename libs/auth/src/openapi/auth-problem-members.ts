@@ -31,4 +31,10 @@ export const AUTH_PROBLEM_MEMBERS = {
     maximum: 86_400,
     description: '`step_up_required`: the strong sign-in must be at most this many seconds old.',
   },
+  signInUrl: {
+    type: 'string',
+    description:
+      'Browser sessions (cookie): where the page sends the person to sign in again (`step_up_required`: ' +
+      '`/auth/login?stepUp=…`; `session_expired`, `session_revoked`: `/auth/login`).',
+  },
 } as const;

@@ -22,6 +22,8 @@ export interface Principal {
   readonly stepUp: StepUpVerdict;
   readonly tokenIssuedAt: Date;
   readonly tokenExpiresAt: Date;
+  /** How the caller authenticated: a bearer token, or a browser session's cookie (absent: bearer). */
+  readonly via?: 'bearer' | 'session';
 }
 
 /** The request as guards and handlers see it once authentication has run (public routes: no user). */

@@ -31,7 +31,14 @@ function authConfig({ entra = {}, oidcIssuers = [], devEnabled = false }: Config
     tokenCacheSize: 10_000,
     roleMapping: '',
     stepUp: { acrs: 'c1', maxAgeSeconds: undefined },
-    devIdentityProvider: { enabled: devEnabled, issuer: DEV_ISSUER, keyDir: '.data/dev-idp' },
+    devIdentityProvider: {
+      enabled: devEnabled,
+      issuer: DEV_ISSUER,
+      keyDir: '.data/dev-idp',
+      client: { id: 'c', secret: 's' },
+    },
+    // Not read by the issuer rules.
+    browser: {} as AuthConfig['browser'],
   };
 }
 

@@ -58,7 +58,7 @@ describe('declareSecurity', () => {
         put: { responses: {} },
       }),
     );
-    expect(document.security).toEqual([{ bearer: [] }]);
+    expect(document.security).toEqual([{ bearer: [] }, { session: [] }]);
     expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(operation(document, 'get').security).toEqual([]);
     expect(operation(document, 'post').security).toBeUndefined();

@@ -90,9 +90,10 @@ export function addCommonProblemResponses(document: OpenAPIObject): OpenAPIObjec
 }
 
 /**
- * Deny by default, in the contract as in the guards: the document requires a bearer token
- * everywhere (root `security`), and only operations marked `@Public()` (`x-public`) say
- * `security: []`. A route nobody annotated is documented as protected, which is what it is.
+ * Deny by default, in the contract as in the guards: the document requires a bearer token or a
+ * browser session everywhere (root `security`), and only operations marked `@Public()`
+ * (`x-public`) say `security: []`. A route nobody annotated is documented as protected, which is
+ * what it is.
  */
 export function declareSecurity(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
@@ -104,8 +105,16 @@ export function declareSecurity(document: OpenAPIObject): OpenAPIObject {
       bearerFormat: 'JWT',
       description: 'An Entra ID (or other trusted OIDC issuer) access token for this API.',
     },
+    session: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: '__Host-flowgate-session',
+      description:
+        'A browser session from `GET /auth/login` (HttpOnly; `flowgate-session` in development over http). ' +
+        'Writes also need `X-CSRF-Token` (from `GET /auth/session`) and a same-origin `Origin`.',
+    },
   };
-  document.security = [{ bearer: [] }];
+  document.security = [{ bearer: [] }, { session: [] }];
   for (const operation of operationsOf(document)) {
     if ((operation as unknown as Record<string, unknown>)['x-public'] === true) operation.security = [];
     else delete operation.security;

@@ -1801,7 +1801,7 @@ export interface operations {
                     "application/json": components["schemas"]["LivenessDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1868,7 +1868,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1935,7 +1935,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2033,7 +2033,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2046,7 +2046,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2060,7 +2060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2156,7 +2156,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2169,7 +2169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2183,7 +2183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2279,7 +2279,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChainVerificationDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2292,7 +2292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2306,7 +2306,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2399,7 +2399,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2412,7 +2412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2426,7 +2426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2530,7 +2530,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2543,7 +2543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2557,7 +2557,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2648,7 +2648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2741,7 +2741,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProblemTypeDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2845,7 +2845,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2858,7 +2858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2872,7 +2872,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2973,7 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2986,7 +2986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3000,7 +3000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3109,7 +3109,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3122,7 +3122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3136,7 +3136,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3249,7 +3249,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3262,7 +3262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3276,7 +3276,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3451,9 +3451,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -3467,7 +3467,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3481,7 +3481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3614,7 +3614,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleGrantDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3627,7 +3627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3641,7 +3641,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3745,7 +3745,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3758,7 +3758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3772,7 +3772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5109,7 +5109,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDefinitionListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5122,7 +5122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5136,7 +5136,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5238,9 +5238,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -5254,7 +5254,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5268,7 +5268,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5434,7 +5434,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5447,7 +5447,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5461,7 +5461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5584,7 +5584,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5597,7 +5597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5611,7 +5611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5718,7 +5718,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5731,7 +5731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5745,7 +5745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5866,7 +5866,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5879,7 +5879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5893,7 +5893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5994,9 +5994,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -6010,7 +6010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6024,7 +6024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6186,7 +6186,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6199,7 +6199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6213,7 +6213,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6323,7 +6323,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6336,7 +6336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6350,7 +6350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6486,7 +6486,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6499,7 +6499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6514,9 +6514,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              *
-             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              */
             403: {
                 headers: {
@@ -6636,7 +6636,7 @@ export interface operations {
                     "application/json": components["schemas"]["AvailableTransitionsDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6649,7 +6649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6663,7 +6663,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6775,7 +6775,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6788,7 +6788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6802,7 +6802,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6958,7 +6958,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6971,7 +6971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6986,9 +6986,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             * @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              *
-             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
+             *     Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`)
              */
             403: {
                 headers: {
@@ -7166,7 +7166,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryListDto"];
                 };
             };
-            /** @description Problem details (`validation_failed`, `malformed_request`) */
+            /** @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`) */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7179,7 +7179,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7193,7 +7193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7310,9 +7310,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`validation_failed`, `malformed_request`)
+             * @description Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              *
-             *     Problem details (`validation_failed`, `malformed_request`)
+             *     Problem details (`validation_failed`, `malformed_request`, `sign_in_failed`, `return_to_not_allowed`)
              */
             400: {
                 headers: {
@@ -7326,7 +7326,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`) */
+            /** @description Problem details (`unauthenticated`, `invalid_token`, `session_revoked`, `step_up_required`, `session_expired`, `session_unavailable`) */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7340,7 +7340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
+            /** @description Problem details (`forbidden`, `insufficient_role`, `user_suspended`, `csrf_rejected`, `self_modification_forbidden`, `grant_not_allowed`, `separation_of_duties`, `initiator_only`, `assignee_only`) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
