@@ -48,6 +48,12 @@ export const API_INFO: OpenApiInfo = {
         'Admin-only webhook subscriptions: endpoints that receive workflow events, signed per Standard Webhooks; ' +
         'their delivery log and redelivery. Changes need step-up (MFA). The events themselves are under `webhooks`.',
     },
+    {
+      name: 'Browser sign-in',
+      description:
+        'The signed-in browser session (cookie): who it is, and signing out. Signing in is a browser navigation ' +
+        '(`GET /auth/login`), outside this document (docs/auth.md).',
+    },
     { name: 'Problem types', description: 'The error codes problem responses carry, and what each one means.' },
     {
       name: 'Operations',

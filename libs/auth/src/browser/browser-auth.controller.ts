@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query, Redirect, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FlowgateConfig, HttpReply, SensitiveRateLimit } from '@flowgate/core';
 import { Authenticated } from '../decorators/authenticated.decorator';
 import { CurrentPrincipal } from '../decorators/current-principal.decorator';
@@ -13,9 +13,11 @@ import type { SessionRequest } from './session-authenticator';
 
 type RedirectTo = { url: string; statusCode: number };
 
-const LOCATION = { Location: { description: 'Where the browser goes next.', schema: { type: 'string' as const } } };
-
-/** Browser sign-in for Flowgate's pages and internal web apps (backend-for-frontend). */
+/**
+ * Browser sign-in for Flowgate's pages and internal web apps (backend-for-frontend). `login` and
+ * `callback` are navigations a browser makes (answered with redirects), not calls an API client
+ * makes, so they stay out of the OpenAPI document and the SDK; docs/auth.md describes them.
+ */
 @ApiTags('Browser sign-in')
 @Controller({ path: 'auth', version: VERSION_NEUTRAL })
 export class BrowserAuthController {
@@ -29,13 +31,7 @@ export class BrowserAuthController {
   @Public()
   @SensitiveRateLimit()
   @Redirect()
-  @ApiOperation({
-    summary: 'Sign in (browser)',
-    description:
-      'Redirects to the identity provider (authorization code + PKCE). `returnTo` must be a Flowgate path or an ' +
-      'allowed app address; `stepUp` asks for a multi-factor sign-in.',
-  })
-  @ApiFoundResponse({ description: 'To the identity provider.', headers: LOCATION })
+  @ApiExcludeEndpoint()
   async login(
     @Req() req: SessionRequest,
     @Res({ passthrough: true }) res: HttpReply,
@@ -48,14 +44,7 @@ export class BrowserAuthController {
   @Public()
   @SensitiveRateLimit()
   @Redirect()
-  @ApiOperation({
-    summary: 'Sign-in callback (browser)',
-    description: 'The identity provider returns here; starts a session (new id) and redirects to `returnTo`.',
-  })
-  @ApiFoundResponse({
-    description: 'To the page the sign-in started from, with the session cookie.',
-    headers: LOCATION,
-  })
+  @ApiExcludeEndpoint()
   async callback(
     @Req() req: SessionRequest,
     @Res({ passthrough: true }) res: HttpReply,
