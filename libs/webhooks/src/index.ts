@@ -2,6 +2,7 @@ export * from './events/webhook-event-types';
 export * from './migrations';
 export * from './openapi/webhook-events.openapi';
 export * from './relay/outbox-relay.job';
+export * from './retention/webhook-retention.job';
 export * from './delivery/webhook-delivery.job';
 export * from './webhook-jobs.module';
 export * from './webhooks.config';

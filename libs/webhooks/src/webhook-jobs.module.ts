@@ -5,10 +5,12 @@ import { DeliveryOutcomes } from './delivery/delivery-outcomes';
 import { WebhookDeliveryJob } from './delivery/webhook-delivery.job';
 import { WebhookSender } from './delivery/webhook-sender';
 import { OutboxRelayJob } from './relay/outbox-relay.job';
+import { WebhookRetentionJob } from './retention/webhook-retention.job';
+import { WebhookRetentionRepository } from './retention/webhook-retention.repository';
 import { WebhookStoreModule } from './webhook-store.module';
 
 /**
- * The worker half: the outbox relay and the deliverer, as `WorkerJob`s for the worker's runner
+ * The worker half: the outbox relay, the deliverer and the retention purge, as `WorkerJob`s for the worker's runner
  * (`WEBHOOK_JOBS` lists them in the order to run).
  */
 @Module({
@@ -18,10 +20,17 @@ import { WebhookStoreModule } from './webhook-store.module';
     // Automatic pauses are audited (by the system).
     AuditModule,
   ],
-  providers: [OutboxRelayJob, WebhookDeliveryJob, DeliveryOutcomes, WebhookSender],
-  exports: [OutboxRelayJob, WebhookDeliveryJob],
+  providers: [
+    OutboxRelayJob,
+    WebhookDeliveryJob,
+    WebhookRetentionJob,
+    WebhookRetentionRepository,
+    DeliveryOutcomes,
+    WebhookSender,
+  ],
+  exports: [OutboxRelayJob, WebhookDeliveryJob, WebhookRetentionJob],
 })
 export class WebhookJobsModule {}
 
-/** The jobs `WebhookJobsModule` provides: publish first, then deliver. */
-export const WEBHOOK_JOBS = [OutboxRelayJob, WebhookDeliveryJob] as const;
+/** The jobs `WebhookJobsModule` provides: publish first, then deliver, then clean up. */
+export const WEBHOOK_JOBS = [OutboxRelayJob, WebhookDeliveryJob, WebhookRetentionJob] as const;

@@ -31,6 +31,10 @@ export interface WebhooksConfig {
   readonly deliveryConcurrency: number;
   /** How long a job that found nothing to do waits before looking again. */
   readonly idleIntervalMs: number;
+  /** Published outbox events and finished deliveries (the delivery log) are kept this many days. */
+  readonly retentionDays: number;
+  /** How often the retention purge runs (once per interval for the whole deployment). */
+  readonly retentionIntervalSeconds: number;
 }
 
 declare module '@flowgate/core' {
@@ -66,6 +70,8 @@ export function readWebhooksConfig(env: EnvReader, { app }: CoreConfig): Webhook
     relayBatchSize: env.integer('WEBHOOK_RELAY_BATCH_SIZE', 100, { min: 1, max: 1_000 }),
     deliveryConcurrency: env.integer('WEBHOOK_DELIVERY_CONCURRENCY', 16, { min: 1, max: 256 }),
     idleIntervalMs: env.integer('WEBHOOK_IDLE_INTERVAL_MS', 500, { min: 10, max: 60_000 }),
+    retentionDays: env.integer('WEBHOOK_RETENTION_DAYS', 30, { min: 1, max: 3_650 }),
+    retentionIntervalSeconds: env.integer('WEBHOOK_RETENTION_INTERVAL_SECONDS', 3_600, { min: 10, max: 86_400 }),
   };
 }
 
