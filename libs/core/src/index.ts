@@ -20,6 +20,7 @@ export * from './errors/field-error';
 export * from './errors/problem-details';
 export * from './http/create-http-app';
 export * from './jobs/worker-job';
+export * from './jobs/drain-batches';
 export * from './json/canonical-json';
 export * from './http/etag';
 export * from './http/cache-control';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FlowgateConfig, type WorkerJob } from '@flowgate/core';
+import { drainBatches, FlowgateConfig, type WorkerJob } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -8,8 +8,7 @@ const BATCH = 1_000;
 /**
  * Deletes expired idempotency records, once per IDEMPOTENCY_PURGE_INTERVAL_SECONDS for the whole
  * deployment: a singleton worker job, so the replica holding its lock for the interval does it.
- * Expired records are already ignored by lookups; purging only keeps the table small. Deleting in
- * batches keeps each transaction short; on shutdown the batch in hand finishes and no other starts.
+ * Expired records are already ignored by lookups; purging only keeps the table small.
  */
 @Injectable()
 export class IdempotencyPurgeJob implements WorkerJob {
@@ -28,10 +27,7 @@ export class IdempotencyPurgeJob implements WorkerJob {
 
   /** Purges until nothing expired is left (or shutdown); returns the rows deleted. */
   async runOnce(signal: AbortSignal): Promise<number> {
-    let total = 0;
-    for (let deleted = BATCH; deleted === BATCH && !signal.aborted; total += deleted) {
-      deleted = await this.records.purgeExpired(BATCH);
-    }
+    const total = await drainBatches(signal, BATCH, () => this.records.purgeExpired(BATCH));
     if (total > 0) this.logger.info({ deleted: total }, 'Purged expired idempotency records');
     return total;
   }

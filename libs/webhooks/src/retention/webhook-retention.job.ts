@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FlowgateConfig, type WorkerJob } from '@flowgate/core';
+import { drainBatches, FlowgateConfig, type WorkerJob } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { WebhookRetentionRepository } from './webhook-retention.repository';
 
@@ -30,17 +30,11 @@ export class WebhookRetentionJob implements WorkerJob {
 
   /** Purges batch after batch until nothing is left to purge (or shutdown); returns rows deleted. */
   async runOnce(signal: AbortSignal): Promise<number> {
-    const events = await this.drain(signal, () => this.rows.purgePublishedEvents(this.days, BATCH));
-    const deliveries = await this.drain(signal, () => this.rows.purgeFinishedDeliveries(this.days, BATCH));
+    const events = await drainBatches(signal, BATCH, () => this.rows.purgePublishedEvents(this.days, BATCH));
+    const deliveries = await drainBatches(signal, BATCH, () => this.rows.purgeFinishedDeliveries(this.days, BATCH));
     if (events + deliveries > 0) {
       this.logger.info({ events, deliveries, olderThanDays: this.days }, 'Purged old outbox events and deliveries');
     }
     return events + deliveries;
-  }
-
-  private async drain(signal: AbortSignal, purge: () => Promise<number>): Promise<number> {
-    let total = 0;
-    for (let deleted = BATCH; deleted === BATCH && !signal.aborted; total += deleted) deleted = await purge();
-    return total;
   }
 }
