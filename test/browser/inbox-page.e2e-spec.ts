@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { TestApp } from '@flowgate/testing';
+import request from 'supertest';
+import { expectProblem, TestApp } from '@flowgate/testing';
 import { PURCHASE_REQUEST_DEFINITION } from '@flowgate/workflows';
 import { launchChromium, type RealBrowser } from '../support/chromium';
 import { createTestApp } from '../support/create-test-app';
@@ -29,6 +30,8 @@ describe('Inbox page in a real browser', () => {
   const key = `purchase-inbox-${suffix}`;
   const approver = `fin-${suffix}`;
   let approverId: string;
+  /** What the browser reported against the page's Content-Security-Policy: must stay empty. */
+  const cspViolations: string[] = [];
   let waitingForFinance: string;
   let waitingForManager: string;
 
@@ -100,12 +103,49 @@ describe('Inbox page in a real browser', () => {
     page = await browser.context.newPage();
     // A step that cannot happen fails with playwright's message (what it waited for), not jest's timeout.
     page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
   afterAll(async () => {
+    expect(cspViolations).toEqual([]);
     await browser?.close();
     await testApp?.close();
+  });
+
+  describe('serving', () => {
+    const http = () => request(testApp.app.getHttpServer());
+
+    it('serves the page and its modules without a session, under the strict CSP', async () => {
+      const page = await http().get('/app').expect(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.headers['cache-control']).toBe('no-cache');
+      expect(page.text).toContain('<script type="module" src="/app/assets/main.js"></script>');
+      expect(page.text).not.toMatch(/<script>|<style|\son[a-z]+=/i);
+      const csp = page.headers['content-security-policy'];
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("script-src-attr 'none'");
+      expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+
+      const script = await http().get('/app/assets/main.js').expect(200);
+      expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      const css = await http().get('/app/assets/inbox.css').expect(200);
+      expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+      await http()
+        .get(`/app?workflow=${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)
+        .expect(200);
+    });
+
+    it.each([
+      ['a name outside the pattern', '/app/assets/..%2F..%2Fpackage.json'],
+      ['a dot file', '/app/assets/.built'],
+      ['another extension', '/app/assets/main.ts'],
+      ['a file that does not exist', '/app/assets/nothing.js'],
+    ])('answers 404 for %s', async (_name, path) => {
+      expectProblem(await http().get(path), 404, 'not_found');
+    });
   });
 
   it('signs in through the identity provider page and lists what waits for the approver', async () => {
@@ -133,8 +173,9 @@ describe('Inbox page in a real browser', () => {
     await expect(page.locator('#status').textContent()).resolves.toContain('validation_failed');
     await page.screenshot({ path: join(SCREENSHOTS, 'validation.png'), fullPage: true });
 
+    // By keyboard alone: Enter in the field submits its form.
     await amount.fill('1200');
-    await page.getByRole('button', { name: 'Approve (manager)' }).click();
+    await amount.press('Enter');
     await page.locator('#status', { hasText: 'Done' }).waitFor();
     await expect(page.locator('#state').textContent()).resolves.toContain('Awaiting finance approval');
     expect(await stateOf(waitingForManager)).toBe('finance_review');
