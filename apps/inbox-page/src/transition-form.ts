@@ -77,6 +77,8 @@ async function submit(
   );
   if (result.ok) {
     await options.reload();
+    // The form that had focus is gone with the old view: keyboard users continue from the heading.
+    context.view.querySelector<HTMLElement>('h1')?.focus();
     announce(context.status, `Done: "${title}". The request is now ${result.body.workflow.state}.`);
     return;
   }
