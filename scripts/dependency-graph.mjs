@@ -24,6 +24,8 @@ const { modules } = JSON.parse(cruise.stdout);
 
 /** `apps/api/...` → `api`, `libs/core/...` → `core`; nothing for node_modules and the like. */
 const unitOf = (path) => /^(?:apps|libs)\/([^/]+)\//.exec(path)?.[1];
+/** Units under apps/ (the API, the worker, the inbox page), labelled and coloured as apps. */
+const apps = new Set(modules.map((module) => /^apps\/([^/]+)\//.exec(module.source)?.[1]).filter(Boolean));
 
 const units = new Set();
 const edges = new Map(); // "from to" → test-only?
@@ -42,8 +44,8 @@ for (const module of modules) {
   }
 }
 
-const kind = (unit) => (unit === 'api' ? 'app' : unit === 'testing' ? 'test' : 'lib');
-const label = (unit) => (unit === 'api' ? 'apps/api' : `libs/${unit}`);
+const kind = (unit) => (apps.has(unit) ? 'app' : unit === 'testing' ? 'test' : 'lib');
+const label = (unit) => (apps.has(unit) ? `apps/${unit}` : `libs/${unit}`);
 const lines = [
   '```mermaid',
   'flowchart TD',

@@ -1,19 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { TestApp } from '@flowgate/testing';
+import { launchChromium, type RealBrowser } from './support/chromium';
 import { createTestApp } from './support/create-test-app';
-
-/**
- * Debian's Chromium (`apt-get install -y chromium`, as .ci/run does), else the Google Chrome of
- * GitHub's runner image. Playwright's own browser downloads are never used.
- */
-const BROWSERS = ['/usr/bin/chromium', '/usr/bin/google-chrome'];
 
 /** A tiny static site: the page a browser client of the API would be served from. */
 async function serveSite(): Promise<{ server: Server; origin: string }> {
@@ -74,19 +66,12 @@ describe('CORS, seen from a browser', () => {
   let other: { server: Server; origin: string };
   let testApp: TestApp;
   let context: BrowserContext;
-  let profile: string;
+  let browser: RealBrowser;
   let admin: string;
   let targetId: string;
   const suffix = randomBytes(4).toString('hex');
 
   beforeAll(async () => {
-    const browser = BROWSERS.find((path) => existsSync(path));
-    if (browser === undefined) {
-      throw new Error(
-        `This test drives a real Chromium, and there is none at ${BROWSERS.join(' or ')}. ` +
-          'Install it with `apt-get install -y chromium` (Debian; .ci/run does this). Do not run `npx playwright install`.',
-      );
-    }
     allowed = await serveSite();
     other = await serveSite();
     testApp = await createTestApp({ env: { CORS_ORIGINS: allowed.origin } });
@@ -96,25 +81,12 @@ describe('CORS, seen from a browser', () => {
       headers: { Authorization: `Bearer ${await dev.mint({ user: `cors-target-${suffix}` })}` },
     });
     targetId = ((await target.json()) as { id: string }).id;
-    profile = mkdtempSync(join(tmpdir(), 'flowgate-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: browser,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await testApp?.close();
     for (const site of [allowed, other]) if (site) await new Promise((resolve) => site.server.close(resolve));
   });

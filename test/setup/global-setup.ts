@@ -15,6 +15,7 @@ import { dataSourceOptions, loadConfig } from '../../libs/core/src';
  */
 export default async function globalSetup(): Promise<void> {
   buildSdkIfStale();
+  buildInboxPageIfStale();
   const config = loadConfig();
   if (config.app.environment !== 'test' || !config.database.url) {
     throw new Error('Run the tests with `npm test`: it provides the database and Redis for the run.');
@@ -32,4 +33,11 @@ function buildSdkIfStale(): void {
   const script = join(__dirname, '..', '..', 'scripts', 'sdk-build.mjs');
   const build = spawnSync(process.execPath, [script, '--if-stale'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('Building the SDK (npm run sdk:build) failed; see above.');
+}
+
+/** The browser tests load the inbox page the API serves from dist/inbox-page. */
+function buildInboxPageIfStale(): void {
+  const script = join(__dirname, '..', '..', 'scripts', 'build-inbox-page.mjs');
+  const build = spawnSync(process.execPath, [script, '--if-stale'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('Building the inbox page (npm run build:inbox) failed; see above.');
 }

@@ -7,6 +7,7 @@ import { TrafficModule } from '@flowgate/traffic';
 import { UsersModule } from '@flowgate/users';
 import { WebhooksModule } from '@flowgate/webhooks';
 import { WorkflowsModule } from '@flowgate/workflows';
+import { AppPageModule } from './app-page/app-page.module';
 import { GlobalGuards } from './global-guards';
 import { registerApiErrorCodes } from './error-codes';
 import { API_MIGRATIONS } from './migrations';
@@ -36,6 +37,7 @@ export class AppModule {
         WorkflowsModule,
         WebhooksModule,
         RequestShapeModule,
+        AppPageModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: GlobalGuards }],
     };

@@ -5,7 +5,7 @@ import { ACCESS_REQUIREMENT, AccessRequirement } from '../decorators/authenticat
 import { AccessDenials } from '../denials/access-denials';
 import type { AuthenticatedRequest, Principal } from '../principal/principal';
 import { satisfies } from '@flowgate/roles';
-import { stepUpRequired } from './step-up-required';
+import { stepUpRequiredFor } from './step-up-required';
 import { isPublic } from './authentication.guard';
 
 /**
@@ -58,12 +58,7 @@ export class AuthorizationGuard implements CanActivate {
       return { code: 'insufficient_role', error, detail };
     }
     if (requirement.stepUp && !principal.stepUp.satisfied) {
-      // A browser session cannot answer a challenge header: it is told where to sign in again.
-      const signInUrl =
-        principal.via === 'session'
-          ? `/auth/login?stepUp=${encodeURIComponent(principal.stepUp.challenge.acrValues)}`
-          : undefined;
-      return { code: 'step_up_required', error: stepUpRequired(principal.stepUp, signInUrl) };
+      return { code: 'step_up_required', error: stepUpRequiredFor(principal, principal.stepUp) };
     }
     return undefined;
   }

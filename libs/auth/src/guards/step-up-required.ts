@@ -1,4 +1,5 @@
 import { AppError } from '@flowgate/core';
+import type { Principal } from '../principal/principal';
 import type { StepUpVerdict } from '../step-up/step-up';
 
 /**
@@ -23,4 +24,17 @@ export function stepUpRequired(
       ...(signInUrl !== undefined ? { signInUrl } : {}),
     },
   });
+}
+
+/**
+ * The step-up 401 for this principal, from a route guard or a workflow definition alike. A browser
+ * session cannot answer a challenge header, so it is also told where to sign in again, stepped up.
+ */
+export function stepUpRequiredFor(
+  principal: Principal,
+  verdict: Extract<StepUpVerdict, { satisfied: false }>,
+): AppError {
+  const signInUrl =
+    principal.via === 'session' ? `/auth/login?stepUp=${encodeURIComponent(verdict.challenge.acrValues)}` : undefined;
+  return stepUpRequired(verdict, signInUrl);
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@flowgate/core';
-import { stepUpRequired, type Principal } from '@flowgate/auth';
+import { stepUpRequiredFor, type Principal } from '@flowgate/auth';
 import type { Denial } from '../engine/decision';
 
 /**
@@ -32,7 +32,9 @@ export function denialError(denial: Denial, principal: Principal): AppError {
       return new AppError(denial.reason, denial.detail);
     case 'step_up_required':
       // The engine only says so when the principal's verdict is unsatisfied.
-      return principal.stepUp.satisfied ? new AppError('forbidden', denial.detail) : stepUpRequired(principal.stepUp);
+      return principal.stepUp.satisfied
+        ? new AppError('forbidden', denial.detail)
+        : stepUpRequiredFor(principal, principal.stepUp);
     case 'separation_of_duties':
       return new AppError('separation_of_duties', denial.detail, {
         extensions:
