@@ -26,6 +26,9 @@ export const VIOLATION_CODES = [
   // Conditions (`when`): CEL that does not parse or type-check, or reads a field no schema declares.
   'invalid_condition',
   'unknown_field',
+  'invalid_pointer',
+  'invalid_set',
+  'read_only_field',
   // Names and references.
   'duplicate_state',
   'duplicate_transition',

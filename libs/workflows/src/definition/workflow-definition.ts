@@ -57,6 +57,10 @@ export interface TransitionDefinition {
   readonly timer?: string;
   /** A CEL condition over `data`, `input`, `actor` and `instance` that must hold to take it. */
   readonly when?: string;
+  /** By JSON Pointer into `data`, the CEL expression whose value the field takes when it fires. */
+  readonly set?: Readonly<Record<string, string>>;
+  /** The read-only fields (`readOnly`) its `set` may change nonetheless: said on purpose, never implied. */
+  readonly writesReadOnly?: readonly string[];
 }
 
 /** A definition that passed `validateDefinition`: normalized, defaults filled, deeply frozen. */
@@ -68,6 +72,8 @@ export interface WorkflowDefinition {
   readonly visibility: Visibility;
   /** Schema of the instance's `data` at start; absent means an instance starts without data. */
   readonly dataSchema?: JsonSchema;
+  /** JSON Pointers into `data` that no transition changes after start unless it says so. */
+  readonly readOnly?: readonly string[];
   readonly states: readonly StateDefinition[];
   readonly transitions: readonly TransitionDefinition[];
 }
@@ -83,6 +89,7 @@ export interface WorkflowDefinitionDocument {
   readonly description?: string;
   readonly visibility?: Visibility;
   readonly dataSchema?: JsonSchema;
+  readonly readOnly?: readonly string[];
   readonly states: readonly {
     readonly name: string;
     readonly title?: string;
@@ -102,6 +109,8 @@ export interface WorkflowDefinitionDocument {
     readonly input?: JsonSchema;
     readonly timer?: string;
     readonly when?: string;
+    readonly set?: Readonly<Record<string, string>>;
+    readonly writesReadOnly?: readonly string[];
   }[];
 }
 
@@ -117,6 +126,8 @@ export const DEFINITION_LIMITS = {
   maxQuorum: 20,
   /** Objects and arrays nested inside one schema; bounds the recursion of the schema compiler. */
   maxSchemaDepth: 64,
+  /** Fields one transition's `set` assigns, and pointers listed in `readOnly` or `writesReadOnly`. */
+  maxFieldsPerList: 100,
 } as const;
 
 export const TITLE_BOUNDS = { min: 1, max: DEFINITION_LIMITS.maxTitleLength } as const;
