@@ -71,6 +71,13 @@ describe('set and readOnly at publish', () => {
       'unknown_field',
     ],
     ['a syntax error', { set: { '/note': '"a" +' } }, undefined, '/transitions/0/set/~1note', 'invalid_condition'],
+    [
+      'overlapping fields',
+      { set: { '/owner': 'data.owner', '/owner/id': '"x"' } },
+      undefined,
+      '/transitions/0/set/~1owner~1id',
+      'invalid_set',
+    ],
     ['an empty set', { set: {} }, undefined, '/transitions/0/set', 'too_few_items'],
     ['a read-only field', { set: { '/amount': '0.0' } }, ['/amount'], '/transitions/0/set/~1amount', 'read_only_field'],
     [

@@ -17,7 +17,8 @@ export interface CompiledSet {
  * Checks `readOnly` and every transition's `set` against the data schema: each pointer names a
  * field the schema declares (through `properties`), each expression compiles like a condition and
  * yields a value of the field's type, and a field under `readOnly` is only assigned by a
- * transition that lists it in `writesReadOnly`. Returns the compiled assignments by transition.
+ * transition that lists it in `writesReadOnly`; no two fields of one set overlap. Returns the
+ * compiled assignments by transition.
  */
 export function checkDataFields(draft: DefinitionDraft, report: Report): Map<string, CompiledSet[]> {
   const compiled = new Map<string, CompiledSet[]>();
@@ -32,6 +33,10 @@ export function checkDataFields(draft: DefinitionDraft, report: Report): Map<str
     for (const set of transition.set) {
       const schema = declaredField(data, { target: set.target, pointer: set.pointer }, report);
       if (schema === undefined) continue;
+      const other = transition.set.find((entry) => entry !== set && overlaps(entry.target, set.target));
+      if (other !== undefined) {
+        report(set.pointer, 'invalid_set', `overlaps ${quote(other.target)}: one set assigns a field once`);
+      }
       const locked = readOnly.find((field) => overlaps(field, set.target) && !allowed.has(field));
       if (locked !== undefined) {
         report(set.pointer, 'read_only_field', `${quote(locked)} is read-only: list it in writesReadOnly to change it`);
@@ -56,7 +61,7 @@ export function checkDataFields(draft: DefinitionDraft, report: Report): Map<str
         report(field.pointer, 'read_only_field', `${quote(field.target)} is not changed by this transition's set`);
       }
     }
-    if (transition.name !== undefined && sets.length > 0) compiled.set(transition.name, sets);
+    if (transition.name !== undefined && sets.length > 0) compiled.set(transition.name, inPointerOrder(sets));
   }
   return compiled;
 }
@@ -73,6 +78,14 @@ function declaredField(data: JsonSchema | undefined, field: FieldReference, repo
     }
   }
   return schema;
+}
+
+/**
+ * Assignments in pointer order: a stored definition's `set` comes back from jsonb with its keys
+ * reordered, and history must list the same changes in the same order either way.
+ */
+export function inPointerOrder(sets: CompiledSet[]): CompiledSet[] {
+  return sets.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
 }
 
 /** One field contains the other (or is it): changing either changes both. */

@@ -1,6 +1,6 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { recompileCondition, type CompiledCondition } from './conditions/compile-condition';
-import type { CompiledSet } from './check-data-fields';
+import { inPointerOrder, type CompiledSet } from './check-data-fields';
 import { pointerTokens } from './json-pointer';
 import { SchemaCompiler } from './schema-compiler';
 import type { WorkflowDefinition } from './workflow-definition';
@@ -56,9 +56,11 @@ export function compiledSchemasOf(definition: WorkflowDefinition): CompiledSchem
 }
 
 function recompileSets(set: Readonly<Record<string, string>>): CompiledSet[] {
-  return Object.entries(set).map(([target, source]) => ({
-    target,
-    tokens: pointerTokens(target)!,
-    expression: recompileCondition(source),
-  }));
+  return inPointerOrder(
+    Object.entries(set).map(([target, source]) => ({
+      target,
+      tokens: pointerTokens(target)!,
+      expression: recompileCondition(source),
+    })),
+  );
 }

@@ -51,8 +51,8 @@ describe('changeData', () => {
       data: { amount: 10, approvedAmount: 8, owner: { id: 'u1' }, count: 2 },
       changes: [
         { pointer: '/approvedAmount', before: null, after: 8 },
-        { pointer: '/owner/id', before: null, after: 'u1' },
         { pointer: '/count', before: null, after: 2 },
+        { pointer: '/owner/id', before: null, after: 'u1' },
       ],
     });
   });

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@flowgate/audit';
-import { TransactionRunner } from '@flowgate/core';
+import { AppError, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import type { Moved, Voted } from '../engine/decision';
+import { changeData, type DataChange } from '../engine/change-data';
 import { timersOnEntry } from '../engine/timers';
 import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
 import { InstancePeopleRepository } from './instance-people.repository';
@@ -12,6 +13,9 @@ import { auditSnapshot } from './workflow-dto.mapper';
 import type { InstancePast, WorkflowInstance } from './workflow-instance';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 import { WorkflowMetrics } from './workflow-metrics';
+
+/** The system as conditions and `set` read it: no id, no roles (as `SYSTEM_ACTOR` in the engine). */
+const SYSTEM_BINDING = { id: '', roles: [] } as const;
 
 /** One allowed step: the transition, the engine's verdict, and what the actor sent with it. */
 export interface TransitionStep {
@@ -30,7 +34,9 @@ export interface LockedInstance {
 
 /**
  * Writes an allowed transition or vote, for a person or the system alike, in the caller's unit of
- * work on the locked instance: on a move, end the state's assignments and timers and arm the new
+ * work on the locked instance: on a move, first the transition's `set` (refused as
+ * `invalid_data_change` before anything is written when the data would not be valid), then end
+ * the state's assignments and timers and arm the new
  * state's (before the state changes, so the instance read back shows them); the new state and
  * version (or a vote's version); the actor among the participants (people only); then the
  * history line, the outbox event and the audit event — last, so the audit chain is held only for
@@ -58,6 +64,8 @@ export class InstanceMoves {
     const to = moved ? decision.to : instance.state;
     const terminal = moved && definition.states.some((state) => state.name === to && state.terminal);
     const seq = past.lastSeq + 1;
+    // Before any write: a set that would leave the data invalid refuses the whole step.
+    const change = moved ? this.changeOf(actor, { instance, definition, past }, step) : undefined;
     if (moved) {
       await this.people.clearAssignments(instance.id, manager);
       await this.timers.cancelPending(instance.id, manager);
@@ -65,12 +73,17 @@ export class InstanceMoves {
     }
     const updated = await this.instances.update(
       instance.id,
-      { state: to, terminal, ...(moved ? { enteredSeq: seq } : {}) },
+      {
+        state: to,
+        terminal,
+        ...(moved ? { enteredSeq: seq } : {}),
+        ...(change && change.changes.length > 0 ? { data: change.data } : {}),
+      },
       manager,
     );
     const actorId = actorIdOf(actor);
     if (actorId !== null) await this.people.addParticipants(updated, [actorId], manager);
-    await this.record(actor, instance, updated, step, seq, manager);
+    await this.record(actor, instance, updated, { ...step, changes: change?.changes ?? [] }, seq, manager);
     // Counted once the move is durable: a failed audit write or commit must not show as moved.
     this.transactions.afterCommit(() =>
       this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),
@@ -78,12 +91,39 @@ export class InstanceMoves {
     return updated;
   }
 
+  /** The transition's `set` applied to the data it reads as it stood before this step. */
+  private changeOf(
+    actor: MoveActor,
+    { instance, definition, past }: LockedInstance,
+    step: TransitionStep,
+  ): { data: unknown; changes: readonly DataChange[] } {
+    const verdict = changeData(definition, step.transition, {
+      data: instance.data,
+      // The system sends no input: an expression reading it cannot be evaluated, and refuses.
+      ...(actor.type === 'user' ? { input: step.input ?? null } : {}),
+      actor: actor.type === 'user' ? { id: actor.principal.userId, roles: actor.principal.roles } : SYSTEM_BINDING,
+      instance: {
+        state: instance.state,
+        initiatorId: instance.initiatorId,
+        createdAt: instance.createdAt,
+        enteredAt: past.enteredAt ?? instance.createdAt,
+      },
+    });
+    if (!verdict.ok) {
+      throw new AppError('invalid_data_change', verdict.detail, {
+        errors: verdict.errors,
+        extensions: { transition: step.transition },
+      });
+    }
+    return verdict;
+  }
+
   /** History, outbox and audit for an applied transition or vote. */
   private async record(
     actor: MoveActor,
     before: WorkflowInstance,
     after: WorkflowInstance,
-    step: TransitionStep,
+    step: TransitionStep & { readonly changes: readonly DataChange[] },
     seq: number,
     manager: EntityManager,
   ): Promise<void> {
@@ -102,6 +142,7 @@ export class InstanceMoves {
         assigneeId: null,
         input,
         comment: step.comment ?? null,
+        changes: step.changes,
         ...(actor.type === 'system' ? { timerId: actor.timer.id } : {}),
       },
       manager,
@@ -133,7 +174,13 @@ export class InstanceMoves {
         resource: { type: 'workflow', id: after.id },
         outcome: 'succeeded',
         before: auditSnapshot(before),
-        after: { ...auditSnapshot(after), transition: step.transition, input, ...timerFacts(actor) },
+        after: {
+          ...auditSnapshot(after),
+          transition: step.transition,
+          input,
+          ...(step.changes.length > 0 ? { changes: step.changes } : {}),
+          ...timerFacts(actor),
+        },
       },
       manager,
     );

@@ -1,3 +1,5 @@
+import type { DataChange } from '../engine/change-data';
+
 /** A workflow instance as stored. */
 export interface WorkflowInstance {
   readonly id: string;
@@ -49,6 +51,8 @@ export interface HistoryEntry {
   readonly assigneeId: string | null;
   readonly input: unknown;
   readonly comment: string | null;
+  /** Moves whose transition has a `set`: the fields of `data` it changed; empty otherwise. */
+  readonly changes: readonly DataChange[];
   readonly occurredAt: Date;
 }
 
