@@ -42,6 +42,7 @@ describe('API_MIGRATIONS', () => {
       'AddWorkflowTimers1795823400000',
       'CreateWebhooks1795823700000',
       'AddWorkflowHistoryChanges1795824600000',
+      'AddSystemAssignments1795824700000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

@@ -1047,7 +1047,7 @@ export interface components {
             /** @description 1 for the start, then one per move, vote or assignment change. */
             seq: number;
             /** @enum {string} */
-            kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated";
+            kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated" | "not_assigned";
             /**
              * @description Who acted: a person, or the system (a timer that fired by itself; docs: "Timers").
              * @enum {string}
@@ -1405,6 +1405,14 @@ export interface components {
             };
         };
         StateDefinitionDto: {
+            /** @description Who the state is assigned to on entry. */
+            assignTo?: {
+                /** @enum {boolean} */
+                initiator: true;
+            } | {
+                /** @description JSON Pointer to a string field of data: a user id. */
+                data: string;
+            };
             /**
              * @description snake_case, unique within the definition.
              * @example submitted
@@ -1435,6 +1443,14 @@ export interface components {
              * @default false
              */
             terminal: boolean;
+            /** @description Who the state is assigned to when an instance enters it: the initiator, or the user a field of data names. */
+            assignTo?: {
+                /** @enum {boolean} */
+                initiator: true;
+            } | {
+                /** @description JSON Pointer to a string field of data: a user id. */
+                data: string;
+            };
         };
         StepUpStateDto: {
             /**

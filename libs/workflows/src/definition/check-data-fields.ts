@@ -25,6 +25,7 @@ export function checkDataFields(draft: DefinitionDraft, report: Report): Map<str
   if (draft.dataSchema === undefined && draft.dataSchemaGiven === true) return compiled;
   const data = draft.dataSchema?.schema;
   for (const field of draft.readOnly) declaredField(data, field, report);
+  checkAssignments(draft, data, report);
   const readOnly = draft.readOnly.map((field) => field.target);
   for (const transition of draft.transitions ?? []) {
     if (transition.input === undefined && transition.inputGiven) continue;
@@ -64,6 +65,28 @@ export function checkDataFields(draft: DefinitionDraft, report: Report): Map<str
     if (transition.name !== undefined && sets.length > 0) compiled.set(transition.name, inPointerOrder(sets));
   }
   return compiled;
+}
+
+/**
+ * A state's `assignTo`: never on a terminal state (nothing is left to do there), and a field of
+ * data it reads is declared as a string (a user id).
+ */
+function checkAssignments(draft: DefinitionDraft, data: JsonSchema | undefined, report: Report): void {
+  for (const state of draft.states ?? []) {
+    const pointer = `${state.pointer}/assignTo`;
+    if (state.assignTo === undefined) continue;
+    if (state.terminal) report(pointer, 'invalid_assignment', 'a terminal state has nothing left to assign');
+    if (!('data' in state.assignTo)) continue;
+    const field = declaredField(data, { target: state.assignTo.data, pointer: `${pointer}/data` }, report);
+    const shape = field === undefined ? undefined : schemaShape(field);
+    if (shape !== undefined && shape.kind !== 'string' && shape.kind !== 'dyn') {
+      report(
+        `${pointer}/data`,
+        'invalid_assignment',
+        `${state.assignTo.data} is ${describeShape(shape)}, not a user id string`,
+      );
+    }
+  }
 }
 
 /** The schema of the field a pointer names, through `properties`; undefined (and reported) if undeclared. */

@@ -54,9 +54,15 @@ function buildDefinition(
 ): { definition: WorkflowDefinition; compiled: CompiledSchemas } | undefined {
   if (!draft.key || !draft.title || !draft.states || !draft.transitions) return undefined;
   const states: StateDefinition[] = [];
-  for (const { name, title, initial, terminal } of draft.states) {
+  for (const { name, title, initial, terminal, assignTo } of draft.states) {
     if (name === undefined) return undefined;
-    states.push({ name, ...(title === undefined ? {} : { title }), initial, terminal });
+    states.push({
+      name,
+      ...(title === undefined ? {} : { title }),
+      initial,
+      terminal,
+      ...(assignTo === undefined ? {} : { assignTo }),
+    });
   }
   const transitions: TransitionDefinition[] = [];
   const inputs = new Map<string, ValidateFunction>();

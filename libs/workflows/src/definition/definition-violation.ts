@@ -29,6 +29,7 @@ export const VIOLATION_CODES = [
   'invalid_pointer',
   'invalid_set',
   'read_only_field',
+  'invalid_assignment',
   // Names and references.
   'duplicate_state',
   'duplicate_transition',

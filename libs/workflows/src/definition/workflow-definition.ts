@@ -7,11 +7,18 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 /** A JSON Schema (draft 2020-12) written as an object; `{}` accepts any value. */
 export type JsonSchema = { readonly [keyword: string]: JsonValue };
 
+/**
+ * Who a state is assigned to on entry: the person who started the instance, or the user whose id
+ * a field of `data` holds (a JSON Pointer the data schema declares as a string).
+ */
+export type AssignTo = { readonly initiator: true } | { readonly data: string };
+
 export interface StateDefinition {
   readonly name: string;
   readonly title?: string;
   readonly initial: boolean;
   readonly terminal: boolean;
+  readonly assignTo?: AssignTo;
 }
 
 export interface SeparationOfDuties {
@@ -95,6 +102,7 @@ export interface WorkflowDefinitionDocument {
     readonly title?: string;
     readonly initial?: boolean;
     readonly terminal?: boolean;
+    readonly assignTo?: AssignTo;
   }[];
   readonly transitions: readonly {
     readonly name: string;

@@ -7,6 +7,7 @@ import type { Moved, Voted } from '../engine/decision';
 import { changeData, type DataChange } from '../engine/change-data';
 import { timersOnEntry } from '../engine/timers';
 import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
+import { EntryAssignments } from './entry-assignments';
 import { InstancePeopleRepository } from './instance-people.repository';
 import { actorIdOf, auditActorOf, type MoveActor, timerFacts } from './move-actor';
 import { auditSnapshot } from './workflow-dto.mapper';
@@ -51,6 +52,7 @@ export class InstanceMoves {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly metrics: WorkflowMetrics,
+    private readonly entries: EntryAssignments,
   ) {}
 
   async apply(
@@ -71,6 +73,9 @@ export class InstanceMoves {
       await this.timers.cancelPending(instance.id, manager);
       await this.timers.arm(instance.id, seq, timersOnEntry(definition, to), manager);
     }
+    const entered = moved
+      ? await this.entries.assign(definition, { ...instance, state: to, data: change?.data ?? instance.data }, manager)
+      : undefined;
     const updated = await this.instances.update(
       instance.id,
       {
@@ -84,6 +89,7 @@ export class InstanceMoves {
     const actorId = actorIdOf(actor);
     if (actorId !== null) await this.people.addParticipants(updated, [actorId], manager);
     await this.record(actor, instance, updated, { ...step, changes: change?.changes ?? [] }, seq, manager);
+    if (entered !== undefined) await this.entries.record(entered, updated, seq + 1, manager);
     // Counted once the move is durable: a failed audit write or commit must not show as moved.
     this.transactions.afterCommit(() =>
       this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),

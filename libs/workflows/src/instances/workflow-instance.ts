@@ -32,7 +32,16 @@ export interface ViewedInstance {
   readonly viewerParticipates: boolean;
 }
 
-export const HISTORY_KINDS = ['started', 'moved', 'voted', 'assigned', 'unassigned', 'delegated'] as const;
+/** `not_assigned`: a state's `assignTo` named nobody who exists on entry; the entry stays unassigned. */
+export const HISTORY_KINDS = [
+  'started',
+  'moved',
+  'voted',
+  'assigned',
+  'unassigned',
+  'delegated',
+  'not_assigned',
+] as const;
 
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
