@@ -1491,6 +1491,11 @@ export interface components {
             /** @description Read-only fields its `set` may change nonetheless. */
             writesReadOnly?: string[];
             /**
+             * @description Present (true) when it fires by itself on entering its from-state.
+             * @enum {boolean}
+             */
+            auto?: true;
+            /**
              * @description snake_case, unique within the definition.
              * @example approve
              */
@@ -1576,6 +1581,11 @@ export interface components {
              *     ]
              */
             writesReadOnly?: string[];
+            /**
+             * @description Fires by itself, as the system, on entering its from-state when its `when` holds (none: a default).
+             * @default false
+             */
+            auto: boolean;
         };
         TransitionRequestDto: {
             /**

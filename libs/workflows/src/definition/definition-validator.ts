@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { checkConditions } from './check-conditions';
 import { checkDataFields, type CompiledSet } from './check-data-fields';
+import { checkAutomatic } from './check-automatic';
 import { checkGraph } from './check-graph';
 import type { CompiledCondition } from './conditions/compile-condition';
 import { checkReferences } from './check-references';
@@ -29,6 +30,7 @@ export function validateDefinition(document: unknown): DefinitionValidation {
     const draft = readDefinition(document, new SchemaCompiler(), report);
     checkReferences(draft, report);
     checkGraph(draft, report);
+    checkAutomatic(draft, report);
     const conditions = checkConditions(draft, report);
     const sets = checkDataFields(draft, report);
     if (violations.length > 0) return { valid: false, violations };
@@ -104,6 +106,7 @@ function buildTransition(draft: TransitionDraft): TransitionDefinition | undefin
     ...(timer === undefined ? {} : { timer }),
     ...(when === undefined ? {} : { when }),
     ...(draft.set.length === 0 ? {} : { set }),
+    ...(draft.auto ? { auto: true as const } : {}),
     ...(draft.writesReadOnly.length === 0 ? {} : { writesReadOnly: draft.writesReadOnly.map((field) => field.target) }),
   };
 }

@@ -30,6 +30,9 @@ export const VIOLATION_CODES = [
   'invalid_set',
   'read_only_field',
   'invalid_assignment',
+  'invalid_automatic',
+  'automatic_cycle',
+  'no_way_out',
   // Names and references.
   'duplicate_state',
   'duplicate_transition',

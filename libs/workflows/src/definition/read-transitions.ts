@@ -50,6 +50,7 @@ export interface TransitionDraft {
   readonly when?: string;
   readonly set: readonly SetDraft[];
   readonly writesReadOnly: readonly FieldReference[];
+  readonly auto: boolean;
 }
 
 const TRANSITION_PROPERTIES = {
@@ -66,6 +67,7 @@ const TRANSITION_PROPERTIES = {
     'when',
     'set',
     'writesReadOnly',
+    'auto',
   ],
 } as const;
 
@@ -127,6 +129,7 @@ function readTransition(
     set: fields.set === undefined ? [] : readSet(fields.set, at('set'), report),
     writesReadOnly:
       fields.writesReadOnly === undefined ? [] : readFieldPointers(fields.writesReadOnly, at('writesReadOnly'), report),
+    auto: readFlag(fields.auto, at('auto'), report),
   };
 }
 

@@ -68,6 +68,8 @@ export interface TransitionDefinition {
   readonly set?: Readonly<Record<string, string>>;
   /** The read-only fields (`readOnly`) its `set` may change nonetheless: said on purpose, never implied. */
   readonly writesReadOnly?: readonly string[];
+  /** Fires by itself, as the system, on entering its from-state when its `when` holds (absent: false). */
+  readonly auto?: true;
 }
 
 /** A definition that passed `validateDefinition`: normalized, defaults filled, deeply frozen. */
@@ -119,6 +121,7 @@ export interface WorkflowDefinitionDocument {
     readonly when?: string;
     readonly set?: Readonly<Record<string, string>>;
     readonly writesReadOnly?: readonly string[];
+    readonly auto?: boolean;
   }[];
 }
 
@@ -136,6 +139,11 @@ export const DEFINITION_LIMITS = {
   maxSchemaDepth: 64,
   /** Fields one transition's `set` assigns, and pointers listed in `readOnly` or `writesReadOnly`. */
   maxFieldsPerList: 100,
+  /**
+   * Automatic transitions one unit of work follows: the validator proves they cannot loop, so this
+   * only guards against a definition that escaped it.
+   */
+  maxAutomaticHops: 100,
 } as const;
 
 export const TITLE_BOUNDS = { min: 1, max: DEFINITION_LIMITS.maxTitleLength } as const;

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@flowgate/audit';
 import { AppError, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
-import type { WorkflowDefinition } from '../definition/workflow-definition';
+import { DEFINITION_LIMITS, type WorkflowDefinition } from '../definition/workflow-definition';
 import type { Moved, Voted } from '../engine/decision';
 import { changeData, type DataChange } from '../engine/change-data';
+import { automaticTransition } from '../engine/automatic-transition';
 import { timersOnEntry } from '../engine/timers';
 import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
 import { EntryAssignments } from './entry-assignments';
@@ -55,12 +56,60 @@ export class InstanceMoves {
     private readonly entries: EntryAssignments,
   ) {}
 
+  /** Writes the step, then the automatic transitions it leads to. */
   async apply(
+    actor: MoveActor,
+    locked: LockedInstance,
+    step: TransitionStep,
+    manager: EntityManager,
+  ): Promise<WorkflowInstance> {
+    const { updated, lastSeq } = await this.write(actor, locked, step, manager);
+    if (step.decision.outcome !== 'moved') return updated;
+    return this.followAutomatic(locked.definition, updated, lastSeq, manager);
+  }
+
+  /**
+   * On entering a state (a start, or any move): the first automatic transition whose condition
+   * holds fires as the system, in this unit of work, through the same writer, and so on from the
+   * state it leads to (each entry arming its timers, each exit cancelling them). The validator
+   * proves automatic transitions cannot loop; the hop limit only guards a definition that escaped
+   * it, and fails the whole unit rather than stop half-way.
+   */
+  async followAutomatic(
+    definition: WorkflowDefinition,
+    entered: WorkflowInstance,
+    lastSeq: number,
+    manager: EntityManager,
+  ): Promise<WorkflowInstance> {
+    let current = entered;
+    let seq = lastSeq;
+    for (let hops = 0; ; hops += 1) {
+      const snapshot = { ...current, enteredAt: current.updatedAt };
+      const next = automaticTransition(definition, snapshot);
+      if (next === undefined) return current;
+      if (hops >= DEFINITION_LIMITS.maxAutomaticHops) {
+        throw new Error(`automatic transitions of ${definition.key} did not settle in ${hops} hops`);
+      }
+      const past = { lastSeq: seq, enteredAt: current.updatedAt, actorsByTransition: {}, votes: {} };
+      const decision = { allowed: true, outcome: 'moved', from: current.state, to: next.to } as const;
+      const written = await this.write(
+        { type: 'system' },
+        { instance: current, definition, past },
+        { transition: next.name, decision },
+        manager,
+      );
+      current = written.updated;
+      seq = written.lastSeq;
+    }
+  }
+
+  /** One step; returns the instance as written and the last history line it wrote. */
+  private async write(
     actor: MoveActor,
     { instance, definition, past }: LockedInstance,
     step: TransitionStep,
     manager: EntityManager,
-  ): Promise<WorkflowInstance> {
+  ): Promise<{ updated: WorkflowInstance; lastSeq: number }> {
     const { decision } = step;
     const moved = decision.outcome === 'moved';
     const to = moved ? decision.to : instance.state;
@@ -94,7 +143,7 @@ export class InstanceMoves {
     this.transactions.afterCommit(() =>
       this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),
     );
-    return updated;
+    return { updated, lastSeq: entered === undefined ? seq : seq + 1 };
   }
 
   /** The transition's `set` applied to the data it reads as it stood before this step. */
@@ -149,7 +198,7 @@ export class InstanceMoves {
         input,
         comment: step.comment ?? null,
         changes: step.changes,
-        ...(actor.type === 'system' ? { timerId: actor.timer.id } : {}),
+        ...(actor.type === 'system' && actor.timer !== undefined ? { timerId: actor.timer.id } : {}),
       },
       manager,
     );

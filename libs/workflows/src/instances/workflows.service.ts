@@ -27,6 +27,7 @@ import type { StartWorkflowDto } from './dto/start-workflow.dto';
 import type { WorkflowListDto } from './dto/workflow-list.dto';
 import type { WorkflowDto } from './dto/workflow.dto';
 import { EntryAssignments } from './entry-assignments';
+import { InstanceMoves } from './instance-moves';
 import { InstanceAccess } from './instance-access';
 import type { ListScope } from './instance-list-query';
 import { InstancePeopleRepository } from './instance-people.repository';
@@ -45,6 +46,7 @@ export class WorkflowsService {
     private readonly audit: AuditService,
     private readonly timers: WorkflowTimersRepository,
     private readonly entries: EntryAssignments,
+    private readonly moves: InstanceMoves,
   ) {}
 
   /** Starts an instance in the definition's initial state, pinned to that definition version. */
@@ -119,7 +121,7 @@ export class WorkflowsService {
       );
       const started = { ...created, assigneeIds, pendingTimers };
       if (entered !== undefined) await this.entries.record(entered, started, 2, manager);
-      return started;
+      return this.moves.followAutomatic(definition, started, entered === undefined ? 1 : 2, manager);
     });
     return withETag(toWorkflowDto(instance), instance.version);
   }

@@ -35,4 +35,7 @@ export class TransitionDefinitionDto {
   /** Read-only fields its `set` may change nonetheless. */
   @ApiPropertyOptional({ type: [String] })
   writesReadOnly?: readonly string[];
+  /** Present (true) when it fires by itself on entering its from-state. */
+  @ApiPropertyOptional({ enum: [true] })
+  auto?: true;
 }

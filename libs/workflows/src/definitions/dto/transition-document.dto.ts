@@ -64,4 +64,7 @@ export class TransitionDocumentDto {
   /** Fields listed in the definition's `readOnly` that this transition's `set` may change nonetheless. */
   @ApiPropertyOptional({ type: [String], maxItems: DEFINITION_LIMITS.maxFieldsPerList, example: ['/amount'] })
   writesReadOnly?: string[];
+  /** Fires by itself, as the system, on entering its from-state when its `when` holds (none: a default). */
+  @ApiPropertyOptional({ default: false })
+  auto?: boolean;
 }
