@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowgateClient } from '@flowgate/sdk';
 import { accountsFor, TestApp } from '@flowgate/testing';
-import type { WorkflowDefinitionDocument } from '@flowgate/workflows';
+import { ACCESS_REQUEST_DEFINITION, type WorkflowDefinitionDocument } from '@flowgate/workflows';
 import { DataSource } from 'typeorm';
 import { createTestApp } from '../support/create-test-app';
 
@@ -93,6 +93,25 @@ describe('assignment on entry (assignTo)', () => {
       body: { name: 'approve' },
     });
     expect(approved.data).toMatchObject({ outcome: 'moved', workflow: { state: 'done', assigneeIds: [] } });
+  });
+
+  it('assigns an access request to the resource owner its data names, on start', async () => {
+    const accessKey = `${key}-access`;
+    const admin = (await accountsFor(testApp, 'entry-assign-access')('admin', ['admin'])).client;
+    const published = await admin.POST('/v1/workflow-definitions', {
+      body: { ...ACCESS_REQUEST_DEFINITION, key: accessKey } as never,
+    });
+    expect(published.response.status).toBe(201);
+    const data = { resource: 'billing-db', accessLevel: 'read', justification: 'Quarterly report', ownerId: bobId };
+    const started = await alice.POST('/v1/workflows', {
+      params: { header: idempotencyKey() },
+      body: { definitionKey: accessKey, data },
+    });
+    expect(started.data).toMatchObject({ state: 'requested', assigneeIds: [bobId] });
+    const inbox = await bob.GET('/v1/workflows', {
+      params: { query: { waitingForMe: true, definitionKey: accessKey } },
+    });
+    expect(inbox.data!.value.map((item) => item.id)).toEqual([started.data!.id]);
   });
 
   it('leaves the entry unassigned when the data names no user, records it, and still moves', async () => {

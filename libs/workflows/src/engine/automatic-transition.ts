@@ -3,10 +3,7 @@ import type { TransitionDefinition, WorkflowDefinition } from '../definition/wor
 import type { InstanceSnapshot } from './decision';
 import { indexOf } from './definition-index';
 import { evaluateCondition } from './evaluate-condition';
-import { SYSTEM_ACTOR } from './judge-condition';
-
-/** Stands for a date a caller did not give (specs that never read it). */
-const NO_DATE = new Date(0);
+import { bindingsFor, SYSTEM_ACTOR } from './judge-condition';
 
 /**
  * The automatic transition an instance takes on entering its state: the first leaving it, in
@@ -23,16 +20,7 @@ export function automaticTransition(
     if (transition.auto !== true) continue;
     const condition = conditions.get(transition.name);
     if (condition === undefined) return transition;
-    const verdict = evaluateCondition(condition, {
-      data: instance.data ?? null,
-      actor: { id: SYSTEM_ACTOR.userId, roles: SYSTEM_ACTOR.roles },
-      instance: {
-        state: instance.state,
-        initiatorId: instance.initiatorId,
-        createdAt: instance.createdAt ?? NO_DATE,
-        enteredAt: instance.enteredAt ?? NO_DATE,
-      },
-    });
+    const verdict = evaluateCondition(condition, bindingsFor(instance, SYSTEM_ACTOR, undefined));
     if (verdict.met) return transition;
   }
   return undefined;
