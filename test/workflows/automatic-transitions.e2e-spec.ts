@@ -94,6 +94,42 @@ describe('automatic transitions', () => {
     expect(routingTimers).toEqual([{ status: 'cancelled' }]);
   });
 
+  it('follows an automatic transition out of the initial state on start, and assigns the state it reaches', async () => {
+    const startKey = `${key}-start`;
+    const published = await admin.POST('/v1/workflow-definitions', {
+      body: {
+        key: startKey,
+        title: 'Triage on start',
+        dataSchema: { type: 'object', properties: { urgent: { type: 'boolean' } } },
+        states: [
+          { name: 'triage', initial: true },
+          { name: 'urgent', assignTo: { initiator: true } },
+          { name: 'queue' },
+          { name: 'done', terminal: true },
+        ],
+        transitions: [
+          { name: 'rush', from: 'triage', to: 'urgent', auto: true, when: 'has(data.urgent) && data.urgent' },
+          { name: 'file', from: 'triage', to: 'queue', auto: true },
+          { name: 'close', from: ['urgent', 'queue'], to: 'done' },
+        ],
+      } as never,
+    });
+    expect(published.response.status).toBe(201);
+    const started = await alice.POST('/v1/workflows', {
+      params: { header: idempotencyKey() },
+      body: { definitionKey: startKey, data: { urgent: true } },
+    });
+    expect(started.response.status).toBe(201);
+    expect(started.data).toMatchObject({ state: 'urgent', assigneeIds: [expect.any(String)] });
+    const id = started.data!.id;
+    const history = await alice.GET('/v1/workflows/{id}/history', { params: { path: { id } } });
+    expect(history.data!.value.map(({ kind, transition, actorType }) => [kind, transition, actorType])).toEqual([
+      ['started', null, 'user'],
+      ['moved', 'rush', 'system'],
+      ['assigned', null, 'system'],
+    ]);
+  });
+
   it('never publishes automatic transitions that could loop', async () => {
     const transitions = [
       ...document.transitions,
