@@ -119,6 +119,12 @@ describe('workflow conditions', () => {
       body: { name: 'escalate', input: { approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 } },
     });
     expect(escalated.data).toMatchObject({ outcome: 'moved', workflow: { state: 'finance_quorum_review' } });
+    // The approved amount is recorded in the request's data by the transition's `set`.
+    expect(escalated.data!.workflow.data).toMatchObject({ approvedAmount: PURCHASE_APPROVAL_THRESHOLD + 1 });
+    const history = await bob.GET('/v1/workflows/{id}/history', { params: { path: { id: large } } });
+    expect(history.data!.value.find((entry) => entry.transition === 'escalate')!.changes).toEqual([
+      { pointer: '/approvedAmount', before: null, after: PURCHASE_APPROVAL_THRESHOLD + 1 },
+    ]);
   });
 
   it('never publishes a condition on a field no schema declares, listing it with every other violation', async () => {

@@ -178,6 +178,7 @@ describe('Workflow instances: start, read, list', () => {
           assigneeId: null,
           input: null,
           comment: null,
+          changes: [],
           occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         },
       ]);

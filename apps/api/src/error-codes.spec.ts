@@ -84,6 +84,7 @@ describe('API_ERROR_CODES', () => {
       '409 last_active_admin',
       '409 transition_not_allowed',
       '409 condition_not_met',
+      '409 invalid_data_change',
       '409 already_voted',
       '409 not_eligible',
       '409 already_assigned',

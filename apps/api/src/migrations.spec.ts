@@ -41,6 +41,8 @@ describe('API_MIGRATIONS', () => {
       'StoreIdempotentResponseBytes1795822000000',
       'AddWorkflowTimers1795823400000',
       'CreateWebhooks1795823700000',
+      'AddWorkflowHistoryChanges1795824600000',
+      'AddSystemAssignments1795824700000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

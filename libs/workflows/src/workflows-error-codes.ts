@@ -11,6 +11,7 @@ export const WORKFLOWS_ERROR_CODES = defineErrorCodes({
   assignee_only: { status: 403, title: 'Only a person assigned to this workflow may do this' },
   transition_not_allowed: { status: 409, title: 'The transition is not allowed in the current state' },
   condition_not_met: { status: 409, title: "The transition's condition does not hold for this workflow" },
+  invalid_data_change: { status: 409, title: "The transition would leave the workflow's data invalid" },
   already_voted: { status: 409, title: 'You have already voted for this transition' },
   not_eligible: { status: 409, title: 'The person may take no step of this workflow in its current state' },
   already_assigned: { status: 409, title: 'Someone is already assigned to this workflow' },

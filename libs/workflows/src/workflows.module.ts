@@ -13,6 +13,7 @@ import { WorkflowMetrics } from './instances/workflow-metrics';
 import { WorkflowTransitionsService } from './instances/workflow-transitions.service';
 import { WorkflowsController } from './instances/workflows.controller';
 import { WorkflowsService } from './instances/workflows.service';
+import { EntryAssignments } from './instances/entry-assignments';
 import { InstanceMoves } from './instances/instance-moves';
 import { TimerFiring } from './timers/timer-firing.service';
 import { TimerMetrics } from './timers/timer-metrics';
@@ -45,6 +46,7 @@ import { WorkflowTimersRepository } from './timers/workflow-timers.repository';
     WorkflowAssignmentsService,
     WorkflowMetrics,
     InstanceMoves,
+    EntryAssignments,
     WorkflowTimersRepository,
     TimerFiring,
     TimerMetrics,

@@ -970,11 +970,25 @@ export interface components {
             /** @description Who or what paused it and why (an automatic pause names the failures). */
             pausedReason: string | null;
         };
+        DataChangeDto: {
+            /** @description The value before the transition; null when the field was absent. */
+            before: string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[] | null;
+            /** @description The value after the transition. */
+            after: string | number | boolean | {
+                [key: string]: unknown;
+            } | unknown[] | null;
+            /** @description JSON Pointer into the instance's `data`, e.g. `/approvedAmount`. */
+            pointer: string;
+        };
         DefinitionContentDto: {
             /** @description JSON Schema (draft 2020-12) of an instance's data at start; absent: instances start without data. */
             dataSchema?: {
                 [key: string]: unknown;
             };
+            /** @description JSON Pointers into `data` that only a transition listing them in `writesReadOnly` changes. */
+            readOnly?: string[];
             states: components["schemas"]["StateDefinitionDto"][];
             transitions: components["schemas"]["TransitionDefinitionDto"][];
             /** @example purchase-request */
@@ -996,6 +1010,13 @@ export interface components {
             dataSchema?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description JSON Pointers into `data` that no transition changes after start, except one listing it in `writesReadOnly`.
+             * @example [
+             *       "/amount"
+             *     ]
+             */
+            readOnly?: string[];
             states: components["schemas"]["StateDocumentDto"][];
             transitions: components["schemas"]["TransitionDocumentDto"][];
         };
@@ -1026,7 +1047,7 @@ export interface components {
             /** @description 1 for the start, then one per move, vote or assignment change. */
             seq: number;
             /** @enum {string} */
-            kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated";
+            kind: "started" | "moved" | "voted" | "assigned" | "unassigned" | "delegated" | "not_assigned";
             /**
              * @description Who acted: a person, or the system (a timer that fired by itself; docs: "Timers").
              * @enum {string}
@@ -1045,6 +1066,8 @@ export interface components {
             input: {
                 [key: string]: unknown;
             } | null;
+            /** @description Moves whose transition has a `set`: the fields of `data` it changed, before and after; empty otherwise. */
+            changes: components["schemas"]["DataChangeDto"][];
             /** Format: date-time */
             occurredAt: string;
             /** @description Moves and votes: the transition taken. */
@@ -1184,7 +1207,7 @@ export interface components {
             rule?: "notInitiator" | "notPreviousActorOf";
             /** @description `separation_of_duties` (`notPreviousActorOf`): the transition you took before. */
             previousTransition?: string;
-            /** @description `condition_not_met`: the transition whose condition does not hold. */
+            /** @description `condition_not_met`: the transition whose condition does not hold; `invalid_data_change`: the transition whose `set` would leave the data invalid. */
             transition?: string;
             /** @description `condition_not_met`: the condition (`when`) as the definition states it; never the data it read. */
             condition?: string;
@@ -1382,6 +1405,14 @@ export interface components {
             };
         };
         StateDefinitionDto: {
+            /** @description Who the state is assigned to on entry. */
+            assignTo?: {
+                /** @enum {boolean} */
+                initiator: true;
+            } | {
+                /** @description JSON Pointer to a string field of data: a user id. */
+                data: string;
+            };
             /**
              * @description snake_case, unique within the definition.
              * @example submitted
@@ -1412,6 +1443,14 @@ export interface components {
              * @default false
              */
             terminal: boolean;
+            /** @description Who the state is assigned to when an instance enters it: the initiator, or the user a field of data names. */
+            assignTo?: {
+                /** @enum {boolean} */
+                initiator: true;
+            } | {
+                /** @description JSON Pointer to a string field of data: a user id. */
+                data: string;
+            };
         };
         StepUpStateDto: {
             /**
@@ -1445,6 +1484,17 @@ export interface components {
             input?: {
                 [key: string]: unknown;
             };
+            /** @description By JSON Pointer into `data`, the CEL expression whose value the field takes. */
+            set?: {
+                [key: string]: string;
+            };
+            /** @description Read-only fields its `set` may change nonetheless. */
+            writesReadOnly?: string[];
+            /**
+             * @description Present (true) when it fires by itself on entering its from-state.
+             * @enum {boolean}
+             */
+            auto?: true;
             /**
              * @description snake_case, unique within the definition.
              * @example approve
@@ -1515,6 +1565,27 @@ export interface components {
              * @example data.amount > 1000.0
              */
             when?: string;
+            /**
+             * @description By JSON Pointer into `data` (a field the data schema declares), the CEL expression whose value it takes when the transition fires.
+             * @example {
+             *       "/approvedAmount": "input.approvedAmount"
+             *     }
+             */
+            set?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Fields listed in the definition's `readOnly` that this transition's `set` may change nonetheless.
+             * @example [
+             *       "/amount"
+             *     ]
+             */
+            writesReadOnly?: string[];
+            /**
+             * @description Fires by itself, as the system, on entering its from-state when its `when` holds (none: a default).
+             * @default false
+             */
+            auto: boolean;
         };
         TransitionRequestDto: {
             /**
@@ -3656,7 +3727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3861,7 +3932,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5338,9 +5409,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              */
             409: {
                 headers: {
@@ -5756,9 +5827,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              */
             409: {
                 headers: {
@@ -6511,7 +6582,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6850,7 +6921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7302,7 +7373,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7489,7 +7560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
-            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
+            /** @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7841,9 +7912,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             * @description Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              *
-             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
+             *     Problem details (`conflict`, `last_active_admin`, `transition_not_allowed`, `condition_not_met`, `invalid_data_change`, `already_voted`, `not_eligible`, `already_assigned`, `idempotency_key_in_use`, `delivery_in_progress`)
              */
             409: {
                 headers: {

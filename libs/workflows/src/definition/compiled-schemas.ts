@@ -1,5 +1,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { recompileCondition, type CompiledCondition } from './conditions/compile-condition';
+import { inPointerOrder, type CompiledSet } from './check-data-fields';
+import { pointerTokens } from './json-pointer';
 import { SchemaCompiler } from './schema-compiler';
 import type { WorkflowDefinition } from './workflow-definition';
 
@@ -9,6 +11,8 @@ export interface CompiledSchemas {
   readonly inputs: ReadonlyMap<string, ValidateFunction>;
   /** By transition name, the compiled `when`; a transition without one has no entry. */
   readonly conditions: ReadonlyMap<string, CompiledCondition>;
+  /** By transition name, its compiled `set`; a transition without one has no entry. */
+  readonly sets: ReadonlyMap<string, readonly CompiledSet[]>;
 }
 
 // Keyed by the definition object: compiling costs milliseconds, deciding should not, and a
@@ -41,7 +45,22 @@ export function compiledSchemasOf(definition: WorkflowDefinition): CompiledSchem
         transition.when === undefined ? [] : [[transition.name, recompileCondition(transition.when)] as const],
       ),
     ),
+    sets: new Map(
+      definition.transitions.flatMap((transition) =>
+        transition.set === undefined ? [] : [[transition.name, recompileSets(transition.set)] as const],
+      ),
+    ),
   };
   COMPILED.set(definition, compiled);
   return compiled;
+}
+
+function recompileSets(set: Readonly<Record<string, string>>): CompiledSet[] {
+  return inPointerOrder(
+    Object.entries(set).map(([target, source]) => ({
+      target,
+      tokens: pointerTokens(target)!,
+      expression: recompileCondition(source),
+    })),
+  );
 }

@@ -1,5 +1,7 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { checkConditions } from './check-conditions';
+import { checkDataFields, type CompiledSet } from './check-data-fields';
+import { checkAutomatic } from './check-automatic';
 import { checkGraph } from './check-graph';
 import type { CompiledCondition } from './conditions/compile-condition';
 import { checkReferences } from './check-references';
@@ -28,9 +30,11 @@ export function validateDefinition(document: unknown): DefinitionValidation {
     const draft = readDefinition(document, new SchemaCompiler(), report);
     checkReferences(draft, report);
     checkGraph(draft, report);
+    checkAutomatic(draft, report);
     const conditions = checkConditions(draft, report);
+    const sets = checkDataFields(draft, report);
     if (violations.length > 0) return { valid: false, violations };
-    const built = buildDefinition(draft, conditions);
+    const built = buildDefinition(draft, conditions, sets);
     if (built !== undefined) {
       rememberCompiledSchemas(built.definition, built.compiled);
       return { valid: true, definition: built.definition };
@@ -48,12 +52,19 @@ export function validateDefinition(document: unknown): DefinitionValidation {
 function buildDefinition(
   draft: DefinitionDraft,
   conditions: ReadonlyMap<string, CompiledCondition>,
+  sets: ReadonlyMap<string, readonly CompiledSet[]>,
 ): { definition: WorkflowDefinition; compiled: CompiledSchemas } | undefined {
   if (!draft.key || !draft.title || !draft.states || !draft.transitions) return undefined;
   const states: StateDefinition[] = [];
-  for (const { name, title, initial, terminal } of draft.states) {
+  for (const { name, title, initial, terminal, assignTo } of draft.states) {
     if (name === undefined) return undefined;
-    states.push({ name, ...(title === undefined ? {} : { title }), initial, terminal });
+    states.push({
+      name,
+      ...(title === undefined ? {} : { title }),
+      initial,
+      terminal,
+      ...(assignTo === undefined ? {} : { assignTo }),
+    });
   }
   const transitions: TransitionDefinition[] = [];
   const inputs = new Map<string, ValidateFunction>();
@@ -69,15 +80,17 @@ function buildDefinition(
     ...(draft.description === undefined ? {} : { description: draft.description }),
     visibility: draft.visibility ?? 'participants',
     ...(draft.dataSchema === undefined ? {} : { dataSchema: draft.dataSchema.schema }),
+    ...(draft.readOnly.length === 0 ? {} : { readOnly: draft.readOnly.map((field) => field.target) }),
     states,
     transitions,
   });
-  return { definition, compiled: { data: draft.dataSchema?.validate, inputs, conditions } };
+  return { definition, compiled: { data: draft.dataSchema?.validate, inputs, conditions, sets } };
 }
 
 function buildTransition(draft: TransitionDraft): TransitionDefinition | undefined {
   const { name, title, from, to, role, actor, stepUp, notInitiator, notPreviousActorOf, quorum, input, timer, when } =
     draft;
+  const set = Object.fromEntries(draft.set.map((entry) => [entry.target, entry.expression]));
   if (name === undefined || to === undefined) return undefined;
   return {
     name,
@@ -92,6 +105,9 @@ function buildTransition(draft: TransitionDraft): TransitionDefinition | undefin
     ...(input === undefined ? {} : { input: input.schema }),
     ...(timer === undefined ? {} : { timer }),
     ...(when === undefined ? {} : { when }),
+    ...(draft.set.length === 0 ? {} : { set }),
+    ...(draft.auto ? { auto: true as const } : {}),
+    ...(draft.writesReadOnly.length === 0 ? {} : { writesReadOnly: draft.writesReadOnly.map((field) => field.target) }),
   };
 }
 

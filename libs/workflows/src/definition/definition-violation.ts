@@ -26,6 +26,13 @@ export const VIOLATION_CODES = [
   // Conditions (`when`): CEL that does not parse or type-check, or reads a field no schema declares.
   'invalid_condition',
   'unknown_field',
+  'invalid_pointer',
+  'invalid_set',
+  'read_only_field',
+  'invalid_assignment',
+  'invalid_automatic',
+  'automatic_cycle',
+  'no_way_out',
   // Names and references.
   'duplicate_state',
   'duplicate_transition',

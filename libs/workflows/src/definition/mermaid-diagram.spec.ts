@@ -86,6 +86,7 @@ describe('toMermaid', () => {
         '    approved --> rejected : reject',
         '    approved --> provisioned : provision (step-up)',
         '    provisioned --> [*]',
+        '    note right of requested : assigned to the user in data /ownerId',
       ]),
     );
     expect(lines.filter((line) => line.includes(' --> ') && !line.includes('[*]'))).toHaveLength(7);
@@ -104,6 +105,30 @@ describe('toMermaid', () => {
     });
     expect(toMermaid(definition)).toContain(
       'open --> done : finish [data.amount #gt; 1000.0 && data.note != #quot;a#35;b#59;#quot;]',
+    );
+  });
+
+  it('marks automatic transitions on their edges', () => {
+    const definition = definitionOf({
+      key: 'auto',
+      title: 'Auto',
+      dataSchema: { type: 'object', properties: { amount: { type: 'number' } } },
+      states: [
+        { name: 'open', initial: true, assignTo: { initiator: true } },
+        { name: 'big', terminal: true },
+        { name: 'small', terminal: true },
+      ],
+      transitions: [
+        { name: 'large', from: 'open', to: 'big', auto: true, when: 'data.amount > 1000' },
+        { name: 'other', from: 'open', to: 'small', auto: true },
+      ],
+    });
+    expect(toMermaid(definition).split('\n')).toEqual(
+      expect.arrayContaining([
+        '    open --> big : large (automatic) [data.amount #gt; 1000]',
+        '    open --> small : other (automatic)',
+        '    note right of open : assigned to the initiator',
+      ]),
     );
   });
 });

@@ -24,11 +24,17 @@ export function toMermaid(definition: WorkflowDefinition): string {
   for (const state of definition.states) {
     if (state.terminal) lines.push(`${INDENT}${state.name} --> [*]`);
   }
+  for (const state of definition.states) {
+    if (state.assignTo === undefined) continue;
+    const whom = 'initiator' in state.assignTo ? 'the initiator' : `the user in data ${state.assignTo.data}`;
+    lines.push(`${INDENT}note right of ${state.name} : assigned to ${conditionText(whom)}`);
+  }
   return lines.join('\n') + '\n';
 }
 
 function transitionLabel(transition: TransitionDefinition): string {
   const notes = [
+    ...(transition.auto === true ? ['automatic'] : []),
     ...(transition.actor === undefined ? [] : [`${transition.actor} only`]),
     ...(transition.quorum > 1 ? [`${transition.quorum} approvals`] : []),
     ...(transition.stepUp ? ['step-up'] : []),

@@ -4,6 +4,7 @@ import { readStates, type StateDraft } from './read-states';
 import { readTransitions, type TransitionDraft } from './read-transitions';
 import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
 import { readChoice } from './read-choice';
+import { readFieldPointers, type FieldReference } from './read-data-fields';
 import {
   DEFINITION_KEY_PATTERN,
   DESCRIPTION_BOUNDS,
@@ -21,6 +22,7 @@ export interface DefinitionDraft {
   readonly dataSchema?: CompiledSchema;
   /** A data schema was given, whether or not it compiled: conditions cannot be checked without it. */
   readonly dataSchemaGiven?: boolean;
+  readonly readOnly: readonly FieldReference[];
   /** Undefined when the document has no list of states, so references to states cannot be judged. */
   readonly states?: readonly StateDraft[];
   readonly transitions?: readonly TransitionDraft[];
@@ -28,7 +30,7 @@ export interface DefinitionDraft {
 
 const DOCUMENT_PROPERTIES = {
   required: ['key', 'title', 'states', 'transitions'],
-  optional: ['description', 'visibility', 'dataSchema'],
+  optional: ['description', 'visibility', 'dataSchema', 'readOnly'],
 } as const;
 
 const INVALID_KEY = {
@@ -39,8 +41,8 @@ const INVALID_KEY = {
 /** Reads the shape of every field, reporting what is wrong; cross-references are checked later. */
 export function readDefinition(document: unknown, compiler: SchemaCompiler, report: Report): DefinitionDraft {
   const fields = readObject(document, '', DOCUMENT_PROPERTIES, report);
-  if (fields === undefined) return {};
-  const { key, title, description, visibility, dataSchema, states, transitions } = fields;
+  if (fields === undefined) return { readOnly: [] };
+  const { key, title, description, visibility, dataSchema, readOnly, states, transitions } = fields;
   return {
     key: key === undefined ? undefined : readPattern(key, '/key', DEFINITION_KEY_PATTERN, INVALID_KEY, report),
     title: title === undefined ? undefined : readText(title, '/title', TITLE_BOUNDS, report),
@@ -52,6 +54,7 @@ export function readDefinition(document: unknown, compiler: SchemaCompiler, repo
         : readChoice(visibility, '/visibility', VISIBILITIES, 'unknown_visibility', 'a visibility', report),
     dataSchema: dataSchema === undefined ? undefined : compileSchema(compiler, dataSchema, '/dataSchema', report),
     dataSchemaGiven: dataSchema !== undefined,
+    readOnly: readOnly === undefined ? [] : readFieldPointers(readOnly, '/readOnly', report),
     states: states === undefined ? undefined : readStates(states, jsonPointer('states'), report),
     transitions:
       transitions === undefined

@@ -1,6 +1,7 @@
 import { readFlag, readList, readObject, readPattern, readText, type Report } from './document-reader';
 import { childPointer } from './json-pointer';
-import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS } from './workflow-definition';
+import { readAssignTo } from './read-assign-to';
+import { DEFINITION_LIMITS, NAME_PATTERN, TITLE_BOUNDS, type AssignTo } from './workflow-definition';
 
 /** One entry of `states` as read: a field is undefined when the document got it wrong. */
 export interface StateDraft {
@@ -9,6 +10,7 @@ export interface StateDraft {
   readonly title?: string;
   readonly initial: boolean;
   readonly terminal: boolean;
+  readonly assignTo?: AssignTo;
 }
 
 export const INVALID_NAME = {
@@ -16,7 +18,7 @@ export const INVALID_NAME = {
   detail: 'must be snake_case: a lowercase letter, then up to 62 lowercase letters, digits or underscores',
 } as const;
 
-const STATE_PROPERTIES = { required: ['name'], optional: ['title', 'initial', 'terminal'] } as const;
+const STATE_PROPERTIES = { required: ['name'], optional: ['title', 'initial', 'terminal', 'assignTo'] } as const;
 
 /** Undefined when `states` is not a list at all: then nothing can be said about references to states. */
 export function readStates(value: unknown, pointer: string, report: Report): StateDraft[] | undefined {
@@ -35,6 +37,7 @@ export function readStates(value: unknown, pointer: string, report: Report): Sta
       title: title === undefined ? undefined : readText(title, at('title'), TITLE_BOUNDS, report),
       initial: readFlag(fields.initial, at('initial'), report),
       terminal: readFlag(fields.terminal, at('terminal'), report),
+      assignTo: fields.assignTo === undefined ? undefined : readAssignTo(fields.assignTo, at('assignTo'), report),
     });
   });
   return states;

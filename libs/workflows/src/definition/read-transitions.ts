@@ -15,6 +15,7 @@ import { CONDITION_LIMITS } from './conditions/compile-condition';
 import { INVALID_NAME } from './read-states';
 import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
 import { readChoice } from './read-choice';
+import { readFieldPointers, readSet, type FieldReference, type SetDraft } from './read-data-fields';
 import {
   DEFINITION_LIMITS,
   NAME_PATTERN,
@@ -47,11 +48,27 @@ export interface TransitionDraft {
   readonly inputGiven: boolean;
   readonly timer?: string;
   readonly when?: string;
+  readonly set: readonly SetDraft[];
+  readonly writesReadOnly: readonly FieldReference[];
+  readonly auto: boolean;
 }
 
 const TRANSITION_PROPERTIES = {
   required: ['name', 'from', 'to'],
-  optional: ['title', 'role', 'actor', 'stepUp', 'separationOfDuties', 'quorum', 'input', 'timer', 'when'],
+  optional: [
+    'title',
+    'role',
+    'actor',
+    'stepUp',
+    'separationOfDuties',
+    'quorum',
+    'input',
+    'timer',
+    'when',
+    'set',
+    'writesReadOnly',
+    'auto',
+  ],
 } as const;
 
 const CONDITION_BOUNDS = { min: 1, max: CONDITION_LIMITS.maxLength } as const;
@@ -109,6 +126,10 @@ function readTransition(
     inputGiven: fields.input !== undefined,
     timer: fields.timer === undefined ? undefined : readTimer(fields.timer, at('timer'), report),
     when: fields.when === undefined ? undefined : readText(fields.when, at('when'), CONDITION_BOUNDS, report),
+    set: fields.set === undefined ? [] : readSet(fields.set, at('set'), report),
+    writesReadOnly:
+      fields.writesReadOnly === undefined ? [] : readFieldPointers(fields.writesReadOnly, at('writesReadOnly'), report),
+    auto: readFlag(fields.auto, at('auto'), report),
   };
 }
 

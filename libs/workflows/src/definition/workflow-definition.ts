@@ -7,11 +7,18 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 /** A JSON Schema (draft 2020-12) written as an object; `{}` accepts any value. */
 export type JsonSchema = { readonly [keyword: string]: JsonValue };
 
+/**
+ * Who a state is assigned to on entry: the person who started the instance, or the user whose id
+ * a field of `data` holds (a JSON Pointer the data schema declares as a string).
+ */
+export type AssignTo = { readonly initiator: true } | { readonly data: string };
+
 export interface StateDefinition {
   readonly name: string;
   readonly title?: string;
   readonly initial: boolean;
   readonly terminal: boolean;
+  readonly assignTo?: AssignTo;
 }
 
 export interface SeparationOfDuties {
@@ -57,6 +64,12 @@ export interface TransitionDefinition {
   readonly timer?: string;
   /** A CEL condition over `data`, `input`, `actor` and `instance` that must hold to take it. */
   readonly when?: string;
+  /** By JSON Pointer into `data`, the CEL expression whose value the field takes when it fires. */
+  readonly set?: Readonly<Record<string, string>>;
+  /** The read-only fields (`readOnly`) its `set` may change nonetheless: said on purpose, never implied. */
+  readonly writesReadOnly?: readonly string[];
+  /** Fires by itself, as the system, on entering its from-state when its `when` holds (absent: false). */
+  readonly auto?: true;
 }
 
 /** A definition that passed `validateDefinition`: normalized, defaults filled, deeply frozen. */
@@ -68,6 +81,8 @@ export interface WorkflowDefinition {
   readonly visibility: Visibility;
   /** Schema of the instance's `data` at start; absent means an instance starts without data. */
   readonly dataSchema?: JsonSchema;
+  /** JSON Pointers into `data` that no transition changes after start unless it says so. */
+  readonly readOnly?: readonly string[];
   readonly states: readonly StateDefinition[];
   readonly transitions: readonly TransitionDefinition[];
 }
@@ -83,11 +98,13 @@ export interface WorkflowDefinitionDocument {
   readonly description?: string;
   readonly visibility?: Visibility;
   readonly dataSchema?: JsonSchema;
+  readonly readOnly?: readonly string[];
   readonly states: readonly {
     readonly name: string;
     readonly title?: string;
     readonly initial?: boolean;
     readonly terminal?: boolean;
+    readonly assignTo?: AssignTo;
   }[];
   readonly transitions: readonly {
     readonly name: string;
@@ -102,6 +119,9 @@ export interface WorkflowDefinitionDocument {
     readonly input?: JsonSchema;
     readonly timer?: string;
     readonly when?: string;
+    readonly set?: Readonly<Record<string, string>>;
+    readonly writesReadOnly?: readonly string[];
+    readonly auto?: boolean;
   }[];
 }
 
@@ -117,6 +137,13 @@ export const DEFINITION_LIMITS = {
   maxQuorum: 20,
   /** Objects and arrays nested inside one schema; bounds the recursion of the schema compiler. */
   maxSchemaDepth: 64,
+  /** Fields one transition's `set` assigns, and pointers listed in `readOnly` or `writesReadOnly`. */
+  maxFieldsPerList: 100,
+  /**
+   * Automatic transitions one unit of work follows: the validator proves they cannot loop, so this
+   * only guards against a definition that escaped it.
+   */
+  maxAutomaticHops: 100,
 } as const;
 
 export const TITLE_BOUNDS = { min: 1, max: DEFINITION_LIMITS.maxTitleLength } as const;

@@ -19,8 +19,24 @@ type ProgramContext = Parameters<CompiledCondition['program']>[0];
  * condition, never about the values it read.
  */
 export function evaluateCondition(condition: CompiledCondition, bindings: ConditionBindings): ConditionVerdict {
+  const result = evaluateValue(condition, bindings);
+  if (result.ok && result.value === true) return { met: true };
+  if (result.ok) return { met: false, why: 'it is false', certain: true };
+  return result.overBudget ? { met: false, why: result.why, certain: true } : UNDETERMINED;
+}
+
+/** A value computed by an expression, or why there is none (never the values it read). */
+export type ExpressionResult =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly why: string; readonly overBudget: boolean };
+
+/**
+ * Runs a compiled expression under the same cost bound as a condition; never throws. The value is
+ * CEL's (bigint for int, `CelList`, `CelMap`): `toJson` turns it into data.
+ */
+export function evaluateValue(condition: CompiledCondition, bindings: ConditionBindings): ExpressionResult {
   if (estimatedCost(condition, bindings) > CONDITION_LIMITS.maxCost) {
-    return { met: false, why: `it would cost more than ${CONDITION_LIMITS.maxCost} to evaluate`, certain: true };
+    return { ok: false, why: `it would cost more than ${CONDITION_LIMITS.maxCost} to evaluate`, overBudget: true };
   }
   const { instance } = bindings;
   const context = {
@@ -37,14 +53,14 @@ export function evaluateCondition(condition: CompiledCondition, bindings: Condit
     },
   } as unknown as ProgramContext;
   try {
-    const result = condition.program(context);
-    if (result === true) return { met: true };
-    if (isCelError(result)) return UNDETERMINED;
-    return { met: false, why: 'it is false', certain: true };
+    const value: unknown = condition.program(context);
+    return isCelError(value) ? NO_VALUE : { ok: true, value };
   } catch {
-    return UNDETERMINED;
+    return NO_VALUE;
   }
 }
+
+const NO_VALUE = { ok: false, why: 'it could not be evaluated on this instance', overBudget: false } as const;
 
 const UNDETERMINED = { met: false, why: 'it could not be evaluated on this instance', certain: false } as const;
 

@@ -36,7 +36,7 @@ export function judgeCondition(
   };
 }
 
-function bindingsFor(
+export function bindingsFor(
   instance: InstanceSnapshot,
   principal: EnginePrincipal,
   input: { readonly value: unknown } | undefined,

@@ -5,7 +5,8 @@ import type { WorkflowDefinitionDocument } from '../definition/workflow-definiti
  * strong authentication, and an admin provisions it. Nobody approves their own request, and the
  * provisioner is never the approver, so granting access always takes two other people. Only the
  * requester withdraws it. Approvers work as a pool: any of them may approve, or claim a request
- * to show it is being looked at.
+ * to show it is being looked at. When the request names the resource's owner (`ownerId`), the
+ * request is assigned to them on arrival (`assignTo`), so it waits in their inbox first.
  */
 export const ACCESS_REQUEST_DEFINITION = {
   key: 'access-request',
@@ -19,11 +20,12 @@ export const ACCESS_REQUEST_DEFINITION = {
       accessLevel: { enum: ['read', 'write', 'admin'] },
       justification: { type: 'string', minLength: 10, maxLength: 2000 },
       until: { type: 'string', format: 'date' },
+      ownerId: { type: 'string', format: 'uuid' },
     },
     additionalProperties: false,
   },
   states: [
-    { name: 'requested', title: 'Awaiting approval', initial: true },
+    { name: 'requested', title: 'Awaiting approval', initial: true, assignTo: { data: '/ownerId' } },
     { name: 'approved', title: 'Approved, awaiting provisioning' },
     { name: 'provisioned', title: 'Provisioned', terminal: true },
     { name: 'rejected', title: 'Rejected', terminal: true },

@@ -12,7 +12,9 @@ import type { WorkflowDefinitionDocument } from '../definition/workflow-definiti
  * Which finance path a request takes rests on the requested amount itself (`when` on
  * `data.amount`), not on anything the manager states: `manager_approve` holds only up to the
  * threshold and `escalate` only above it, whatever input is sent. The manager still states the
- * amount they approve (`approvedAmount`), which may not exceed the amount requested.
+ * amount they approve (`approvedAmount`), which may not exceed the amount requested; the approving
+ * transition records it in the request's data (`set`), and the requested amount itself is
+ * read-only once submitted: no transition changes it.
  */
 export const PURCHASE_APPROVAL_THRESHOLD = 10_000;
 
@@ -45,9 +47,12 @@ export const PURCHASE_REQUEST_DEFINITION = {
       currency: { type: 'string', pattern: '^[A-Z]{3}$' },
       description: { type: 'string', minLength: 1, maxLength: 2000 },
       supplier: { type: 'string', maxLength: 200 },
+      // Written by the manager's approval, never by the requester (it is not in the start's data).
+      approvedAmount: { type: 'number', exclusiveMinimum: 0 },
     },
     additionalProperties: false,
   },
+  readOnly: ['/amount'],
   states: [
     { name: 'draft', title: 'Draft', initial: true },
     { name: 'submitted', title: 'Awaiting manager approval' },
@@ -86,6 +91,7 @@ export const PURCHASE_REQUEST_DEFINITION = {
       separationOfDuties: { notInitiator: true },
       input: approvedAmount,
       when: `data.amount <= ${PURCHASE_APPROVAL_THRESHOLD}.0 && input.approvedAmount <= data.amount`,
+      set: { '/approvedAmount': 'input.approvedAmount' },
     },
     {
       name: 'escalate',
@@ -97,6 +103,7 @@ export const PURCHASE_REQUEST_DEFINITION = {
       separationOfDuties: { notInitiator: true },
       input: approvedAmount,
       when: `data.amount > ${PURCHASE_APPROVAL_THRESHOLD}.0 && input.approvedAmount <= data.amount`,
+      set: { '/approvedAmount': 'input.approvedAmount' },
     },
     {
       name: 'finance_approve',

@@ -1,17 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@flowgate/audit';
-import { TransactionRunner } from '@flowgate/core';
+import { AppError, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
-import type { WorkflowDefinition } from '../definition/workflow-definition';
+import { DEFINITION_LIMITS, type WorkflowDefinition } from '../definition/workflow-definition';
 import type { Moved, Voted } from '../engine/decision';
+import { changeData, type DataChange } from '../engine/change-data';
+import { automaticTransition } from '../engine/automatic-transition';
 import { timersOnEntry } from '../engine/timers';
 import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
+import { EntryAssignments } from './entry-assignments';
 import { InstancePeopleRepository } from './instance-people.repository';
 import { actorIdOf, auditActorOf, type MoveActor, timerFacts } from './move-actor';
 import { auditSnapshot } from './workflow-dto.mapper';
 import type { InstancePast, WorkflowInstance } from './workflow-instance';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 import { WorkflowMetrics } from './workflow-metrics';
+
+/** The system as conditions and `set` read it: no id, no roles (as `SYSTEM_ACTOR` in the engine). */
+const SYSTEM_BINDING = { id: '', roles: [] } as const;
 
 /** One allowed step: the transition, the engine's verdict, and what the actor sent with it. */
 export interface TransitionStep {
@@ -30,7 +36,9 @@ export interface LockedInstance {
 
 /**
  * Writes an allowed transition or vote, for a person or the system alike, in the caller's unit of
- * work on the locked instance: on a move, end the state's assignments and timers and arm the new
+ * work on the locked instance: on a move, first the transition's `set` (refused as
+ * `invalid_data_change` before anything is written when the data would not be valid), then end
+ * the state's assignments and timers and arm the new
  * state's (before the state changes, so the instance read back shows them); the new state and
  * version (or a vote's version); the actor among the participants (people only); then the
  * history line, the outbox event and the audit event — last, so the audit chain is held only for
@@ -45,37 +53,124 @@ export class InstanceMoves {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly metrics: WorkflowMetrics,
+    private readonly entries: EntryAssignments,
   ) {}
 
+  /** Writes the step, then the automatic transitions it leads to. */
   async apply(
+    actor: MoveActor,
+    locked: LockedInstance,
+    step: TransitionStep,
+    manager: EntityManager,
+  ): Promise<WorkflowInstance> {
+    const { updated, lastSeq } = await this.write(actor, locked, step, manager);
+    if (step.decision.outcome !== 'moved') return updated;
+    return this.followAutomatic(locked.definition, updated, lastSeq, manager);
+  }
+
+  /**
+   * On entering a state (a start, or any move): the first automatic transition whose condition
+   * holds fires as the system, in this unit of work, through the same writer, and so on from the
+   * state it leads to (each entry arming its timers, each exit cancelling them). The validator
+   * proves automatic transitions cannot loop; the hop limit only guards a definition that escaped
+   * it, and fails the whole unit rather than stop half-way.
+   */
+  async followAutomatic(
+    definition: WorkflowDefinition,
+    entered: WorkflowInstance,
+    lastSeq: number,
+    manager: EntityManager,
+  ): Promise<WorkflowInstance> {
+    let current = entered;
+    let seq = lastSeq;
+    for (let hops = 0; ; hops += 1) {
+      const snapshot = { ...current, enteredAt: current.updatedAt };
+      const next = automaticTransition(definition, snapshot);
+      if (next === undefined) return current;
+      if (hops >= DEFINITION_LIMITS.maxAutomaticHops) {
+        throw new Error(`automatic transitions of ${definition.key} did not settle in ${hops} hops`);
+      }
+      const past = { lastSeq: seq, enteredAt: current.updatedAt, actorsByTransition: {}, votes: {} };
+      const decision = { allowed: true, outcome: 'moved', from: current.state, to: next.to } as const;
+      const written = await this.write(
+        { type: 'system' },
+        { instance: current, definition, past },
+        { transition: next.name, decision },
+        manager,
+      );
+      current = written.updated;
+      seq = written.lastSeq;
+    }
+  }
+
+  /** One step; returns the instance as written and the last history line it wrote. */
+  private async write(
     actor: MoveActor,
     { instance, definition, past }: LockedInstance,
     step: TransitionStep,
     manager: EntityManager,
-  ): Promise<WorkflowInstance> {
+  ): Promise<{ updated: WorkflowInstance; lastSeq: number }> {
     const { decision } = step;
     const moved = decision.outcome === 'moved';
     const to = moved ? decision.to : instance.state;
     const terminal = moved && definition.states.some((state) => state.name === to && state.terminal);
     const seq = past.lastSeq + 1;
+    // Before any write: a set that would leave the data invalid refuses the whole step.
+    const change = moved ? this.changeOf(actor, { instance, definition, past }, step) : undefined;
     if (moved) {
       await this.people.clearAssignments(instance.id, manager);
       await this.timers.cancelPending(instance.id, manager);
       await this.timers.arm(instance.id, seq, timersOnEntry(definition, to), manager);
     }
+    const entered = moved
+      ? await this.entries.assign(definition, { ...instance, state: to, data: change?.data ?? instance.data }, manager)
+      : undefined;
     const updated = await this.instances.update(
       instance.id,
-      { state: to, terminal, ...(moved ? { enteredSeq: seq } : {}) },
+      {
+        state: to,
+        terminal,
+        ...(moved ? { enteredSeq: seq } : {}),
+        ...(change && change.changes.length > 0 ? { data: change.data } : {}),
+      },
       manager,
     );
     const actorId = actorIdOf(actor);
     if (actorId !== null) await this.people.addParticipants(updated, [actorId], manager);
-    await this.record(actor, instance, updated, step, seq, manager);
+    await this.record(actor, instance, updated, { ...step, changes: change?.changes ?? [] }, seq, manager);
+    if (entered !== undefined) await this.entries.record(entered, updated, seq + 1, manager);
     // Counted once the move is durable: a failed audit write or commit must not show as moved.
     this.transactions.afterCommit(() =>
       this.metrics.transitions.inc({ definition: instance.definitionKey, outcome: decision.outcome }),
     );
-    return updated;
+    return { updated, lastSeq: entered === undefined ? seq : seq + 1 };
+  }
+
+  /** The transition's `set` applied to the data it reads as it stood before this step. */
+  private changeOf(
+    actor: MoveActor,
+    { instance, definition, past }: LockedInstance,
+    step: TransitionStep,
+  ): { data: unknown; changes: readonly DataChange[] } {
+    const verdict = changeData(definition, step.transition, {
+      data: instance.data,
+      // The system sends no input: an expression reading it cannot be evaluated, and refuses.
+      ...(actor.type === 'user' ? { input: step.input ?? null } : {}),
+      actor: actor.type === 'user' ? { id: actor.principal.userId, roles: actor.principal.roles } : SYSTEM_BINDING,
+      instance: {
+        state: instance.state,
+        initiatorId: instance.initiatorId,
+        createdAt: instance.createdAt,
+        enteredAt: past.enteredAt ?? instance.createdAt,
+      },
+    });
+    if (!verdict.ok) {
+      throw new AppError('invalid_data_change', verdict.detail, {
+        errors: verdict.errors,
+        extensions: { transition: step.transition },
+      });
+    }
+    return verdict;
   }
 
   /** History, outbox and audit for an applied transition or vote. */
@@ -83,7 +178,7 @@ export class InstanceMoves {
     actor: MoveActor,
     before: WorkflowInstance,
     after: WorkflowInstance,
-    step: TransitionStep,
+    step: TransitionStep & { readonly changes: readonly DataChange[] },
     seq: number,
     manager: EntityManager,
   ): Promise<void> {
@@ -102,7 +197,8 @@ export class InstanceMoves {
         assigneeId: null,
         input,
         comment: step.comment ?? null,
-        ...(actor.type === 'system' ? { timerId: actor.timer.id } : {}),
+        changes: step.changes,
+        ...(actor.type === 'system' && actor.timer !== undefined ? { timerId: actor.timer.id } : {}),
       },
       manager,
     );
@@ -133,7 +229,13 @@ export class InstanceMoves {
         resource: { type: 'workflow', id: after.id },
         outcome: 'succeeded',
         before: auditSnapshot(before),
-        after: { ...auditSnapshot(after), transition: step.transition, input, ...timerFacts(actor) },
+        after: {
+          ...auditSnapshot(after),
+          transition: step.transition,
+          input,
+          ...(step.changes.length > 0 ? { changes: step.changes } : {}),
+          ...timerFacts(actor),
+        },
       },
       manager,
     );

@@ -8,8 +8,25 @@ import type { WorkflowInstance } from './workflow-instance';
  */
 @Injectable()
 export class InstancePeopleRepository {
-  /** True when the person was not assigned yet. */
-  async assign(instanceId: string, userId: string, assignedBy: string, manager: EntityManager): Promise<boolean> {
+  /**
+   * True when the person was not assigned yet. `assignedBy` null: the system assigned them (a
+   * state's `assignTo`), and only a user who exists is assigned (false otherwise).
+   */
+  async assign(
+    instanceId: string,
+    userId: string,
+    assignedBy: string | null,
+    manager: EntityManager,
+  ): Promise<boolean> {
+    if (assignedBy === null) {
+      const rows = await manager.query<unknown[]>(
+        `INSERT INTO workflow_assignments (instance_id, user_id, assigned_by)
+         SELECT $1, u.id, NULL FROM users u WHERE u.id = $2
+         ON CONFLICT (instance_id, user_id) DO NOTHING RETURNING user_id`,
+        [instanceId, userId],
+      );
+      return rows.length > 0;
+    }
     const rows = await manager.query<unknown[]>(
       `INSERT INTO workflow_assignments (instance_id, user_id, assigned_by) VALUES ($1, $2, $3)
        ON CONFLICT (instance_id, user_id) DO NOTHING RETURNING user_id`,

@@ -8,6 +8,7 @@ import { assignableFor } from '../authority/instance-authority';
 import type { DelegateRequestDto } from './dto/delegate-request.dto';
 import type { WorkflowDto } from './dto/workflow.dto';
 import { enginePrincipal } from './engine-request';
+import { assignmentChangedEvent } from './assignment-event';
 import { InstanceAccess, type InstanceInContext } from './instance-access';
 import { InstancePeopleRepository } from './instance-people.repository';
 import { auditSnapshot, toWorkflowDto } from './workflow-dto.mapper';
@@ -170,21 +171,7 @@ export class WorkflowAssignmentsService {
       manager,
     );
     await this.instances.appendOutbox(
-      {
-        topic: 'workflow.assignment_changed',
-        aggregateId: instance.id,
-        payload: {
-          workflowId: instance.id,
-          definitionKey: instance.definitionKey,
-          definitionVersion: instance.definitionVersion,
-          state: instance.state,
-          change: change.kind,
-          actorId: principal.userId,
-          assigneeId: change.assigneeId,
-          assigneeIds: updated.assigneeIds,
-          version: updated.version,
-        },
-      },
+      assignmentChangedEvent(updated, change.kind, principal.userId, change.assigneeId),
       manager,
     );
     await this.audit.record(

@@ -34,6 +34,7 @@ export function toHistoryEntryDto(entry: HistoryEntry): HistoryEntryDto {
     assigneeId: entry.assigneeId,
     input: (entry.input as Record<string, unknown> | null) ?? null,
     comment: entry.comment,
+    changes: entry.changes.map(({ pointer, before, after }) => ({ pointer, before, after })),
     occurredAt: entry.occurredAt.toISOString(),
   };
 }

@@ -1,3 +1,5 @@
+import type { DataChange } from '../engine/change-data';
+
 /** A workflow instance as stored. */
 export interface WorkflowInstance {
   readonly id: string;
@@ -30,7 +32,16 @@ export interface ViewedInstance {
   readonly viewerParticipates: boolean;
 }
 
-export const HISTORY_KINDS = ['started', 'moved', 'voted', 'assigned', 'unassigned', 'delegated'] as const;
+/** `not_assigned`: a state's `assignTo` named nobody who exists on entry; the entry stays unassigned. */
+export const HISTORY_KINDS = [
+  'started',
+  'moved',
+  'voted',
+  'assigned',
+  'unassigned',
+  'delegated',
+  'not_assigned',
+] as const;
 
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
@@ -49,6 +60,8 @@ export interface HistoryEntry {
   readonly assigneeId: string | null;
   readonly input: unknown;
   readonly comment: string | null;
+  /** Moves whose transition has a `set`: the fields of `data` it changed; empty otherwise. */
+  readonly changes: readonly DataChange[];
   readonly occurredAt: Date;
 }
 

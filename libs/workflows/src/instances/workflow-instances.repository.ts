@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
+import type { DataChange } from '../engine/change-data';
 import { buildInstanceListQuery, INSTANCE_COLUMNS, type InstanceListFilter } from './instance-list-query';
 import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowInstance } from './workflow-instance';
 
 const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
-export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId'> & { readonly timerId?: string };
+export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes'> & {
+  readonly timerId?: string;
+  readonly changes?: readonly DataChange[];
+};
 
 /** SQL for workflow instances, their history and the outbox. Writes run in the caller's unit of work. */
 @Injectable()
@@ -80,14 +84,15 @@ export class WorkflowInstancesRepository {
    */
   async update(
     id: string,
-    change: { state: string; terminal: boolean; enteredSeq?: number },
+    change: { state: string; terminal: boolean; enteredSeq?: number; data?: unknown },
     manager: EntityManager,
   ): Promise<WorkflowInstance> {
+    const data = 'data' in change ? JSON.stringify(change.data ?? null) : null;
     const [[row]] = await manager.query<[Record<string, unknown>[], number]>(
       `UPDATE workflow_instances AS i SET state = $2, terminal = $3, version = version + 1, updated_at = now(),
-         state_entered_seq = coalesce($4, state_entered_seq)
+         state_entered_seq = coalesce($4, state_entered_seq), data = coalesce($5::jsonb, data)
        WHERE i.id = $1 RETURNING ${INSTANCE_COLUMNS}`,
-      [id, change.state, change.terminal, change.enteredSeq ?? null],
+      [id, change.state, change.terminal, change.enteredSeq ?? null, data],
     );
     return toInstance(row);
   }
@@ -115,8 +120,9 @@ export class WorkflowInstancesRepository {
   async appendHistory(instanceId: string, entry: NewHistoryEntry, manager: EntityManager): Promise<void> {
     await manager.query(
       `INSERT INTO workflow_history
-         (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id,
+          changes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         instanceId,
         entry.seq,
@@ -129,6 +135,7 @@ export class WorkflowInstancesRepository {
         entry.input === undefined ? null : JSON.stringify(entry.input),
         entry.comment,
         entry.timerId ?? null,
+        entry.changes === undefined || entry.changes.length === 0 ? null : JSON.stringify(entry.changes),
       ],
     );
   }
@@ -136,7 +143,8 @@ export class WorkflowInstancesRepository {
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
   async history(instanceId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
     const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id, occurred_at
+      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id, changes,
+              occurred_at
        FROM workflow_history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [instanceId, afterSeq, limit],
     );
@@ -151,6 +159,7 @@ export class WorkflowInstancesRepository {
       assigneeId: (row.assignee_id as string | null) ?? null,
       input: row.input ?? null,
       comment: (row.comment as string | null) ?? null,
+      changes: (row.changes as DataChange[] | null) ?? [],
       occurredAt: row.occurred_at as Date,
     }));
   }

@@ -25,7 +25,8 @@ export const WORKFLOW_PROBLEM_MEMBERS = {
   },
   transition: {
     type: 'string',
-    description: '`condition_not_met`: the transition whose condition does not hold.',
+    description:
+      '`condition_not_met`: the transition whose condition does not hold; `invalid_data_change`: the transition whose `set` would leave the data invalid.',
   },
   condition: {
     type: 'string',

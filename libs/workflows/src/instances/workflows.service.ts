@@ -26,6 +26,8 @@ import type { ListWorkflowsQueryDto } from './dto/list-workflows-query.dto';
 import type { StartWorkflowDto } from './dto/start-workflow.dto';
 import type { WorkflowListDto } from './dto/workflow-list.dto';
 import type { WorkflowDto } from './dto/workflow.dto';
+import { EntryAssignments } from './entry-assignments';
+import { InstanceMoves } from './instance-moves';
 import { InstanceAccess } from './instance-access';
 import type { ListScope } from './instance-list-query';
 import { InstancePeopleRepository } from './instance-people.repository';
@@ -43,6 +45,8 @@ export class WorkflowsService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly timers: WorkflowTimersRepository,
+    private readonly entries: EntryAssignments,
+    private readonly moves: InstanceMoves,
   ) {}
 
   /** Starts an instance in the definition's initial state, pinned to that definition version. */
@@ -69,6 +73,8 @@ export class WorkflowsService {
       );
       await this.people.addParticipants(created, [principal.userId], manager);
       const pendingTimers = await this.timers.arm(created.id, 1, timersOnEntry(definition, initial.name), manager);
+      const entered = await this.entries.assign(definition, created, manager);
+      const assigneeIds = entered && 'assigneeId' in entered ? [entered.assigneeId] : [];
       await this.instances.appendHistory(
         created.id,
         {
@@ -113,7 +119,9 @@ export class WorkflowsService {
         },
         manager,
       );
-      return { ...created, pendingTimers };
+      const started = { ...created, assigneeIds, pendingTimers };
+      if (entered !== undefined) await this.entries.record(entered, started, 2, manager);
+      return this.moves.followAutomatic(definition, started, entered === undefined ? 1 : 2, manager);
     });
     return withETag(toWorkflowDto(instance), instance.version);
   }

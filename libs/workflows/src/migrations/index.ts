@@ -2,6 +2,8 @@ import type { MigrationList } from '@flowgate/core';
 import { CreateWorkflows1795819000000 } from './1795819000000-CreateWorkflows';
 import { AddWorkflowAssignmentsAndParticipants1795821000000 } from './1795821000000-AddWorkflowAssignmentsAndParticipants';
 import { AddWorkflowTimers1795823400000 } from './1795823400000-AddWorkflowTimers';
+import { AddWorkflowHistoryChanges1795824600000 } from './1795824600000-AddWorkflowHistoryChanges';
+import { AddSystemAssignments1795824700000 } from './1795824700000-AddSystemAssignments';
 
 /**
  * The workflows feature's tables (definitions, instances, history, assignments, participants, timers
@@ -11,4 +13,6 @@ export const WORKFLOWS_MIGRATIONS: MigrationList = [
   CreateWorkflows1795819000000,
   AddWorkflowAssignmentsAndParticipants1795821000000,
   AddWorkflowTimers1795823400000,
+  AddWorkflowHistoryChanges1795824600000,
+  AddSystemAssignments1795824700000,
 ];

@@ -37,12 +37,21 @@ const CONVERSIONS: Readonly<Record<string, CelShape>> = {
  * it accepts, and the whole must be a boolean. Pure; reports problems rather than throwing.
  */
 export function checkCondition(expr: CelExpr, scope: ConditionScope): ConditionProblem[] {
-  const problems: ConditionProblem[] = [];
-  const result = new ConditionChecker(problems).check(expr, scope, 0);
-  if (result.kind !== 'bool' && result.kind !== 'dyn') {
-    problems.push({ code: 'invalid_condition', detail: `must be a boolean, not ${describeShape(result)}` });
+  const { shape, problems } = checkExpression(expr, scope);
+  if (shape.kind !== 'bool' && shape.kind !== 'dyn') {
+    problems.push({ code: 'invalid_condition', detail: `must be a boolean, not ${describeShape(shape)}` });
   }
   return problems;
+}
+
+/** The same checks for an expression of any type (a `set` value): its shape and its problems. */
+export function checkExpression(
+  expr: CelExpr,
+  scope: ConditionScope,
+): { shape: CelShape; problems: ConditionProblem[] } {
+  const problems: ConditionProblem[] = [];
+  const shape = new ConditionChecker(problems).check(expr, scope, 0);
+  return { shape, problems };
 }
 
 class ConditionChecker {

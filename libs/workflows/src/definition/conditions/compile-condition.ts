@@ -1,6 +1,7 @@
 import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
 import { ACTOR_SHAPE, INSTANCE_SHAPE, NOTHING_DECLARED, schemaShape } from './cel-shape';
-import { checkCondition, type CelExpr, type ConditionProblem } from './check-condition';
+import type { CelShape } from './cel-shape';
+import { checkCondition, checkExpression, type CelExpr, type ConditionProblem } from './check-condition';
 import type { JsonSchema } from '../workflow-definition';
 
 /** Limits of conditions; `docs/workflows.md` documents them. */
@@ -51,28 +52,54 @@ export function compileCondition(
   source: string,
   schemas: { readonly data?: JsonSchema; readonly input?: JsonSchema },
 ): ConditionCompilation {
-  let expr: CelExpr;
+  const parsed = parseSource(source);
+  if (!parsed.ok) return parsed;
+  const problems = checkCondition(parsed.expr, scopeOf(schemas));
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, condition: planned(source, parsed.expr) };
+}
+
+/**
+ * A `set` value: the same language and checks as a condition, of any type; the caller compares
+ * the shape it yields with the schema of the field it is assigned to.
+ */
+export function compileExpression(
+  source: string,
+  schemas: { readonly data?: JsonSchema; readonly input?: JsonSchema },
+): ConditionCompilation & { readonly shape?: CelShape } {
+  const parsed = parseSource(source);
+  if (!parsed.ok) return parsed;
+  const { shape, problems } = checkExpression(parsed.expr, scopeOf(schemas));
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, condition: planned(source, parsed.expr), shape };
+}
+
+function parseSource(
+  source: string,
+): { readonly ok: true; readonly expr: CelExpr } | { readonly ok: false; readonly problems: ConditionProblem[] } {
   try {
-    expr = parse(source).expr;
+    return { ok: true, expr: parse(source).expr };
   } catch (error) {
     return { ok: false, problems: [{ code: 'invalid_condition', detail: syntaxMessage(error) }] };
   }
-  const scope = new Map([
+}
+
+function scopeOf(schemas: { readonly data?: JsonSchema; readonly input?: JsonSchema }): Map<string, CelShape> {
+  return new Map([
     ['data', schemas.data === undefined ? NOTHING_DECLARED : schemaShape(schemas.data)],
     ['input', schemas.input === undefined ? NOTHING_DECLARED : schemaShape(schemas.input)],
     ['actor', ACTOR_SHAPE],
     ['instance', INSTANCE_SHAPE],
   ]);
-  const problems = checkCondition(expr, scope);
-  if (problems.length > 0) return { ok: false, problems };
-  const facts = factsOf(expr);
-  return { ok: true, condition: { source, ...facts, program: plan(ENV, expr) } };
+}
+
+function planned(source: string, expr: CelExpr): CompiledCondition {
+  return { source, ...factsOf(expr), program: plan(ENV, expr) };
 }
 
 /** Compiles a condition of a definition already published: it passed `compileCondition` then. */
 export function recompileCondition(source: string): CompiledCondition {
-  const expr = parse(source).expr;
-  return { source, ...factsOf(expr), program: plan(ENV, expr) };
+  return planned(source, parse(source).expr);
 }
 
 export { isCelError };

@@ -12,6 +12,9 @@ export class DefinitionContentDto {
   /** JSON Schema (draft 2020-12) of an instance's data at start; absent: instances start without data. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   dataSchema?: Record<string, unknown>;
+  /** JSON Pointers into `data` that only a transition listing them in `writesReadOnly` changes. */
+  @ApiPropertyOptional({ type: [String] })
+  readOnly?: readonly string[];
   @ApiProperty({ type: [StateDefinitionDto] })
   states!: readonly StateDefinitionDto[];
   @ApiProperty({ type: [TransitionDefinitionDto] })

@@ -23,6 +23,9 @@ export class DefinitionDocumentDto {
   /** JSON Schema (draft 2020-12, ajv strict mode) of an instance's data at start. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   dataSchema?: Record<string, unknown>;
+  /** JSON Pointers into `data` that no transition changes after start, except one listing it in `writesReadOnly`. */
+  @ApiPropertyOptional({ type: [String], maxItems: DEFINITION_LIMITS.maxFieldsPerList, example: ['/amount'] })
+  readOnly?: string[];
   @ApiProperty({ type: [StateDocumentDto], maxItems: DEFINITION_LIMITS.maxStates })
   states!: StateDocumentDto[];
   @ApiProperty({ type: [TransitionDocumentDto], maxItems: DEFINITION_LIMITS.maxTransitions })

@@ -29,4 +29,13 @@ export class TransitionDefinitionDto {
   timer?: string;
   /** The CEL condition that must hold to take it. @example "data.amount > 1000.0" */
   when?: string;
+  /** By JSON Pointer into `data`, the CEL expression whose value the field takes. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  set?: Readonly<Record<string, string>>;
+  /** Read-only fields its `set` may change nonetheless. */
+  @ApiPropertyOptional({ type: [String] })
+  writesReadOnly?: readonly string[];
+  /** Present (true) when it fires by itself on entering its from-state. */
+  @ApiPropertyOptional({ enum: [true] })
+  auto?: true;
 }

@@ -54,4 +54,17 @@ export class TransitionDocumentDto {
   /** A CEL condition over `data`, `input`, `actor` and `instance`, type-checked against the schemas. */
   @ApiPropertyOptional({ minLength: 1, maxLength: CONDITION_LIMITS.maxLength, example: 'data.amount > 1000.0' })
   when?: string;
+  /** By JSON Pointer into `data` (a field the data schema declares), the CEL expression whose value it takes when the transition fires. */
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', minLength: 1, maxLength: CONDITION_LIMITS.maxLength },
+    example: { '/approvedAmount': 'input.approvedAmount' },
+  })
+  set?: Record<string, string>;
+  /** Fields listed in the definition's `readOnly` that this transition's `set` may change nonetheless. */
+  @ApiPropertyOptional({ type: [String], maxItems: DEFINITION_LIMITS.maxFieldsPerList, example: ['/amount'] })
+  writesReadOnly?: string[];
+  /** Fires by itself, as the system, on entering its from-state when its `when` holds (none: a default). */
+  @ApiPropertyOptional({ default: false })
+  auto?: boolean;
 }

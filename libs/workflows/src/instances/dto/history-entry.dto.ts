@@ -1,6 +1,30 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { API_SCHEMA } from '@flowgate/core';
 import { HISTORY_KINDS, type HistoryKind } from '../workflow-instance';
+
+// A field of `data` may hold any JSON value; `unknown` alone would be documented as an object.
+const ANY_JSON: ApiPropertyOptions = {
+  oneOf: [
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'object', additionalProperties: true },
+    { type: 'array', items: {} },
+    { type: 'null' },
+  ],
+};
+
+/** One field of `data` a transition's `set` changed. */
+export class DataChangeDto {
+  /** JSON Pointer into the instance's `data`, e.g. `/approvedAmount`. */
+  pointer!: string;
+  /** The value before the transition; null when the field was absent. */
+  @ApiProperty(ANY_JSON)
+  before!: unknown;
+  /** The value after the transition. */
+  @ApiProperty(ANY_JSON)
+  after!: unknown;
+}
 
 export class HistoryEntryDto {
   /** 1 for the start, then one per move, vote or assignment change. */
@@ -24,6 +48,9 @@ export class HistoryEntryDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   input!: Record<string, unknown> | null;
   comment!: string | null;
+  /** Moves whose transition has a `set`: the fields of `data` it changed, before and after; empty otherwise. */
+  @ApiProperty({ type: () => [DataChangeDto] })
+  changes!: DataChangeDto[];
   @ApiProperty(API_SCHEMA.dateTime)
   occurredAt!: string;
 }

@@ -1,0 +1,25 @@
+import { describeType, isObject, quote, type Report } from './document-reader';
+import { pointerTokens } from './json-pointer';
+import type { AssignTo } from './workflow-definition';
+
+/**
+ * `assignTo`: exactly one of `{"initiator": true}` and `{"data": "/pointer"}`. Whether the data
+ * schema declares the pointer as a string is checked with the other data fields.
+ */
+export function readAssignTo(value: unknown, pointer: string, report: Report): AssignTo | undefined {
+  const keys = isObject(value) && !Array.isArray(value) ? Object.keys(value) : undefined;
+  if (keys === undefined || keys.length !== 1 || !['initiator', 'data'].includes(keys[0])) {
+    const got = keys === undefined ? describeType(value) : `{${keys.map(quote).join(', ')}}`;
+    report(pointer, 'invalid_assignment', `must be {"initiator": true} or {"data": "/pointer"}, not ${got}`);
+    return undefined;
+  }
+  const given = (value as Readonly<Record<string, unknown>>)[keys[0]];
+  if (keys[0] === 'initiator') {
+    if (given === true) return { initiator: true };
+    report(`${pointer}/initiator`, 'invalid_assignment', 'must be true');
+    return undefined;
+  }
+  if (typeof given === 'string' && pointerTokens(given) !== undefined) return { data: given };
+  report(`${pointer}/data`, 'invalid_pointer', `must be a JSON Pointer to a field of data, like "/managerId"`);
+  return undefined;
+}
