@@ -42,13 +42,16 @@ describe('cleanDisplayText', () => {
   });
 
   it('never returns a control character, a lone surrogate or surrounding whitespace, for any single code unit', () => {
+    // Every code unit, judged in plain code and asserted once: 65,536 rounds of four `expect`s
+    // took seconds, and the list names each code unit that fails.
+    const failing: string[] = [];
     for (let code = 0; code <= 0xffff; code += 1) {
       const cleaned = cleanDisplayText(`a${String.fromCharCode(code)}`);
-      expect(cleaned).toBeDefined();
-      expect(hasControlCharacters(cleaned!)).toBe(false);
-      expect(cleaned!.isWellFormed()).toBe(true);
-      expect(cleaned!.trim()).toBe(cleaned);
+      const clean =
+        cleaned !== undefined && !hasControlCharacters(cleaned) && cleaned.isWellFormed() && cleaned.trim() === cleaned;
+      if (!clean) failing.push(`U+${code.toString(16).toUpperCase().padStart(4, '0')}`);
     }
+    expect(failing).toEqual([]);
   });
 });
 
