@@ -4,10 +4,11 @@ import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, Measurement, measure, summarise, Target, VariantResult } from './support/measure';
 import { API_ENTRY, BARE_ENTRY, ServerProcess, startServerProcess } from './support/server-process';
-import { loopDefinition } from './support/loop-definition';
+import { conditionalLoopDefinition, loopDefinition } from './support/loop-definition';
 import { measureSql } from './support/sql-load';
 
 const LOOP_DEFINITION = loopDefinition('bench-loop', 'Benchmark loop');
+const CONDITIONAL_LOOP = conditionalLoopDefinition('bench-loop-when', 'Benchmark loop with a condition');
 
 interface Variant {
   readonly name: string;
@@ -56,8 +57,10 @@ describe('Workflows', () => {
     pool = new Pool({ connectionString: loadConfig().database.url, max: settings.connections });
     const admin = `Bearer ${await devToken({ user: 'bench-admin', roles: ['admin'], stepUp: true })}`;
     requester = `Bearer ${await devToken({ user: 'bench-requester', roles: ['requester'] })}`;
-    const published = await call('POST', '/v1/workflow-definitions', admin, LOOP_DEFINITION);
-    expect(published.status).toBe(201);
+    for (const definition of [LOOP_DEFINITION, CONDITIONAL_LOOP]) {
+      const published = await call('POST', '/v1/workflow-definitions', admin, definition);
+      expect(published.status).toBe(201);
+    }
     requesterId = ((await (await call('GET', '/v1/me', requester)).json()) as { id: string }).id;
   });
 
@@ -89,8 +92,8 @@ describe('Workflows', () => {
     });
   }
 
-  async function newInstance(): Promise<string> {
-    const res = await call('POST', '/v1/workflows', requester, { definitionKey: LOOP_DEFINITION.key });
+  async function newInstance(definitionKey = LOOP_DEFINITION.key, data?: Record<string, unknown>): Promise<string> {
+    const res = await call('POST', '/v1/workflows', requester, { definitionKey, ...(data ? { data } : {}) });
     expect(res.status).toBe(201);
     return ((await res.json()) as { id: string }).id;
   }
@@ -148,6 +151,34 @@ describe('Workflows', () => {
       expect(rawSql.errors).toBe(0);
     },
     suiteTimeoutMs(settings, 4),
+  );
+
+  it(
+    'a transition whose `when` must hold vs the same transition without one',
+    async () => {
+      const transitionOn = (name: string, instance: () => Promise<string>): Variant => ({
+        name,
+        run: http(async () => ({
+          name,
+          url: `${api.url}/v1/workflows/${await instance()}/transitions`,
+          method: 'POST',
+          headers: { Authorization: requester, 'Content-Type': 'application/json', 'Idempotency-Key': '[<id>]' },
+          body: JSON.stringify({ name: 'touch' }),
+          idReplacement: true,
+        })),
+      });
+      const [plain, conditional] = await interleaveVariants([
+        transitionOn('POST …/transitions, no condition', () => newInstance()),
+        transitionOn('POST …/transitions, `when` on data and instance', () =>
+          newInstance(CONDITIONAL_LOOP.key, { amount: 1200 }),
+        ),
+      ]);
+      process.stdout.write('\n');
+      compare(plain, [conditional], 'A transition with a condition vs without (issue 16)');
+      expect(Object.keys(plain.statusCodes)).toEqual(['200']);
+      expect(Object.keys(conditional.statusCodes)).toEqual(['200']);
+    },
+    suiteTimeoutMs(settings, 2),
   );
 
   /** Like `interleave`, for variants that are not all autocannon targets. */
