@@ -27,14 +27,7 @@ export class Readiness {
 
   async check(): Promise<ReadinessDto> {
     if (this.inFlight.isDraining) throw new AppError('dependency_unavailable', 'This instance is shutting down.');
-    const [database, redis] = await Promise.all([
-      this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
-      this.redis.check('redis', CHECK_TIMEOUT_MS),
-    ]);
-    const checks = { database: stateOf(database, 'database'), redis: stateOf(redis, 'redis') };
-    if (checks.database === 'down') {
-      throw new AppError('dependency_unavailable', 'Not ready: database unavailable.', { extensions: { checks } });
-    }
+    const checks = await dependencyChecks(this.database, this.redis);
     const degraded = this.degraded.list();
     if (checks.redis === 'down' || Object.keys(degraded).length > 0) {
       return { status: 'degraded', checks, degraded };
@@ -43,7 +36,26 @@ export class Readiness {
   }
 }
 
-/** `up` or `down` for one indicator's result; shared with the worker's readiness. */
-export function stateOf(result: HealthIndicatorResult, name: string): 'up' | 'down' {
+/**
+ * PostgreSQL and Redis, checked side by side, for the API's readiness and the worker's: 503 when
+ * PostgreSQL is down (nothing works without it); Redis down is for the caller to call degraded.
+ */
+export async function dependencyChecks(
+  database: TypeOrmHealthIndicator,
+  redis: RedisHealthIndicator,
+): Promise<{ database: 'up'; redis: 'up' | 'down' }> {
+  const [databaseResult, redisResult] = await Promise.all([
+    database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
+    redis.check('redis', CHECK_TIMEOUT_MS),
+  ]);
+  const checks = { database: stateOf(databaseResult, 'database'), redis: stateOf(redisResult, 'redis') };
+  if (checks.database === 'down') {
+    throw new AppError('dependency_unavailable', 'Not ready: database unavailable.', { extensions: { checks } });
+  }
+  return { database: 'up', redis: checks.redis };
+}
+
+/** `up` or `down` for one indicator's result. */
+function stateOf(result: HealthIndicatorResult, name: string): 'up' | 'down' {
   return result[name]?.status === 'up' ? 'up' : 'down';
 }
