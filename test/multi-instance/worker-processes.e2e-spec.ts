@@ -1,10 +1,10 @@
+import type { Role } from '@flowgate/auth';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { FlowgateClient } from '@flowgate/sdk';
-import { eventually, type TestApp } from '@flowgate/testing';
+import { eventually, type TestApp, accountsFor } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
-import { sdkClients } from '../support/sdk-clients';
 import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
 import { createTestWorker } from '../support/create-test-worker';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -39,7 +39,9 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
     testApp = await createTestApp();
     db = testApp.app.get(DataSource);
     endTurn = await takeTimerFiringTurn(db);
-    const client = sdkClients(testApp, suffix);
+    const signIn = accountsFor(testApp, 'worker-crash');
+    const client = async (name: string, roles: Role[], stepUp = false) =>
+      (await signIn(name, roles, { stepUp })).client;
     const published = await (
       await client('admin', ['admin'], true)
     ).POST('/v1/workflow-definitions', {

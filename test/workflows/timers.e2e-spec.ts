@@ -1,11 +1,11 @@
+import type { Role } from '@flowgate/auth';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@flowgate/audit';
 import type { FlowgateClient } from '@flowgate/sdk';
-import { eventually, type TestApp } from '@flowgate/testing';
+import { eventually, type TestApp, accountsFor } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
-import { sdkClients } from '../support/sdk-clients';
 import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
 
@@ -75,7 +75,9 @@ describe('Workflow timers', () => {
     worker = await createTestWorker();
     db = testApp.app.get(DataSource);
     endTurn = await takeTimerFiringTurn(db);
-    const client = sdkClients(testApp, suffix);
+    const signIn = accountsFor(testApp, 'timers');
+    const client = async (name: string, roles: Role[], stepUp = false) =>
+      (await signIn(name, roles, { stepUp })).client;
     const admin = await client('admin', ['admin'], true);
     requester = await client('requester', ['requester']);
     approver1 = await client('approver1', ['approver']);

@@ -37,7 +37,7 @@ export interface UserListFilter {
 /**
  * SQL for users and their role grants. Methods taking a manager run inside the caller's unit of
  * work; the others go through `TransactionRunner.query`, which uses the open unit's connection if
- * there is one, else the pool (one database path: no `DataSource` here).
+ * there is one, else the pool (one database path: no connection source of its own here).
  */
 @Injectable()
 export class UsersRepository {
