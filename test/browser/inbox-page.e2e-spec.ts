@@ -138,11 +138,25 @@ describe('Inbox page in a real browser', () => {
         .expect(200);
     });
 
+    it('serves Mermaid as ES modules: the entry revalidated, its content-hashed chunks kept for a year', async () => {
+      const entry = await http().get('/app/assets/mermaid/mermaid.esm.min.mjs').expect(200);
+      expect(entry.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(entry.headers['cache-control']).toBe('no-cache');
+      const chunk = /\.\/chunks\/mermaid\.esm\.min\/([\w-]+\.mjs)/.exec(entry.text)?.[1];
+      expect(chunk).toBeDefined();
+      const loaded = await http().get(`/app/assets/mermaid/chunks/mermaid.esm.min/${chunk}`).expect(200);
+      expect(loaded.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(loaded.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    });
+
     it.each([
       ['a name outside the pattern', '/app/assets/..%2F..%2Fpackage.json'],
       ['a dot file', '/app/assets/.built'],
       ['another extension', '/app/assets/main.ts'],
       ['a file that does not exist', '/app/assets/nothing.js'],
+      ['a page file asked for as a Mermaid module', '/app/assets/mermaid/main.js'],
+      ['a path out of the Mermaid folder', '/app/assets/mermaid/..%2F..%2F..%2Fpackage.json'],
+      ['a Mermaid chunk that does not exist', '/app/assets/mermaid/chunks/mermaid.esm.min/chunk-NOPE.mjs'],
     ])('answers 404 for %s', async (_name, path) => {
       expectProblem(await http().get(path), 404, 'not_found');
     });
@@ -163,6 +177,10 @@ describe('Inbox page in a real browser', () => {
       .getByRole('link', { name: new RegExp(`Monitor ${suffix}`) })
       .click();
     await page.getByRole('heading', { name: 'Actions' }).waitFor();
+    // The diagram is drawn in the page by Mermaid (loaded on demand, under the same CSP).
+    const diagram = page.getByRole('img', { name: /Diagram of the workflow/ });
+    await diagram.waitFor();
+    await expect(diagram.textContent()).resolves.toContain('Awaiting finance approval');
     const amount = page.getByLabel(/approvedAmount/);
     await amount.fill('-5');
     await page.getByRole('button', { name: 'Approve (manager)' }).click();

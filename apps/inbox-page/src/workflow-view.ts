@@ -1,5 +1,6 @@
 import type { AvailableTransition, Definition, HistoryEntry, Page, Workflow } from './api.js';
 import { announce, el, when } from './dom.js';
+import { diagramView } from './diagram.js';
 import { summaryOf } from './inbox-view.js';
 import { problemText, type PageContext } from './page-context.js';
 import { transitionForm } from './transition-form.js';
@@ -61,16 +62,7 @@ export async function showWorkflow(context: PageContext, id: string): Promise<vo
       'section',
       { 'aria-labelledby': 'diagram-heading' },
       el('h2', { id: 'diagram-heading' }, 'Diagram'),
-      el(
-        'p',
-        { class: 'muted' },
-        'The workflow as Mermaid source (stateDiagram-v2); paste it into any Mermaid viewer to draw it.',
-      ),
-      el(
-        'pre',
-        { 'aria-label': 'Mermaid diagram source' },
-        diagram.ok ? diagram.body : 'The diagram could not be loaded.',
-      ),
+      diagramView(diagram.ok ? diagram.body : undefined, workflow.body.state),
     ),
   );
 }

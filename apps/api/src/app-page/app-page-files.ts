@@ -13,7 +13,17 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
 };
+
+/** The page's own files: its HTML, CSS and compiled modules. */
+const PAGE_FILE = /^[a-z][a-z0-9-]{0,40}(\.html|\.js|\.css)$/;
+/** Mermaid's published ES modules (build-inbox-page.mjs copies them): `mermaid.esm.min.mjs`, `chunk-7QVYJ2KD.mjs`, …; never a slash. */
+const MERMAID_MODULE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}(\.mjs)$/;
+
+/** Where Mermaid's entry module and its chunks sit inside the build folder. */
+export const MERMAID_DIR = 'mermaid';
+export const MERMAID_CHUNKS_DIR = 'mermaid/chunks/mermaid.esm.min';
 
 /**
  * The built page's files, read once each and kept: they change only with a new build, which
@@ -26,15 +36,25 @@ export class AppPageFiles {
   constructor(private readonly dir: string = INBOX_PAGE_DIR) {}
 
   get(name: string): Promise<PageFile | undefined> {
-    const match = /^[a-z][a-z0-9-]{0,40}(\.html|\.js|\.css)$/.exec(name);
+    return this.read('', name, PAGE_FILE);
+  }
+
+  /** A module of Mermaid's build: `folder` is MERMAID_DIR or MERMAID_CHUNKS_DIR, never the caller's text. */
+  mermaid(folder: typeof MERMAID_DIR | typeof MERMAID_CHUNKS_DIR, name: string): Promise<PageFile | undefined> {
+    return this.read(folder, name, MERMAID_MODULE);
+  }
+
+  private read(folder: string, name: string, pattern: RegExp): Promise<PageFile | undefined> {
+    const match = pattern.exec(name);
     if (!match) return Promise.resolve(undefined);
-    let file = this.cache.get(name);
+    const path = join(folder, name);
+    let file = this.cache.get(path);
     if (!file) {
-      file = readFile(join(this.dir, name)).then(
+      file = readFile(join(this.dir, path)).then(
         (body) => ({ body, contentType: CONTENT_TYPES[match[1]] }),
         () => undefined,
       );
-      this.cache.set(name, file);
+      this.cache.set(path, file);
     }
     return file;
   }

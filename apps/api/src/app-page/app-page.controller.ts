@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res, VERSION_NEUTRAL } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@flowgate/auth';
 import { AppError, type HttpReply } from '@flowgate/core';
-import { AppPageFiles } from './app-page-files';
+import { AppPageFiles, MERMAID_CHUNKS_DIR, MERMAID_DIR, type PageFile } from './app-page-files';
 import { AppPageQueryDto } from './app-page-query.dto';
 
 /**
@@ -26,11 +26,27 @@ export class AppPageController {
     return this.serve(name, reply);
   }
 
-  private async serve(name: string, reply: HttpReply): Promise<Buffer> {
-    const file = await this.files.get(name);
+  /** Mermaid's entry module, loaded by the page when it draws a diagram. */
+  @Get('assets/mermaid/:name')
+  mermaid(@Param('name') name: string, @Res({ passthrough: true }) reply: HttpReply): Promise<Buffer> {
+    return this.send(this.files.mermaid(MERMAID_DIR, name), reply, 'no-cache');
+  }
+
+  /** Mermaid's chunks: their names carry a hash of their content, so a browser may keep them. */
+  @Get('assets/mermaid/chunks/mermaid.esm.min/:name')
+  mermaidChunk(@Param('name') name: string, @Res({ passthrough: true }) reply: HttpReply): Promise<Buffer> {
+    return this.send(this.files.mermaid(MERMAID_CHUNKS_DIR, name), reply, 'public, max-age=31536000, immutable');
+  }
+
+  private serve(name: string, reply: HttpReply): Promise<Buffer> {
+    return this.send(this.files.get(name), reply, 'no-cache');
+  }
+
+  private async send(found: Promise<PageFile | undefined>, reply: HttpReply, cacheControl: string): Promise<Buffer> {
+    const file = await found;
     if (!file) throw new AppError('not_found', 'No such file; the inbox page is built by `npm run build:inbox`.');
     reply.header('Content-Type', file.contentType);
-    reply.header('Cache-Control', 'no-cache');
+    reply.header('Cache-Control', cacheControl);
     return file.body;
   }
 }
