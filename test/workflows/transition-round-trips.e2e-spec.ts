@@ -1,0 +1,121 @@
+import { Client } from 'pg';
+import { idempotencyKey, unwrap } from '@flowgate/sdk';
+import { RedisConnection } from '@flowgate/core';
+import { accountsFor, type TestAccount, type TestApp } from '@flowgate/testing';
+import { createTestApp } from '../support/create-test-app';
+
+/**
+ * What one transition costs in round trips (issue 15), pinned so that it cannot grow unnoticed:
+ * every statement the app sends to PostgreSQL (one `pg` query is one round trip: node-postgres
+ * sends the next only after the previous answered) and every command it sends to Redis, for one
+ * `POST /v1/workflows/{id}/transitions` on a warm instance (definition cached, principal cached,
+ * scripts loaded). A change that adds one makes this fail with the full list to review; one that
+ * removes one updates the numbers here and in docs/performance.md ("Write path").
+ */
+
+/** A loop: `touch` stays in `open`, so one instance takes transitions forever. */
+const LOOP = (key: string) => ({
+  key,
+  title: 'Round-trip loop',
+  states: [
+    { name: 'open', initial: true },
+    { name: 'closed', terminal: true },
+  ],
+  transitions: [
+    { name: 'touch', from: 'open', to: 'open', role: 'requester' },
+    { name: 'close', from: 'open', to: 'closed', role: 'requester' },
+  ],
+});
+
+interface Traffic {
+  readonly statements: string[];
+  readonly redisCommands: string[];
+}
+
+describe('Round trips of one transition', () => {
+  let testApp: TestApp;
+  let requester: TestAccount;
+  const key = `wf-rt-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    testApp = await createTestApp();
+    const account = accountsFor(testApp, 'wf-rt');
+    const admin = await account('admin', ['admin']);
+    requester = await account('requester', ['requester']);
+    await unwrap(admin.client.POST('/v1/workflow-definitions', { body: LOOP(key) as never }));
+  });
+
+  afterAll(() => testApp?.close());
+
+  /** Records what the app sends while `work` runs (the test itself sends only HTTP). */
+  async function recorded(work: () => Promise<void>): Promise<Traffic> {
+    const traffic: Traffic = { statements: [], redisCommands: [] };
+    const query = Client.prototype.query;
+    const redis = testApp.app.get(RedisConnection).client!;
+    const sendCommand = redis.sendCommand;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const [config] = args;
+      traffic.statements.push(typeof config === 'string' ? config : (config as { text: string }).text);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+    redis.sendCommand = function (this: typeof redis, ...args: Parameters<typeof sendCommand>) {
+      traffic.redisCommands.push(args[0].name);
+      return sendCommand.apply(this, args);
+    };
+    try {
+      await work();
+      // The marker's release is not awaited by the response; give it its turn before counting.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      Client.prototype.query = query;
+      redis.sendCommand = sendCommand;
+    }
+    return traffic;
+  }
+
+  const touch = async (id: string): Promise<void> => {
+    const answer = await requester.client.POST('/v1/workflows/{id}/transitions', {
+      params: { path: { id }, header: idempotencyKey() },
+      body: { name: 'touch' },
+    });
+    expect(answer.response.status).toBe(200);
+  };
+
+  it('sends PostgreSQL and Redis no more than the pinned round trips', async () => {
+    const workflow = await unwrap(
+      requester.client.POST('/v1/workflows', { params: { header: idempotencyKey() }, body: { definitionKey: key } }),
+    );
+    await touch(workflow.id); // warms the definition cache and the scripts
+
+    const traffic = await recorded(() => touch(workflow.id));
+
+    const verbs = traffic.statements.map((sql) => sql.trim().split(/\s+/)[0].toUpperCase());
+    expect({ statements: verbs, redis: traffic.redisCommands }).toEqual({
+      statements: ['SELECT', 'START', 'SELECT', 'SELECT', 'SELECT', 'DELETE', 'UPDATE', 'UPDATE', 'INSERT', 'INSERT', 'INSERT', 'SELECT', 'INSERT', 'UPDATE', 'INSERT', 'COMMIT'],
+      redis: ['mget', 'evalsha', 'eval', 'eval'],
+    });
+  });
+
+  it('adds no round trip to a replay beyond the stored answer', async () => {
+    const workflow = await unwrap(
+      requester.client.POST('/v1/workflows', { params: { header: idempotencyKey() }, body: { definitionKey: key } }),
+    );
+    const header = idempotencyKey();
+    const send = () =>
+      requester.client.POST('/v1/workflows/{id}/transitions', {
+        params: { path: { id: workflow.id }, header },
+        body: { name: 'touch' },
+      });
+    expect((await send()).response.status).toBe(200);
+
+    let replayed: Response | undefined;
+    const traffic = await recorded(async () => {
+      replayed = (await send()).response;
+    });
+    expect(replayed?.headers.get('idempotent-replayed')).toBe('true');
+    expect({ statements: traffic.statements.length, redis: traffic.redisCommands }).toEqual({
+      statements: 1,
+      redis: ['mget', 'evalsha', 'eval', 'eval'],
+    });
+  });
+});
