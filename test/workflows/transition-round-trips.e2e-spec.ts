@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { idempotencyKey, unwrap } from '@flowgate/sdk';
 import { RedisConnection } from '@flowgate/core';
-import { accountsFor, type TestAccount, type TestApp } from '@flowgate/testing';
+import { accountsFor, eventually, type TestAccount, type TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 
 /**
@@ -27,6 +27,9 @@ const LOOP = (key: string) => ({
   ],
 });
 
+/** Principal and revocations (one MGET), rate limit (script), idempotency marker taken and released. */
+const REDIS_COMMANDS = ['mget', 'evalsha', 'eval', 'eval'];
+
 interface Traffic {
   readonly statements: string[];
   readonly redisCommands: string[];
@@ -47,14 +50,18 @@ describe('Round trips of one transition', () => {
 
   afterAll(() => testApp?.close());
 
-  /** Records what the app sends while `work` runs (the test itself sends only HTTP). */
-  async function recorded(work: () => Promise<void>): Promise<Traffic> {
+  /**
+   * Records what the app sends while `work` runs (the test itself sends only HTTP), and until
+   * `redisCommandsAtLeast` Redis commands were sent: the marker's release follows the response.
+   */
+  async function recorded(work: () => Promise<void>, redisCommandsAtLeast: number): Promise<Traffic> {
     const statements = jest.spyOn(Client.prototype, 'query');
     const redisCommands = jest.spyOn(testApp.app.get(RedisConnection).client!, 'sendCommand');
     try {
       await work();
-      // The marker's release is not awaited by the response; give it its turn before counting.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await eventually(async () =>
+        expect(redisCommands.mock.calls.length).toBeGreaterThanOrEqual(redisCommandsAtLeast),
+      );
       return {
         statements: statements.mock.calls.map(([config]) =>
           typeof config === 'string' ? config : (config as { text: string }).text,
@@ -81,12 +88,12 @@ describe('Round trips of one transition', () => {
     );
     await touch(workflow.id); // warms the definition cache and the scripts
 
-    const traffic = await recorded(() => touch(workflow.id));
+    const traffic = await recorded(() => touch(workflow.id), REDIS_COMMANDS.length);
 
     const verbs = traffic.statements.map((sql) => sql.trim().split(/\s+/)[0].toUpperCase());
     expect({ statements: verbs, redis: traffic.redisCommands }).toEqual({
       statements: ['SELECT', 'START', 'SELECT', 'WITH', 'SELECT', 'INSERT', 'UPDATE', 'INSERT', 'COMMIT'],
-      redis: ['mget', 'evalsha', 'eval', 'eval'],
+      redis: REDIS_COMMANDS,
     });
   });
 
@@ -105,11 +112,11 @@ describe('Round trips of one transition', () => {
     let replayed: Response | undefined;
     const traffic = await recorded(async () => {
       replayed = (await send()).response;
-    });
+    }, REDIS_COMMANDS.length);
     expect(replayed?.headers.get('idempotent-replayed')).toBe('true');
     expect({ statements: traffic.statements.length, redis: traffic.redisCommands }).toEqual({
       statements: 1,
-      redis: ['mget', 'evalsha', 'eval', 'eval'],
+      redis: REDIS_COMMANDS,
     });
   });
 });

@@ -77,8 +77,9 @@ export class WorkflowInstancesRepository {
    * Under READ COMMITTED a `SELECT … FOR UPDATE` that waited for the lock re-reads the locked row
    * but not its subqueries: they still show the instance as it was before the change it queued
    * behind (ten concurrent claims all won while this was one plain statement). Every change to an
-   * instance's assignees, timers, participants or history bumps its version under this lock, so
-   * the statement also reads the version its snapshot saw: when that differs from the locked row's,
+   * instance's assignees, timers, participants or history bumps its version under this lock (a
+   * worker settling a stale timer only ever removes a pending one, which a stale read can only
+   * over-count), so the statement also reads the version its snapshot saw: when that differs from the locked row's,
    * it waited behind a change, and the read is repeated, now holding the lock, on a fresh snapshot.
    */
   async lockWithPast(
