@@ -40,6 +40,7 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * 3. Otherwise the handler runs inside a unit of work this interceptor opens, and the answer is
  *    stored in that same transaction: the change and its record commit together, so a failure
  *    between commit and response can only ever lead to a replay, never to a second change.
+ * 4. The marker is released; the response waits for that only when no answer was stored.
  * If Redis is down, step 1 is skipped and PostgreSQL's primary key on the scope is the guard: a
  * concurrent duplicate's insert waits for the first transaction and then finds the key taken,
  * which rolls its own change back, and it answers with the first one's stored response.
@@ -96,13 +97,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const renewal = marker && this.keepAlive(marker);
+    let answerStored = false;
     try {
       const stored = await this.records.find(scope);
+      answerStored = stored !== undefined;
       if (stored) return from([this.replay(stored, fingerprint, res)]);
-      return from([await this.runAndStore(scope, fingerprint, next, res)]);
+      const sent = await this.runAndStore(scope, fingerprint, next, res);
+      answerStored = true;
+      return from([sent]);
     } finally {
       clearInterval(renewal);
-      await marker?.release().catch(() => undefined);
+      const released = marker?.release().catch(() => undefined);
+      // Once the key has its stored answer, a retry that still finds the marker held replays that
+      // answer, as it would after the release: the response need not wait for Redis. After a
+      // failure nothing is stored, and a retry must find the key free rather than get a 409.
+      if (!answerStored) await released;
     }
   }
 

@@ -50,11 +50,11 @@ export class InstanceAccess {
 
   /** For changes: the instance row locked for the rest of the unit of work, and its past read. */
   async lockVisible(principal: Principal, id: string, manager: EntityManager): Promise<InstanceInContext> {
-    const viewed = await this.instances.lockById(id, principal.userId, manager);
-    if (!viewed) throw notFound(id);
+    const locked = await this.instances.lockWithPast(id, principal.userId, manager);
+    if (!locked) throw notFound(id);
+    const { viewed, past } = locked;
     const { instance } = viewed;
     const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
-    const past = await this.instances.past(id);
     const request = availabilityRequest(definition, instance, past, principal);
     if (!maySee(request, viewed.viewerParticipates)) throw notFound(id);
     return { instance, definition, past, request };

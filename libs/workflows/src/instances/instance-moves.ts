@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '@flowgate/audit';
+import { type AuditEventInput, AuditService } from '@flowgate/audit';
 import { AppError, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import { DEFINITION_LIMITS, type WorkflowDefinition } from '../definition/workflow-definition';
@@ -13,7 +13,7 @@ import { InstancePeopleRepository } from './instance-people.repository';
 import { actorIdOf, auditActorOf, type MoveActor, timerFacts } from './move-actor';
 import { auditSnapshot } from './workflow-dto.mapper';
 import type { InstancePast, WorkflowInstance } from './workflow-instance';
-import { WorkflowInstancesRepository } from './workflow-instances.repository';
+import { type InstanceStep, WorkflowInstancesRepository } from './workflow-instances.repository';
 import { WorkflowMetrics } from './workflow-metrics';
 
 /** The system as conditions and `set` read it: no id, no roles (as `SYSTEM_ACTOR` in the engine). */
@@ -38,11 +38,13 @@ export interface LockedInstance {
  * Writes an allowed transition or vote, for a person or the system alike, in the caller's unit of
  * work on the locked instance: on a move, first the transition's `set` (refused as
  * `invalid_data_change` before anything is written when the data would not be valid), then end
- * the state's assignments and timers and arm the new
- * state's (before the state changes, so the instance read back shows them); the new state and
- * version (or a vote's version); the actor among the participants (people only); then the
- * history line, the outbox event and the audit event — last, so the audit chain is held only for
- * the commit. A vote touches no timer: a quorum in progress does not reset the clock.
+ * the state's assignments and timers (only those the locked instance shows: none, no statement)
+ * and arm the new state's (before the state changes, so the instance read back shows them); then
+ * one statement for the new state and version (or a vote's version), the actor among the
+ * participants (people only), the history line and the outbox event; then the audit event —
+ * last, so the audit chain is held only for the commit. A vote touches no timer: a quorum in
+ * progress does not reset the clock. Each statement is a round trip on the transaction's
+ * connection, which the instance's lock is held across: fewer of them, shorter turns.
  */
 @Injectable()
 export class InstanceMoves {
@@ -118,26 +120,30 @@ export class InstanceMoves {
     // Before any write: a set that would leave the data invalid refuses the whole step.
     const change = moved ? this.changeOf(actor, { instance, definition, past }, step) : undefined;
     if (moved) {
-      await this.people.clearAssignments(instance.id, manager);
-      await this.timers.cancelPending(instance.id, manager);
+      // The instance was read under its lock: what it shows assigned and armed is all there is.
+      if (instance.assigneeIds.length > 0) await this.people.clearAssignments(instance.id, manager);
+      if (instance.pendingTimers.length > 0) await this.timers.cancelPending(instance.id, manager);
       await this.timers.arm(instance.id, seq, timersOnEntry(definition, to), manager);
     }
     const entered = moved
       ? await this.entries.assign(definition, { ...instance, state: to, data: change?.data ?? instance.data }, manager)
       : undefined;
-    const updated = await this.instances.update(
-      instance.id,
+    const changes = change?.changes ?? [];
+    const updated = await this.instances.writeStep(
       {
-        state: to,
-        terminal,
-        ...(moved ? { enteredSeq: seq } : {}),
-        ...(change && change.changes.length > 0 ? { data: change.data } : {}),
+        instanceId: instance.id,
+        change: {
+          state: to,
+          terminal,
+          ...(moved ? { enteredSeq: seq } : {}),
+          ...(change && change.changes.length > 0 ? { data: change.data } : {}),
+        },
+        participantId: actorIdOf(actor),
+        ...this.lineAndEvent(actor, instance, { state: to, terminal }, { ...step, changes }, seq),
       },
       manager,
     );
-    const actorId = actorIdOf(actor);
-    if (actorId !== null) await this.people.addParticipants(updated, [actorId], manager);
-    await this.record(actor, instance, updated, { ...step, changes: change?.changes ?? [] }, seq, manager);
+    await this.audit.record(this.auditEvent(actor, instance, updated, { ...step, changes }), manager);
     if (entered !== undefined) await this.entries.record(entered, updated, seq + 1, manager);
     // Counted once the move is durable: a failed audit write or commit must not show as moved.
     this.transactions.afterCommit(() =>
@@ -173,21 +179,18 @@ export class InstanceMoves {
     return verdict;
   }
 
-  /** History, outbox and audit for an applied transition or vote. */
-  private async record(
+  /** The history line and outbox event of an applied transition or vote (the payload's version comes from the row). */
+  private lineAndEvent(
     actor: MoveActor,
     before: WorkflowInstance,
-    after: WorkflowInstance,
+    after: { readonly state: string; readonly terminal: boolean },
     step: TransitionStep & { readonly changes: readonly DataChange[] },
     seq: number,
-    manager: EntityManager,
-  ): Promise<void> {
+  ): Pick<InstanceStep, 'history' | 'event'> {
     const kind = step.decision.outcome === 'moved' ? 'moved' : 'voted';
     const actorId = actorIdOf(actor);
-    const input = step.input ?? null;
-    await this.instances.appendHistory(
-      after.id,
-      {
+    return {
+      history: {
         seq,
         kind,
         transition: step.transition,
@@ -195,21 +198,17 @@ export class InstanceMoves {
         toState: after.state,
         actorId,
         assigneeId: null,
-        input,
+        input: step.input ?? null,
         comment: step.comment ?? null,
         changes: step.changes,
         ...(actor.type === 'system' && actor.timer !== undefined ? { timerId: actor.timer.id } : {}),
       },
-      manager,
-    );
-    await this.instances.appendOutbox(
-      {
+      event: {
         topic: kind === 'moved' ? 'workflow.transitioned' : 'workflow.vote_recorded',
-        aggregateId: after.id,
         payload: {
-          workflowId: after.id,
-          definitionKey: after.definitionKey,
-          definitionVersion: after.definitionVersion,
+          workflowId: before.id,
+          definitionKey: before.definitionKey,
+          definitionVersion: before.definitionVersion,
           transition: step.transition,
           from: before.state,
           to: after.state,
@@ -217,27 +216,32 @@ export class InstanceMoves {
           actorType: actor.type,
           actorId,
           ...timerFacts(actor),
-          version: after.version,
         },
       },
-      manager,
-    );
-    await this.audit.record(
-      {
-        actor: auditActorOf(actor),
-        action: kind === 'moved' ? 'workflow.transitioned' : 'workflow.vote_recorded',
-        resource: { type: 'workflow', id: after.id },
-        outcome: 'succeeded',
-        before: auditSnapshot(before),
-        after: {
-          ...auditSnapshot(after),
-          transition: step.transition,
-          input,
-          ...(step.changes.length > 0 ? { changes: step.changes } : {}),
-          ...timerFacts(actor),
-        },
+    };
+  }
+
+  /** The audit event of an applied transition or vote, written last (see the class comment). */
+  private auditEvent(
+    actor: MoveActor,
+    before: WorkflowInstance,
+    after: WorkflowInstance,
+    step: TransitionStep & { readonly changes: readonly DataChange[] },
+  ): AuditEventInput {
+    const input = step.input ?? null;
+    return {
+      actor: auditActorOf(actor),
+      action: step.decision.outcome === 'moved' ? 'workflow.transitioned' : 'workflow.vote_recorded',
+      resource: { type: 'workflow', id: after.id },
+      outcome: 'succeeded',
+      before: auditSnapshot(before),
+      after: {
+        ...auditSnapshot(after),
+        transition: step.transition,
+        input,
+        ...(step.changes.length > 0 ? { changes: step.changes } : {}),
+        ...timerFacts(actor),
       },
-      manager,
-    );
+    };
   }
 }

@@ -151,26 +151,40 @@ describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
     });
   });
 
-  describe('lockById', () => {
+  describe('lockWithPast', () => {
     it('is undefined for an absent instance', async () => {
-      const found = await db.transactions.run((manager) => instances.lockById(randomUUID(), randomUUID(), manager));
+      const found = await db.transactions.run((manager) => instances.lockWithPast(randomUUID(), randomUUID(), manager));
       expect(found).toBeUndefined();
     });
 
-    it('queues a second change behind the first, which then reads the instance as the first left it', async () => {
+    it('reads the instance and its past in the statement that locks it', async () => {
+      const { initiator, id } = await started();
+      await db.transactions.run((manager) => instances.appendHistory(id, line(1, initiator.id), manager));
+      const locked = await db.transactions.run((manager) => instances.lockWithPast(id, initiator.id, manager));
+      expect(locked?.viewed).toMatchObject({ viewerParticipates: true, instance: { id, version: 1 } });
+      expect(locked?.past).toEqual(await instances.past(id));
+      expect(locked?.past).toMatchObject({ lastSeq: 1, actorsByTransition: { submit: [initiator.id] } });
+      expect(locked?.past.enteredAt).toBeInstanceOf(Date);
+    });
+
+    it('queues a second change behind the first, which then reads the instance and past as the first left them', async () => {
       const { initiator, id } = await started();
       const claimer = await insertUser(db.dataSource, { tokenRoles: ['approver'] });
       const first = await db.openUnit();
       const second = await db.openUnit();
-      const locked = await instances.lockById(id, claimer.id, first.manager);
-      expect(locked).toMatchObject({ viewerParticipates: false, instance: { version: 1, assigneeIds: [] } });
-      const queued = instances.lockById(id, initiator.id, second.manager);
+      const locked = await instances.lockWithPast(id, claimer.id, first.manager);
+      expect(locked?.viewed).toMatchObject({ viewerParticipates: false, instance: { version: 1, assigneeIds: [] } });
+      expect(locked?.past.lastSeq).toBe(0);
+      const queued = instances.lockWithPast(id, initiator.id, second.manager);
       await db.waitUntilBlocked(second, first);
       await people.assign(id, claimer.id, claimer.id, first.manager);
-      await instances.touch(locked!.instance, first.manager);
+      await instances.touch(locked!.viewed.instance, first.manager);
+      await instances.appendHistory(id, line(1, claimer.id), first.manager);
       await first.commit();
-      // The assignees too, not only the row: a claim queued behind another sees it was taken.
-      expect(await queued).toMatchObject({ viewerParticipates: true, instance: { version: 2, assigneeIds: [claimer.id] } }); // prettier-ignore
+      // The assignees and the history too, not only the row: a claim queued behind another sees it was taken.
+      const after = await queued;
+      expect(after?.viewed).toMatchObject({ viewerParticipates: true, instance: { version: 2, assigneeIds: [claimer.id] } }); // prettier-ignore
+      expect(after?.past).toMatchObject({ lastSeq: 1, actorsByTransition: { submit: [claimer.id] } });
       await second.rollback();
     });
 
@@ -179,8 +193,8 @@ describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
       const first = await db.openUnit();
       const second = await db.openUnit();
       try {
-        await instances.lockById(one.id, one.initiator.id, first.manager);
-        expect(await instances.lockById(other.id, other.initiator.id, second.manager)).toMatchObject({
+        await instances.lockWithPast(one.id, one.initiator.id, first.manager);
+        expect((await instances.lockWithPast(other.id, other.initiator.id, second.manager))?.viewed).toMatchObject({
           instance: { id: other.id },
         });
       } finally {

@@ -3,15 +3,38 @@ import { TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { DataChange } from '../engine/change-data';
 import { buildInstanceListQuery, INSTANCE_COLUMNS, type InstanceListFilter } from './instance-list-query';
+import { pastOf, pastOfJson } from './instance-past';
 import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowInstance } from './workflow-instance';
 
 const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
+
+/** See `lockWithPast`. `FOR UPDATE OF i`: the subqueries' rows are read, not locked. */
+const LOCK_WITH_PAST = `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates,
+    (SELECT s.version FROM workflow_instances s WHERE s.id = i.id) AS snapshot_version,
+    (SELECT coalesce(json_agg(json_build_array(h.seq, h.kind, h.transition, h.actor_id, h.occurred_at) ORDER BY h.seq),
+       '[]'::json)
+     FROM workflow_history h WHERE h.instance_id = i.id) AS past
+  FROM workflow_instances i WHERE i.id = $1 FOR UPDATE OF i`;
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
 export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes'> & {
   readonly timerId?: string;
   readonly changes?: readonly DataChange[];
 };
+
+const HISTORY_COLUMNS = `seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id,
+  changes`;
+
+/** What `writeStep` writes for one transition or vote. */
+export interface InstanceStep {
+  readonly instanceId: string;
+  readonly change: { state: string; terminal: boolean; enteredSeq?: number; data?: unknown };
+  /** Who took the step, added to the participants; null: the system. */
+  readonly participantId: string | null;
+  readonly history: NewHistoryEntry;
+  /** The event to announce; its payload gets the instance's new `version`. */
+  readonly event: { topic: string; payload: Record<string, unknown> };
+}
 
 /** SQL for workflow instances, their history and the outbox. Writes run in the caller's unit of work. */
 @Injectable()
@@ -48,19 +71,33 @@ export class WorkflowInstancesRepository {
   }
 
   /**
-   * Locks the instance for the rest of the unit of work: transitions and assignment changes on one
-   * instance take turns. The lock is its own statement, and the row is read after it: under READ
-   * COMMITTED a `SELECT … FOR UPDATE` that waited for the lock re-reads the locked row but not its
-   * subqueries, so a single statement would see the assignees as they were before the change it
-   * queued behind (ten concurrent claims all won before this was split).
+   * Locks the instance for the rest of the unit of work (transitions and assignment changes on one
+   * instance take turns) and reads it with its past, in one round trip when nobody held the lock.
+   *
+   * Under READ COMMITTED a `SELECT … FOR UPDATE` that waited for the lock re-reads the locked row
+   * but not its subqueries: they still show the instance as it was before the change it queued
+   * behind (ten concurrent claims all won while this was one plain statement). Every change to an
+   * instance's assignees, timers, participants or history bumps its version under this lock (a
+   * worker settling a stale timer only ever removes a pending one, which a stale read can only
+   * over-count), so the statement also reads the version its snapshot saw: when that differs from the locked row's,
+   * it waited behind a change, and the read is repeated, now holding the lock, on a fresh snapshot.
    */
-  async lockById(id: string, viewerId: string, manager: EntityManager): Promise<ViewedInstance | undefined> {
-    if (!(await this.lock(id, manager))) return undefined;
-    const [row] = await manager.query<Record<string, unknown>[]>(
-      `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates FROM workflow_instances i WHERE i.id = $1`,
-      [id, viewerId],
-    );
-    return { instance: toInstance(row), viewerParticipates: row.viewer_participates === true };
+  async lockWithPast(
+    id: string,
+    viewerId: string,
+    manager: EntityManager,
+  ): Promise<{ viewed: ViewedInstance; past: InstancePast } | undefined> {
+    const read = async () => {
+      const [row] = await manager.query<Record<string, unknown>[]>(LOCK_WITH_PAST, [id, viewerId]);
+      return row;
+    };
+    let row = await read();
+    if (!row) return undefined;
+    if (Number(row.snapshot_version) !== Number(row.version)) row = await read();
+    return {
+      viewed: { instance: toInstance(row), viewerParticipates: row.viewer_participates === true },
+      past: pastOfJson(row.past as Parameters<typeof pastOfJson>[0]),
+    };
   }
 
   /** The instance locked for the system (a timer firing), which sees every instance. */
@@ -119,25 +156,52 @@ export class WorkflowInstancesRepository {
 
   async appendHistory(instanceId: string, entry: NewHistoryEntry, manager: EntityManager): Promise<void> {
     await manager.query(
-      `INSERT INTO workflow_history
-         (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id,
-          changes)
+      `INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [instanceId, ...historyValues(entry)],
+    );
+  }
+
+  /**
+   * A step of the instance in one statement: the change (as `update`), the actor among the
+   * participants, the history line and the outbox event, whose payload gets the version the
+   * change gave the instance. Returns the instance as stored; the assignees and timers it shows
+   * are those earlier statements of the unit of work left (a statement's parts do not see each
+   * other's writes, and none of these parts changes them).
+   */
+  async writeStep(step: InstanceStep, manager: EntityManager): Promise<WorkflowInstance> {
+    const { change } = step;
+    const data = 'data' in change ? JSON.stringify(change.data ?? null) : null;
+    const [row] = await manager.query<Record<string, unknown>[]>(
+      `WITH moved AS (
+         UPDATE workflow_instances AS i SET state = $2, terminal = $3, version = version + 1, updated_at = now(),
+           state_entered_seq = coalesce($4, state_entered_seq), data = coalesce($5::jsonb, data)
+         WHERE i.id = $1 RETURNING ${INSTANCE_COLUMNS}
+       ), participant AS (
+         INSERT INTO workflow_participants (instance_id, user_id, instance_created_at)
+         SELECT id, $6::uuid, created_at FROM moved WHERE $6::uuid IS NOT NULL
+         ON CONFLICT (instance_id, user_id) DO NOTHING
+       ), line AS (
+         INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
+         SELECT id, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM moved
+       ), event AS (
+         INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload)
+         SELECT $18, 'workflow', id, $19::jsonb || jsonb_build_object('version', version) FROM moved
+       )
+       SELECT * FROM moved`,
       [
-        instanceId,
-        entry.seq,
-        entry.kind,
-        entry.transition,
-        entry.fromState,
-        entry.toState,
-        entry.actorId,
-        entry.assigneeId,
-        entry.input === undefined ? null : JSON.stringify(entry.input),
-        entry.comment,
-        entry.timerId ?? null,
-        entry.changes === undefined || entry.changes.length === 0 ? null : JSON.stringify(entry.changes),
+        step.instanceId,
+        change.state,
+        change.terminal,
+        change.enteredSeq ?? null,
+        data,
+        step.participantId,
+        ...historyValues(step.history),
+        step.event.topic,
+        JSON.stringify(step.event.payload),
       ],
     );
+    return toInstance(row);
   }
 
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
@@ -179,24 +243,9 @@ export class WorkflowInstancesRepository {
       `SELECT seq, kind, transition, actor_id, occurred_at FROM workflow_history WHERE instance_id = $1 ORDER BY seq`,
       [instanceId],
     );
-    // Keyed by transition names, which may be `constructor` or `toString`: no prototype to collide with.
-    const byName = (): Record<string, string[]> => Object.create(null) as Record<string, string[]>;
-    const actorsByTransition = byName();
-    let votes = byName();
-    let enteredAt: Date | undefined;
-    for (const row of rows) {
-      // Entering a state (start or move) opens a new visit: earlier votes no longer count.
-      if (row.kind === 'started' || row.kind === 'moved') {
-        votes = byName();
-        enteredAt = row.occurred_at;
-      }
-      // The system (a timer) is nobody: it neither votes nor bars anyone by separation of duties.
-      if (row.transition === null || row.actor_id === null) continue;
-      (actorsByTransition[row.transition] ??= []).push(row.actor_id);
-      if (row.kind === 'voted') (votes[row.transition] ??= []).push(row.actor_id);
-    }
-    const lastSeq = rows.length > 0 ? Number(rows[rows.length - 1].seq) : 0;
-    return { lastSeq, enteredAt, actorsByTransition, votes };
+    return pastOf(
+      rows.map((row) => ({ ...row, seq: Number(row.seq), actorId: row.actor_id, occurredAt: row.occurred_at })),
+    );
   }
 
   /** An event for the worker to deliver, committed (or not) with the change it announces. */
@@ -230,4 +279,20 @@ function toInstance(row: Record<string, unknown>): WorkflowInstance {
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
   };
+}
+
+function historyValues(entry: NewHistoryEntry): unknown[] {
+  return [
+    entry.seq,
+    entry.kind,
+    entry.transition,
+    entry.fromState,
+    entry.toState,
+    entry.actorId,
+    entry.assigneeId,
+    entry.input === undefined ? null : JSON.stringify(entry.input),
+    entry.comment,
+    entry.timerId ?? null,
+    entry.changes === undefined || entry.changes.length === 0 ? null : JSON.stringify(entry.changes),
+  ];
 }
