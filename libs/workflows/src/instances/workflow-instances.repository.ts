@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@flowgate/core';
+import type { Role } from '@flowgate/roles';
 import type { EntityManager } from 'typeorm';
 import type { DataChange } from '../engine/change-data';
 import { buildInstanceListQuery, INSTANCE_COLUMNS, type InstanceListFilter } from './instance-list-query';
@@ -8,9 +9,10 @@ import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowI
 const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
-export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes'> & {
+export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes' | 'assignedRole'> & {
   readonly timerId?: string;
   readonly changes?: readonly DataChange[];
+  readonly assignedRole?: Role;
 };
 
 /** SQL for workflow instances, their history and the outbox. Writes run in the caller's unit of work. */
@@ -121,8 +123,8 @@ export class WorkflowInstancesRepository {
     await manager.query(
       `INSERT INTO workflow_history
          (instance_id, seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id,
-          changes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          changes, assigned_role)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         instanceId,
         entry.seq,
@@ -136,6 +138,7 @@ export class WorkflowInstancesRepository {
         entry.comment,
         entry.timerId ?? null,
         entry.changes === undefined || entry.changes.length === 0 ? null : JSON.stringify(entry.changes),
+        entry.assignedRole ?? null,
       ],
     );
   }
@@ -143,8 +146,8 @@ export class WorkflowInstancesRepository {
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
   async history(instanceId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
     const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id, changes,
-              occurred_at
+      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, assigned_role, input, comment,
+              timer_id, changes, occurred_at
        FROM workflow_history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [instanceId, afterSeq, limit],
     );
@@ -157,6 +160,7 @@ export class WorkflowInstancesRepository {
       actorId: (row.actor_id as string | null) ?? null,
       timerId: (row.timer_id as string | null) ?? null,
       assigneeId: (row.assignee_id as string | null) ?? null,
+      assignedRole: (row.assigned_role as Role | null) ?? null,
       input: row.input ?? null,
       comment: (row.comment as string | null) ?? null,
       changes: (row.changes as DataChange[] | null) ?? [],
@@ -221,6 +225,7 @@ function toInstance(row: Record<string, unknown>): WorkflowInstance {
     data: row.data ?? null,
     initiatorId: row.initiator_id as string,
     assigneeIds: (row.assignee_ids as string[] | null) ?? [],
+    assignedRole: (row.assigned_role as Role | null) ?? null,
     stateEnteredSeq: Number(row.state_entered_seq),
     pendingTimers: ((row.pending_timers as { transition: string; dueAt: string }[] | null) ?? []).map((timer) => ({
       transition: timer.transition,
