@@ -11,6 +11,7 @@ import {
 } from '@flowgate/testing';
 import type { EntityManager } from 'typeorm';
 import { InstancePeopleRepository } from './instance-people.repository';
+import { buildInstanceListQuery } from './instance-list-query';
 import { listScope } from './list-scope';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 
@@ -172,6 +173,18 @@ describe('Role queues (real PostgreSQL)', () => {
       // Unassigned again, it is back in the queue for everyone holding the role.
       await inUnit((manager) => people.unassign(id, approver.id, manager));
       expect(await waitingFor(published, other.id, ['approver'])).toEqual([still, id].sort());
+    });
+
+    it('walks each queued place through the place index, newest first, stopping at the page', async () => {
+      const published = await publish();
+      await queued(published);
+      const scope = listScope([published], { userId: randomUUID(), roles: ['approver'] }, true);
+      expect(scope).toMatchObject({ queuePlaces: [{ key: published.key, version: published.version, state: 'triage' }] }); // prettier-ignore
+      const { text, values } = buildInstanceListQuery({ scope, limit: 51 });
+      const plan = await db.dataSource.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN (COSTS OFF) ${text}`, values);
+      const lines = plan.map((row) => row['QUERY PLAN']).join('\n');
+      expect(lines).toMatch(/Index Scan using workflow_instances_place_idx on workflow_instances/);
+      expect(lines).not.toMatch(/Seq Scan on workflow_instances/);
     });
 
     it('lists nothing once the state is left', async () => {
