@@ -16,9 +16,8 @@ export type EntryOutcome = { readonly assigneeId: string } | { readonly role: Ro
  * A state's `assignTo` (docs/workflows.md "Assignment on entry"), in the unit of work of the
  * entry (a start or a move, by a person or the system). `assign` writes the assignment row (or
  * the role queue) before the instance is written, so the instance read back shows its assignee
- * (or queue); `record` then writes the
- * history line, the outbox event and the audit event an assignment through the API writes, with
- * the system as the one who assigned. A data field that names nobody who exists leaves the entry
+ * (or queue); `record` then writes the history line, the outbox event and the audit event an
+ * assignment through the API writes, with the system as the one who assigned. A data field that names nobody who exists leaves the entry
  * unassigned and says so (`not_assigned`): the transition itself never fails for it.
  */
 @Injectable()
