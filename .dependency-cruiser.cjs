@@ -72,7 +72,7 @@ module.exports = {
         path: '^libs/[^/]+/src/',
         pathNot: [
           '^libs/[^/]+/src/index\\.ts$',
-          '^libs/workflows/src/authority/authority-rules\\.ts$',
+          '^libs/workflows/src/instances/list-scope\\.ts$',
           '^libs/workflows/src/instances/instance-list-query\\.ts$',
         ],
       },

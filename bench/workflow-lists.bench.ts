@@ -6,8 +6,8 @@ import { createTestApp } from '../test/support/create-test-app';
 import { ACCESS_REQUEST_DEFINITION, PURCHASE_REQUEST_DEFINITION, validateDefinition } from '@flowgate/workflows';
 // The list's SQL builder and rules are the library's internals; the bench prints their plans. The
 // one place outside a library allowed into its files (.dependency-cruiser.cjs, bench-reads-internals).
-import { authorityRules } from '../libs/workflows/src/authority/authority-rules';
 import { buildInstanceListQuery } from '../libs/workflows/src/instances/instance-list-query';
+import { listScope } from '../libs/workflows/src/instances/list-scope';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 
 const INSTANCES = Number(process.env.BENCH_WORKFLOW_INSTANCES ?? 100_000);
@@ -107,11 +107,11 @@ describe(`Workflow lists at ${INSTANCES} instances and ${USERS} users`, () => {
     );
     await db.query(
       `INSERT INTO workflow_instances (id, definition_key, definition_version, state, terminal, initiator_id,
-         state_entered_seq, created_at)
+         state_entered_seq, created_at, assigned_role)
        SELECT id, key, 1, state, state IN ('approved', 'rejected', 'cancelled', 'provisioned', 'withdrawn')
            AND NOT (key = 'access-request' AND state = 'approved'),
          initiator, CASE WHEN state IN ('draft', 'requested') THEN 1 WHEN state = 'submitted' THEN 2 ELSE 3 END,
-         created_at
+         created_at, CASE WHEN state IN ('finance_review', 'finance_quorum_review') THEN 'approver' END
        FROM bench_instances`,
     );
     // History: the start; a purchase's submission; its manager's approval from finance on; the
@@ -221,11 +221,8 @@ describe(`Workflow lists at ${INSTANCES} instances and ${USERS} users`, () => {
       const approver = people.approver[7].id;
       const plans: string[] = [];
       for (const [name, scope] of [
-        [
-          'approver, waiting for me',
-          { kind: 'waiting', userId: approver, rules: authorityRules(versions, ['approver']) },
-        ],
-        ['approver, list', { kind: 'visible', userId: approver, rules: authorityRules(versions, ['approver']), openPlaces: [] }], // prettier-ignore
+        ['approver, waiting for me', listScope(versions, { userId: approver, roles: ['approver'] }, true)],
+        ['approver, list', listScope(versions, { userId: approver, roles: ['approver'] }, false)],
       ] as const) {
         const { text, values } = buildInstanceListQuery({ scope, limit: 51 });
         const plan = await db.query<{ 'QUERY PLAN': string }[]>(

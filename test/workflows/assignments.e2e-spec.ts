@@ -401,6 +401,7 @@ describe('Workflow assignment, actor rules and visibility', () => {
         actorId: admin.id,
         assigneeId: approver1.id,
         assigneeIds: [approver1.id],
+        assignedRole: null,
         version: res.body.version,
       });
 

@@ -110,14 +110,18 @@ describe('README walk-through: a purchase request through the SDK', () => {
       ['moved', 'submit', 'submitted'],
       ['assigned', null, 'submitted'],
       ['moved', 'manager_approve', 'finance_review'],
+      ['assigned', null, 'finance_review'],
       ['moved', 'finance_approve', 'approved'],
     ]);
     expect(history.data!.value[2]).toMatchObject({ actorId: bobId, assigneeId: bobId });
+    // Finance is the approvers' queue: the system queued it there on entry.
+    expect(history.data!.value[4]).toMatchObject({ actorType: 'system', assigneeId: null, assignedRole: 'approver' });
     const diagram = await alice.GET('/v1/workflow-definitions/{key}/versions/{version}/diagram', {
       params: { path: { key, version: 1 } },
       parseAs: 'text',
     });
     expect(diagram.data).toMatch(/^stateDiagram-v2\n/);
     expect(diagram.data).toContain('finance_review --> approved : finance_approve');
+    expect(diagram.data).toContain('note right of finance_review : assigned to role approver');
   });
 });

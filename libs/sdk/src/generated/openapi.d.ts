@@ -820,7 +820,7 @@ export interface webhooks {
         put?: never;
         /**
          * workflow.assignment_changed: Who is assigned changed
-         * @description Sent when someone is assigned, unassigned or delegates.
+         * @description Sent when someone is assigned, unassigned or delegates, and when a state assigns itself on entry (to a person, or queued to a role: `assigneeId` null, `assignedRole` set).
          */
         post: operations["Webhooks_workflowAssignmentChanged"];
         delete?: never;
@@ -1063,6 +1063,11 @@ export interface components {
              * @description Assignment changes: who was assigned, unassigned, or delegated to.
              */
             assigneeId: string | null;
+            /**
+             * @description An `assigned` line of a state queued to a role on entry (by the system): the role; null otherwise.
+             * @enum {string|null}
+             */
+            assignedRole: "viewer" | "requester" | "approver" | "admin" | "auditor" | null;
             input: {
                 [key: string]: unknown;
             } | null;
@@ -1217,6 +1222,11 @@ export interface components {
             required?: number;
             /** @description `already_assigned`: who is assigned now. */
             assigneeIds?: string[];
+            /**
+             * @description `not_eligible`: the role the state is queued to, which the person does not hold.
+             * @enum {string}
+             */
+            assignedRole?: "viewer" | "requester" | "approver" | "admin" | "auditor";
         };
         ProblemTypeDto: {
             /**
@@ -1777,15 +1787,23 @@ export interface components {
             definitionVersion: number;
             /** @enum {string} */
             change: "assigned" | "unassigned" | "delegated";
-            /** Format: uuid */
-            actorId: string;
             /**
              * Format: uuid
-             * @description The person assigned, unassigned or delegated to.
+             * @description The user who changed it; null when the system assigned on entering the state (`assignTo`).
              */
-            assigneeId: string;
+            actorId: string | null;
+            /**
+             * Format: uuid
+             * @description The person assigned, unassigned or delegated to; null when the state was queued to a role on entry.
+             */
+            assigneeId: string | null;
             /** @description Everyone assigned after the change. */
             assigneeIds: string[];
+            /**
+             * @description The role the state's work is queued to (`assignTo: {"role": …}`), for as long as it stays there; null when none.
+             * @enum {string|null}
+             */
+            assignedRole: "viewer" | "requester" | "approver" | "admin" | "auditor" | null;
             version: number;
             state: string;
             definitionKey: string;
@@ -1853,6 +1871,12 @@ export interface components {
             initiatorId: string;
             /** @description The users assigned to it in its current state, in the order they were assigned. */
             assigneeIds: string[];
+            /**
+             * @description The role its current state's work is queued to (the state's `assignTo: {"role": …}`): anyone
+             *     holding it may claim the work, nobody else may be assigned; null when none. Ends with the state.
+             * @enum {string|null}
+             */
+            assignedRole: "viewer" | "requester" | "approver" | "admin" | "auditor" | null;
             /** @description Timers of this visit to the current state that have not fired yet, soonest first; empty when none. */
             pendingTimers: components["schemas"]["PendingTimerDto"][];
             /** @description Grows with every transition and vote; the ETag is derived from it. */

@@ -54,6 +54,7 @@ export const WEBHOOK_DATA_FIELDS: Readonly<Record<WebhookEventType, readonly str
     'actorId',
     'assigneeId',
     'assigneeIds',
+    'assignedRole',
     'version',
   ],
 };

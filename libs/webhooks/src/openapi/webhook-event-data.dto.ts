@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { API_SCHEMA } from '@flowgate/core';
+import { ROLES, type Role } from '@flowgate/auth';
 
 /** What every event's `data` starts with: the instance and the definition version it runs. */
 class WorkflowEventDataDto {
@@ -41,14 +42,18 @@ export class WorkflowAssignmentDataDto extends WorkflowEventDataDto {
   state!: string;
   @ApiProperty({ enum: ['assigned', 'unassigned', 'delegated'] })
   change!: 'assigned' | 'unassigned' | 'delegated';
-  @ApiProperty(API_SCHEMA.uuid)
-  actorId!: string;
-  /** The person assigned, unassigned or delegated to. */
-  @ApiProperty(API_SCHEMA.uuid)
-  assigneeId!: string;
+  /** The user who changed it; null when the system assigned on entering the state (`assignTo`). */
+  @ApiProperty({ ...API_SCHEMA.uuid, nullable: true })
+  actorId!: string | null;
+  /** The person assigned, unassigned or delegated to; null when the state was queued to a role on entry. */
+  @ApiProperty({ ...API_SCHEMA.uuid, nullable: true })
+  assigneeId!: string | null;
   /** Everyone assigned after the change. */
   @ApiProperty({ type: 'array', items: API_SCHEMA.uuid })
   assigneeIds!: string[];
+  /** The role the state's work is queued to (`assignTo: {"role": …}`), for as long as it stays there; null when none. */
+  @ApiProperty({ enum: ROLES, nullable: true })
+  assignedRole!: Role | null;
   @ApiProperty(API_SCHEMA.counter)
   version!: number;
 }

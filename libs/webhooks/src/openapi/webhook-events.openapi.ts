@@ -34,7 +34,9 @@ export const WEBHOOK_EVENTS_OPENAPI: Readonly<Record<WebhookEventType, OpenApiWe
   },
   'workflow.assignment_changed': {
     summary: 'Who is assigned changed',
-    description: 'Sent when someone is assigned, unassigned or delegates.',
+    description:
+      'Sent when someone is assigned, unassigned or delegates, and when a state assigns itself on entry ' +
+      '(to a person, or queued to a role: `assigneeId` null, `assignedRole` set).',
     payload: WorkflowAssignmentChangedEventDto,
   },
 };

@@ -53,3 +53,28 @@ export function openPlaces(
     .filter(({ definition }) => definition.visibility === 'authenticated')
     .flatMap(({ key, version, definition }) => definition.states.map((state) => ({ key, version, state: state.name })));
 }
+
+/**
+ * Every place (definition version, state) queued to a role `roles` hold (the hierarchy applied)
+ * where a transition only an assignee may take would be theirs once they claim the work: the
+ * places "waiting for me" walks for role queues. A transition for anyone holding its role is
+ * offered without a claim, so its places are walked with the rules already.
+ */
+export function queuePlaces(
+  definitions: readonly DefinitionVersion[],
+  roles: readonly Role[],
+): { key: string; version: number; state: string }[] {
+  return definitions.flatMap(({ key, version, definition }) =>
+    definition.states
+      .filter(({ name, assignTo }) => {
+        if (assignTo === undefined || !('role' in assignTo) || !satisfies(roles, assignTo.role)) return false;
+        return definition.transitions.some(
+          (transition) =>
+            transition.actor === 'assignee' &&
+            transition.from.includes(name) &&
+            (transition.role === undefined || satisfies(roles, transition.role)),
+        );
+      })
+      .map((state) => ({ key, version, state: state.name })),
+  );
+}

@@ -1,7 +1,7 @@
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import type { AvailabilityRequest, EnginePrincipal } from '../engine/decision';
-import { assignableFor, isOffered, mayActNow, mayClaim, maySee, seesEverything } from './instance-authority';
+import { assignableFor, isOffered, mayActNow, mayClaim, maySee, seesEverything, waitsFor } from './instance-authority';
 
 function definitionOf(document: unknown): WorkflowDefinition {
   const result = validateDefinition(document);
@@ -141,6 +141,69 @@ describe('instance authority', () => {
       ['a viewer, when the definition is open to everyone', inReview(victor, { definition: open }), false, true],
     ])('%s', (_name, request, participates, expected) => {
       expect(maySee(request, participates)).toBe(expected);
+    });
+  });
+
+  /**
+   * A triage queued to the approvers: `resolve` is for an assignee holding requester (lower than
+   * the queue), `close` for any approver, `withdraw` for the initiator.
+   */
+  describe('a role queue (assignTo: role)', () => {
+    const triage = definitionOf({
+      key: 'triage',
+      title: 'Triage',
+      states: [
+        { name: 'open', initial: true, assignTo: { role: 'approver' } },
+        { name: 'done', terminal: true },
+      ],
+      transitions: [
+        { name: 'resolve', from: 'open', to: 'done', role: 'requester', actor: 'assignee', separationOfDuties: { notInitiator: true } }, // prettier-ignore
+        { name: 'withdraw', from: 'open', to: 'done', actor: 'initiator' },
+      ],
+    });
+    const queued = (principal: EnginePrincipal, assigneeIds: string[] = []): AvailabilityRequest => ({
+      definition: triage,
+      instance: { state: 'open', initiatorId: 'alice', assigneeIds, assignedRole: 'approver' },
+      actorsByTransition: {},
+      votes: {},
+      principal,
+    });
+    const rita = person('rita', ['requester']);
+    const ada = person('ada', ['admin']);
+
+    it.each<[string, AvailabilityRequest, EnginePrincipal, string[]]>([
+      ['a holder of the role may be assigned', queued(alice), bob, ['resolve']],
+      ['a role that implies it counts (admin)', queued(alice), ada, ['resolve']],
+      ['a requester, who could resolve without the queue, may not', queued(alice), rita, []],
+      ['an auditor may not', queued(alice), person('audrey', ['auditor']), []],
+      ['the same requester, once the state is not queued', { ...queued(alice), instance: { state: 'open', initiatorId: 'alice', assigneeIds: [] } }, rita, ['resolve']], // prettier-ignore
+    ])('assignableFor: %s', (_name, request, candidate, transitions) => {
+      expect(assignableFor(request, candidate)).toEqual(transitions);
+    });
+
+    it.each<[string, AvailabilityRequest, boolean]>([
+      ['waits for a holder of the role while nobody is assigned', queued(bob), true],
+      ['and for a role that implies it', queued(ada), true],
+      ['not for someone outside the role', queued(rita), false],
+      ['not for a holder kept out by separation of duties', queued(person('alice', ['approver'])), true],
+      ['not for the other holders once someone has it', queued(carol, ['bob']), false],
+      ['for the one who has it', queued(bob, ['bob']), true],
+      ['not for a viewer', queued(victor), false],
+    ])('waitsFor: %s', (name, request, expected) => {
+      // The initiator always may withdraw: that alone keeps alice's case true, whatever the queue.
+      expect(waitsFor(request)).toBe(expected);
+      if (name.startsWith('not for a holder kept out')) expect(mayClaim(request)).toBe(false);
+    });
+
+    it('lets only holders see it to claim it', () => {
+      expect(maySee(queued(bob), false)).toBe(true);
+      expect(maySee(queued(rita), false)).toBe(false);
+    });
+
+    it('is just mayActNow without a queue', () => {
+      const plain = inReview(bob);
+      expect(waitsFor(plain)).toBe(mayActNow(plain));
+      expect(waitsFor(plain)).toBe(false);
     });
   });
 

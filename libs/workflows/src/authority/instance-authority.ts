@@ -32,10 +32,12 @@ export function mayActNow(request: AvailabilityRequest): boolean {
  * The transitions a person could take if they were assigned, which is what assigning them (or
  * their claiming) is for. Step-up is a property of a sign-in, not of a person, so it is assumed.
  * Transitions only the initiator may take are left out: they need no assignment, and counting
- * them would let a requester claim their own request.
+ * them would let a requester claim their own request. While the state is queued to a role, only
+ * someone holding it (or a role that implies it) may be assigned: none for anyone else.
  */
 export function assignableFor(request: AvailabilityRequest, person: EnginePrincipal): string[] {
   const { instance } = request;
+  if (instance.assignedRole && !satisfies(person.roles, instance.assignedRole)) return [];
   const asAssigned: AvailabilityRequest = {
     ...request,
     instance: {
@@ -58,6 +60,16 @@ export function assignableFor(request: AvailabilityRequest, person: EnginePrinci
  */
 export function mayClaim(request: AvailabilityRequest): boolean {
   return request.instance.assigneeIds.length === 0 && assignableFor(request, request.principal).length > 0;
+}
+
+/**
+ * "Waiting for me": a transition out of the current state is offered to the principal now, or
+ * the state is queued to a role they hold and they may claim it — the queue is theirs to take
+ * until someone is assigned (Camunda's candidate groups, a Jira team queue). Once a person is
+ * assigned, it waits for whoever is offered a transition, as without a queue.
+ */
+export function waitsFor(request: AvailabilityRequest): boolean {
+  return mayActNow(request) || (Boolean(request.instance.assignedRole) && mayClaim(request));
 }
 
 /** Admins and auditors see every instance: they administer and review the whole system. */

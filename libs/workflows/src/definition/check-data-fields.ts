@@ -69,7 +69,7 @@ export function checkDataFields(draft: DefinitionDraft, report: Report): Map<str
 
 /**
  * A state's `assignTo`: never on a terminal state (nothing is left to do there), and a field of
- * data it reads is declared as a string (a user id).
+ * data it reads is declared as a string (a user id). A role queue: `checkRoleQueues`.
  */
 function checkAssignments(draft: DefinitionDraft, data: JsonSchema | undefined, report: Report): void {
   for (const state of draft.states ?? []) {

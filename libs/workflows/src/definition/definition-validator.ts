@@ -5,6 +5,7 @@ import { checkAutomatic } from './check-automatic';
 import { checkGraph } from './check-graph';
 import type { CompiledCondition } from './conditions/compile-condition';
 import { checkReferences } from './check-references';
+import { checkRoleQueues } from './check-role-queues';
 import { rememberCompiledSchemas, type CompiledSchemas } from './compiled-schemas';
 import type { DefinitionViolation } from './definition-violation';
 import type { Report } from './document-reader';
@@ -33,6 +34,7 @@ export function validateDefinition(document: unknown): DefinitionValidation {
     checkAutomatic(draft, report);
     const conditions = checkConditions(draft, report);
     const sets = checkDataFields(draft, report);
+    checkRoleQueues(draft, report);
     if (violations.length > 0) return { valid: false, violations };
     const built = buildDefinition(draft, conditions, sets);
     if (built !== undefined) {

@@ -131,4 +131,17 @@ describe('toMermaid', () => {
       ]),
     );
   });
+
+  it('notes a role queue beside its state', () => {
+    const definition = definitionOf({
+      key: 'queue',
+      title: 'Queue',
+      states: [
+        { name: 'open', initial: true, assignTo: { role: 'approver' } },
+        { name: 'done', terminal: true },
+      ],
+      transitions: [{ name: 'close', from: 'open', to: 'done', role: 'approver', actor: 'assignee' }],
+    });
+    expect(toMermaid(definition).split('\n')).toContain('    note right of open : assigned to role approver');
+  });
 });

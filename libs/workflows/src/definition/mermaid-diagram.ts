@@ -26,7 +26,12 @@ export function toMermaid(definition: WorkflowDefinition): string {
   }
   for (const state of definition.states) {
     if (state.assignTo === undefined) continue;
-    const whom = 'initiator' in state.assignTo ? 'the initiator' : `the user in data ${state.assignTo.data}`;
+    const whom =
+      'initiator' in state.assignTo
+        ? 'the initiator'
+        : 'role' in state.assignTo
+          ? `role ${state.assignTo.role}`
+          : `the user in data ${state.assignTo.data}`;
     lines.push(`${INDENT}note right of ${state.name} : assigned to ${conditionText(whom)}`);
   }
   return lines.join('\n') + '\n';

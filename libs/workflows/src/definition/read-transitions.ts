@@ -1,4 +1,4 @@
-import { isRole, ROLES, type Role } from '@flowgate/roles';
+import type { Role } from '@flowgate/roles';
 import {
   describeType,
   quote,
@@ -15,6 +15,7 @@ import { CONDITION_LIMITS } from './conditions/compile-condition';
 import { INVALID_NAME } from './read-states';
 import { compileSchema, type CompiledSchema, type SchemaCompiler } from './schema-compiler';
 import { readChoice } from './read-choice';
+import { readRole } from './read-role';
 import { readFieldPointers, readSet, type FieldReference, type SetDraft } from './read-data-fields';
 import {
   DEFINITION_LIMITS,
@@ -190,18 +191,6 @@ function readSeparationOfDuties(
 
 function readActor(value: unknown, pointer: string, report: Report): TransitionActor | undefined {
   return readChoice(value, pointer, TRANSITION_ACTORS, 'unknown_actor', 'an actor rule', report);
-}
-
-function readRole(value: unknown, pointer: string, report: Report): Role | undefined {
-  if (typeof value !== 'string') {
-    report(pointer, 'invalid_type', `must be a role name, not ${describeType(value)}`);
-    return undefined;
-  }
-  if (!isRole(value)) {
-    report(pointer, 'unknown_role', `${quote(value)} is not a role; roles are ${ROLES.join(', ')}`);
-    return undefined;
-  }
-  return value;
 }
 
 function readQuorum(value: unknown, pointer: string, report: Report): number {

@@ -8,10 +8,11 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 export type JsonSchema = { readonly [keyword: string]: JsonValue };
 
 /**
- * Who a state is assigned to on entry: the person who started the instance, or the user whose id
- * a field of `data` holds (a JSON Pointer the data schema declares as a string).
+ * Who a state is assigned to on entry: the person who started the instance, the user whose id
+ * a field of `data` holds (a JSON Pointer the data schema declares as a string), or a role's
+ * queue (anyone holding the role may claim it; nobody else may be assigned while it lasts).
  */
-export type AssignTo = { readonly initiator: true } | { readonly data: string };
+export type AssignTo = { readonly initiator: true } | { readonly data: string } | { readonly role: Role };
 
 export interface StateDefinition {
   readonly name: string;

@@ -15,6 +15,8 @@ export interface InstanceSnapshot {
   readonly initiatorId: string;
   /** The people assigned to the instance in its current state. */
   readonly assigneeIds: readonly string[];
+  /** The role the current state's work is queued to (`assignTo: {"role": …}`); absent or null: none. */
+  readonly assignedRole?: Role | null;
   /** What conditions read as `data` (absent: null). */
   readonly data?: unknown;
   /** What conditions read as `instance.createdAt` and `instance.enteredAt` (the current state's entry). */

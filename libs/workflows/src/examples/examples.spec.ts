@@ -1,5 +1,7 @@
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
+import { assignableFor } from '../authority/instance-authority';
+import { assignmentOnEntry } from '../engine/assignment-on-entry';
 import { decide } from '../engine/decide';
 import type { DecisionRequest, EnginePrincipal } from '../engine/decision';
 import { ACCESS_REQUEST_DEFINITION } from './access-request';
@@ -68,6 +70,37 @@ describe('example definitions', () => {
       ['nobody cancels an approved request', 'approved', { transitionName: 'cancel' }, { reason: 'terminal_state' }],
     ])('%s', (_name, state, overrides, expected) => {
       expect(attempt(state, overrides)).toMatchObject(expected);
+    });
+  });
+
+  describe('purchase request: the finance queue', () => {
+    const purchase = definitionOf(PURCHASE_REQUEST_DEFINITION);
+    const inFinance = (state: string) => ({
+      definition: purchase,
+      instance: {
+        state,
+        initiatorId: 'alice',
+        assigneeIds: [],
+        assignedRole: 'approver' as const,
+        data: { amount: 5 },
+      },
+      actorsByTransition: { manager_approve: ['mona'] },
+      votes: {},
+      principal: alice,
+    });
+
+    it.each(['finance_review', 'finance_quorum_review'])('queues %s to the approvers on entry', (state) => {
+      expect(assignmentOnEntry(purchase, state, { initiatorId: 'alice', data: { amount: 5 } })).toEqual({
+        role: 'approver',
+      });
+    });
+
+    it.each<[string, EnginePrincipal, number]>([
+      ['an approver may be assigned', finance('fred'), 2],
+      ['an admin too (admin implies approver)', admin('ada'), 2],
+      ['a requester may not', { ...alice, userId: 'rita' }, 0],
+    ])('%s', (_name, person, transitions) => {
+      expect(assignableFor(inFinance('finance_review'), person)).toHaveLength(transitions);
     });
   });
 

@@ -7,7 +7,9 @@ import type { WorkflowDefinitionDocument } from '../definition/workflow-definiti
  *
  * Only the requester submits or cancels their own request (`actor: initiator`); only the assigned
  * manager approves, escalates, rejects or sends it back at the manager step (`actor: assignee`).
- * Finance is a pool: any approver other than the requester and the approving manager.
+ * Finance is a pool: any approver other than the requester and the approving manager. Its two
+ * states are queued to the approvers' role on entry (`assignTo: {"role": "approver"}`), so only an
+ * approver may claim a request or be assigned to it there, and it shows as the approvers' queue.
  *
  * Which finance path a request takes rests on the requested amount itself (`when` on
  * `data.amount`), not on anything the manager states: `manager_approve` holds only up to the
@@ -56,8 +58,8 @@ export const PURCHASE_REQUEST_DEFINITION = {
   states: [
     { name: 'draft', title: 'Draft', initial: true },
     { name: 'submitted', title: 'Awaiting manager approval' },
-    { name: 'finance_review', title: 'Awaiting finance approval' },
-    { name: 'finance_quorum_review', title: 'Awaiting two finance approvals' },
+    { name: 'finance_review', title: 'Awaiting finance approval', assignTo: { role: 'approver' } },
+    { name: 'finance_quorum_review', title: 'Awaiting two finance approvals', assignTo: { role: 'approver' } },
     { name: 'approved', title: 'Approved', terminal: true },
     { name: 'rejected', title: 'Rejected', terminal: true },
     { name: 'cancelled', title: 'Cancelled', terminal: true },

@@ -2,13 +2,14 @@ import type { WorkflowInstance } from './workflow-instance';
 
 /**
  * The outbox event of an assignment change, by a person through the API or by the system on
- * entry (`actorId` null): one shape for subscribers either way.
+ * entry (`actorId` null): one shape for subscribers either way. A role queue on entry names no
+ * person (`assigneeId` null); every event carries the queue the instance is in (`assignedRole`).
  */
 export function assignmentChangedEvent(
   updated: WorkflowInstance,
   change: string,
   actorId: string | null,
-  assigneeId: string,
+  assigneeId: string | null,
 ): { topic: string; aggregateId: string; payload: Record<string, unknown> } {
   return {
     topic: 'workflow.assignment_changed',
@@ -23,6 +24,7 @@ export function assignmentChangedEvent(
       actorId,
       assigneeId,
       assigneeIds: updated.assigneeIds,
+      assignedRole: updated.assignedRole,
       version: updated.version,
     },
   };

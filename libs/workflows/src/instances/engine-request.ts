@@ -21,6 +21,7 @@ export function availabilityRequest(
       state: instance.state,
       initiatorId: instance.initiatorId,
       assigneeIds: instance.assigneeIds,
+      assignedRole: instance.assignedRole,
       data: instance.data,
       createdAt: instance.createdAt,
       enteredAt: past.enteredAt ?? instance.createdAt,

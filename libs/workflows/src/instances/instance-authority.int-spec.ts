@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@flowgate/roles';
+import { ROLES, satisfies, type Role } from '@flowgate/roles';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
@@ -9,23 +9,24 @@ import { AUDIT_MIGRATIONS } from '@flowgate/audit';
 import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
 import { USERS_MIGRATIONS } from '@flowgate/users';
 import { WORKFLOWS_MIGRATIONS } from '../migrations';
-import { authorityRules, openPlaces } from '../authority/authority-rules';
-import { maySee, mayActNow, seesEverything } from '../authority/instance-authority';
+import { maySee, mayActNow, seesEverything, waitsFor } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import { availableTransitions } from '../engine/available-transitions';
 import type { AvailabilityRequest } from '../engine/decision';
 import { validDocumentArbitrary } from '../testing/definition-arbitraries';
 import type { ListScope } from './instance-list-query';
+import { listScope } from './list-scope';
 import { InstancePeopleRepository } from './instance-people.repository';
 import type { WorkflowInstance } from './workflow-instance';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 
 /**
  * The list query decides in SQL what the engine decides for one instance: "waiting for me" must
- * list exactly the instances where `available-transitions` offers the caller something
- * (`mayActNow`), and the plain list exactly those the caller may see (`maySee`). Checked on
- * generated definitions (every actor rule, separation of duties, quorums, both visibilities) and
+ * list exactly the instances where `available-transitions` offers the caller something, or that
+ * wait in a role queue they may claim from (`waitsFor`), and the plain list exactly those the
+ * caller may see (`maySee`). Checked on generated definitions (every actor rule, separation of
+ * duties, quorums, both visibilities, role queues) and
  * generated histories: moves and votes the engine allowed, and assignments, written through the
  * same repository methods the services use, on the run's real PostgreSQL.
  */
@@ -57,14 +58,25 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 
 /**
  * Generated definitions, with quorums of at most three, so that four people can complete one and
- * a visit can end and begin again (votes of an earlier visit must stop counting).
+ * a visit can end and begin again (votes of an earlier visit must stop counting); about a third
+ * of the non-terminal states queued to a role that some transition out of them lets act (what
+ * the validator asks of a queue).
  */
-const documentArbitrary = validDocumentArbitrary.map((document) => ({
-  ...document,
-  transitions: document.transitions.map((transition) =>
-    typeof transition.quorum === 'number' ? { ...transition, quorum: 1 + (transition.quorum % 3) } : transition,
-  ),
-}));
+const documentArbitrary = fc
+  .tuple(validDocumentArbitrary, fc.array(fc.nat(), { minLength: 100, maxLength: 100 }))
+  .map(([document, picks]) => {
+    const transitions = document.transitions.map((transition) =>
+      typeof transition.quorum === 'number' ? { ...transition, quorum: 1 + (transition.quorum % 3) } : transition,
+    );
+    const states = document.states.map((state, index) => {
+      const roles = transitions
+        .filter((transition) => [transition.from].flat().includes(state.name) && transition.actor !== 'initiator')
+        .flatMap((transition) => (typeof transition.role === 'string' ? [transition.role as Role] : [...ROLES]));
+      if (state.terminal === true || roles.length === 0 || picks[index] % 3 !== 0) return state;
+      return { ...state, assignTo: { role: roles[Math.floor(picks[index] / 3) % roles.length] } };
+    });
+    return { ...document, states, transitions };
+  });
 
 /**
  * A small loop with a quorum, as a generated definition seldom is: votes cast, the instance sent
@@ -106,7 +118,7 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
   let instances: WorkflowInstancesRepository;
   let people: InstancePeopleRepository;
   /** Guards against a generator that never produces the cases worth checking. */
-  const seenCases = { runs: 0, offered: 0, seenOnlyForActingOrClaiming: 0, assigned: 0 };
+  const seenCases = { runs: 0, offered: 0, seenOnlyForActingOrClaiming: 0, assigned: 0, waitingInQueue: 0 };
 
   beforeAll(async () => {
     // A database of its own: its many definitions would crowd the other suites' lists.
@@ -155,7 +167,10 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
       );
       await people.addParticipants(created, [initiator.id], manager);
       await instances.appendHistory(created.id, line(1, 'started', null, initial, initiator.id, null), manager);
-      return created;
+      const role = queueOf(definition, initial);
+      if (role === undefined) return created;
+      await people.queueToRole(created.id, role, manager);
+      return { ...created, assignedRole: role };
     });
     return { instance, participants: new Set([initiator.id]) };
   }
@@ -171,12 +186,18 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
     return { seq, kind, transition, fromState: null, toState, actorId, assigneeId, input: null, comment: null };
   }
 
+  /** The role a state is queued to on entry, if it is. */
+  function queueOf(definition: WorkflowDefinition, state: string): Role | undefined {
+    const assignTo = definition.states.find((candidate) => candidate.name === state)?.assignTo;
+    return assignTo !== undefined && 'role' in assignTo ? assignTo.role : undefined;
+  }
+
   async function requestFor(definition: WorkflowDefinition, tracked: Tracked, person: Person) {
     const past = await instances.past(tracked.instance.id);
-    const { state, initiatorId, assigneeIds } = tracked.instance;
+    const { state, initiatorId, assigneeIds, assignedRole } = tracked.instance;
     const request: AvailabilityRequest = {
       definition,
-      instance: { state, initiatorId, assigneeIds },
+      instance: { state, initiatorId, assigneeIds, assignedRole },
       actorsByTransition: past.actorsByTransition,
       votes: past.votes,
       principal: { userId: person.id, roles: person.roles, stepUpSatisfied: false },
@@ -207,6 +228,8 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
       const isTerminal = definition.states.some((candidate) => candidate.name === to && candidate.terminal);
       tracked.instance = await transactions.run(async (manager) => {
         if (moved) await people.clearAssignments(id, manager);
+        const role = moved ? queueOf(definition, to) : undefined;
+        if (role !== undefined) await people.queueToRole(id, role, manager);
         const updated = await instances.update(
           id,
           { state: to, terminal: isTerminal, ...(moved ? { enteredSeq: seq } : {}) },
@@ -223,6 +246,9 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
     if (terminal) return;
     const assigning = step.kind === 'assign';
     if (assigning === tracked.instance.assigneeIds.includes(person.id)) return;
+    // Nobody outside a role queue is assigned to it (the services refuse: not_eligible).
+    const { assignedRole } = tracked.instance;
+    if (assigning && assignedRole !== null && !satisfies(person.roles, assignedRole)) return;
     // Whoever makes the change (an admin, a claimer, a delegator): any other person will do here.
     const actor = cast[(step.person + 1) % cast.length];
     tracked.instance = await transactions.run(async (manager) => {
@@ -259,21 +285,19 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
           for (const tracked of all) {
             const { request } = await requestFor(definition, tracked, person);
             const participates = tracked.participants.has(person.id);
-            if (mayActNow(request)) offered.push(tracked.instance.id);
+            if (waitsFor(request)) offered.push(tracked.instance.id);
             if (maySee(request, participates)) seen.push(tracked.instance.id);
             if (mayActNow(request)) seenCases.offered += 1;
+            if (waitsFor(request) && !mayActNow(request)) seenCases.waitingInQueue += 1;
             if (!participates && !seesEverything(person) && maySee(request, false)) {
               seenCases.seenOnlyForActingOrClaiming += definition.visibility === 'participants' ? 1 : 0;
             }
             if (tracked.instance.assigneeIds.length > 0) seenCases.assigned += 1;
           }
-          const rules = authorityRules(versions, person.roles);
-          const waiting = await listed(key, { kind: 'waiting', userId: person.id, rules });
+          const scopeOf = (waitingForMe: boolean) => listScope(versions, { userId: person.id, roles: person.roles }, waitingForMe); // prettier-ignore
+          const waiting = await listed(key, scopeOf(true));
           expect({ person: person.roles, waiting }).toEqual({ person: person.roles, waiting: offered.sort() });
-          const visibleScope: ListScope = seesEverything(person)
-            ? { kind: 'everything' }
-            : { kind: 'visible', userId: person.id, rules, openPlaces: openPlaces(versions) };
-          const visible = await listed(key, visibleScope);
+          const visible = await listed(key, scopeOf(false));
           expect({ person: person.roles, visible }).toEqual({ person: person.roles, visible: seen.sort() });
         }
       }),
@@ -283,6 +307,7 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
     expect(seenCases.offered).toBeGreaterThan(0);
     expect(seenCases.seenOnlyForActingOrClaiming).toBeGreaterThan(0);
     expect(seenCases.assigned).toBeGreaterThan(0);
+    expect(seenCases.waitingInQueue).toBeGreaterThan(0);
     // Room to shrink a counterexample; a passing run takes a few seconds.
   }, 120_000);
 
@@ -300,7 +325,7 @@ describe('Instance authority in SQL agrees with the engine (property)', () => {
     const take = (person: number, transition: string) =>
       apply({ kind: 'take', instance: 0, person, transition }, definition, [tracked], cast);
     const waitingOf = (person: Person) =>
-      listed(key, { kind: 'waiting', userId: person.id, rules: authorityRules([{ key, version: 1, definition }], person.roles) }); // prettier-ignore
+      listed(key, listScope([{ key, version: 1, definition }], { userId: person.id, roles: person.roles }, true));
 
     await take(0, 'send');
     await take(1, 'vote');

@@ -7,11 +7,11 @@ import { AUDIT_MIGRATIONS } from '@flowgate/audit';
 import { TRAFFIC_MIGRATIONS } from '@flowgate/traffic';
 import { USERS_MIGRATIONS } from '@flowgate/users';
 import { WORKFLOWS_MIGRATIONS } from '../migrations';
-import { authorityRules, openPlaces } from '../authority/authority-rules';
 import { mayActNow, maySee } from '../authority/instance-authority';
 import { validateDefinition } from '../definition/definition-validator';
 import type { WorkflowDefinition } from '../definition/workflow-definition';
 import type { ListScope } from './instance-list-query';
+import { listScope } from './list-scope';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
 
 /**
@@ -147,12 +147,12 @@ describe('Instance list paging, filtered by authority', () => {
     ['everything (admins and auditors)', () => ({ kind: 'everything' }), () => true],
     [
       'what an approver may see',
-      () => ({ kind: 'visible', userId: me, rules: authorityRules(versions(), ['approver']), openPlaces: openPlaces(versions()) }), // prettier-ignore
+      () => listScope(versions(), { userId: me, roles: ['approver'] }, false),
       (row) => maySee(request(row), row.participants.has(me)),
     ],
     [
       'what waits for an approver',
-      () => ({ kind: 'waiting', userId: me, rules: authorityRules(versions(), ['approver']) }),
+      () => listScope(versions(), { userId: me, roles: ['approver'] }, true),
       (row) => mayActNow(request(row)),
     ],
   ])('%s: every instance once, in order, across pages', async (_name, scope, expected) => {

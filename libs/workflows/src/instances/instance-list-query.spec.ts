@@ -24,21 +24,34 @@ describe('buildInstanceListQuery', () => {
     kind: 'visible',
     userId: ME,
     rules: [RULE],
+    heldRoles: ['viewer', 'requester', 'approver'],
     openPlaces: [{ key: 'suggestions', version: 1, state: 'open' }],
+  };
+  const waiting: InstanceListFilter['scope'] = {
+    kind: 'waiting',
+    userId: ME,
+    rules: [RULE],
+    heldRoles: ['viewer', 'requester', 'approver'],
+    queuePlaces: [],
   };
 
   it.each<[string, InstanceListFilter]>([
     ['everything (admins and auditors)', { scope: { kind: 'everything' }, limit: 51 }],
     ['what a person may see, every filter, after a cursor', { scope: visible, definitionKey: 'purchase-request', state: 'submitted', initiatorId: ME, after: AFTER, limit: 51 }], // prettier-ignore
     ['what a person may see, no open definitions', { scope: { ...visible, openPlaces: [] }, limit: 51 }],
-    ['waiting for me', { scope: { kind: 'waiting', userId: ME, rules: [RULE] }, limit: 51 }],
+    ['waiting for me', { scope: waiting, limit: 51 }],
+    ['waiting for me, with role queues', { scope: { ...waiting, queuePlaces: [{ key: 'purchase-request', version: 2, state: 'submitted' }] }, limit: 51 }], // prettier-ignore
   ])('%s', (_name, filter) => {
     expect(buildInstanceListQuery(filter).text).toMatchSnapshot();
   });
 
-  it('sends every value as a parameter, the rules as one JSON document', () => {
+  it.each<[string, InstanceListFilter['scope']]>([
+    ['what a person may see', visible],
+    ['waiting for me', waiting],
+    ['waiting for me, with role queues', { ...waiting, queuePlaces: [{ key: 'purchase-request', version: 2, state: 'submitted' }] }], // prettier-ignore
+  ])('%s: sends every value as a parameter, the rules as one JSON document', (_name, scope) => {
     const { text, values } = buildInstanceListQuery({
-      scope: visible,
+      scope,
       definitionKey: "x'; DROP TABLE users; --",
       state: 'submitted',
       after: AFTER,
@@ -54,10 +67,15 @@ describe('buildInstanceListQuery', () => {
     expect([...placeholders].sort((a, b) => a - b)).toEqual(values.map((_, index) => index + 1));
   });
 
-  it('keeps the same text for any number of rules, so PostgreSQL sees one statement shape', () => {
-    const few = buildInstanceListQuery({ scope: { kind: 'waiting', userId: ME, rules: [RULE] }, limit: 10 });
+  it('keeps the same text for any number of rules and queued places, so PostgreSQL sees one statement shape', () => {
+    const queue = { key: 'purchase-request', version: 2, state: 'submitted' };
+    const few = buildInstanceListQuery({ scope: { ...waiting, queuePlaces: [queue] }, limit: 10 });
     const many = buildInstanceListQuery({
-      scope: { kind: 'waiting', userId: ME, rules: Array.from({ length: 500 }, (_, i) => ({ ...RULE, version: i })) },
+      scope: {
+        ...waiting,
+        rules: Array.from({ length: 500 }, (_, i) => ({ ...RULE, version: i })),
+        queuePlaces: Array.from({ length: 50 }, (_, i) => ({ ...queue, version: i })),
+      },
       limit: 10,
     });
     expect(many.text).toBe(few.text);

@@ -1,3 +1,4 @@
+import type { Role } from '@flowgate/roles';
 import type { AuthorityRule } from '../authority/authority-rules';
 
 /** Whose list it is, and which instances it may hold (docs/workflows.md "Who may do what"). */
@@ -9,11 +10,26 @@ export type ListScope =
       readonly kind: 'visible';
       readonly userId: string;
       readonly rules: readonly AuthorityRule[];
+      /** The roles they hold, implied ones included: the role queues they may claim from. */
+      readonly heldRoles: readonly Role[];
       /** Every state of every version with `visibility: authenticated`. */
-      readonly openPlaces: readonly { readonly key: string; readonly version: number; readonly state: string }[];
+      readonly openPlaces: readonly Place[];
     }
-  /** "Waiting for me": the instances where some transition is offered to them now. */
-  | { readonly kind: 'waiting'; readonly userId: string; readonly rules: readonly AuthorityRule[] };
+  /** "Waiting for me": the instances where some transition is offered to them now, or queued to a role they may claim from. */
+  | {
+      readonly kind: 'waiting';
+      readonly userId: string;
+      readonly rules: readonly AuthorityRule[];
+      readonly heldRoles: readonly Role[];
+      /** The places queued to a role they hold where claiming would give them a transition. */
+      readonly queuePlaces: readonly Place[];
+    };
+
+export interface Place {
+  readonly key: string;
+  readonly version: number;
+  readonly state: string;
+}
 
 export interface InstanceListFilter {
   readonly definitionKey?: string;
@@ -32,7 +48,7 @@ export interface SqlQuery {
 
 /** The page's rows in full, assignees and pending timers included; `page` holds the chosen (created_at, id) pairs. */
 export const INSTANCE_COLUMNS = `i.id, i.definition_key, i.definition_version, i.state, i.terminal, i.data, i.initiator_id,
-  i.state_entered_seq, i.version, i.created_at, i.updated_at,
+  i.assigned_role, i.state_entered_seq, i.version, i.created_at, i.updated_at,
   ARRAY(SELECT a.user_id FROM workflow_assignments a WHERE a.instance_id = i.id ORDER BY a.assigned_at, a.user_id) AS assignee_ids,
   ARRAY(SELECT json_build_object('transition', t.transition, 'dueAt', t.due_at) FROM workflow_timers t
     WHERE t.instance_id = i.id AND t.status = 'pending' ORDER BY t.due_at, t.transition) AS pending_timers`;
@@ -48,7 +64,12 @@ export const INSTANCE_COLUMNS = `i.id, i.definition_key, i.definition_version, i
  * - `rules`: instances in a place where one of the viewer's rules applies, then the rule's
  *   remaining checks per row: actor, separation of duties, votes. For
  *   "waiting for me" these are exactly the engine's checks (`isOffered`); for seeing, a rule only
- *   the assignee may take also counts while nobody is assigned (whoever could claim it may see it).
+ *   the assignee may take also counts while nobody is assigned (whoever could claim it may see it),
+ *   unless the state is queued to a role the viewer does not hold (nobody else may claim it).
+ * - `queues` ("waiting for me"): the places queued to a role the viewer holds where a rule only
+ *   the assignee may take applies, walked like the rules' places, for instances nobody is assigned
+ *   to where that rule would be theirs once they claim it (`waitsFor`); a rule for anyone offers
+ *   its work without a claim, so `rules` lists it already.
  *
  * The rules travel as one JSON parameter, so the statement's text depends only on which branches
  * and filters are present, never on the number of definitions.
@@ -89,6 +110,9 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
         ].join(' AND ')}
         ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}) x
       ORDER BY x.created_at DESC, x.id DESC LIMIT ${limit})`;
+  /** Places given as parameters: one array per column, so the text does not grow with their number. */
+  const listedPlaces = (places: readonly Place[]) =>
+    `SELECT * FROM unnest(${param(places.map((place) => place.key))}::text[], ${param(places.map((place) => place.version))}::integer[], ${param(places.map((place) => place.state))}::text[]) AS o(key, version, state)`; // prettier-ignore
 
   if (scope.kind === 'everything') return finish([branch('workflow_instances i', [])], '', values, limit);
 
@@ -101,6 +125,9 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
   const participant = [`p.user_id = ${me}`];
   const mine = `EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.instance_id = i.id AND a.user_id = ${me})`;
   const unassigned = `NOT EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.instance_id = i.id)`;
+  // Claimable: nobody assigned, and no queue, or a queue to a role the viewer holds. A function, so
+  // the roles become a parameter only in a statement that uses them (once: each scope asks once).
+  const claimable = () => `${unassigned} AND (i.assigned_role IS NULL OR i.assigned_role = ANY (${param(scope.heldRoles)}::text[]))`; // prettier-ignore
   const rest = ruleChecks(me);
   const placesOfRules = (actors: string) =>
     `SELECT DISTINCT r.key, r.version, unnest(r.states) AS state FROM rules r WHERE r.actor IN (${actors})`;
@@ -109,11 +136,16 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
     const exact = `(r.actor = 'anyone' OR (r.actor = 'initiator' AND i.initiator_id = ${me}) OR (r.actor = 'assignee' AND ${mine}))`;
     const anyRule = (actors: string) => someRule(`r.actor IN (${actors}) AND ${rest} AND ${exact}`);
     // Initiator and assignee rules can only offer something to a participant (initiators and
-    // assignees always are one); rules for anyone holding the role, to anybody.
+    // assignees always are one); rules for anyone holding the role, to anybody; a role queue, to
+    // whoever holds the role and could claim it.
+    const queued = someRule(`r.actor = 'assignee' AND ${rest}`);
     return finish(
       [
         branch(participates, [...participant, anyRule(`'anyone', 'initiator', 'assignee'`)], 'p.instance_created_at', 'p.instance_id'), // prettier-ignore
         placesBranch(placesOfRules(`'anyone'`), [anyRule(`'anyone'`)]),
+        ...(scope.queuePlaces.length > 0
+          ? [placesBranch(listedPlaces(scope.queuePlaces), ['i.assigned_role IS NOT NULL', claimable(), queued])]
+          : []),
       ],
       rulesCte,
       values,
@@ -124,17 +156,10 @@ export function buildInstanceListQuery(filter: InstanceListFilter): SqlQuery {
   const branches = [
     branch(participates, participant, 'p.instance_created_at', 'p.instance_id'),
     placesBranch(placesOfRules(`'anyone', 'assignee'`), [
-      someRule(`r.actor IN ('anyone', 'assignee') AND ${rest} AND (r.actor = 'anyone' OR ${mine} OR ${unassigned})`),
+      someRule(`r.actor IN ('anyone', 'assignee') AND ${rest} AND (r.actor = 'anyone' OR ${mine} OR (${claimable()}))`),
     ]),
   ];
-  if (scope.openPlaces.length > 0) {
-    const keys = param(scope.openPlaces.map((open) => open.key));
-    const versions = param(scope.openPlaces.map((open) => open.version));
-    const states = param(scope.openPlaces.map((open) => open.state));
-    branches.push(
-      placesBranch(`SELECT * FROM unnest(${keys}::text[], ${versions}::integer[], ${states}::text[]) AS o(key, version, state)`, []), // prettier-ignore
-    );
-  }
+  if (scope.openPlaces.length > 0) branches.push(placesBranch(listedPlaces(scope.openPlaces), []));
   return finish(branches, rulesCte, values, limit);
 }
 

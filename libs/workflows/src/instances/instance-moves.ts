@@ -121,7 +121,9 @@ export class InstanceMoves {
     const change = moved ? this.changeOf(actor, { instance, definition, past }, step) : undefined;
     if (moved) {
       // The instance was read under its lock: what it shows assigned and armed is all there is.
-      if (instance.assigneeIds.length > 0) await this.people.clearAssignments(instance.id, manager);
+      if (instance.assigneeIds.length > 0 || instance.assignedRole !== null) {
+        await this.people.clearAssignments(instance.id, manager);
+      }
       if (instance.pendingTimers.length > 0) await this.timers.cancelPending(instance.id, manager);
       await this.timers.arm(instance.id, seq, timersOnEntry(definition, to), manager);
     }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { Role } from '@flowgate/roles';
 import type { EntityManager } from 'typeorm';
 import type { WorkflowInstance } from './workflow-instance';
 
 /**
- * SQL for who is assigned to an instance now and who has taken part in it. Writes only, in the
- * caller's unit of work; instance reads carry the assignees and the viewer's participation.
+ * SQL for who is assigned to an instance now (people, or the role its state is queued to) and who
+ * has taken part in it. Writes only, in the caller's unit of work; instance reads carry the
+ * assignees, the queue and the viewer's participation.
  */
 @Injectable()
 export class InstancePeopleRepository {
@@ -44,9 +46,24 @@ export class InstancePeopleRepository {
     return affected > 0;
   }
 
-  /** Leaving a state ends its assignments: the next step is someone else's to take or be given. */
+  /**
+   * Queues the current state's work to a role (`assignTo: {"role": …}`), for this visit to the
+   * state: written before the instance row is moved or read back, so it shows the queue.
+   */
+  async queueToRole(instanceId: string, role: Role, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE workflow_instances SET assigned_role = $2 WHERE id = $1`, [instanceId, role]);
+  }
+
+  /**
+   * Leaving a state ends its assignments, people and role queue alike: the next step is someone
+   * else's to take or be given. One round trip; the instance row is written only when it had a queue.
+   */
   async clearAssignments(instanceId: string, manager: EntityManager): Promise<void> {
-    await manager.query(`DELETE FROM workflow_assignments WHERE instance_id = $1`, [instanceId]);
+    await manager.query(
+      `WITH ended AS (DELETE FROM workflow_assignments WHERE instance_id = $1)
+       UPDATE workflow_instances SET assigned_role = NULL WHERE id = $1 AND assigned_role IS NOT NULL`,
+      [instanceId],
+    );
   }
 
   /** Adds people to the instance's participants (who may always see it); already there is fine. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, userActor } from '@flowgate/audit';
-import { AccessDenials, satisfies, type Principal } from '@flowgate/auth';
+import { AccessDenials, satisfies, type Principal, type Role } from '@flowgate/auth';
 import { AppError, assertIfMatch, TransactionRunner, withETag } from '@flowgate/core';
 import { PersonAccessReader } from '@flowgate/users';
 import type { EntityManager } from 'typeorm';
@@ -79,7 +79,7 @@ export class WorkflowAssignmentsService {
     return this.change(principal, id, 'claim', ifMatch, (context) => {
       const { instance } = context;
       if (assignableFor(context.request, enginePrincipal(principal)).length === 0) {
-        throw notEligible('You', instance);
+        throw notEligible('You', instance, principal.roles);
       }
       if (instance.assigneeIds.includes(principal.userId)) return Promise.resolve(undefined);
       if (instance.assigneeIds.length > 0) {
@@ -195,7 +195,7 @@ export class WorkflowAssignmentsService {
       throw new AppError('not_eligible', `There is no active user ${userId} to ${action} to.`);
     }
     const transitions = assignableFor(context.request, { ...person, stepUpSatisfied: true });
-    if (transitions.length === 0) throw notEligible(`User ${userId}`, context.instance);
+    if (transitions.length === 0) throw notEligible(`User ${userId}`, context.instance, person.roles);
   }
 
   /** Audits a refusal worth keeping (once this unit rolls back) and returns the error to throw. */
@@ -218,7 +218,16 @@ export class WorkflowAssignmentsService {
   }
 }
 
-function notEligible(who: string, instance: WorkflowInstance): AppError {
+/** Not eligible: outside the role the state is queued to, or no transition out of it would be theirs. */
+function notEligible(who: string, instance: WorkflowInstance, roles: readonly Role[]): AppError {
+  const { assignedRole } = instance;
+  if (assignedRole !== null && !satisfies(roles, assignedRole)) {
+    return new AppError(
+      'not_eligible',
+      `${who}: ${JSON.stringify(instance.state)} is queued to the role ${JSON.stringify(assignedRole)}, which only its holders may take.`,
+      { extensions: { state: instance.state, assignedRole } },
+    );
+  }
   return new AppError(
     'not_eligible',
     `${who} could take none of the transitions out of ${JSON.stringify(instance.state)}, even if assigned.`,

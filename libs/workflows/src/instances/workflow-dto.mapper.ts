@@ -12,6 +12,7 @@ export function toWorkflowDto(instance: WorkflowInstance): WorkflowDto {
     data: (instance.data as Record<string, unknown> | null) ?? null,
     initiatorId: instance.initiatorId,
     assigneeIds: [...instance.assigneeIds],
+    assignedRole: instance.assignedRole,
     pendingTimers: instance.pendingTimers.map((timer) => ({
       transition: timer.transition,
       dueAt: timer.dueAt.toISOString(),
@@ -32,6 +33,7 @@ export function toHistoryEntryDto(entry: HistoryEntry): HistoryEntryDto {
     actorType: entry.actorId === null ? 'system' : 'user',
     actorId: entry.actorId,
     assigneeId: entry.assigneeId,
+    assignedRole: entry.assignedRole,
     input: (entry.input as Record<string, unknown> | null) ?? null,
     comment: entry.comment,
     changes: entry.changes.map(({ pointer, before, after }) => ({ pointer, before, after })),
@@ -39,12 +41,16 @@ export function toHistoryEntryDto(entry: HistoryEntry): HistoryEntryDto {
   };
 }
 
-/** The audit snapshot of an instance: what changes when it moves or its assignees change. */
+/**
+ * The audit snapshot of an instance: what changes when it moves or its assignees change; the role
+ * queue only when there is one, so snapshots of instances never queued read as they always did.
+ */
 export function auditSnapshot(instance: WorkflowInstance): Record<string, unknown> {
   return {
     state: instance.state,
     terminal: instance.terminal,
     assigneeIds: [...instance.assigneeIds],
+    ...(instance.assignedRole === null ? {} : { assignedRole: instance.assignedRole }),
     version: instance.version,
   };
 }

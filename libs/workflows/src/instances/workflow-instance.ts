@@ -1,3 +1,4 @@
+import type { Role } from '@flowgate/roles';
 import type { DataChange } from '../engine/change-data';
 
 /** A workflow instance as stored. */
@@ -11,6 +12,8 @@ export interface WorkflowInstance {
   readonly initiatorId: string;
   /** Assigned in the current state, in the order they were assigned. */
   readonly assigneeIds: readonly string[];
+  /** The role the current state's work is queued to (`assignTo: {"role": …}`), for this visit; null when none. */
+  readonly assignedRole: Role | null;
   /** The history line that entered the current state: votes after it are this visit's. */
   readonly stateEnteredSeq: number;
   /** The timers armed by this visit to the state that have not fired, soonest first. */
@@ -58,6 +61,8 @@ export interface HistoryEntry {
   readonly timerId: string | null;
   /** Assignment lines: who was assigned, unassigned, or delegated to. */
   readonly assigneeId: string | null;
+  /** The `assigned` line of a role queue on entry: the role; null otherwise. */
+  readonly assignedRole: Role | null;
   readonly input: unknown;
   readonly comment: string | null;
   /** Moves whose transition has a `set`: the fields of `data` it changed; empty otherwise. */

@@ -403,7 +403,7 @@ describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
       const { published, bob, rows, newestFirst } = await fiveInstances();
       const stranger = await insertUser(db.dataSource);
       const visibleTo = (userId: string) =>
-        ids({ definitionKey: published.key, scope: { kind: 'visible', userId, rules: [], openPlaces: [] }, limit: 10 }); // prettier-ignore
+        ids({ definitionKey: published.key, scope: { kind: 'visible', userId, rules: [], heldRoles: [], openPlaces: [] }, limit: 10 }); // prettier-ignore
       expect(await visibleTo(bob.id)).toEqual(newestFirst.filter((id) => id === rows[1].id || id === rows[3].id));
       expect(await visibleTo(stranger.id)).toEqual([]);
     });

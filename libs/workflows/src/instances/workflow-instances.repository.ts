@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@flowgate/core';
+import type { Role } from '@flowgate/roles';
 import type { EntityManager } from 'typeorm';
 import type { DataChange } from '../engine/change-data';
 import { buildInstanceListQuery, INSTANCE_COLUMNS, type InstanceListFilter } from './instance-list-query';
@@ -17,13 +18,14 @@ const LOCK_WITH_PAST = `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_pa
   FROM workflow_instances i WHERE i.id = $1 FOR UPDATE OF i`;
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
-export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes'> & {
+export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes' | 'assignedRole'> & {
   readonly timerId?: string;
   readonly changes?: readonly DataChange[];
+  readonly assignedRole?: Role;
 };
 
 const HISTORY_COLUMNS = `seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id,
-  changes`;
+  changes, assigned_role`;
 
 /** What `writeStep` writes for one transition or vote. */
 export interface InstanceStep {
@@ -157,7 +159,7 @@ export class WorkflowInstancesRepository {
   async appendHistory(instanceId: string, entry: NewHistoryEntry, manager: EntityManager): Promise<void> {
     await manager.query(
       `INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [instanceId, ...historyValues(entry)],
     );
   }
@@ -183,10 +185,10 @@ export class WorkflowInstancesRepository {
          ON CONFLICT (instance_id, user_id) DO NOTHING
        ), line AS (
          INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
-         SELECT id, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM moved
+         SELECT id, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
        ), event AS (
          INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload)
-         SELECT $18, 'workflow', id, $19::jsonb || jsonb_build_object('version', version) FROM moved
+         SELECT $19, 'workflow', id, $20::jsonb || jsonb_build_object('version', version) FROM moved
        )
        SELECT * FROM moved`,
       [
@@ -207,8 +209,8 @@ export class WorkflowInstancesRepository {
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
   async history(instanceId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
     const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id, changes,
-              occurred_at
+      `SELECT seq, kind, transition, from_state, to_state, actor_id, assignee_id, assigned_role, input, comment,
+              timer_id, changes, occurred_at
        FROM workflow_history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [instanceId, afterSeq, limit],
     );
@@ -221,6 +223,7 @@ export class WorkflowInstancesRepository {
       actorId: (row.actor_id as string | null) ?? null,
       timerId: (row.timer_id as string | null) ?? null,
       assigneeId: (row.assignee_id as string | null) ?? null,
+      assignedRole: (row.assigned_role as Role | null) ?? null,
       input: row.input ?? null,
       comment: (row.comment as string | null) ?? null,
       changes: (row.changes as DataChange[] | null) ?? [],
@@ -270,6 +273,7 @@ function toInstance(row: Record<string, unknown>): WorkflowInstance {
     data: row.data ?? null,
     initiatorId: row.initiator_id as string,
     assigneeIds: (row.assignee_ids as string[] | null) ?? [],
+    assignedRole: (row.assigned_role as Role | null) ?? null,
     stateEnteredSeq: Number(row.state_entered_seq),
     pendingTimers: ((row.pending_timers as { transition: string; dueAt: string }[] | null) ?? []).map((timer) => ({
       transition: timer.transition,
@@ -294,5 +298,6 @@ function historyValues(entry: NewHistoryEntry): unknown[] {
     entry.comment,
     entry.timerId ?? null,
     entry.changes === undefined || entry.changes.length === 0 ? null : JSON.stringify(entry.changes),
+    entry.assignedRole ?? null,
   ];
 }

@@ -1,3 +1,4 @@
+import { ROLES } from '@flowgate/roles';
 import { DEFINITION_LIMITS } from '../definition/workflow-definition';
 
 /**
@@ -48,5 +49,10 @@ export const WORKFLOW_PROBLEM_MEMBERS = {
     type: 'array',
     items: { type: 'string', format: 'uuid' },
     description: '`already_assigned`: who is assigned now.',
+  },
+  assignedRole: {
+    type: 'string',
+    enum: ROLES,
+    description: '`not_eligible`: the role the state is queued to, which the person does not hold.',
   },
 } as const;

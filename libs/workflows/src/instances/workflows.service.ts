@@ -11,7 +11,7 @@ import {
   TransactionRunner,
   withETag,
 } from '@flowgate/core';
-import { authorityRules, openPlaces, type DefinitionVersion } from '../authority/authority-rules';
+import type { DefinitionVersion } from '../authority/authority-rules';
 import { seesEverything } from '../authority/instance-authority';
 import type { PublishedDefinition } from '../definitions/published-definition';
 import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
@@ -30,6 +30,7 @@ import { EntryAssignments } from './entry-assignments';
 import { InstanceMoves } from './instance-moves';
 import { InstanceAccess } from './instance-access';
 import type { ListScope } from './instance-list-query';
+import { listScope } from './list-scope';
 import { InstancePeopleRepository } from './instance-people.repository';
 import { auditSnapshot, toHistoryEntryDto, toWorkflowDto } from './workflow-dto.mapper';
 import { WorkflowInstancesRepository } from './workflow-instances.repository';
@@ -75,6 +76,7 @@ export class WorkflowsService {
       const pendingTimers = await this.timers.arm(created.id, 1, timersOnEntry(definition, initial.name), manager);
       const entered = await this.entries.assign(definition, created, manager);
       const assigneeIds = entered && 'assigneeId' in entered ? [entered.assigneeId] : [];
+      const assignedRole = entered && 'role' in entered ? entered.role : null;
       await this.instances.appendHistory(
         created.id,
         {
@@ -119,7 +121,7 @@ export class WorkflowsService {
         },
         manager,
       );
-      const started = { ...created, assigneeIds, pendingTimers };
+      const started = { ...created, assigneeIds, assignedRole, pendingTimers };
       if (entered !== undefined) await this.entries.record(entered, started, 2, manager);
       return this.moves.followAutomatic(definition, started, entered === undefined ? 1 : 2, manager);
     });
@@ -139,7 +141,7 @@ export class WorkflowsService {
       definitionKey: query.definitionKey,
       state: query.state,
       initiatorId: query.initiator === 'me' ? principal.userId : query.initiator?.toLowerCase(),
-      scope: await this.listScope(principal, query.waitingForMe === true),
+      scope: await this.scopeOf(principal, query.waitingForMe === true),
       after,
       limit: query.top + 1,
     });
@@ -205,18 +207,16 @@ export class WorkflowsService {
   }
 
   /**
-   * Which instances the caller's list may hold: all of them for admins and auditors, else those
-   * they may see (or, for "waiting for me", those where a transition is offered to them), decided
-   * in SQL by the rules of every published version (docs/workflows.md "Who may do what").
+   * Which instances the caller's list may hold (`listScope`), decided in SQL by the rules of every
+   * published version (docs/workflows.md "Who may do what"); admins' and auditors' plain list reads
+   * no definition.
    */
-  private async listScope(principal: Principal, waitingForMe: boolean): Promise<ListScope> {
+  private async scopeOf(principal: Principal, waitingForMe: boolean): Promise<ListScope> {
     if (!waitingForMe && seesEverything(principal)) return { kind: 'everything' };
     const versions: DefinitionVersion[] = [];
     for (const { key, version } of await this.instances.definitionVersions()) {
       versions.push({ key, version, definition: (await this.definitions.get(key, version)).definition });
     }
-    const rules = authorityRules(versions, principal.roles);
-    if (waitingForMe) return { kind: 'waiting', userId: principal.userId, rules };
-    return { kind: 'visible', userId: principal.userId, rules, openPlaces: openPlaces(versions) };
+    return listScope(versions, principal, waitingForMe);
   }
 }

@@ -4,6 +4,7 @@ import { AddWorkflowAssignmentsAndParticipants1795821000000 } from './1795821000
 import { AddWorkflowTimers1795823400000 } from './1795823400000-AddWorkflowTimers';
 import { AddWorkflowHistoryChanges1795824600000 } from './1795824600000-AddWorkflowHistoryChanges';
 import { AddSystemAssignments1795824700000 } from './1795824700000-AddSystemAssignments';
+import { AddRoleQueues1795824800000 } from './1795824800000-AddRoleQueues';
 
 /**
  * The workflows feature's tables (definitions, instances, history, assignments, participants, timers
@@ -15,4 +16,5 @@ export const WORKFLOWS_MIGRATIONS: MigrationList = [
   AddWorkflowTimers1795823400000,
   AddWorkflowHistoryChanges1795824600000,
   AddSystemAssignments1795824700000,
+  AddRoleQueues1795824800000,
 ];

@@ -1,5 +1,6 @@
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { API_SCHEMA } from '@flowgate/core';
+import { ROLES, type Role } from '@flowgate/roles';
 import { HISTORY_KINDS, type HistoryKind } from '../workflow-instance';
 
 // A field of `data` may hold any JSON value; `unknown` alone would be documented as an object.
@@ -45,6 +46,9 @@ export class HistoryEntryDto {
   /** Assignment changes: who was assigned, unassigned, or delegated to. */
   @ApiProperty({ ...API_SCHEMA.uuid, nullable: true })
   assigneeId!: string | null;
+  /** An `assigned` line of a state queued to a role on entry (by the system): the role; null otherwise. */
+  @ApiProperty({ enum: ROLES, nullable: true })
+  assignedRole!: Role | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   input!: Record<string, unknown> | null;
   comment!: string | null;

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { API_SCHEMA } from '@flowgate/core';
+import { ROLES, type Role } from '@flowgate/roles';
 
 /** A timer of the current state's transitions, armed when the instance entered it. */
 export class PendingTimerDto {
@@ -28,6 +29,12 @@ export class WorkflowDto {
   /** The users assigned to it in its current state, in the order they were assigned. */
   @ApiProperty({ type: 'array', items: API_SCHEMA.uuid })
   assigneeIds!: string[];
+  /**
+   * The role its current state's work is queued to (the state's `assignTo: {"role": …}`): anyone
+   * holding it may claim the work, nobody else may be assigned; null when none. Ends with the state.
+   */
+  @ApiProperty({ enum: ROLES, nullable: true })
+  assignedRole!: Role | null;
   /** Timers of this visit to the current state that have not fired yet, soonest first; empty when none. */
   @ApiProperty({ type: () => [PendingTimerDto] })
   pendingTimers!: PendingTimerDto[];
