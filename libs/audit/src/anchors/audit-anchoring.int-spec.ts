@@ -122,7 +122,7 @@ describe('Anchoring the audit chain on PostgreSQL', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' });
     const config = configFor({ AUDIT_ANCHOR_SIGNING_KEY: pem.toString(), AUDIT_ANCHOR_KEY_ID: 'prod-1' });
     const ring = new AnchorKeyRing(
-      { ...config, app: { ...config.app, environment: 'production' } } as FlowgateConfig,
+      { ...config, app: { ...config.app, environment: 'production' } },
       new AuditAnchorsRepository(transactions),
     );
     expect((await ring.publishedKeys()).map((key) => key.kid)).toEqual(['prod-1']);
