@@ -147,4 +147,17 @@ describe('Anchoring the audit chain on PostgreSQL', () => {
     );
     expect((await anchorRows()).map((row) => Number(row.seq))).toEqual([5, 7]);
   });
+
+  it('refuses to sign when the head went back below the last anchor (a removed tail)', async () => {
+    const [fifth] = await dataSource.query<{ hash: string }[]>('SELECT hash FROM audit_events WHERE seq = 5');
+    const [head] = await dataSource.query<{ seq: string; hash: string }[]>('SELECT seq, hash FROM audit_chain_head');
+    await dataSource.query('UPDATE audit_chain_head SET seq = 5, hash = $1', [fifth.hash]);
+    try {
+      await expect(replica().anchoring.anchorHead()).rejects.toThrow(
+        'The audit chain head (seq 5) contradicts the last anchor (seq 7); nothing was signed',
+      );
+    } finally {
+      await dataSource.query('UPDATE audit_chain_head SET seq = $1, hash = $2', [head.seq, head.hash]);
+    }
+  });
 });

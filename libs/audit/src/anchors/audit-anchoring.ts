@@ -36,7 +36,13 @@ export class AuditAnchoring {
   async anchorHead(): Promise<StoredAnchor | undefined> {
     const last = await this.anchors.latest();
     const head = await this.events.head();
-    if (head.seq === 0 || (last && head.seq <= last.seq)) return undefined;
+    if (last && (head.seq < last.seq || (head.seq === last.seq && head.hash !== last.hash))) {
+      // The head never moves back nor changes in place: someone removed or rewrote signed events.
+      throw new Error(
+        `The audit chain head (seq ${head.seq}) contradicts the last anchor (seq ${last.seq}); nothing was signed`,
+      );
+    }
+    if (head.seq === 0 || (last && head.seq === last.seq)) return undefined;
     await this.checkExtends(last, head);
     // Before the transaction: a development key is published in a transaction of its own, which
     // must not roll back with an anchor that loses a race.
