@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MetricsServer } from '@flowgate/core';
 import { entraAccessTokenClaims, TestApp, TestIssuer } from '@flowgate/testing';
@@ -14,6 +14,9 @@ import { createTestApp } from './support/create-test-app';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const AUDIENCE = 'api://flowgate-metrics-test';
 const TOKEN = randomBytes(32).toString('hex');
+const ANCHOR_SIGNING_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ format: 'pem', type: 'pkcs8' })
+  .toString();
 const PROBLEM_JSON = /^application\/problem\+json/;
 const PROBLEM_MEMBERS = ['code', 'detail', 'instance', 'requestId', 'status', 'title', 'type'];
 
@@ -41,6 +44,7 @@ describe('Metrics exposure (NODE_ENV=production)', () => {
           METRICS_HOST: '127.0.0.1',
           PUBLIC_BASE_URL: 'https://flowgate.example.com',
           WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
+          AUDIT_ANCHOR_SIGNING_KEY: ANCHOR_SIGNING_KEY,
           ...env,
         },
       });

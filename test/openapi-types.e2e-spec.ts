@@ -23,6 +23,7 @@ const NOT_UUIDS: Record<string, string> = {
   resourceId: 'an audited resource id: a UUID, or key@version for a definition',
   'AuditResourceDto.id': 'as resourceId',
   messageId: 'a webhook message id (the webhook-id header): msg_<outbox event>, stable across attempts',
+  'AuditAnchorDto.keyId': 'a JWK kid (RFC 7638 thumbprint, dev-<thumbprint>, or the configured AUDIT_ANCHOR_KEY_ID)',
 };
 /** User ids whose names do not say so. */
 const ALSO_UUIDS = ['publishedBy', 'grantedBy', 'DelegateRequestDto.to'];

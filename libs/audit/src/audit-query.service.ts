@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/core';
 import { Readable } from 'node:stream';
+import { AuditAnchorsService } from './anchors/audit-anchors.service';
 import { AuditRepository, StoredAuditEvent } from './audit.repository';
 import { toAuditEventDto } from './audit-event.mapper';
 import type { AuditEventListDto } from './dto/audit-event-list.dto';
@@ -14,7 +15,10 @@ import { ChainVerifier } from './hash-chain/verify-chain';
 /** Reading and verifying the audit log, for auditors. */
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly anchors: AuditAnchorsService,
+  ) {}
 
   async list(query: ListAuditEventsQueryDto, requestUrl: string): Promise<AuditEventListDto> {
     const position = query.cursor
@@ -35,13 +39,16 @@ export class AuditQueryService {
   /**
    * The events of a time range in chain order as NDJSON (one event per line, with seq, prevHash
    * and hash), read from the database in batches as the client consumes them: memory stays flat
-   * whatever the range, and the file can be verified offline (docs/audit.md).
+   * whatever the range, and the file can be verified offline (docs/audit.md). After the events,
+   * the signed anchors of the range, one per line with `"type": "audit.anchor"` (docs/adr/0019).
    */
   async export(query: TimeRangeQueryDto): Promise<Readable> {
     const range = await this.repository.seqRange(query.from, query.to);
     const events = range ? this.repository.inChainOrder(range.first, range.last) : emptyEvents();
+    const anchors = this.anchors;
     async function* lines(): AsyncGenerator<string> {
       for await (const event of events) yield `${JSON.stringify(toAuditEventDto(event))}\n`;
+      if (range) yield* anchors.exportLines(range.first, range.last);
     }
     return Readable.from(lines(), { highWaterMark: 64 });
   }

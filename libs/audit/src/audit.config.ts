@@ -1,4 +1,5 @@
-import type { EnvReader } from '@flowgate/core';
+import type { CoreConfig, EnvReader } from '@flowgate/core';
+import { type AnchorConfig, readAnchorConfig } from './anchors/anchor.config';
 
 export interface AuditConfig {
   /** Field names (any depth, case-insensitive) whose values are replaced before an event is stored. */
@@ -8,6 +9,8 @@ export interface AuditConfig {
    * first are counted, and written as one event when it closes, instead of one event each.
    */
   readonly denialWindowMs: number;
+  /** Signed anchors of the chain head (`AUDIT_ANCHOR_*`, docs/adr/0019). */
+  readonly anchors: AnchorConfig;
 }
 
 declare module '@flowgate/core' {
@@ -17,7 +20,7 @@ declare module '@flowgate/core' {
 }
 
 /** The `audit` section (`AUDIT_*`), registered with the core loader by the composition root. */
-export function readAuditConfig(env: EnvReader): AuditConfig {
+export function readAuditConfig(env: EnvReader, core: CoreConfig): AuditConfig {
   return {
     redactFields: env.list('AUDIT_REDACT_FIELDS', [
       'password',
@@ -29,5 +32,6 @@ export function readAuditConfig(env: EnvReader): AuditConfig {
       'authorization',
     ]),
     denialWindowMs: env.integer('AUDIT_DENIAL_WINDOW_SECONDS', 60, { min: 1, max: 3_600 }) * 1000,
+    anchors: readAnchorConfig(env, core),
   };
 }

@@ -4,6 +4,9 @@ import { configLoader, type FlowgateConfig, TransactionRunner } from '@flowgate/
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
 import { readAuditConfig } from './audit.config';
 import { AUDIT_MIGRATIONS } from './migrations';
+import { AnchorKeyRing } from './anchors/anchor-key-ring';
+import { AuditAnchorsRepository } from './anchors/audit-anchors.repository';
+import { AuditAnchorsService } from './anchors/audit-anchors.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -27,8 +30,10 @@ describe('Audit log on PostgreSQL', () => {
     const { audit: auditConfig } = configLoader({ audit: readAuditConfig }).load({
       AUDIT_REDACT_FIELDS: 'password,token',
     });
-    audit = new AuditService(repository, { ...scratch.config, audit: auditConfig } as FlowgateConfig);
-    query = new AuditQueryService(repository);
+    const config = { ...scratch.config, audit: auditConfig } as FlowgateConfig;
+    audit = new AuditService(repository, config);
+    const anchors = new AuditAnchorsRepository(transactions);
+    query = new AuditQueryService(repository, new AuditAnchorsService(anchors, new AnchorKeyRing(config, anchors)));
   });
 
   afterAll(() => scratch?.drop());

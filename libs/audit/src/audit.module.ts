@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccessDenials } from '@flowgate/auth';
 import { DatabaseModule, RedisModule } from '@flowgate/core';
+import { AnchorKeyRing } from './anchors/anchor-key-ring';
+import { AuditAnchorJob } from './anchors/audit-anchor.job';
+import { AuditAnchoring } from './anchors/audit-anchoring';
+import { AuditAnchorsController } from './anchors/audit-anchors.controller';
+import { AuditAnchorsRepository } from './anchors/audit-anchors.repository';
+import { AuditAnchorsService } from './anchors/audit-anchors.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
@@ -11,18 +17,24 @@ import { AuditedAccessDenials } from './denials/audited-access-denials';
  * The append-only, hash-chained audit log. Other libraries record through `AuditService`; the
  * guards report security denials through `AccessDenials`, auth's port that this module implements
  * and exports (modules that record denials import this one; the app module hands it to
- * `AuthModule.register` for the guards).
+ * `AuthModule.register` for the guards). The worker runs its anchor job (`AuditAnchorJob`).
  */
 @Module({
   // Denials: their own unit of work, and a counter of the ones that could not be written.
   imports: [DatabaseModule, RedisModule],
-  controllers: [AuditController],
+  // The anchors' static paths first, so that they are never read as an event id.
+  controllers: [AuditAnchorsController, AuditController],
   providers: [
     AuditRepository,
+    AuditAnchorsRepository,
+    AnchorKeyRing,
+    AuditAnchoring,
+    AuditAnchorsService,
+    AuditAnchorJob,
     AuditService,
     AuditQueryService,
     { provide: AccessDenials, useClass: AuditedAccessDenials },
   ],
-  exports: [AuditService, AccessDenials],
+  exports: [AuditService, AccessDenials, AuditAnchorJob],
 })
 export class AuditModule {}

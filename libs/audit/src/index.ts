@@ -6,3 +6,7 @@ export * from './hash-chain/verify-chain';
 export * from './audit-actor';
 export * from './migrations';
 export * from './audit.config';
+export * from './anchors/anchor-jws';
+export * from './anchors/anchor.config';
+export * from './anchors/audit-anchor.job';
+export * from './anchors/audit-anchoring';

@@ -32,7 +32,9 @@ export const API_INFO: OpenApiInfo = {
     },
     {
       name: 'Audit',
-      description: 'The append-only, hash-chained audit trail. Auditor role only (admin does not imply it).',
+      description:
+        'The append-only, hash-chained audit trail and its signed anchors. Auditor role only (admin does not imply it), ' +
+        'except the anchors’ public keys, which anyone may fetch.',
     },
     {
       name: 'Workflow definitions',
