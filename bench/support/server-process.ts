@@ -4,6 +4,8 @@ import { join } from 'node:path';
 export interface ServerProcess {
   /** The URL the server printed when it was ready. */
   readonly url: string;
+  /** The process id, e.g. to read its memory from `/proc/<pid>/status`. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -13,6 +15,8 @@ export const API_ENTRY = join(__dirname, '../../dist/apps/api/apps/api/src/main.
 export const WORKER_ENTRY = join(__dirname, '../../dist/apps/worker/apps/worker/src/main.js');
 /** Bare NestJS on Express returning a constant (see the file). */
 export const BARE_ENTRY = join(__dirname, 'bare-server.js');
+/** Bare NestJS on Fastify returning a constant (see the file). */
+export const BARE_FASTIFY_ENTRY = join(__dirname, 'bare-fastify-server.js');
 
 const READY = /(?:ready in [\d.]+s at|listening at) (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 60_000;
@@ -23,8 +27,12 @@ const START_TIMEOUT_MS = 60_000;
  * in a VM context whose global lookups slow every request, the more so the more code a request
  * runs, which no deployment pays.
  */
-export function startServerProcess(entry: string, env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [entry], {
+export function startServerProcess(
+  entry: string,
+  env: Readonly<Record<string, string>> = {},
+  nodeFlags: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,7 +42,7 @@ export function startServerProcess(entry: string, env: Readonly<Record<string, s
       clearTimeout(timer);
       child.stdout?.off('data', collect);
       child.off('exit', exited);
-      if (url) return resolve({ url, stop: () => stop(child) });
+      if (url) return resolve({ url, pid: child.pid ?? 0, stop: () => stop(child) });
       child.kill('SIGKILL');
       reject(new Error(`${entry} did not start: ${error?.message}\n${output}`));
     };
