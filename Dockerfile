@@ -40,4 +40,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # Exec form: node is PID 1 and receives SIGTERM itself (no shell in between), which the app
 # handles by draining in-flight requests. PID 1 does not reap orphaned children, so run with
 # `docker run --init` (compose: `init: true`) to put tini in front.
-CMD ["node", "dist/apps/api/apps/api/src/main.js"]
+# --max-semi-space-size=2: a young generation of 2 × 2 MiB rather than 2 × 16 MiB, which the API
+# fills under load and keeps resident (docs/performance.md, "Memory"); bench/ runs the same flag.
+CMD ["node", "--max-semi-space-size=2", "dist/apps/api/apps/api/src/main.js"]

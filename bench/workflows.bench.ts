@@ -2,7 +2,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
-import { compare, Measurement, measure, summarise, Target, VariantResult } from './support/measure';
+import { compare, interleaveRuns, Measurement, measure, Target, VariantResult } from './support/measure';
 import { API_ENTRY, BARE_ENTRY, ServerProcess, startServerProcess } from './support/server-process';
 import { conditionalLoopDefinition, loopDefinition } from './support/loop-definition';
 import { measureSql } from './support/sql-load';
@@ -182,16 +182,14 @@ describe('Workflows', () => {
   );
 
   /** Like `interleave`, for variants that are not all autocannon targets. */
-  async function interleaveVariants(variants: readonly Variant[]): Promise<VariantResult[]> {
-    for (const variant of variants) await variant.run(settings.warmupSeconds);
-    const runs: Measurement[][] = variants.map(() => []);
-    for (let round = 0; round < settings.rounds; round += 1) {
-      for (let slot = 0; slot < variants.length; slot += 1) {
-        const index = (round + slot) % variants.length;
-        runs[index].push(await variants[index].run(settings.seconds));
-      }
-    }
-    return variants.map((variant, index) => summarise({ name: variant.name, url: '' }, runs[index]));
+  function interleaveVariants(variants: readonly Variant[]): Promise<VariantResult[]> {
+    return interleaveRuns(
+      variants.map((variant) => ({
+        target: { name: variant.name, url: '' },
+        run: (seconds: number) => variant.run(seconds),
+      })),
+      settings,
+    );
   }
 });
 

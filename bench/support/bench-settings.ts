@@ -8,6 +8,10 @@ export interface BenchSettings {
   readonly warmupSeconds: number;
   /** Concurrent connections per run (BENCH_CONNECTIONS). */
   readonly connections: number;
+  /** Length of the load between the memory readings of `read-path` (BENCH_MEMORY_LOAD_SECONDS). */
+  readonly memoryLoadSeconds: number;
+  /** Idle time before the last memory reading of `read-path` (BENCH_MEMORY_SETTLE_SECONDS). */
+  readonly memorySettleSeconds: number;
 }
 
 /**
@@ -21,6 +25,8 @@ export function benchSettings(): BenchSettings {
     rounds: positiveNumber(env, 'BENCH_ROUNDS', 5, { integer: true }),
     warmupSeconds: positiveNumber(env, 'BENCH_WARMUP_SECONDS', 1),
     connections: positiveNumber(env, 'BENCH_CONNECTIONS', 10, { integer: true }),
+    memoryLoadSeconds: positiveNumber(env, 'BENCH_MEMORY_LOAD_SECONDS', 60),
+    memorySettleSeconds: positiveNumber(env, 'BENCH_MEMORY_SETTLE_SECONDS', 60),
   };
 }
 

@@ -127,25 +127,44 @@ export interface InterleaveOptions {
  * after one unmeasured warm-up run each. On a shared, noisy machine a slow spell then hits
  * every variant alike instead of one variant's whole series; the medians shrug off outliers.
  */
-export async function interleave(
+export function interleave(
   targets: readonly Target[],
   settings: BenchSettings,
   options: InterleaveOptions = {},
 ): Promise<VariantResult[]> {
-  const runOptions = { connections: settings.connections };
-  for (const target of targets) {
-    await measure(target, { ...runOptions, seconds: settings.warmupSeconds });
+  const connections = settings.connections;
+  return interleaveRuns(
+    targets.map((target) => ({ target, run: (seconds: number) => measure(target, { connections, seconds }) })),
+    settings,
+    options,
+  );
+}
+
+/** A variant measured by any means (autocannon, wrk, SQL clients): one run of `seconds`. */
+export interface RunnableVariant {
+  readonly target: Target;
+  run(seconds: number): Promise<Measurement>;
+}
+
+/** `interleave`'s schedule (warm-up each, then rotated rounds) for variants that run themselves. */
+export async function interleaveRuns(
+  variants: readonly RunnableVariant[],
+  settings: BenchSettings,
+  options: InterleaveOptions = {},
+): Promise<VariantResult[]> {
+  for (const variant of variants) {
+    await variant.run(settings.warmupSeconds);
     options.afterRun?.();
   }
-  const runs: Measurement[][] = targets.map(() => []);
+  const runs: Measurement[][] = variants.map(() => []);
   for (let round = 0; round < settings.rounds; round += 1) {
-    for (let slot = 0; slot < targets.length; slot += 1) {
-      const index = (round + slot) % targets.length;
-      runs[index].push(await measure(targets[index], { ...runOptions, seconds: settings.seconds }));
+    for (let slot = 0; slot < variants.length; slot += 1) {
+      const index = (round + slot) % variants.length;
+      runs[index].push(await variants[index].run(settings.seconds));
       options.afterRun?.();
     }
   }
-  return targets.map((target, index) => summarise(target, runs[index]));
+  return variants.map((variant, index) => summarise(variant.target, runs[index]));
 }
 
 export function summarise(target: Target, runs: readonly Measurement[]): VariantResult {

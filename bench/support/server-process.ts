@@ -4,15 +4,25 @@ import { join } from 'node:path';
 export interface ServerProcess {
   /** The URL the server printed when it was ready. */
   readonly url: string;
+  /** The process id, e.g. to read its memory from `/proc/<pid>/status`. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
 /** The API as it ships: the production build (`npm run build`) on plain Node. */
 export const API_ENTRY = join(__dirname, '../../dist/apps/api/apps/api/src/main.js');
+/**
+ * The Node flags the API ships with (Dockerfile `CMD`, `npm run start:prod`): a young generation
+ * of 2 × 2 MiB instead of V8's 2 × 16 MiB, which a request-serving process fills and keeps
+ * resident for good (docs/performance.md, "Memory").
+ */
+export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 /** The worker as it ships (`npm run build` builds it with the API). */
 export const WORKER_ENTRY = join(__dirname, '../../dist/apps/worker/apps/worker/src/main.js');
 /** Bare NestJS on Express returning a constant (see the file). */
 export const BARE_ENTRY = join(__dirname, 'bare-server.js');
+/** Bare NestJS on Fastify returning a constant (see the file). */
+export const BARE_FASTIFY_ENTRY = join(__dirname, 'bare-fastify-server.js');
 
 const READY = /(?:ready in [\d.]+s at|listening at) (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 60_000;
@@ -23,8 +33,12 @@ const START_TIMEOUT_MS = 60_000;
  * in a VM context whose global lookups slow every request, the more so the more code a request
  * runs, which no deployment pays.
  */
-export function startServerProcess(entry: string, env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [entry], {
+export function startServerProcess(
+  entry: string,
+  env: Readonly<Record<string, string>> = {},
+  nodeFlags: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,7 +48,7 @@ export function startServerProcess(entry: string, env: Readonly<Record<string, s
       clearTimeout(timer);
       child.stdout?.off('data', collect);
       child.off('exit', exited);
-      if (url) return resolve({ url, stop: () => stop(child) });
+      if (url) return resolve({ url, pid: child.pid ?? 0, stop: () => stop(child) });
       child.kill('SIGKILL');
       reject(new Error(`${entry} did not start: ${error?.message}\n${output}`));
     };

@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { ConfigModule } from '../config/config.module';
 import { FlowgateConfig } from '../config/flowgate-config';
 import { DatabaseModule } from '../database/database.module';
+import { FlushLogsOnShutdown } from '../observability/log-destination';
 import { loggerParams } from '../observability/logging';
 import { MetricsModule } from '../observability/metrics.module';
 import { RedisModule } from '../redis/redis.module';
@@ -54,6 +55,7 @@ export class WorkerCoreModule {
         JobMetrics,
         JobRunner,
         WorkerReadiness,
+        FlushLogsOnShutdown,
         WorkerHttpServer,
       ],
       exports: [JobRunner, WorkerHttpServer],

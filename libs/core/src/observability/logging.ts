@@ -2,6 +2,7 @@ import type { Params } from 'nestjs-pino';
 import type { DestinationStream, LoggerOptions } from 'pino';
 import type { FlowgateConfig } from '../config/flowgate-config';
 import { currentRequestContext } from '../http/request-context';
+import { stdoutLogDestination } from './log-destination';
 
 /**
  * nestjs-pino options. Every line logged while a request is served carries its `requestId`,
@@ -9,7 +10,8 @@ import { currentRequestContext } from '../http/request-context';
  * Fastify, nestjs-pino's request binding is Nest middleware run through middie, and a child logger
  * per request costs more than a lookup. So nestjs-pino's middleware is switched off
  * (`forRoutes: []`) and the access log is written by `observeRequests`. Headers and bodies are
- * never serialised.
+ * never serialised. Without a destination (tests pass one), lines go to stdout in blocks
+ * (`stdoutLogDestination`).
  */
 export function loggerParams(config: FlowgateConfig, destination?: DestinationStream): Params {
   const options: LoggerOptions = {
@@ -25,5 +27,5 @@ export function loggerParams(config: FlowgateConfig, destination?: DestinationSt
       return context ? { requestId: context.requestId } : {};
     },
   };
-  return { pinoHttp: destination ? [options, destination] : options, useExisting: true, forRoutes: [] };
+  return { pinoHttp: [options, destination ?? stdoutLogDestination()], useExisting: true, forRoutes: [] };
 }

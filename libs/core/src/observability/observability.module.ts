@@ -6,6 +6,7 @@ import { FlowgateConfig } from '../config/flowgate-config';
 import { HttpPipelineModule } from '../http/http-pipeline.module';
 import { RedisModule } from '../redis/redis.module';
 import { HealthController } from './health.controller';
+import { FlushLogsOnShutdown } from './log-destination';
 import { loggerParams } from './logging';
 import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
@@ -36,7 +37,7 @@ export class ObservabilityModule {
         HttpPipelineModule,
       ],
       controllers: [HealthController, ...(config.metrics.onMainPort ? [MetricsController] : [])],
-      providers: [MetricsServer, MetricsScrapeGuard, Readiness],
+      providers: [MetricsServer, MetricsScrapeGuard, Readiness, FlushLogsOnShutdown],
       exports: [MetricsServer],
     };
   }

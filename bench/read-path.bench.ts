@@ -1,0 +1,196 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { entraAccessTokenClaims, TestIssuer } from '@flowgate/testing';
+import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
+import { loopDefinition } from './support/loop-definition';
+import { compare } from './support/measure';
+import { residentMegabytes } from './support/process-memory';
+import {
+  API_ENTRY,
+  API_NODE_FLAGS,
+  BARE_FASTIFY_ENTRY,
+  ServerProcess,
+  startServerProcess,
+} from './support/server-process';
+import { interleaveWrk, measureWrk, WrkTarget } from './support/wrk';
+
+const TENANT = '7d0c3c3e-55b4-4a5f-9d8e-3b1f2a6c9e01';
+const AUDIENCE = 'api://flowgate-bench';
+const DEFINITION = loopDefinition('bench-read-path', 'Benchmark read path');
+
+/** Issue 15's goals: ratios to the bare route in one run, and memory in MiB. */
+const GOALS = { read: 0.2, liveness: 0.5, idleMegabytes: 150, settledOverIdle: 1.2 };
+
+/**
+ * The read path as it ships, measured from outside with wrk (issue 15): the API's production
+ * build with NODE_ENV=production (access log at info, metrics, security headers, every guard,
+ * Redis and PostgreSQL as configured) against bare NestJS on Fastify returning a constant, each
+ * in a process of its own. Tokens come from a loopback OIDC issuer (`TestIssuer`) whose keys
+ * the API fetches as it would Entra's.
+ *
+ * `BENCH_CPU_PROF_DIR=<dir>` runs the API under `node --cpu-prof` and writes its profile there
+ * when the suite stops it (docs/performance.md turns it into a flame graph).
+ */
+describe('Read path (wrk, production build)', () => {
+  const settings = benchSettings();
+  let issuer: TestIssuer;
+  let api: ServerProcess;
+  /** The same build on V8's default young generation: what API_NODE_FLAGS cost in throughput. */
+  let apiDefaultHeap: ServerProcess;
+  let bare: ServerProcess;
+  let readUrl: string;
+  let requester: string;
+
+  beforeAll(async () => {
+    issuer = await TestIssuer.start();
+    [api, apiDefaultHeap, bare] = await Promise.all([startApi(), startApi([]), startServerProcess(BARE_FASTIFY_ENTRY)]);
+    const admin = `Bearer ${token(['Flowgate.Admin'], ['c1'])}`;
+    requester = `Bearer ${token(['Flowgate.Requester'])}`;
+    expect((await call('POST', '/v1/workflow-definitions', admin, DEFINITION)).status).toBe(201);
+    const started = await call('POST', '/v1/workflows', requester, { definitionKey: DEFINITION.key });
+    expect(started.status).toBe(201);
+    readUrl = `${api.url}/v1/workflows/${((await started.json()) as { id: string }).id}`;
+  });
+
+  afterAll(async () => {
+    await Promise.all([bare?.stop(), api?.stop(), apiDefaultHeap?.stop()]);
+    await issuer?.close();
+  });
+
+  /** The API as it ships, under `--cpu-prof` when BENCH_CPU_PROF_DIR says where profiles go. */
+  function startApi(nodeFlags: readonly string[] = API_NODE_FLAGS): Promise<ServerProcess> {
+    const profileDir = process.env.BENCH_CPU_PROF_DIR;
+    return startServerProcess(API_ENTRY, productionEnv(issuer), [
+      ...nodeFlags,
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ]);
+  }
+
+  function token(roles: string[], acrs?: string[]): string {
+    return issuer.mint(
+      {
+        ...entraAccessTokenClaims({ tid: TENANT, oid: randomUUID(), aud: AUDIENCE, roles, acrs }),
+        iss: issuer.entraIssuer(TENANT),
+      },
+      // Outlives the suite: an expired token would turn the runs into 401s.
+      { expiresIn: 6 * 3600 },
+    );
+  }
+
+  function call(method: string, path: string, auth: string, body: unknown): Promise<Response> {
+    return fetch(`${api.url}${path}`, {
+      method,
+      headers: { Authorization: auth, 'Idempotency-Key': randomUUID(), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** One request first: wrk counts 2xx and 3xx alike, so the exact status is checked here. */
+  async function expectStatus(target: WrkTarget, status: number): Promise<void> {
+    const res = await fetch(target.url, { headers: { ...target.headers } });
+    expect(res.status).toBe(status);
+  }
+
+  it(
+    'bare Nest-on-Fastify route vs GET /health/live vs GET /v1/workflows/{id} (shipped flags and V8 defaults)',
+    async () => {
+      const targets: WrkTarget[] = [
+        { name: 'bare Nest-on-Fastify route (constant)', url: bare.url },
+        { name: 'GET /health/live', url: `${api.url}/health/live` },
+        { name: 'GET /v1/workflows/{id}', url: readUrl, headers: { Authorization: requester } },
+        {
+          name: 'GET /v1/workflows/{id}, V8 default young gen.',
+          url: readUrl.replace(api.url, apiDefaultHeap.url),
+          headers: { Authorization: requester },
+        },
+      ];
+      for (const target of targets) await expectStatus(target, 200);
+      const results = await interleaveWrk(targets, settings);
+      const [baseline, liveness, read, readDefaultHeap] = results;
+      process.stdout.write('\n');
+      const [livenessRatio, readRatio] = compare(
+        baseline,
+        [liveness, read, readDefaultHeap],
+        'Read path vs bare Nest on Fastify (wrk)',
+      );
+      process.stdout.write(
+        `\nGoals (issue 15): GET /v1/workflows/{id} ≥ ${GOALS.read} × bare: ${readRatio.requestsPerSecondRatio.toFixed(2)}; ` +
+          `GET /health/live ≥ ${GOALS.liveness} × bare: ${livenessRatio.requestsPerSecondRatio.toFixed(2)}\n`,
+      );
+      for (const result of results) {
+        expect(result.errors).toBe(0);
+        expect(result.non2xx).toBe(0);
+      }
+    },
+    suiteTimeoutMs(settings, 4),
+  );
+
+  it(
+    'resident memory: idle, after a load, and once settled',
+    async () => {
+      // A process of its own, so that "idle" means after start-up and a warm-up, not after the
+      // throughput runs above.
+      const fresh = await startApi();
+      try {
+        const read: WrkTarget = {
+          name: 'read',
+          url: readUrl.replace(api.url, fresh.url),
+          headers: { Authorization: requester },
+        };
+        await expectStatus(read, 200);
+        await measureWrk(read, { connections: settings.connections, seconds: settings.warmupSeconds });
+        await sleep(5_000);
+        const idle = await residentMegabytes(fresh.pid);
+        const load = await measureWrk(read, { connections: settings.connections, seconds: settings.memoryLoadSeconds });
+        const loaded = await residentMegabytes(fresh.pid);
+        await sleep(settings.memorySettleSeconds * 1000);
+        const settled = await residentMegabytes(fresh.pid);
+        report(idle, loaded, settled, load.requestsPerSecond);
+        expect(load.errors).toBe(0);
+        expect(load.non2xx).toBe(0);
+      } finally {
+        await fresh.stop();
+      }
+    },
+    (settings.warmupSeconds + settings.memoryLoadSeconds + settings.memorySettleSeconds) * 1000 + 180_000,
+  );
+
+  function report(idle: number, loaded: number, settled: number, requestsPerSecond: number): void {
+    const mb = (value: number) => `${value.toFixed(0)} MiB`;
+    process.stdout.write(
+      [
+        '',
+        `Resident memory of a fresh API process (VmRSS), ${settings.memoryLoadSeconds} s of GET /v1/workflows/{id} ` +
+          `(${requestsPerSecond.toFixed(0)} req/s), then ${settings.memorySettleSeconds} s idle`,
+        `idle ${mb(idle)} (goal ≤ ${GOALS.idleMegabytes} MiB); after the load ${mb(loaded)}; ` +
+          `settled ${mb(settled)} = ${(settled / idle).toFixed(2)} × idle (goal ≤ ${GOALS.settledOverIdle})`,
+        '',
+      ].join('\n'),
+    );
+  }
+});
+
+/** NODE_ENV=production as a deployment sets it, trusting the loopback test issuer. */
+function productionEnv(issuer: TestIssuer): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PUBLIC_BASE_URL: 'https://flowgate.example.com',
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+    AUTH_ENTRA_AUTHORITY_HOST: issuer.authorityHost,
+    AUTH_ENTRA_V1_ISSUER_HOST: issuer.authorityHost,
+    AUTH_ALLOW_INSECURE_ISSUERS: 'true',
+    AUTH_ENTRA_TENANT_IDS: TENANT,
+    AUTH_AUDIENCES: AUDIENCE,
+    AUTH_ROLE_MAPPING: 'Flowgate.Admin=admin, Flowgate.Requester=requester',
+    WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
+    // One client on loopback drives the app as hard as it can: the production budgets would
+    // measure the 429 path instead. The limiter still counts every request in Redis.
+    RATE_LIMIT_PRINCIPAL: '1000000/60s',
+    RATE_LIMIT_SENSITIVE: '1000000/60s',
+    RATE_LIMIT_ANONYMOUS: '1000000/60s',
+  };
+}
