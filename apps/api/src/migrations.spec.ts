@@ -43,6 +43,7 @@ describe('API_MIGRATIONS', () => {
       'CreateWebhooks1795823700000',
       'AddWorkflowHistoryChanges1795824600000',
       'AddSystemAssignments1795824700000',
+      'PartitionAuditEventsSealedByTheWorker1795825100000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

@@ -8,6 +8,10 @@ export interface AuditConfig {
    * first are counted, and written as one event when it closes, instead of one event each.
    */
   readonly denialWindowMs: number;
+  /** How long the sealer waits after a run that found nothing final to seal (`AUDIT_SEAL_INTERVAL_MS`). */
+  readonly sealIntervalMs: number;
+  /** Events sealed per transaction (`AUDIT_SEAL_BATCH_SIZE`). */
+  readonly sealBatchSize: number;
 }
 
 declare module '@flowgate/core' {
@@ -29,5 +33,8 @@ export function readAuditConfig(env: EnvReader): AuditConfig {
       'authorization',
     ]),
     denialWindowMs: env.integer('AUDIT_DENIAL_WINDOW_SECONDS', 60, { min: 1, max: 3_600 }) * 1000,
+    // Idle polls are one probe of a small partial index; 250 ms keeps sealing well inside 2 s.
+    sealIntervalMs: env.integer('AUDIT_SEAL_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
+    sealBatchSize: env.integer('AUDIT_SEAL_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
   };
 }

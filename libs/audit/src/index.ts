@@ -6,3 +6,7 @@ export * from './hash-chain/verify-chain';
 export * from './audit-actor';
 export * from './migrations';
 export * from './audit.config';
+export * from './sealing/audit-sealing.module';
+export * from './sealing/audit-sealer';
+export * from './sealing/audit-sealer.job';
+export * from './sealing/audit-partitions.job';

@@ -14,4 +14,10 @@ export class ChainVerificationDto {
   lastSeq!: number | null;
   @ApiProperty({ type: BrokenLinkDto, required: false })
   brokenAt?: BrokenLinkDto;
+  /** Events (in the range) not sealed into the chain yet, so not covered by this verdict. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+  unsealed!: number;
+  /** Age in seconds of the oldest of those; null when there are none. Seconds, normally. */
+  @ApiProperty({ type: 'number', minimum: 0, nullable: true })
+  oldestUnsealedSeconds!: number | null;
 }

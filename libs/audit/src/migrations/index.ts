@@ -1,5 +1,9 @@
 import type { MigrationList } from '@flowgate/core';
 import { CreateAuditEvents1795817000000 } from './1795817000000-CreateAuditEvents';
+import { PartitionAuditEventsSealedByTheWorker1795825100000 } from './1795825100000-PartitionAuditEventsSealedByTheWorker';
 
 /** The audit feature's tables (audit_events, the chain head), in order. */
-export const AUDIT_MIGRATIONS: MigrationList = [CreateAuditEvents1795817000000];
+export const AUDIT_MIGRATIONS: MigrationList = [
+  CreateAuditEvents1795817000000,
+  PartitionAuditEventsSealedByTheWorker1795825100000,
+];
