@@ -41,8 +41,9 @@ export interface LockedInstance {
  * the state's assignments and timers and arm the new
  * state's (before the state changes, so the instance read back shows them); the new state and
  * version (or a vote's version); the actor among the participants (people only); then the
- * history line, the outbox event and the audit event — last, so the audit chain is held only for
- * the commit. A vote touches no timer: a quorum in progress does not reset the clock.
+ * history line, the outbox event and the audit event (one insert each; the worker seals the audit
+ * event into the chain after commit). A vote touches no timer: a quorum in progress does not reset
+ * the clock.
  */
 @Injectable()
 export class InstanceMoves {
