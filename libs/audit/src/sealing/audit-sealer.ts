@@ -30,7 +30,13 @@ export class AuditSealer {
       let { seq, hash } = head;
       const links: AuditLink[] = events.map((event) => {
         seq += 1;
-        const link = { pos: event.pos, seq, prevHash: hash, hash: linkHash(seq, hash, { ...event.body }) };
+        const link = {
+          txid: event.txid,
+          pos: event.pos,
+          seq,
+          prevHash: hash,
+          hash: linkHash(seq, hash, { ...event.body }),
+        };
         hash = link.hash;
         return link;
       });

@@ -5,6 +5,8 @@ import { BODY_COLUMNS, type StoredAuditEvent, toStored } from '../audit.reposito
 
 /** The chain fields the sealer gives one event. */
 export interface AuditLink {
+  /** The event's writing transaction and position: its key in the (small) index of unsealed events. */
+  readonly txid: string;
   readonly pos: number;
   readonly seq: number;
   readonly prevHash: string;
@@ -34,14 +36,14 @@ export class AuditSealingRepository {
    * that could still commit can ever get an id below it, so this prefix of the order never changes.
    * One statement: the watermark and the rows come from the same snapshot.
    */
-  async nextFinal(limit: number, manager: EntityManager): Promise<StoredAuditEvent[]> {
+  async nextFinal(limit: number, manager: EntityManager): Promise<(StoredAuditEvent & { txid: string })[]> {
     const rows = await manager.query<Record<string, unknown>[]>(
-      `SELECT pos, seq, prev_hash, hash, ${BODY_COLUMNS} FROM audit_events
+      `SELECT txid, pos, seq, prev_hash, hash, ${BODY_COLUMNS} FROM audit_events
        WHERE seq IS NULL AND txid < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY txid, pos LIMIT $1`,
       [limit],
     );
-    return rows.map(toStored);
+    return rows.map((row) => ({ ...toStored(row), txid: String(row.txid) }));
   }
 
   /** Fills the chain fields of unsealed events (the trigger refuses any row already sealed); returns how many. */
@@ -49,9 +51,15 @@ export class AuditSealingRepository {
     // TypeORM answers an UPDATE with [rows, affected count].
     const [, affected] = await manager.query<[unknown[], number]>(
       `UPDATE audit_events e SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash, sealed_at = clock_timestamp()
-       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS s(pos, seq, prev_hash, hash)
-       WHERE e.pos = s.pos AND e.seq IS NULL`,
-      [links.map((l) => l.pos), links.map((l) => l.seq), links.map((l) => l.prevHash), links.map((l) => l.hash)],
+       FROM unnest($1::xid8[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS s(txid, pos, seq, prev_hash, hash)
+       WHERE e.txid = s.txid AND e.pos = s.pos AND e.seq IS NULL`,
+      [
+        links.map((l) => l.txid),
+        links.map((l) => l.pos),
+        links.map((l) => l.seq),
+        links.map((l) => l.prevHash),
+        links.map((l) => l.hash),
+      ],
     );
     return affected;
   }
