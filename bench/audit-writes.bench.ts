@@ -117,9 +117,10 @@ describe('Audited writes', () => {
         }),
       );
       // Let the sealer catch up with the last commits, then stop it.
-      while ((await db.query(`SELECT 1 FROM audit_events WHERE seq IS NULL AND pos > $1 LIMIT 1`, [since])).length) {
-        await sleep(50);
-      }
+      const unsealedLeft = async () =>
+        (await db.query<unknown[]>(`SELECT 1 FROM audit_events WHERE seq IS NULL AND pos > $1 LIMIT 1`, [since]))
+          .length > 0;
+      while (await unsealedLeft()) await sleep(50);
       writing = false;
       await Promise.all([sealing, sampling]);
       const meanBatchMs = batchMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, batchMs.length);
