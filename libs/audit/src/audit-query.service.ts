@@ -69,12 +69,14 @@ export class AuditQueryService {
   async verify(query: TimeRangeQueryDto): Promise<ChainVerificationDto> {
     const verdict = await this.verifySealed(query);
     const backlog = await this.repository.unsealedBacklog(query.from, query.to);
-    return { ...verdict, unsealed: backlog.count, oldestUnsealedSeconds: backlog.oldestAgeSeconds };
+    const { count, oldestAgeSeconds } = backlog;
+    const oldestUnsealedMs = oldestAgeSeconds === null ? null : Math.round(oldestAgeSeconds * 1000);
+    return { ...verdict, unsealed: count, oldestUnsealedMs };
   }
 
   private async verifySealed(
     query: TimeRangeQueryDto,
-  ): Promise<Omit<ChainVerificationDto, 'unsealed' | 'oldestUnsealedSeconds'>> {
+  ): Promise<Omit<ChainVerificationDto, 'unsealed' | 'oldestUnsealedMs'>> {
     const whole = !query.from && !query.to;
     // Read the head first: events sealed while the walk runs lie beyond it and are not mistaken
     // for a missing tail; every event up to it is sealed (the head moves in the sealing transaction).

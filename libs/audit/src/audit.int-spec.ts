@@ -139,7 +139,7 @@ describe('Audit log on PostgreSQL', () => {
         firstSeq: 1,
         lastSeq: 83,
         unsealed: 0,
-        oldestUnsealedSeconds: null,
+        oldestUnsealedMs: null,
       });
       // Idempotent: nothing is left to seal, and the head stays where it is.
       expect(await sealer.sealAllFinal()).toBe(0);

@@ -17,7 +17,7 @@ export class ChainVerificationDto {
   /** Events (in the range) not sealed into the chain yet, so not covered by this verdict. */
   @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   unsealed!: number;
-  /** Age in seconds of the oldest of those (normally under one); null when there are none. */
-  @ApiProperty({ type: 'number', minimum: 0, nullable: true })
-  oldestUnsealedSeconds!: number | null;
+  /** Age in milliseconds of the oldest of those (normally under a second); null when there are none. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true })
+  oldestUnsealedMs!: number | null;
 }

@@ -919,8 +919,8 @@ export interface components {
             brokenAt?: components["schemas"]["BrokenLinkDto"];
             /** @description Events (in the range) not sealed into the chain yet, so not covered by this verdict. */
             unsealed: number;
-            /** @description Age in seconds of the oldest of those (normally under one); null when there are none. */
-            oldestUnsealedSeconds: number | null;
+            /** @description Age in milliseconds of the oldest of those (normally under a second); null when there are none. */
+            oldestUnsealedMs: number | null;
             /** @description True when every checked event is intact and linked to its predecessor. */
             valid: boolean;
         };
