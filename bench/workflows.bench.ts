@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
@@ -196,7 +196,7 @@ describe('Workflows', () => {
 /**
  * The statements `POST /v1/workflows/{id}/transitions` runs for one `touch`, in the same order
  * and transaction: lock the instance, read its history, update it, append history and outbox,
- * append to the audit chain (head locked last), store the idempotency record.
+ * insert the audit event (unsealed: the worker chains it later), store the idempotency record.
  */
 async function transitionSql(client: PoolClient, instanceId: string, actorId: string): Promise<void> {
   await client.query('BEGIN');
@@ -223,19 +223,13 @@ async function transitionSql(client: PoolClient, instanceId: string, actorId: st
     `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ('workflow.transitioned', 'workflow', $1, $2)`,
     [instanceId, JSON.stringify({ workflowId: instanceId, transition: 'touch', from: 'open', to: 'open' })],
   );
-  const head = await client.query<{ seq: string; hash: string }>(
-    'SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
-  );
-  const seq = Number(head.rows[0].seq) + 1;
-  const hash = createHash('sha256').update(`${seq}${head.rows[0].hash}${instanceId}`).digest('hex');
   await client.query(
-    `INSERT INTO audit_events (seq, prev_hash, hash, id, occurred_at, actor_type, actor_tenant_id, actor_object_id,
-       actor_name, action, resource_type, resource_id, outcome, before, after, request_id, client_ip, user_agent)
-     VALUES ($1, $2, $3, $4, now(), 'user', 'bench', 'bench', 'bench', 'workflow.transitioned', 'workflow', $5,
+    `INSERT INTO audit_events (id, occurred_at, actor_type, actor_tenant_id, actor_object_id, actor_name, action,
+       resource_type, resource_id, outcome, before, after, request_id, client_ip, user_agent)
+     VALUES ($1, now(), 'user', 'bench', 'bench', 'bench', 'workflow.transitioned', 'workflow', $2,
        'succeeded', '{"state":"open"}', '{"state":"open"}', NULL, '127.0.0.1', NULL)`,
-    [seq, head.rows[0].hash, hash, randomUUID(), instanceId],
+    [randomUUID(), instanceId],
   );
-  await client.query('UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1', [seq, hash]);
   await client.query(
     `INSERT INTO idempotency_records (principal, method, route, idempotency_key, fingerprint, status, headers, body,
        created_at, expires_at)

@@ -42,6 +42,9 @@ describe('Worker health and metrics', () => {
     expect(text).toContain('worker_job_duration_seconds_bucket{le="0.001",job="workflow-timers"');
     expect(text).toMatch(/workflow_timers_pending \d+/);
     expect(text).toMatch(/workflow_timers_overdue_seconds \d/);
+    expect(text).toMatch(/worker_job_runs_total\{job="audit-sealer",outcome="(idle|worked|skipped)"\} \d+/);
+    expect(text).toMatch(/^audit_unsealed_seconds \d/m);
+    expect(text).toMatch(/^audit_unsealed_events \d+$/m);
   });
 
   it('answers anything else with a problem', async () => {

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, verifyChain } from '@flowgate/audit';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { TestApp } from '@flowgate/testing';
+import { sealAuditNow, TestApp } from '@flowgate/testing';
+import { DataSource } from 'typeorm';
 import { createTestApp } from '../support/create-test-app';
 
 describe('Audit trail of user administration', () => {
@@ -55,10 +56,18 @@ describe('Audit trail of user administration', () => {
       before: { status: 'active' },
       after: { status: 'suspended' },
       requestId: `audit-${suffix}`,
+      // Recorded in the change's transaction, sealed into the chain by the worker moments later.
+      seq: null,
+      hash: null,
+    });
+    await sealAuditNow(testApp.app.get(DataSource));
+    const one = await http.get(`/v1/audit-events/${event.id}`).set('Authorization', auditor);
+    expect(one.body).toEqual({
+      ...event,
+      seq: expect.any(Number),
+      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    const one = await http.get(`/v1/audit-events/${event.id}`).set('Authorization', auditor);
-    expect(one.body).toEqual(event);
   });
 
   it('records grants and revocations, and a refused grant only as a denial', async () => {
@@ -88,7 +97,8 @@ describe('Audit trail of user administration', () => {
     expect(res.body.code).toBe('insufficient_role');
   });
 
-  it('verifies the chain written so far', async () => {
+  it('verifies the chain written so far, once sealed', async () => {
+    await sealAuditNow(testApp.app.get(DataSource));
     const res = await http
       .get('/v1/audit-events/verify')
       .set('Authorization', await bearer('auditor', ['auditor'], false));
@@ -98,6 +108,7 @@ describe('Audit trail of user administration', () => {
   });
 
   it('exports NDJSON in chain order that verifies offline with the published algorithm', async () => {
+    await sealAuditNow(testApp.app.get(DataSource));
     const res = await http
       .get('/v1/audit-events/export')
       .set('Authorization', await bearer('auditor', ['auditor'], false))
@@ -115,8 +126,11 @@ describe('Audit trail of user administration', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { seq: number; prevHash: string; hash: string } & Record<string, unknown>)
       .filter((line) => line.type === undefined);
-    expect(events.length).toBeGreaterThanOrEqual(3);
-    const chained = events.map(({ seq, prevHash, hash, ...body }) => ({ seq, prevHash, hash, body }));
+    // Sealed events first; events other suites wrote since the seal above follow, unsealed.
+    const sealed = events.filter((event) => event.seq !== null);
+    expect(events.slice(0, sealed.length)).toEqual(sealed);
+    expect(sealed.length).toBeGreaterThanOrEqual(3);
+    const chained = sealed.map(({ seq, prevHash, hash, ...body }) => ({ seq, prevHash, hash, body }));
     expect(verifyChain(chained, { expectedFirstSeq: 1, expectedPrevHash: GENESIS_HASH })).toMatchObject({
       valid: true,
     });

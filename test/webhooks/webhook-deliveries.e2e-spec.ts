@@ -281,7 +281,7 @@ describe('Webhook deliveries', () => {
       const read = await scenario.http.get(`/v1/webhook-subscriptions/${id}`).set(scenario.admin.auth);
       expect(read.body.pausedReason).toBe('2 consecutive failed attempts; the last: HTTP 500');
       const audits = await db.query<{ action: string; actor_type: string; after: Record<string, unknown> }[]>(
-        `SELECT action, actor_type, after FROM audit_events WHERE resource_id = $1 ORDER BY seq`,
+        `SELECT action, actor_type, after FROM audit_events WHERE resource_id = $1 ORDER BY pos`,
         [id],
       );
       expect(audits.map((a) => `${a.actor_type}:${a.action}`)).toEqual([

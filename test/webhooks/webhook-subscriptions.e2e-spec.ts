@@ -60,7 +60,7 @@ describe('Webhook subscriptions', () => {
   const auditActions = async (id: string) =>
     (
       await db.query<{ action: string; actor_type: string }[]>(
-        `SELECT action, actor_type FROM audit_events WHERE resource_id = $1 ORDER BY seq`,
+        `SELECT action, actor_type FROM audit_events WHERE resource_id = $1 ORDER BY pos`,
         [id],
       )
     ).map((row) => `${row.actor_type}:${row.action}`);

@@ -44,6 +44,7 @@ describe('API_MIGRATIONS', () => {
       'AddWorkflowHistoryChanges1795824600000',
       'AddSystemAssignments1795824700000',
       'AddRoleQueues1795824800000',
+      'PartitionAuditEventsSealedByTheWorker1795825100000',
       'AddAuditAnchors1795825200000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(

@@ -4,3 +4,8 @@ import type { AuditEventDto } from './dto/audit-event.dto';
 export function toAuditEventDto({ seq, prevHash, hash, body }: StoredAuditEvent): AuditEventDto {
   return { ...body, seq, prevHash, hash };
 }
+
+/** An event as it stood before it was sealed: what an export shows for events sealed after it began. */
+export function toUnsealedAuditEventDto({ body }: StoredAuditEvent): AuditEventDto {
+  return { ...body, seq: null, prevHash: null, hash: null };
+}

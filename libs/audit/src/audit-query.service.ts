@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppError, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/core';
 import { Readable } from 'node:stream';
 import { AuditAnchorsService } from './anchors/audit-anchors.service';
-import { AuditRepository, StoredAuditEvent } from './audit.repository';
-import { toAuditEventDto } from './audit-event.mapper';
+import { AuditRepository } from './audit.repository';
+import { toAuditEventDto, toUnsealedAuditEventDto } from './audit-event.mapper';
 import type { AuditEventListDto } from './dto/audit-event-list.dto';
 import type { AuditEventDto } from './dto/audit-event.dto';
 import type { ChainVerificationDto } from './dto/chain-verification.dto';
@@ -22,32 +22,39 @@ export class AuditQueryService {
 
   async list(query: ListAuditEventsQueryDto, requestUrl: string): Promise<AuditEventListDto> {
     const position = query.cursor
-      ? decodeCursor(query.cursor, { seq: (value) => /^\d{1,18}$/.test(value) })
+      ? decodeCursor(query.cursor, { pos: (value) => /^\d{1,18}$/.test(value) })
       : undefined;
     const rows = await this.repository.list({
       ...query,
-      beforeSeq: position ? Number(position.seq) : undefined,
+      beforePos: position ? Number(position.pos) : undefined,
       limit: query.top + 1,
     });
     const page = rows.slice(0, query.top);
     const value = page.map(toAuditEventDto);
     const last = page.at(-1);
     if (rows.length <= query.top || !last) return { value };
-    return { value, nextLink: nextLinkFor(requestUrl, encodeCursor({ seq: String(last.seq) })) };
+    return { value, nextLink: nextLinkFor(requestUrl, encodeCursor({ pos: String(last.pos) })) };
   }
 
   /**
-   * The events of a time range in chain order as NDJSON (one event per line, with seq, prevHash
-   * and hash), read from the database in batches as the client consumes them: memory stays flat
-   * whatever the range, and the file can be verified offline (docs/audit.md). After the events,
-   * the signed anchors of the range, one per line with `"type": "audit.anchor"` (docs/adr/0019).
+   * The events of a time range as NDJSON, one per line, read from the database in batches as the
+   * client consumes them (memory stays flat whatever the range): first the sealed ones in chain
+   * order with seq, prevHash and hash, verifiable offline (docs/audit.md); then those not sealed
+   * when the export began, in the order the sealer takes them, with those three fields null; last
+   * the signed anchors of the sealed range, one per line with `"type": "audit.anchor"` (docs/adr/0019).
    */
   async export(query: TimeRangeQueryDto): Promise<Readable> {
     const range = await this.repository.seqRange(query.from, query.to);
-    const events = range ? this.repository.inChainOrder(range.first, range.last) : emptyEvents();
-    const anchors = this.anchors;
+    const { repository, anchors } = this;
     async function* lines(): AsyncGenerator<string> {
-      for await (const event of events) yield `${JSON.stringify(toAuditEventDto(event))}\n`;
+      if (range) {
+        for await (const event of repository.inChainOrder(range.first, range.last)) {
+          yield `${JSON.stringify(toAuditEventDto(event))}\n`;
+        }
+      }
+      for await (const event of repository.beyondSeq(range?.last ?? 0, query.from, query.to)) {
+        yield `${JSON.stringify(toUnsealedAuditEventDto(event))}\n`;
+      }
       if (range) yield* anchors.exportLines(range.first, range.last);
     }
     return Readable.from(lines(), { highWaterMark: 64 });
@@ -60,14 +67,25 @@ export class AuditQueryService {
   }
 
   /**
-   * Walks the chain (or the part of it in a time range) in sequence order, streaming from the
-   * database, and reports the first link that does not hold. A whole-chain check also compares
-   * the last event with the chain head, which reveals events removed from the end.
+   * Walks the sealed chain (or the part of it in a time range) in sequence order, streaming from
+   * the database, and reports the first link that does not hold. A whole-chain check also compares
+   * the last event with the chain head, which reveals events removed from the end. Events not
+   * sealed yet are outside the verdict; how many there are, and how old, is reported beside it.
    */
   async verify(query: TimeRangeQueryDto): Promise<ChainVerificationDto> {
+    const verdict = await this.verifySealed(query);
+    const backlog = await this.repository.unsealedBacklog(query.from, query.to);
+    const { count, oldestAgeSeconds } = backlog;
+    const oldestUnsealedMs = oldestAgeSeconds === null ? null : Math.round(oldestAgeSeconds * 1000);
+    return { ...verdict, unsealed: count, oldestUnsealedMs };
+  }
+
+  private async verifySealed(
+    query: TimeRangeQueryDto,
+  ): Promise<Omit<ChainVerificationDto, 'unsealed' | 'oldestUnsealedMs'>> {
     const whole = !query.from && !query.to;
-    // Read the head first: events committed while the walk runs lie beyond it and are not
-    // mistaken for a missing tail; every event up to it has committed (they commit together).
+    // Read the head first: events sealed while the walk runs lie beyond it and are not mistaken
+    // for a missing tail; every event up to it is sealed (the head moves in the sealing transaction).
     const head = whole ? await this.repository.head() : undefined;
     const range = head
       ? head.seq > 0
@@ -96,5 +114,3 @@ export class AuditQueryService {
     return { valid: true, checked: verdict.checked, ...bounds };
   }
 }
-
-async function* emptyEvents(): AsyncGenerator<StoredAuditEvent> {}

@@ -11,6 +11,10 @@ export interface AuditConfig {
   readonly denialWindowMs: number;
   /** Signed anchors of the chain head (`AUDIT_ANCHOR_*`, docs/adr/0019). */
   readonly anchors: AnchorConfig;
+  /** How long the sealer waits after a run that found nothing final to seal (`AUDIT_SEAL_INTERVAL_MS`). */
+  readonly sealIntervalMs: number;
+  /** Events sealed per transaction (`AUDIT_SEAL_BATCH_SIZE`). */
+  readonly sealBatchSize: number;
 }
 
 declare module '@flowgate/core' {
@@ -33,5 +37,8 @@ export function readAuditConfig(env: EnvReader, core: CoreConfig): AuditConfig {
     ]),
     denialWindowMs: env.integer('AUDIT_DENIAL_WINDOW_SECONDS', 60, { min: 1, max: 3_600 }) * 1000,
     anchors: readAnchorConfig(env, core),
+    // Idle polls are one probe of a small partial index; 250 ms keeps sealing well inside 2 s.
+    sealIntervalMs: env.integer('AUDIT_SEAL_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
+    sealBatchSize: env.integer('AUDIT_SEAL_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
   };
 }

@@ -1,7 +1,13 @@
-import type { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { configLoader, type FlowgateConfig, TransactionRunner } from '@flowgate/core';
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { configLoader, type FlowgateConfig, Metrics, TransactionRunner } from '@flowgate/core';
+import {
+  createScratchDatabase,
+  type ScratchDatabase,
+  sealAuditNow,
+  SQL_STATE,
+  type UnitsOfWork,
+  unitsOfWorkOn,
+} from '@flowgate/testing';
 import { readAuditConfig } from './audit.config';
 import { AUDIT_MIGRATIONS } from './migrations';
 import { AnchorKeyRing } from './anchors/anchor-key-ring';
@@ -11,32 +17,45 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { REDACTED } from './redact';
+import { AuditMetrics } from './sealing/audit-metrics';
+import { type AuditSealer, auditSealerOn } from './sealing/audit-sealer';
 
 /**
- * Runs on a database of its own (the tampering below would break every other test's chain).
+ * Writers, the sealer and verification on PostgreSQL. Runs on a database of its own: the
+ * tampering below would break every other test's chain, and the counts here are exact.
  */
 describe('Audit log on PostgreSQL', () => {
   let scratch: ScratchDatabase;
   let dataSource: DataSource;
+  let units: UnitsOfWork;
   let audit: AuditService;
   let query: AuditQueryService;
   let transactions: TransactionRunner;
+  let repository: AuditRepository;
+  /** Small batches, so that sealing a few dozen events takes several transactions. */
+  let sealer: AuditSealer;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('audit_spec', AUDIT_MIGRATIONS);
     dataSource = scratch.dataSource;
-    transactions = new TransactionRunner(dataSource, { setContext: () => undefined } as unknown as PinoLogger);
-    const repository = new AuditRepository(transactions);
+    units = unitsOfWorkOn(dataSource);
+    transactions = units.transactions;
+    repository = new AuditRepository(transactions);
     const { audit: auditConfig } = configLoader({ audit: readAuditConfig }).load({
       AUDIT_REDACT_FIELDS: 'password,token',
+      AUDIT_SEAL_BATCH_SIZE: '7',
     });
     const config = { ...scratch.config, audit: auditConfig } as FlowgateConfig;
     audit = new AuditService(repository, config);
     const anchors = new AuditAnchorsRepository(transactions);
     query = new AuditQueryService(repository, new AuditAnchorsService(anchors, new AnchorKeyRing(config, anchors)));
+    sealer = auditSealerOn(transactions, { audit: auditConfig });
   });
 
-  afterAll(() => scratch?.drop());
+  afterAll(async () => {
+    await units?.rollbackOpenUnits();
+    await scratch?.drop();
+  });
 
   const event = (n: number) => ({
     actor: { type: 'user' as const, tenantId: 't', objectId: `o${n}`, displayName: `user ${n}` },
@@ -47,64 +66,203 @@ describe('Audit log on PostgreSQL', () => {
     after: { n: n + 1, nested: { token: 'abc' } },
   });
 
-  const count = async () => Number((await dataSource.query('SELECT count(*) AS n FROM audit_events'))[0].n);
+  const record = (n: number) => transactions.run((manager) => audit.record(event(n), manager));
+  const count = async (where = 'true') =>
+    Number((await dataSource.query(`SELECT count(*) AS n FROM audit_events WHERE ${where}`))[0].n);
+  const sealOf = async (resourceId: string) =>
+    (
+      await dataSource.query<{ seq: string | null }[]>(`SELECT seq FROM audit_events WHERE resource_id = $1`, [
+        resourceId,
+      ])
+    ).map(({ seq }) => (seq === null ? null : Number(seq)));
 
-  it('keeps a valid chain under 16 concurrent writers, with contiguous sequence numbers', async () => {
-    await Promise.all(
-      Array.from({ length: 16 }, (_, writer) =>
-        (async () => {
-          for (let i = 0; i < 5; i += 1) {
-            await transactions.run((manager) => audit.record(event(writer * 100 + i), manager));
-          }
-        })(),
-      ),
-    );
-    const verdict = await query.verify({});
-    expect(verdict).toEqual({ valid: true, checked: 80, firstSeq: 1, lastSeq: 80 });
+  describe('writing', () => {
+    it('records an event in one statement: no chain head read, nothing locked', async () => {
+      const statements: string[] = [];
+      await transactions.run(async (manager) => {
+        const query = manager.query.bind(manager);
+        const counting = new Proxy(manager, {
+          get: (target, key): unknown =>
+            key === 'query'
+              ? (sql: string, parameters?: unknown[]) => (statements.push(sql), query(sql, parameters))
+              : Reflect.get(target, key),
+        });
+        await audit.record(event(1), counting);
+      });
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatch(/^INSERT INTO audit_events/);
+      expect(await sealOf('1')).toEqual([null]);
+    });
+
+    it('lets two open transactions each record an event without waiting for the other', async () => {
+      const first = await units.openUnit();
+      const second = await units.openUnit();
+      // Before, the second INSERT waited for the first transaction's chain-head lock: this hung.
+      await audit.record(event(2), first.manager);
+      await audit.record(event(3), second.manager);
+      const [{ blockers }] = await dataSource.query('SELECT pg_blocking_pids($1) AS blockers', [second.pid]);
+      expect(blockers).toEqual([]);
+      await second.commit();
+      await first.commit();
+      expect(await count(`resource_id IN ('2', '3')`)).toBe(2);
+    });
+
+    it('redacts configured fields before storing (and hashing)', async () => {
+      const [stored] = await dataSource.query(`SELECT before, after FROM audit_events WHERE resource_id = '1'`);
+      expect(stored.before.password).toBe(REDACTED);
+      expect(stored.after.nested.token).toBe(REDACTED);
+      expect(JSON.stringify(stored)).not.toMatch(/hunter2|abc/);
+    });
+
+    it('writes nothing when the transaction that recorded the event rolls back', async () => {
+      const before = await count();
+      await expect(
+        transactions.run(async (manager) => {
+          await audit.record(event(999), manager);
+          throw new Error('the change failed after its event was recorded');
+        }),
+      ).rejects.toThrow('the change failed');
+      expect(await count()).toBe(before);
+    });
   });
 
-  it('reports a valid chain while writers keep appending (no false alarm at the moving end)', async () => {
-    const writing = Promise.all(
-      Array.from({ length: 4 }, (_, writer) =>
-        (async () => {
-          for (let i = 0; i < 10; i += 1) {
-            await transactions.run((manager) => audit.record(event(5000 + writer * 100 + i), manager));
-          }
-        })(),
-      ),
-    );
-    const verdicts = [];
-    for (let i = 0; i < 5; i += 1) verdicts.push(await query.verify({}));
-    await writing;
-    expect(verdicts.every((verdict) => verdict.valid)).toBe(true);
-    expect(await query.verify({})).toEqual({ valid: true, checked: 120, firstSeq: 1, lastSeq: 120 });
+  describe('sealing', () => {
+    it('seals every committed event into a contiguous chain that verifies, in batches', async () => {
+      await Promise.all(
+        Array.from({ length: 16 }, (_, writer) =>
+          (async () => {
+            for (let i = 0; i < 5; i += 1) await record(writer * 100 + i + 10);
+          })(),
+        ),
+      );
+      expect(await count('seq IS NULL')).toBe(83);
+      expect(await query.verify({})).toMatchObject({ valid: true, checked: 0, unsealed: 83 });
+      await sealAuditNow(dataSource);
+      expect(await query.verify({})).toEqual({
+        valid: true,
+        checked: 83,
+        firstSeq: 1,
+        lastSeq: 83,
+        unsealed: 0,
+        oldestUnsealedMs: null,
+      });
+      // Idempotent: nothing is left to seal, and the head stays where it is.
+      expect(await sealer.sealAllFinal()).toBe(0);
+      expect(await repository.head()).toMatchObject({ seq: 83 });
+    });
+
+    it('never seals past a transaction still open, then seals its event first once it commits', async () => {
+      const older = await units.openUnit();
+      await audit.record(event(20_000), older.manager);
+      await record(20_001);
+      await record(20_002);
+      await sealer.sealAllFinal();
+      // The later events committed, but the older transaction could still commit before them.
+      expect(await sealOf('20001')).toEqual([null]);
+      expect(await sealOf('20002')).toEqual([null]);
+      expect(await query.verify({})).toMatchObject({ valid: true, unsealed: 2 });
+      await older.commit();
+      await sealAuditNow(dataSource);
+      const [a, b, c] = [...(await sealOf('20000')), ...(await sealOf('20001')), ...(await sealOf('20002'))];
+      expect([b! - a!, c! - a!]).toEqual([1, 2]);
+      expect(await query.verify({})).toMatchObject({ valid: true, unsealed: 0 });
+    });
+
+    it('never seals an event whose transaction rolled back, and leaves no gap for it', async () => {
+      const doomed = await units.openUnit();
+      await audit.record(event(30_000), doomed.manager);
+      await record(30_001);
+      await doomed.rollback();
+      await sealAuditNow(dataSource);
+      expect(await sealOf('30000')).toEqual([]);
+      expect(await query.verify({})).toMatchObject({ valid: true, unsealed: 0 });
+    });
+
+    it('keeps the chain whole under writers, verifiers and two sealers at once (no seq twice)', async () => {
+      let writing = true;
+      const writers = Promise.all(
+        Array.from({ length: 4 }, async (_, writer) => {
+          for (let i = 0; i < 15; i += 1) await record(40_000 + writer * 100 + i);
+        }),
+      ).finally(() => (writing = false));
+      const secondSealer = auditSealerOn(transactions, { audit: { sealBatchSize: 3 } });
+      const sealing = [sealer, secondSealer].map(async (one) => {
+        while (writing) await one.sealBatch();
+      });
+      const verdicts = [];
+      while (writing) verdicts.push(await query.verify({}));
+      await Promise.all([writers, ...sealing]);
+      await sealAuditNow(dataSource);
+      expect(verdicts.every((verdict) => verdict.valid)).toBe(true);
+      expect(await dataSource.query('SELECT seq FROM audit_events GROUP BY seq HAVING count(*) > 1')).toEqual([]);
+      expect(await query.verify({})).toMatchObject({ valid: true, checked: await count(), unsealed: 0 });
+    });
   });
 
-  it('redacts configured fields before storing (and hashing)', async () => {
-    const [stored] = await dataSource.query('SELECT before, after FROM audit_events ORDER BY seq LIMIT 1');
-    expect(stored.before.password).toBe(REDACTED);
-    expect(stored.after.nested.token).toBe(REDACTED);
-    expect(JSON.stringify(stored)).not.toMatch(/hunter2|abc/);
+  describe('the metrics', () => {
+    it('report the unsealed backlog and its age from the database, at scrape time', async () => {
+      // A registry each: a reading is reused for a second, and each scrape here must query.
+      const scrape = async () => {
+        const metrics = new Metrics();
+        new AuditMetrics(metrics, repository);
+        const text = await metrics.registry.metrics();
+        const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)![1]);
+        return { events: value('audit_unsealed_events'), seconds: value('audit_unsealed_seconds') };
+      };
+      await sealAuditNow(dataSource);
+      expect(await scrape()).toEqual({ events: 0, seconds: 0 });
+      await record(50_000);
+      const backlog = await scrape();
+      expect(backlog.events).toBe(1);
+      expect(backlog.seconds).toBeGreaterThanOrEqual(0);
+    });
   });
 
-  it('writes nothing when the transaction that recorded the event rolls back', async () => {
-    const before = await count();
-    await expect(
-      transactions.run(async (manager) => {
-        await audit.record(event(999), manager);
-        throw new Error('the change failed after its event was recorded');
-      }),
-    ).rejects.toThrow('the change failed');
-    expect(await count()).toBe(before);
-    expect((await query.verify({})).valid).toBe(true);
+  describe('export', () => {
+    it('emits sealed events in chain order, then unsealed ones with null chain fields', async () => {
+      await sealAuditNow(dataSource);
+      await record(60_000);
+      const stream = await query.export({});
+      const lines: { seq: number | null; prevHash: string | null; hash: string | null; resource: { id: string } }[] =
+        [];
+      for await (const chunk of stream) lines.push(JSON.parse(String(chunk)));
+      const sealed = lines.filter((line) => line.seq !== null);
+      expect(sealed.map((line) => line.seq)).toEqual(sealed.map((_, index) => index + 1));
+      expect(lines.at(-1)).toMatchObject({ seq: null, prevHash: null, hash: null, resource: { id: '60000' } });
+      expect(lines.indexOf(lines.at(-1)!)).toBe(sealed.length);
+    });
   });
 
-  it.each([
-    ['UPDATE', `UPDATE audit_events SET action = 'x'`],
-    ['DELETE', `DELETE FROM audit_events`],
-    ['TRUNCATE', `TRUNCATE audit_events`],
-  ])('refuses %s, even for the table owner', async (_operation, sql) => {
-    await expect(dataSource.query(sql)).rejects.toMatchObject({ driverError: { code: '42501' } });
+  describe('the append-only trigger', () => {
+    const refused = (sql: string) =>
+      expect(dataSource.query(sql)).rejects.toMatchObject({ driverError: { code: SQL_STATE.insufficientPrivilege } });
+
+    beforeAll(() => sealAuditNow(dataSource));
+
+    it.each([
+      ['a second sealing update', `UPDATE audit_events SET seq = seq + 1000, sealed_at = now() WHERE seq = 1`],
+      ['an update to a sealed row', `UPDATE audit_events SET action = 'x' WHERE seq = 2`],
+      ['an update of the body while sealing', `UPDATE audit_events SET seq = 9999, prev_hash = 'p', hash = 'h', sealed_at = now(), action = 'x' WHERE seq IS NULL`], // prettier-ignore
+      ['an update of an unsealed body', `UPDATE audit_events SET after = '{}' WHERE seq IS NULL`],
+      ['a DELETE', `DELETE FROM audit_events WHERE seq = 3`],
+      ['a TRUNCATE', `TRUNCATE audit_events`],
+      ['a TRUNCATE of one partition', `TRUNCATE audit_events_default`],
+      ['an INSERT that comes sealed', `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome, seq, prev_hash, hash, sealed_at) VALUES (gen_random_uuid(), now(), 'system', 'x', 'x', 'succeeded', 1, 'p', 'h', now())`], // prettier-ignore
+    ])('refuses %s, even for the table owner', async (_what, sql) => {
+      await record(70_000); // something unsealed to aim at
+      await refused(sql);
+    });
+
+    it('stamps the writer’s own transaction id, whatever the INSERT says', async () => {
+      const [row] = await transactions.run((manager) =>
+        manager.query(
+          `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome, txid)
+           VALUES (gen_random_uuid(), now(), 'system', 'x', 'x', 'succeeded', '1')
+           RETURNING txid = pg_current_xact_id() AS own`,
+        ),
+      );
+      expect(row.own).toBe(true);
+    });
   });
 
   describe('tampering behind the application’s back (owner with triggers disabled)', () => {
@@ -116,7 +274,18 @@ describe('Audit log on PostgreSQL', () => {
       });
     };
 
+    beforeAll(() => sealAuditNow(dataSource));
+
     // Each case breaks the chain at an earlier point than the one before, so each is the first break.
+    it('detects a seq stored twice', async () => {
+      await tamper(
+        `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome, seq, prev_hash, hash, sealed_at)
+         SELECT gen_random_uuid(), occurred_at, actor_type, action, resource_type, outcome, seq, prev_hash, hash, sealed_at
+         FROM audit_events WHERE seq = 70`,
+      );
+      expect(await query.verify({})).toMatchObject({ valid: false, brokenAt: { seq: 70 } });
+    });
+
     it('detects reordered events', async () => {
       await tamper(
         'UPDATE audit_events SET seq = -1 WHERE seq = 60',

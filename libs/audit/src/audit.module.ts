@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessDenials } from '@flowgate/auth';
-import { DatabaseModule, RedisModule } from '@flowgate/core';
+import { DatabaseModule, MetricsModule, RedisModule } from '@flowgate/core';
 import { AnchorKeyRing } from './anchors/anchor-key-ring';
 import { AuditAnchorJob } from './anchors/audit-anchor.job';
 import { AuditAnchoring } from './anchors/audit-anchoring';
@@ -12,6 +12,7 @@ import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { AuditedAccessDenials } from './denials/audited-access-denials';
+import { AuditMetrics } from './sealing/audit-metrics';
 
 /**
  * The append-only, hash-chained audit log. Other libraries record through `AuditService`; the
@@ -20,8 +21,9 @@ import { AuditedAccessDenials } from './denials/audited-access-denials';
  * `AuthModule.register` for the guards). The worker runs its anchor job (`AuditAnchorJob`).
  */
 @Module({
-  // Denials: their own unit of work, and a counter of the ones that could not be written.
-  imports: [DatabaseModule, RedisModule],
+  // Denials: their own unit of work, and a counter of the ones that could not be written; the
+  // sealing backlog on /metrics (wherever the audit log is served or sealed).
+  imports: [DatabaseModule, RedisModule, MetricsModule],
   // The anchors' static paths first, so that they are never read as an event id.
   controllers: [AuditAnchorsController, AuditController],
   providers: [
@@ -33,6 +35,7 @@ import { AuditedAccessDenials } from './denials/audited-access-denials';
     AuditAnchorJob,
     AuditService,
     AuditQueryService,
+    AuditMetrics,
     { provide: AccessDenials, useClass: AuditedAccessDenials },
   ],
   exports: [AuditService, AccessDenials, AuditAnchorJob],

@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import {
   createScratchDatabase,
   type ScratchDatabase,
+  sealAuditNow,
   SQL_STATE,
   type UnitsOfWork,
   unitsOfWorkOn,
 } from '@flowgate/testing';
-import type { EntityManager } from 'typeorm';
 import type { AuditEventBody } from './audit-event';
-import { type AuditEventFilter, AuditRepository, type StoredAuditEvent } from './audit.repository';
+import { type AuditEventFilter, AuditRepository, type SealedAuditEvent } from './audit.repository';
 import { linkHash } from './hash-chain/audit-link';
 import { AUDIT_MIGRATIONS } from './migrations';
 
 /**
- * What `audit.int-spec.ts` (the service on the chain: concurrent writers, verification, redaction,
- * refused UPDATE/DELETE/TRUNCATE, tampering) leaves to the repository: its queries' filters,
- * paging and batches, and the head lock. A database of its own, as there: the chain is one per
+ * What `audit.int-spec.ts` (writers, the sealer, verification, redaction, the append-only
+ * trigger, tampering) leaves to the repository: its queries' filters, paging and batches, and the
+ * plans they get on the partitioned table. A database of its own, as there: the chain is one per
  * database and these events are not the app's. Each test appends its own events and asserts on
  * those only (a resource id, a year or a range of sequence numbers of its own).
  */
@@ -52,34 +52,38 @@ describe('AuditRepository (real PostgreSQL)', () => {
     ...fields,
   });
 
-  /** Appends at the chain's end as the service does: head locked, linked to it, last in the unit. */
-  async function appendTo(manager: EntityManager, event: AuditEventBody): Promise<StoredAuditEvent> {
-    const head = await audit.lockHead(manager);
-    const seq = head.seq + 1;
-    const stored = { seq, prevHash: head.hash, hash: linkHash(seq, head.hash, event as unknown as Record<string, unknown>), body: event }; // prettier-ignore
-    await audit.append(stored, manager);
-    return stored;
+  /** Inserts the events in one unit of work as the service does, then seals them as the worker would. */
+  async function appendAll(...events: AuditEventBody[]): Promise<SealedAuditEvent[]> {
+    await units.transactions.run(async (manager) => {
+      for (const event of events) await audit.insert(event, manager);
+    });
+    await sealAuditNow(scratch.dataSource);
+    const stored = await Promise.all(events.map((event) => audit.findById(event.id)));
+    return stored as SealedAuditEvent[];
   }
 
-  /** Appends the events in one unit of work: consecutive sequence numbers. */
-  const appendAll = (...events: AuditEventBody[]) =>
-    units.transactions.run(async (manager) => {
-      const stored: StoredAuditEvent[] = [];
-      for (const event of events) stored.push(await appendTo(manager, event));
-      return stored;
-    });
-
-  describe('append and the head', () => {
-    it('moves the head to the appended event, and reads it back as stored', async () => {
-      const [event] = await appendAll(body({ before: null, requestId: null, clientIp: null, userAgent: null }));
-      expect(await audit.head()).toEqual({ seq: event.seq, hash: event.hash });
-      expect(await audit.findById(event.body.id)).toEqual(event);
+  describe('insert and the head', () => {
+    it('stores an event unsealed; sealed, it links to its predecessor and moves the head', async () => {
+      const event = body({ before: null, requestId: null, clientIp: null, userAgent: null });
+      await units.transactions.run((manager) => audit.insert(event, manager));
+      const unsealed = await audit.findById(event.id);
+      expect(unsealed).toEqual({ pos: expect.any(Number), seq: null, prevHash: null, hash: null, body: event });
+      const headBefore = await audit.head();
+      await sealAuditNow(scratch.dataSource);
+      const sealed = (await audit.findById(event.id)) as SealedAuditEvent;
+      expect(sealed).toMatchObject({
+        pos: unsealed!.pos,
+        seq: headBefore.seq + 1,
+        prevHash: headBefore.hash,
+        body: event,
+      });
+      expect(sealed.hash).toBe(linkHash(sealed.seq, sealed.prevHash, { ...event }));
+      expect(await audit.head()).toEqual({ seq: sealed.seq, hash: sealed.hash });
     });
 
     it('reads a system event with its absent fields as null', async () => {
       const system = body({ actor: { type: 'system', tenantId: null, objectId: null, displayName: null }, resource: { type: 'thing', id: null }, after: null }); // prettier-ignore
       const [event] = await appendAll(system);
-      expect((await audit.findById(system.id))?.body).toEqual(system);
       expect(event.body).toEqual(system);
     });
 
@@ -87,56 +91,52 @@ describe('AuditRepository (real PostgreSQL)', () => {
       expect(await audit.findById(randomUUID())).toBeUndefined();
     });
 
-    it.each([
-      ['sequence number', (taken: StoredAuditEvent) => ({ ...taken, body: body() })],
-      ['event id', (taken: StoredAuditEvent) => ({ ...taken, seq: taken.seq + 1_000_000 })],
-    ])('refuses a second event with a taken %s', async (_what, twin) => {
+    it('refuses a second event with a taken id (at the same time: the partition key is part of the key)', async () => {
       const [taken] = await appendAll(body());
-      await expect(units.transactions.run((manager) => audit.append(twin(taken), manager))).rejects.toMatchObject({
+      await expect(units.transactions.run((manager) => audit.insert(taken.body, manager))).rejects.toMatchObject({
         driverError: { code: SQL_STATE.uniqueViolation },
       });
     });
 
-    it('leaves neither the event nor the head moved when the unit of work rolls back', async () => {
-      const head = await audit.head();
+    it('leaves no event when the unit of work rolls back', async () => {
       const event = body();
       await expect(
         units.transactions.run(async (manager) => {
-          await appendTo(manager, event);
+          await audit.insert(event, manager);
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');
       expect(await audit.findById(event.id)).toBeUndefined();
-      // Tests in a file run one at a time, and this database is this file's: nobody else appends.
-      expect(await audit.head()).toEqual(head);
     });
 
-    it('makes a second writer wait for the head until the first commits, then gives it the new head', async () => {
-      const first = await units.openUnit();
-      const second = await units.openUnit();
-      const appended = await appendTo(first.manager, body());
-      const waiting = audit.lockHead(second.manager);
-      await units.waitUntilBlocked(second, first);
-      // Readers are not held up: the unlocked read still sees the committed head.
-      expect((await audit.head()).seq).toBe(appended.seq - 1);
-      await first.commit();
-      expect(await waiting).toEqual({ seq: appended.seq, hash: appended.hash });
-      await second.rollback();
+    it('files each event in the partition of its month, and one far off in the default partition', async () => {
+      const now = body();
+      const far = body({ occurredAt: '1970-01-01T00:00:00.000Z' });
+      await appendAll(now, far);
+      const rows = await scratch.dataSource.query<{ id: string; partition: string }[]>(
+        `SELECT id, tableoid::regclass::text AS partition FROM audit_events WHERE id IN ($1, $2)`,
+        [now.id, far.id],
+      );
+      const month = now.occurredAt.slice(0, 7).replace('-', 'm');
+      expect(Object.fromEntries(rows.map((row) => [row.id, row.partition]))).toEqual({
+        [now.id]: `audit_events_y${month}`,
+        [far.id]: 'audit_events_default',
+      });
     });
   });
 
   describe('list', () => {
-    it('lists newest first, a page at a time before a sequence number', async () => {
+    it('lists newest first, a page at a time before a position', async () => {
       const resource = { type: 'thing', id: randomUUID() };
       const events = await appendAll(...Array.from({ length: 5 }, () => body({ resource })));
-      const newestFirst = events.map((event) => event.seq).reverse();
+      const newestFirst = events.map((event) => event.pos).reverse();
       const pages: number[][] = [];
-      let beforeSeq: number | undefined;
+      let beforePos: number | undefined;
       for (;;) {
-        const page = await audit.list({ resourceType: 'thing', resourceId: resource.id, beforeSeq, limit: 2 });
-        pages.push(page.map((event) => event.seq));
+        const page = await audit.list({ resourceType: 'thing', resourceId: resource.id, beforePos, limit: 2 });
+        pages.push(page.map((event) => event.pos));
         if (page.length < 2) break;
-        beforeSeq = page[page.length - 1].seq;
+        beforePos = page[page.length - 1].pos;
       }
       expect(pages).toEqual([newestFirst.slice(0, 2), newestFirst.slice(2, 4), newestFirst.slice(4)]);
     });
@@ -170,7 +170,7 @@ describe('AuditRepository (real PostgreSQL)', () => {
     it('walks a range in chain order, in batches, up to its last sequence number', async () => {
       const events = await appendAll(...Array.from({ length: 7 }, () => body()));
       const [first, last] = [events[0].seq, events[5].seq];
-      const walked: StoredAuditEvent[] = [];
+      const walked: SealedAuditEvent[] = [];
       for await (const event of audit.inChainOrder(first, last, 2)) walked.push(event);
       expect(walked).toEqual(events.slice(0, 6));
     });
@@ -206,6 +206,50 @@ describe('AuditRepository (real PostgreSQL)', () => {
       expect(await audit.hashBefore(two.seq)).toBe(one.hash);
       expect(two.prevHash).toBe(one.hash);
       expect(await audit.hashBefore(1)).toBeUndefined();
+    });
+  });
+
+  describe('plans on the partitioned table', () => {
+    // Planned as if the table were large (no sequential scan unless no index serves), over the
+    // partitions a real query touches: every filter must find an index in each of them.
+    const planOf = (sql: string, parameters: unknown[] = []) =>
+      units.transactions.run(async (manager) => {
+        await manager.query('SET LOCAL enable_seqscan = off');
+        const rows = await manager.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, parameters);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+    const day = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() };
+
+    it.each([
+      ['actor and a day', `actor_tenant_id = 't' AND actor_object_id = 'o' AND occurred_at >= $1 AND occurred_at < $2`, /_actor_tenant_id_actor_object_id_pos_idx|_occurred_at_idx/], // prettier-ignore
+      ['resource', `resource_type = 'thing' AND resource_id = 'x'`, /_resource_type_resource_id_pos_idx/],
+      ['action', `action = 'thing.changed'`, /_action_pos_idx/],
+      ['a day', `occurred_at >= $1 AND occurred_at < $2`, /_occurred_at_idx|_pkey/],
+      ['nothing (newest page)', `true`, /_pkey/],
+    ])('serves the list filtered by %s from an index, newest first', async (_filter, where, index) => {
+      const parameters = where.includes('$1') ? [day.from, day.to] : [];
+      const plan = await planOf(`SELECT * FROM audit_events WHERE ${where} ORDER BY pos DESC LIMIT 51`, parameters);
+      expect(plan).not.toMatch(/Seq Scan/);
+      expect(plan).toMatch(index);
+    });
+
+    it('serves the sealer from the unsealed index and chain walks from the chain index', async () => {
+      const sealing = await planOf(
+        `SELECT * FROM audit_events WHERE seq IS NULL AND txid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY txid, pos LIMIT 500`,
+      );
+      expect(sealing).toMatch(/_txid_pos_idx/);
+      const walk = await planOf(
+        `SELECT * FROM audit_events WHERE seq >= 1 AND (seq, pos) > (1, 0) ORDER BY seq, pos LIMIT 1000`,
+      );
+      expect(walk).toMatch(/_seq_pos_idx/);
+      const seal = await planOf(
+        `UPDATE audit_events e SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash, sealed_at = now()
+         FROM unnest($1::xid8[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS s(txid, pos, seq, prev_hash, hash)
+         WHERE e.txid = s.txid AND e.pos = s.pos AND e.seq IS NULL`,
+        [['1'], [1], [1], ['p'], ['h']],
+      );
+      expect(seal).toMatch(/_txid_pos_idx/);
+      expect(sealing + walk + seal).not.toMatch(/Seq Scan/);
     });
   });
 });

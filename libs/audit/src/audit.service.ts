@@ -4,17 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventBody, AuditEventInput } from './audit-event';
 import { AuditRepository } from './audit.repository';
-import { linkHash } from './hash-chain/audit-link';
 import { redact } from './redact';
 
 /**
  * Records audit events in the caller's transaction, so a change and its event commit or roll back
- * together. Each event is chained to the previous one (`hash` covers the previous `hash`), which
- * makes any later edit, removal or reordering detectable by `verify`.
- *
- * Concurrency: appending takes the chain head's row lock, held until the caller commits. Callers
- * record as the last step of their unit of work, so the lock is held for the commit only and
- * concurrent writers serialize on that instant, not on their whole transactions.
+ * together: one INSERT, no lock, nothing read. The worker's sealer (`sealing/`) later links each
+ * event to its predecessor (`hash` covers the previous `hash`), which makes any edit, removal or
+ * reordering after sealing detectable by `verify` (docs/adr/0018-audit-chain-sealed-by-the-worker.md).
+ * Writers on unrelated resources therefore never wait for each other.
  */
 @Injectable()
 export class AuditService {
@@ -47,11 +44,6 @@ export class AuditService {
       clientIp: context?.clientIp ?? null,
       userAgent: context?.userAgent ?? null,
     };
-    const head = await this.repository.lockHead(manager);
-    const seq = head.seq + 1;
-    await this.repository.append(
-      { seq, prevHash: head.hash, hash: linkHash(seq, head.hash, body as unknown as Record<string, unknown>), body },
-      manager,
-    );
+    await this.repository.insert(body, manager);
   }
 }

@@ -10,3 +10,7 @@ export * from './anchors/anchor-jws';
 export * from './anchors/anchor.config';
 export * from './anchors/audit-anchor.job';
 export * from './anchors/audit-anchoring';
+export * from './sealing/audit-sealing.module';
+export * from './sealing/audit-sealer';
+export * from './sealing/audit-sealer.job';
+export * from './sealing/audit-partitions.job';

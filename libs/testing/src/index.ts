@@ -15,3 +15,4 @@ export * from './database/run-database';
 export * from './database/rows';
 export * from './database/sql-state';
 export * from './http/browser-sign-in';
+export * from './database/seal-audit';

@@ -100,8 +100,8 @@ export class UserAccessService {
   }
 
   /**
-   * Locks the target, applies the change, records the audit event (last, so the audit chain's
-   * lock is held only for the commit) and commits; then forgets the cached principal. A refusal
+   * Locks the target, applies the change, records the audit event (one insert; the worker seals it
+   * into the chain after commit) and commits; then forgets the cached principal. A refusal
    * (403) is audited as a denial in its own transaction, since this one rolls back.
    */
   private async change(

@@ -9,9 +9,9 @@ export const AUDIT_SEQ = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE
 export class AuditEventDto {
   @ApiProperty(API_SCHEMA.uuid)
   id!: string;
-  /** Position in the hash chain. */
-  @ApiProperty(AUDIT_SEQ)
-  seq!: number;
+  /** Position in the hash chain; null until the worker seals the event (within seconds of its commit). */
+  @ApiProperty({ ...AUDIT_SEQ, nullable: true })
+  seq!: number | null;
   @ApiProperty(API_SCHEMA.dateTime)
   occurredAt!: string;
   @ApiProperty({ type: AuditActorDto })
@@ -30,8 +30,8 @@ export class AuditEventDto {
   requestId!: string | null;
   clientIp!: string | null;
   userAgent!: string | null;
-  /** Hash of the previous event (64 zeros for the first). */
-  prevHash!: string;
-  /** SHA-256 over seq, prevHash and every field above (canonical JSON). */
-  hash!: string;
+  /** Hash of the previous event (64 zeros for the first); null until sealed. */
+  prevHash!: string | null;
+  /** SHA-256 over seq, prevHash and every field above (canonical JSON); null until sealed. */
+  hash!: string | null;
 }

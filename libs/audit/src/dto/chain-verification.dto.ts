@@ -14,4 +14,10 @@ export class ChainVerificationDto {
   lastSeq!: number | null;
   @ApiProperty({ type: BrokenLinkDto, required: false })
   brokenAt?: BrokenLinkDto;
+  /** Events (in the range) not sealed into the chain yet, so not covered by this verdict. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+  unsealed!: number;
+  /** Age in milliseconds of the oldest of those (normally under a second); null when there are none. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, nullable: true })
+  oldestUnsealedMs!: number | null;
 }

@@ -920,8 +920,8 @@ export interface components {
         AuditEventDto: {
             /** Format: uuid */
             id: string;
-            /** @description Position in the hash chain. */
-            seq: number;
+            /** @description Position in the hash chain; null until the worker seals the event (within seconds of its commit). */
+            seq: number | null;
             /** Format: date-time */
             occurredAt: string;
             actor: components["schemas"]["AuditActorDto"];
@@ -943,10 +943,10 @@ export interface components {
             requestId: string | null;
             clientIp: string | null;
             userAgent: string | null;
-            /** @description Hash of the previous event (64 zeros for the first). */
-            prevHash: string;
-            /** @description SHA-256 over seq, prevHash and every field above (canonical JSON). */
-            hash: string;
+            /** @description Hash of the previous event (64 zeros for the first); null until sealed. */
+            prevHash: string | null;
+            /** @description SHA-256 over seq, prevHash and every field above (canonical JSON); null until sealed. */
+            hash: string | null;
         };
         AuditEventListDto: {
             value: components["schemas"]["AuditEventDto"][];
@@ -993,6 +993,10 @@ export interface components {
             firstSeq: number | null;
             lastSeq: number | null;
             brokenAt?: components["schemas"]["BrokenLinkDto"];
+            /** @description Events (in the range) not sealed into the chain yet, so not covered by this verdict. */
+            unsealed: number;
+            /** @description Age in milliseconds of the oldest of those (normally under a second); null when there are none. */
+            oldestUnsealedMs: number | null;
             /** @description True when every checked event is intact and linked to its predecessor. */
             valid: boolean;
         };

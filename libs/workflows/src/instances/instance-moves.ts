@@ -41,8 +41,8 @@ export interface LockedInstance {
  * the state's assignments and timers (only those the locked instance shows: none, no statement)
  * and arm the new state's (before the state changes, so the instance read back shows them); then
  * one statement for the new state and version (or a vote's version), the actor among the
- * participants (people only), the history line and the outbox event; then the audit event —
- * last, so the audit chain is held only for the commit. A vote touches no timer: a quorum in
+ * participants (people only), the history line and the outbox event; then the audit event (one
+ * insert; the worker seals it into the chain after commit). A vote touches no timer: a quorum in
  * progress does not reset the clock. Each statement is a round trip on the transaction's
  * connection, which the instance's lock is held across: fewer of them, shorter turns.
  */
