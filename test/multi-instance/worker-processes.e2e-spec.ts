@@ -15,6 +15,13 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
  * exits 0. "In the middle" is made exact by holding the instance row from the test, so the worker
  * waits inside its unit of work, the timer claimed and the instance not yet locked.
  */
+/**
+ * Each test starts a worker process that transpiles the sources as it loads them: about 5 s on an
+ * idle machine, over 30 s (jest's default test timeout) on a loaded one, measured alike with one
+ * Redis server and with a Redis Cluster. A slow start is no failure; the bound only stops a hang.
+ */
+const WORKER_PROCESS_TEST_TIMEOUT_MS = 120_000;
+
 describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () => {
   let testApp: TestApp;
   let db: DataSource;
@@ -107,57 +114,65 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
     expect(row).toEqual({ state: 'closed', timers: ['fired'], system_lines: 1, events: 1 });
   }
 
-  it('a worker SIGKILLed mid-firing commits nothing; another worker fires the timer exactly once', async () => {
-    const id = await dueInstance();
-    const name = `flowgate-worker-kill-${suffix}`;
-    const holder = await holdInstance(id);
-    try {
-      child = await startWorkerProcess({ WORKER_SERVICE_NAME: name });
-      await waitingForTheInstance(name);
-      child.child.kill('SIGKILL');
-      expect(await child.exited).toBe('SIGKILL');
-    } finally {
-      await release(holder);
-    }
-    // The dead worker's session ends with its unit of work rolled back: the timer is free again.
-    await eventually(async () => {
-      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [
-        name,
-      ]);
-      expect(n).toBe(0);
-    });
-    const [timer] = await db.query(`SELECT status FROM workflow_timers WHERE instance_id = $1`, [id]);
-    expect(timer.status).toBe('pending');
+  it(
+    'a worker SIGKILLed mid-firing commits nothing; another worker fires the timer exactly once',
+    async () => {
+      const id = await dueInstance();
+      const name = `flowgate-worker-kill-${suffix}`;
+      const holder = await holdInstance(id);
+      try {
+        child = await startWorkerProcess({ WORKER_SERVICE_NAME: name });
+        await waitingForTheInstance(name);
+        child.child.kill('SIGKILL');
+        expect(await child.exited).toBe('SIGKILL');
+      } finally {
+        await release(holder);
+      }
+      // The dead worker's session ends with its unit of work rolled back: the timer is free again.
+      await eventually(async () => {
+        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [
+          name,
+        ]);
+        expect(n).toBe(0);
+      });
+      const [timer] = await db.query(`SELECT status FROM workflow_timers WHERE instance_id = $1`, [id]);
+      expect(timer.status).toBe('pending');
 
-    const survivor = await createTestWorker();
-    try {
-      expect(await survivor.app.get(WorkflowTimersJob).runOnce(new AbortController().signal)).toBe(1);
-    } finally {
-      await survivor.close();
-    }
-    await firedOnce(id);
-  });
+      const survivor = await createTestWorker();
+      try {
+        expect(await survivor.app.get(WorkflowTimersJob).runOnce(new AbortController().signal)).toBe(1);
+      } finally {
+        await survivor.close();
+      }
+      await firedOnce(id);
+    },
+    WORKER_PROCESS_TEST_TIMEOUT_MS,
+  );
 
-  it('on SIGTERM a worker reports not ready, finishes the firing in hand, and exits 0', async () => {
-    const id = await dueInstance();
-    const name = `flowgate-worker-drain-${suffix}`;
-    const holder = await holdInstance(id);
-    let released = false;
-    try {
-      child = await startWorkerProcess({ WORKER_SERVICE_NAME: name });
-      expect((await fetch(`${child.url}/health/live`)).status).toBe(200);
-      await waitingForTheInstance(name);
-      child.child.kill('SIGTERM');
-      await eventually(async () => expect((await fetch(`${child!.url}/health/ready`)).status).toBe(503));
-      // Still draining: the firing in hand waits for the instance.
-      expect(child.child.exitCode).toBeNull();
-      await release(holder);
-      released = true;
-      expect(await child.exited).toBe(0);
-    } finally {
-      if (!released) await release(holder);
-    }
-    await firedOnce(id);
-    expect(child.output()).toContain('SIGTERM received: finishing the jobs in hand');
-  });
+  it(
+    'on SIGTERM a worker reports not ready, finishes the firing in hand, and exits 0',
+    async () => {
+      const id = await dueInstance();
+      const name = `flowgate-worker-drain-${suffix}`;
+      const holder = await holdInstance(id);
+      let released = false;
+      try {
+        child = await startWorkerProcess({ WORKER_SERVICE_NAME: name });
+        expect((await fetch(`${child.url}/health/live`)).status).toBe(200);
+        await waitingForTheInstance(name);
+        child.child.kill('SIGTERM');
+        await eventually(async () => expect((await fetch(`${child!.url}/health/ready`)).status).toBe(503));
+        // Still draining: the firing in hand waits for the instance.
+        expect(child.child.exitCode).toBeNull();
+        await release(holder);
+        released = true;
+        expect(await child.exited).toBe(0);
+      } finally {
+        if (!released) await release(holder);
+      }
+      await firedOnce(id);
+      expect(child.output()).toContain('SIGTERM received: finishing the jobs in hand');
+    },
+    WORKER_PROCESS_TEST_TIMEOUT_MS,
+  );
 });

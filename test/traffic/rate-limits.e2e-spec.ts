@@ -1,17 +1,13 @@
-import request from 'supertest';
-import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DevIdentityProvider, type Role } from '@flowgate/auth';
+import { randomInt } from 'node:crypto';
 import { loadConfig } from '@flowgate/core';
 import { eventually, TcpProxy, TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
+import { bearer, expectRemaining, expectTooManyRequests, on, sample, tokenFor } from '../support/rate-limit-responses';
 
 /**
- * Rate limits end to end, on the real app and the run's Redis: the `principal` budget is one
- * budget across instances and keyed by user; a refusal is a 429 problem with `Retry-After`,
- * `Cache-Control: no-store` and the IETF `RateLimit` fields; windows restart; public routes are
+ * Rate limits end to end, on the real app and the run's Redis (one budget across instances:
+ * test/multi-instance/rate-limits-across-instances.e2e-spec.ts): a refusal is a 429 problem with
+ * `Retry-After`, `Cache-Control: no-store` and the IETF `RateLimit` fields; windows restart; public routes are
  * limited per client IP (`anonymous`); probes and metrics are exempt; `sensitive` stacks on admin
  * writes; and without Redis each instance keeps limiting on its own, shown by readiness and
  * /metrics, until Redis is back. Every app here sets its own small budgets (the test app's default
@@ -19,44 +15,10 @@ import { createTestApp } from '../support/create-test-app';
  * Redis key prefix.
  */
 
-const PROBLEM_JSON = /^application\/problem\+json/;
-const suffix = randomBytes(4).toString('hex');
-
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const on = (testApp: TestApp) => request(testApp.app.getHttpServer());
 
 /** A client address of this test alone, sent as `X-Forwarded-For` to apps with TRUST_PROXY. */
 const uniqueIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
-
-/** A fresh user's token, minted by `testApp` (any instance sharing its signing key accepts it). */
-function tokenFor(testApp: TestApp, name: string, roles: Role[] = ['viewer'], stepUp = false): Promise<string> {
-  return testApp.app.get(DevIdentityProvider).mint({ user: `rl-${name}-${suffix}-${randomInt(1e6)}`, roles, stepUp });
-}
-
-/** Asserts one policy's `RateLimit` item (`"name";r=<remaining>;t=<1..window>`) in the response. */
-function expectRemaining(res: request.Response, policy: string, remaining: number, windowSeconds: number): void {
-  const match = new RegExp(`"${policy}";r=(\\d+);t=(\\d+)`).exec(String(res.headers.ratelimit));
-  expect({ policy, remaining: Number(match?.[1]) }).toEqual({ policy, remaining });
-  const reset = Number(match?.[2]);
-  expect(reset).toBeGreaterThanOrEqual(1);
-  expect(reset).toBeLessThanOrEqual(windowSeconds);
-}
-
-function expectTooManyRequests(res: request.Response, policy: string): void {
-  expect({ status: res.status, code: res.body?.code, policy: res.body?.policy }).toEqual({
-    status: 429,
-    code: 'too_many_requests',
-    policy,
-  });
-  expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
-}
-
-/** The value of one sample in the Prometheus text, or undefined when absent. */
-function sample(metrics: string, series: string): number | undefined {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('Rate limits', () => {
   describe('route budgets (@Throttle, @SkipThrottle)', () => {
@@ -90,65 +52,6 @@ describe('Rate limits', () => {
         expect(res.status).toBe(200);
         expect(res.headers['ratelimit-policy']).toBeUndefined();
       }
-    });
-  });
-
-  describe('principal policy on two instances sharing Redis', () => {
-    let a: TestApp;
-    let b: TestApp;
-    let keyDir: string;
-
-    beforeAll(async () => {
-      // One signing key for both instances, in a folder of this file's own (see the
-      // multi-instance spec: parallel workers may replace the run's key file).
-      keyDir = mkdtempSync(join(tmpdir(), 'flowgate-rate-limits-'));
-      const env = { AUTH_DEV_KEY_DIR: keyDir, RATE_LIMIT_PRINCIPAL: '5/60s' };
-      [a, b] = await Promise.all([createTestApp({ env }), createTestApp({ env })]);
-    });
-
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      rmSync(keyDir, { recursive: true, force: true });
-    });
-
-    it('counts one user’s requests on A and B against one budget of 5, per user not per IP', async () => {
-      const token = await tokenFor(a, 'shared');
-      for (let i = 0; i < 5; i++) {
-        const res = await on(i % 2 === 0 ? a : b)
-          .get('/v1/me')
-          .set(bearer(token));
-        expect({ request: i + 1, status: res.status }).toEqual({ request: i + 1, status: 200 });
-        expect(res.headers['ratelimit-policy']).toBe('"principal";q=5;w=60');
-        expectRemaining(res, 'principal', 4 - i, 60);
-      }
-      expectTooManyRequests(await on(b).get('/v1/me').set(bearer(token)), 'principal');
-
-      // Same client address (every test calls from 127.0.0.1), another user: a budget of its own.
-      const other = await tokenFor(a, 'shared-other');
-      for (const instance of [a, b]) {
-        const res = await on(instance).get('/v1/me').set(bearer(other));
-        expect(res.status).toBe(200);
-      }
-    });
-
-    it('refuses over the budget with a 429 problem naming the policy, Retry-After and no-store', async () => {
-      const token = await tokenFor(a, 'refused');
-      for (let i = 0; i < 5; i++) await on(a).get('/v1/me').set(bearer(token)).expect(200);
-
-      const res = await on(b).get('/v1/me').set(bearer(token));
-      expectTooManyRequests(res, 'principal');
-      expect(res.body).toMatchObject({ status: 429, requestId: res.headers['x-request-id'] });
-      expect(res.body.requestId).toEqual(expect.any(String));
-      expect(res.headers['retry-after']).toMatch(/^\d+$/);
-      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.headers['ratelimit-policy']).toBe('"principal";q=5;w=60');
-      expectRemaining(res, 'principal', 0, 60);
-
-      const scraped = await on(b).get('/metrics').expect(200);
-      expect(sample(scraped.text, 'rate_limit_refused_total{policy="principal"}')).toBeGreaterThanOrEqual(1);
     });
   });
 

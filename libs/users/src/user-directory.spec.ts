@@ -1,5 +1,6 @@
 import type { TokenIdentity } from '@flowgate/auth';
 import { Cache, RedisUnavailable } from '@flowgate/core';
+import calculateSlot from 'cluster-key-slot';
 import type { PinoLogger } from 'nestjs-pino';
 import { UserDirectory, userKey } from './user-directory';
 import type { SightedIdentity, SightedUser, UsersRepository } from './users.repository';
@@ -19,6 +20,20 @@ class MapCache extends Cache {
   }
   async delete(key: string): Promise<void> {
     this.values.delete(key);
+  }
+}
+
+/** Records the keys of every multi-key read and of every write. */
+class KeyRecordingCache extends MapCache {
+  readonly reads: (readonly string[])[] = [];
+  readonly writes: string[] = [];
+  override async getMany(keys: readonly string[]): Promise<unknown[]> {
+    this.reads.push(keys);
+    return super.getMany(keys);
+  }
+  override async set<T>(key: string, value: T): Promise<void> {
+    this.writes.push(key);
+    return super.set(key, value);
   }
 }
 
@@ -90,6 +105,21 @@ describe('UserDirectory cache keys', () => {
   it('is a hash tag, so entry and generation of a user share a Redis Cluster slot, and bounded', () => {
     expect(userKey('https://idp', 'x'.repeat(255))).toMatch(/^\{[A-Za-z0-9_-]{43}\}$/);
     expect(userKey('https://idp', 'a')).toBe(userKey('https://idp', 'a'));
+  });
+
+  it('reads a user’s entry and generation in one call, every key of the user in one Redis Cluster slot', async () => {
+    const cache = new KeyRecordingCache();
+    const directory = new UserDirectory(new FakeUsers() as unknown as UsersRepository, cache, logger);
+
+    await directory.resolve(identity('https://idp', 'alice'));
+    await directory.forget('https://idp', 'alice');
+
+    expect(cache.reads).toHaveLength(1);
+    expect(cache.reads[0]).toHaveLength(2);
+    // The slot as the keys are built: the configured prefix holds no braces, so a key's hash
+    // tag, not the prefix, decides it (ADR 21). The read, the entry written and the generation
+    // replaced: one slot, so the read can be one MGET on a cluster.
+    expect(new Set([...cache.reads.flat(), ...cache.writes].map((key) => calculateSlot(key))).size).toBe(1);
   });
 
   it.each(AMBIGUOUS_PAIRS)(

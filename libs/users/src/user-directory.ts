@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Cache, RedisUnavailable } from '@flowgate/core';
+import { Cache, hashTag, RedisUnavailable } from '@flowgate/core';
 import { DirectoryEntry, isRole, PrincipalDirectory, Role, TokenIdentity } from '@flowgate/auth';
 import { PinoLogger } from 'nestjs-pino';
 import { hash, randomUUID } from 'node:crypto';
@@ -126,11 +126,11 @@ function sameDisplayData(
  * The user's part of their cache keys. A plain `source:subject` join would be ambiguous once
  * sources are issuer URLs (`https://idp` + `a:b` and `https://idp:a` + `b` read the same), handing
  * one user another's entry; JSON keeps the pair apart, and hashing it bounds the key's length.
- * Written as a hash tag (`{…}`) so both keys of a user share a Redis Cluster slot, as the
- * single MGET in `resolve` requires.
+ * Written as a hash tag so both keys of a user share a Redis Cluster slot, and `resolve` reads
+ * them with one MGET (ADR 21).
  */
 export function userKey(tenantId: string, objectId: string): string {
-  return `{${hash('sha256', JSON.stringify([tenantId, objectId]), 'base64url')}}`;
+  return hashTag(hash('sha256', JSON.stringify([tenantId, objectId]), 'base64url'));
 }
 
 function generationKey(user: string): string {

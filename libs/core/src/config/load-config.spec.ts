@@ -84,6 +84,24 @@ describe('loadConfig', () => {
     [{ DATABASE_MIGRATIONS_RUN: 'sometimes' }, 'DATABASE_MIGRATIONS_RUN must be true or false (got "sometimes")'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must use the redis or rediss scheme'],
     [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX must be 1-64 letters'],
+    // A hash tag in the prefix would put every key into one Redis Cluster slot (ADR 21).
+    [{ REDIS_KEY_PREFIX: '{flowgate}:' }, 'REDIS_KEY_PREFIX must be 1-64 letters'],
+    [
+      { REDIS_CLUSTER_NODES: 'cache-1:7000' },
+      'REDIS_CLUSTER_NODES must list redis:// or rediss:// URLs with host and port',
+    ],
+    [
+      { REDIS_CLUSTER_NODES: 'redis://cache-1' },
+      'REDIS_CLUSTER_NODES must list redis:// or rediss:// URLs with host and port',
+    ],
+    [
+      { REDIS_CLUSTER_NODES: 'rediss://:a@cache-1:7000,rediss://:b@cache-2:7000' },
+      'REDIS_CLUSTER_NODES must give every node the same scheme, user and password',
+    ],
+    [
+      { REDIS_CLUSTER_NODES: 'redis://cache-1:7000', REDIS_URL: 'redis://cache' },
+      'REDIS_CLUSTER_NODES and REDIS_URL exclude each other',
+    ],
     [
       { CORS_ORIGINS: 'https://ok.example.com,*' },
       'CORS_ORIGINS must list origins such as https://app.example.com (got "*")',
@@ -110,11 +128,37 @@ describe('loadConfig', () => {
 
   it('never prints a password from a connection string', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://app:s3cret@db/x' })).not.toContain('s3cret');
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'http://app:s3cret@cache:7000' })).not.toContain('s3cret');
+  });
+
+  it('reads a Redis Cluster: its nodes, and the login and TLS all of them share', () => {
+    const { redis } = loadConfig({
+      REDIS_CLUSTER_NODES: 'rediss://flowgate:p%40ss@cache-1:7000, rediss://flowgate:p%40ss@[::1]:7001',
+    });
+    expect(redis.url).toBeUndefined();
+    expect(redis.cluster).toEqual({
+      nodes: [
+        { host: 'cache-1', port: 7000 },
+        { host: '::1', port: 7001 },
+      ],
+      username: 'flowgate',
+      password: 'p@ss',
+      tls: true,
+    });
+    expect(loadConfig({}).redis.cluster).toBeUndefined();
+  });
+
+  it('accepts a Redis Cluster instead of REDIS_URL in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', REDIS_CLUSTER_NODES: 'redis://cache-1:7000' });
+    expect(problems).not.toContain('REDIS_URL');
   });
 
   it.each([
     [{ NODE_ENV: 'production', REDIS_URL: 'redis://cache' }, 'DATABASE_URL is required when NODE_ENV=production'],
-    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, 'REDIS_URL is required when NODE_ENV=production'],
+    [
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' },
+      'REDIS_URL (or REDIS_CLUSTER_NODES) is required when NODE_ENV=production',
+    ],
     [{ NODE_ENV: 'production' }, 'PUBLIC_BASE_URL is required when NODE_ENV=production'],
   ])('refuses production without shared services: %j', (env, message) => {
     expect(problemsOf(env)).toContain(message);

@@ -6,7 +6,7 @@ import type { ConfigSectionReader, ConfigSections, CoreConfig, FlowgateConfig } 
 import { readHttpConfig } from './http.config';
 import { readLogConfig } from './log.config';
 import { readMetricsConfig } from './metrics.config';
-import { readRedisConfig } from './redis.config';
+import { readRedisConfig, redisConfigured } from './redis.config';
 import { readWorkerConfig } from './worker.config';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -71,7 +71,9 @@ function readConfig(env: Environment, sections: Partial<ConfigSections>): CoreCo
     // The embedded database and the in-process Redis stand-ins are valid for one developer's
     // machine only; production must name real, shared services.
     if (!core.database.url) reader.report('DATABASE_URL', 'is required when NODE_ENV=production');
-    if (!core.redis.url) reader.report('REDIS_URL', 'is required when NODE_ENV=production');
+    if (!redisConfigured(core.redis)) {
+      reader.report('REDIS_URL', '(or REDIS_CLUSTER_NODES) is required when NODE_ENV=production');
+    }
     // Links must not follow the client's Host header, and a guess at the address is wrong behind
     // any proxy: production says where it is served.
     if (!core.http.publicBaseUrl) reader.report('PUBLIC_BASE_URL', 'is required when NODE_ENV=production');

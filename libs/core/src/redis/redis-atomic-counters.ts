@@ -1,5 +1,5 @@
-import type Redis from 'ioredis';
 import { AtomicCounters, CounterValue } from './atomic-counters';
+import type { RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
 
 const PREFIX = 'counter:';
@@ -46,7 +46,7 @@ export class RedisAtomicCounters extends AtomicCounters {
   }
 }
 
-function withIncrement(client: Redis): WithIncrement {
+function withIncrement(client: RedisClient): WithIncrement {
   if (!(INCREMENT_COMMAND in client)) client.defineCommand(INCREMENT_COMMAND, { numberOfKeys: 1, lua: INCREMENT });
   return client as unknown as WithIncrement;
 }

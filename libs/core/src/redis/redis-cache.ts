@@ -1,4 +1,5 @@
 import { Cache } from './cache';
+import { groupBySlot } from './hash-tag';
 import type { RedisCommands } from './redis-commands';
 
 const PREFIX = 'cache:';
@@ -13,9 +14,23 @@ export class RedisCache extends Cache {
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
+  /**
+   * One MGET per hash slot (ADR 21): keys sharing a hash tag (a user's principal entry and
+   * generation) go in one; keys of different entities (a user's sessions) each in their own, all
+   * sent at once, so still one round trip (auto-pipelining, per node on a cluster).
+   */
   async getMany(keys: readonly string[]): Promise<unknown[]> {
     if (keys.length === 0) return [];
-    const raws = await this.redis.run((client) => client.mget(keys.map((key) => PREFIX + key)));
+    const prefixed = keys.map((key) => PREFIX + key);
+    const raws: (string | null)[] = [];
+    await this.redis.run((client) =>
+      Promise.all(
+        groupBySlot(prefixed).map(async (group) => {
+          const values = await client.mget(group.map((index) => prefixed[index]));
+          group.forEach((index, at) => (raws[index] = values[at]));
+        }),
+      ),
+    );
     return raws.map((raw) => (raw === null ? undefined : (JSON.parse(raw) as unknown)));
   }
 

@@ -1,11 +1,11 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { Gauge } from 'prom-client';
 import { FlowgateConfig } from '../config/flowgate-config';
 import { DegradedModes } from '../observability/degraded-modes';
 import { Metrics } from '../observability/metrics';
 import { BreakerState, RedisCircuitBreaker } from './redis-circuit-breaker';
+import { createRedisClient, pingEveryPrimary, type RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
 import { RedisUnavailable } from './redis-unavailable';
 
@@ -14,7 +14,7 @@ const DEGRADED_DESCRIPTION =
   'Redis unreachable: principal cache bypassed, idempotency guarded by PostgreSQL alone, denials audited one by one';
 
 /**
- * The service's one Redis client (ioredis), or none in single-instance development mode where
+ * The service's one Redis client (ioredis; a `Cluster` for a Redis Cluster, ADR 21), or none in single-instance development mode where
  * in-process stand-ins are used. Every Redis-backed part sends its commands through `run`, and
  * namespaces its keys under the configured prefix plus a prefix of its own.
  *
@@ -26,7 +26,7 @@ const DEGRADED_DESCRIPTION =
  */
 @Injectable()
 export class RedisConnection implements RedisCommands, OnModuleInit, OnApplicationShutdown {
-  readonly client: Redis | undefined;
+  readonly client: RedisClient | undefined;
   private readonly breaker: RedisCircuitBreaker | undefined;
   private readonly breakerOpen: Gauge;
   /** The last connection error ioredis reported: the cause logged when the breaker opens. */
@@ -45,22 +45,10 @@ export class RedisConnection implements RedisCommands, OnModuleInit, OnApplicati
       help: '1 while the Redis circuit breaker is open (Redis unreachable: calls fail at once, fallbacks serve), else 0',
       registers: [metrics.registry],
     });
-    const { url, keyPrefix, connectTimeoutMs, commandTimeoutMs, breakerProbeIntervalMs } = config.redis;
-    if (!url) return;
+    const { commandTimeoutMs, breakerProbeIntervalMs } = config.redis;
+    this.client = createRedisClient(config.redis);
+    if (!this.client) return;
     this.breakerOpen.set(1);
-    this.client = new Redis(url, {
-      keyPrefix,
-      connectTimeout: connectTimeoutMs,
-      commandTimeout: commandTimeoutMs,
-      // While disconnected, a command fails at once instead of waiting in a queue for a reconnection.
-      enableOfflineQueue: false,
-      // Commands in flight when the connection dropped were abandoned (their callers fell back);
-      // resending them on reconnection would apply them late, e.g. take a marker for no one.
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 1,
-      enableAutoPipelining: true,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    });
     this.breaker = new RedisCircuitBreaker({
       probe: () => this.pingClient(commandTimeoutMs),
       probeIntervalMs: breakerProbeIntervalMs,
@@ -68,6 +56,8 @@ export class RedisConnection implements RedisCommands, OnModuleInit, OnApplicati
     });
     // ioredis emits an error on every reconnection attempt: kept as the cause, logged once by the breaker.
     this.client.on('error', (error: Error) => (this.lastError = error));
+    // A cluster reports a node's connection errors apart; a plain client never emits this.
+    this.client.on('node error', (error: Error) => (this.lastError = error));
     this.client.on('ready', () => this.breaker?.probeNow());
     this.client.on('close', () => this.breaker?.open(this.lastError ?? new Error('Redis connection closed')));
   }
@@ -108,19 +98,19 @@ export class RedisConnection implements RedisCommands, OnModuleInit, OnApplicati
     }
   }
 
-  run<T>(command: (client: Redis) => Promise<T>): Promise<T> {
+  run<T>(command: (client: RedisClient) => Promise<T>): Promise<T> {
     const client = this.client;
     if (!client || !this.breaker) return Promise.reject(new Error('No Redis configured (in-process stand-ins)'));
     return this.breaker.run(() => command(client));
   }
 
-  /** Resolves when Redis answers PING within `timeoutMs`; rejects otherwise, at once while the breaker is open. */
+  /**
+   * Resolves when Redis answers PING within `timeoutMs` (a cluster: every primary); rejects
+   * otherwise, at once while the breaker is open.
+   */
   async ping(timeoutMs: number): Promise<void> {
     if (!this.client) return;
-    await withTimeout(
-      this.run((client) => client.ping()),
-      timeoutMs,
-    );
+    await withTimeout(this.run(pingEveryPrimary), timeoutMs);
   }
 
   /**
@@ -153,7 +143,7 @@ export class RedisConnection implements RedisCommands, OnModuleInit, OnApplicati
   private async pingClient(timeoutMs: number): Promise<void> {
     const client = this.client;
     if (client?.status !== 'ready') throw new RedisUnavailable('Redis is not connected');
-    await withTimeout(client.ping(), timeoutMs);
+    await withTimeout(pingEveryPrimary(client), timeoutMs);
   }
 
   private changed(state: BreakerState, cause: unknown): void {

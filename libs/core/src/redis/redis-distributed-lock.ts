@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DistributedLock, FENCE_KEEP_MS, LockLease } from './distributed-lock';
+import { hashTag } from './hash-tag';
 import type { RedisCommands } from './redis-commands';
 
 // Take the lock (SET NX PX) and issue the next fencing token in one atomic step, so a token is
@@ -33,8 +34,9 @@ export class RedisDistributedLock extends DistributedLock {
   }
 
   async tryAcquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
-    // Hash-tagged: the lock and its fence counter share a Redis Cluster slot, as the script needs.
-    const key = `lock:{${name}}`;
+    // Hash-tagged by name: the lock and its fence counter share a Redis Cluster slot, as the
+    // script needs, while different locks spread over the cluster (ADR 21).
+    const key = `lock:${hashTag(name)}`;
     const token = randomUUID();
     const fencingToken = Number(
       await this.redis.run((client) => client.eval(ACQUIRE, 2, key, `${key}:fence`, token, ttlMs, this.fenceKeepMs)),

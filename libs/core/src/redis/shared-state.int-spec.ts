@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import { Cluster } from 'ioredis';
 import { loadConfig } from '../config/load-config';
 import { AtomicCounters } from './atomic-counters';
 import { Cache } from './cache';
@@ -9,6 +9,7 @@ import { MemoryCache } from './memory-cache';
 import { MemoryDistributedLock } from './memory-distributed-lock';
 import { RedisAtomicCounters } from './redis-atomic-counters';
 import { RedisCache } from './redis-cache';
+import { createRedisClient, type RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
 import { RedisDistributedLock } from './redis-distributed-lock';
 
@@ -22,15 +23,18 @@ interface Implementations {
   counters: AtomicCounters;
 }
 
-let redis: Redis;
+let redis: RedisClient;
 let keyPrefix: string;
 /** Straight to the client: the circuit breaker has specs of its own. */
 const commands: RedisCommands = { run: (command) => command(redis) };
 
-beforeAll(() => {
+beforeAll(async () => {
   const config = loadConfig().redis;
   keyPrefix = `${config.keyPrefix}shared-state-${randomUUID()}:`;
-  redis = new Redis(config.url!, { keyPrefix });
+  // One server or a cluster, as the run provides (the cluster tier: scripts/test-run.mjs).
+  redis = createRedisClient(config, keyPrefix)!;
+  // No offline queue: commands wait for nothing, so the client must be ready first.
+  await new Promise((resolve) => redis.once('ready', resolve));
 });
 
 afterAll(() => redis.quit());
@@ -188,7 +192,9 @@ describe('Redis keys', () => {
     await new RedisCache(commands).set('expiry', { a: 1 }, 10_000);
     await new RedisAtomicCounters(commands).increment('expiry', 1, 10_000);
 
-    const keys = await redis.keys(`${keyPrefix}*`);
+    // KEYS answers for one node's keys: on a cluster, ask every primary.
+    const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+    const keys = (await Promise.all(nodes.map((node) => node.keys(`${keyPrefix}*`)))).flat();
     expect(keys.length).toBeGreaterThanOrEqual(23);
     const ttls = await Promise.all(keys.map((key) => redis.pttl(key.slice(keyPrefix.length))));
     expect(keys.filter((_key, index) => ttls[index] < 0)).toEqual([]);
