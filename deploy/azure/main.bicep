@@ -20,8 +20,8 @@ param namePrefix string = 'flowgate'
 @description('Azure Container Registry (same resource group) the apps pull from with their managed identities.')
 param containerRegistryName string
 
-@description('Image to run, pinned by digest: flowgate@sha256:… (the registry host is added).')
-param image string
+@description('The image the apps run now, pinned by digest (flowgate@sha256:…; the registry host is added). The delivery workflow passes the one production runs, so that an infrastructure deployment never changes the code that serves: a new image reaches the staging slots, then production by a swap.')
+param runningImage string
 
 @description('Where clients reach the API (PUBLIC_BASE_URL), e.g. https://flowgate.example.com.')
 param publicBaseUrl string
@@ -126,7 +126,7 @@ module api 'modules/web-app.bicep' = {
     name: '${baseName}-api'
     location: location
     planId: plan.id
-    image: '${registryServer}/${image}'
+    image: '${registryServer}/${runningImage}'
     registryName: containerRegistryName
     keyVaultName: vault.outputs.name
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
@@ -143,7 +143,7 @@ module worker 'modules/web-app.bicep' = {
     name: '${baseName}-worker'
     location: location
     planId: plan.id
-    image: '${registryServer}/${image}'
+    image: '${registryServer}/${runningImage}'
     registryName: containerRegistryName
     keyVaultName: vault.outputs.name
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
