@@ -126,5 +126,9 @@ describe('continuous delivery (deploy.yml, deploy-environment.yml)', () => {
     expect(migrate).toContain('$REGISTRY.azurecr.io/$IMAGE');
     expect(migrate).toContain('::add-mask::$database_url');
     expect(migrate).toContain('--secure-environment-variables');
+    // Production's configuration is validated in full: these are what it requires of the release step.
+    for (const setting of ['NODE_ENV=production', 'PUBLIC_BASE_URL=', 'DATABASE_URL=', 'REDIS_URL=']) {
+      expect(migrate).toContain(setting);
+    }
   });
 });

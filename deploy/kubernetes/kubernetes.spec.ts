@@ -191,6 +191,8 @@ describe.each(OVERLAYS)('deploy/kubernetes/overlays/%s', (overlay) => {
 
   it('never migrates on start: the Job runs the migration entry point', () => {
     expect(config.data!.DATABASE_MIGRATIONS_RUN).toBe('false');
+    // Production's configuration is validated in full, the migration's too: it needs these.
+    expect(Object.keys(config.data!)).toEqual(expect.arrayContaining(['NODE_ENV', 'PUBLIC_BASE_URL']));
     const job = named('Job', 'flowgate-migrate').spec;
     expect(job.template.spec.containers[0].args).toEqual(['node', 'dist/apps/api/apps/api/src/cli/migrate.js']);
     expect([job.backoffLimit, job.template.spec.restartPolicy]).toEqual([0, 'Never']);
