@@ -4,6 +4,7 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const ts = require('typescript');
+const { transformSync } = require('@swc/core');
 const { register } = require('tsconfig-paths');
 
 const root = join(__dirname, '..', '..');
@@ -13,17 +14,22 @@ const { compilerOptions } = ts.parseConfigFileTextToJson(
 ).config;
 register({ baseUrl: root, paths: compilerOptions.paths });
 
+// SWC, as the unit tier uses: strips types and keeps Nest's decorators with their design-time
+// metadata, many times faster than TypeScript's own transpiler, which made a worker's start take
+// tens of seconds on a loaded machine.
 const options = {
-  ...ts.convertCompilerOptionsFromJson(compilerOptions, root).options,
-  module: ts.ModuleKind.CommonJS,
-  moduleResolution: ts.ModuleResolutionKind.Node10,
-  sourceMap: false,
-  inlineSourceMap: true,
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+  swcrc: false,
+  configFile: false,
 };
 require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
-    compilerOptions: options,
-    fileName: filename,
-  });
-  module._compile(outputText, filename);
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename });
+  module._compile(code, filename);
 };
