@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { entraAccessTokenClaims, TestIssuer } from '@flowgate/testing';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
@@ -187,6 +187,10 @@ function productionEnv(issuer: TestIssuer): Record<string, string> {
     AUTH_AUDIENCES: AUDIENCE,
     AUTH_ROLE_MAPPING: 'Flowgate.Admin=admin, Flowgate.Requester=requester',
     WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
+    // Production requires the audit anchors' signing key (docs/audit.md, "Signed anchors").
+    AUDIT_ANCHOR_SIGNING_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString(),
     // One client on loopback drives the app as hard as it can: the production budgets would
     // measure the 429 path instead. The limiter still counts every request in Redis.
     RATE_LIMIT_PRINCIPAL: '1000000/60s',
