@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditAnchoring } from '@flowgate/audit';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { eventually, TestApp } from '@flowgate/testing';
+import { DataSource } from 'typeorm';
+import { eventually, sealAuditNow, TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
 
@@ -48,6 +49,8 @@ describe('Signed anchors, end to end', () => {
     const path = `/v1/users/${target.body.id as string}/role-grants/approver`;
     expect((await http.put(path).set('Authorization', admin)).status).toBe(200);
     expect((await http.delete(path).set('Authorization', admin)).status).toBe(204);
+    // Sealed into the chain now (the worker's sealer does it within a second): the head moves.
+    await sealAuditNow(testApp.app.get(DataSource));
   }
 
   const auditorGet = async (path: string) =>

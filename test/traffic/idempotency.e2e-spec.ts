@@ -91,6 +91,7 @@ describe('Idempotency keys', () => {
       'data',
       'initiatorId',
       'assigneeIds',
+      'assignedRole',
       'pendingTimers',
       'version',
       'createdAt',

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import { configLoader, type FlowgateConfig, TransactionRunner } from '@flowgate/core';
-import { createScratchDatabase, type ScratchDatabase } from '@flowgate/testing';
+import { createScratchDatabase, type ScratchDatabase, sealAuditNow } from '@flowgate/testing';
 import { readAuditConfig } from '../audit.config';
 import { AuditRepository } from '../audit.repository';
 import { AuditService } from '../audit.service';
@@ -48,6 +48,7 @@ describe('Anchoring the audit chain on PostgreSQL', () => {
     return { keys, anchoring, job: new AuditAnchorJob(anchoring, config, logger) };
   }
 
+  /** Audited changes, then sealed into the chain (the worker's sealer does it in the app): the head moves. */
   const record = async (count: number) => {
     for (let i = 0; i < count; i += 1) {
       await transactions.run((manager) =>
@@ -57,6 +58,7 @@ describe('Anchoring the audit chain on PostgreSQL', () => {
         ),
       );
     }
+    await sealAuditNow(dataSource);
   };
   const anchorRows = () =>
     dataSource.query<{ seq: string; hash: string; key_id: string; jws: string }[]>(
