@@ -3,7 +3,9 @@
 // Verifies an audit export (GET /v1/audit-events/export) offline: every sealed event's link, every
 // signed anchor with the public key, each anchor against the event at its seq. Needs Node.js only.
 // Exit status: 0 verified, 1 a check failed, 2 the command itself was wrong. docs/audit.md,
-// "Verifying an export offline".
+// "Verifying an export offline". An archive of a dropped month (same format) verifies the same way:
+// one that does not start at seq 1 has its first prevHash taken on trust (the report says so);
+// archives concatenated oldest first verify as one chain (docs/audit.md, "Retention and archives").
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';

@@ -7,8 +7,12 @@ describe('loadApiConfig', () => {
     expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic', 'webhooks', 'worker']); // prettier-ignore
     expect(config.auth.devIdentityProvider.enabled).toBe(true);
     expect(config.audit.denialWindowMs).toBe(60_000);
-    expect(Object.keys(config.audit).sort()).toEqual(['anchors', 'denialWindowMs', 'redactFields', 'sealBatchSize', 'sealIntervalMs']); // prettier-ignore
-    expect(config.audit).toMatchObject({ sealIntervalMs: 250, sealBatchSize: 500 });
+    expect(Object.keys(config.audit).sort()).toEqual(['anchors', 'denialWindowMs', 'redactFields', 'retention', 'sealBatchSize', 'sealIntervalMs']); // prettier-ignore
+    expect(config.audit).toMatchObject({
+      sealIntervalMs: 250,
+      sealBatchSize: 500,
+      retention: { months: undefined, archiveDir: undefined },
+    });
     expect(config.traffic.rateLimits.principal.limit).toBe(600);
     expect(Object.isFrozen(config.traffic.rateLimits)).toBe(true);
     expect(config.webhooks).toMatchObject({ requireHttps: false, secretsKey: undefined, allowedTargets: [] });

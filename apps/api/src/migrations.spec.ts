@@ -46,6 +46,7 @@ describe('API_MIGRATIONS', () => {
       'AddRoleQueues1795824800000',
       'PartitionAuditEventsSealedByTheWorker1795825100000',
       'AddAuditAnchors1795825200000',
+      'AddAuditArchives1795825400000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

@@ -1,4 +1,11 @@
-import { AuditAnchorJob, AuditModule, AuditPartitionsJob, AuditSealerJob, AuditSealingModule } from '@flowgate/audit';
+import {
+  AuditAnchorJob,
+  AuditModule,
+  AuditPartitionsJob,
+  AuditRetentionJob,
+  AuditSealerJob,
+  AuditSealingModule,
+} from '@flowgate/audit';
 import type { WorkerJobList } from '@flowgate/core';
 import { IdempotencyPurgeJob, TrafficModule } from '@flowgate/traffic';
 import { OutboxRelayJob, WebhookDeliveryJob, WebhookJobsModule, WebhookRetentionJob } from '@flowgate/webhooks';
@@ -20,6 +27,7 @@ export const WORKER_JOB_LIST: WorkerJobList = {
     WebhookDeliveryJob,
     AuditSealerJob,
     AuditPartitionsJob,
+    AuditRetentionJob,
     IdempotencyPurgeJob,
     WebhookRetentionJob,
     AuditAnchorJob,

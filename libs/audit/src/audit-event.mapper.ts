@@ -9,3 +9,8 @@ export function toAuditEventDto({ seq, prevHash, hash, body }: StoredAuditEvent)
 export function toUnsealedAuditEventDto({ body }: StoredAuditEvent): AuditEventDto {
   return { ...body, seq: null, prevHash: null, hash: null };
 }
+
+/** One line of an NDJSON export or archive (docs/audit.md): the event's JSON and a newline. */
+export function toNdjsonLine(event: AuditEventDto): string {
+  return `${JSON.stringify(event)}\n`;
+}

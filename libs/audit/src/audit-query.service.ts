@@ -3,7 +3,7 @@ import { AppError, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/cor
 import { Readable } from 'node:stream';
 import { AuditAnchorsService } from './anchors/audit-anchors.service';
 import { AuditRepository } from './audit.repository';
-import { toAuditEventDto, toUnsealedAuditEventDto } from './audit-event.mapper';
+import { toAuditEventDto, toNdjsonLine, toUnsealedAuditEventDto } from './audit-event.mapper';
 import type { AuditEventListDto } from './dto/audit-event-list.dto';
 import type { AuditEventDto } from './dto/audit-event.dto';
 import type { ChainVerificationDto } from './dto/chain-verification.dto';
@@ -11,6 +11,7 @@ import type { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto'
 import type { TimeRangeQueryDto } from './dto/time-range-query.dto';
 import { GENESIS_HASH } from './hash-chain/audit-link';
 import { ChainVerifier } from './hash-chain/verify-chain';
+import { AuditArchivesRepository } from './retention/audit-archives.repository';
 
 /** Reading and verifying the audit log, for auditors. */
 @Injectable()
@@ -18,6 +19,7 @@ export class AuditQueryService {
   constructor(
     private readonly repository: AuditRepository,
     private readonly anchors: AuditAnchorsService,
+    private readonly archives: AuditArchivesRepository,
   ) {}
 
   async list(query: ListAuditEventsQueryDto, requestUrl: string): Promise<AuditEventListDto> {
@@ -49,11 +51,11 @@ export class AuditQueryService {
     async function* lines(): AsyncGenerator<string> {
       if (range) {
         for await (const event of repository.inChainOrder(range.first, range.last)) {
-          yield `${JSON.stringify(toAuditEventDto(event))}\n`;
+          yield toNdjsonLine(toAuditEventDto(event));
         }
       }
       for await (const event of repository.beyondSeq(range?.last ?? 0, query.from, query.to)) {
-        yield `${JSON.stringify(toUnsealedAuditEventDto(event))}\n`;
+        yield toNdjsonLine(toUnsealedAuditEventDto(event));
       }
       if (range) yield* anchors.exportLines(range.first, range.last);
     }
@@ -71,6 +73,8 @@ export class AuditQueryService {
    * the database, and reports the first link that does not hold. A whole-chain check also compares
    * the last event with the chain head, which reveals events removed from the end. Events not
    * sealed yet are outside the verdict; how many there are, and how old, is reported beside it.
+   * After retention dropped partitions, the walk starts after the newest archive (whose last hash
+   * a signed anchor vouched for when it was made) and expects its first event to link to it.
    */
   async verify(query: TimeRangeQueryDto): Promise<ChainVerificationDto> {
     const verdict = await this.verifySealed(query);
@@ -87,15 +91,22 @@ export class AuditQueryService {
     // Read the head first: events sealed while the walk runs lie beyond it and are not mistaken
     // for a missing tail; every event up to it is sealed (the head moves in the sealing transaction).
     const head = whole ? await this.repository.head() : undefined;
-    const range = head
+    const archive = await this.archives.newest();
+    const retainedFrom = (archive?.lastSeq ?? 0) + 1;
+    const continuesFrom = archive ? { continuesFrom: { partition: archive.partition, lastSeq: archive.lastSeq } } : {};
+    const found = head
       ? head.seq > 0
         ? { first: 1, last: head.seq }
         : undefined
       : await this.repository.seqRange(query.from, query.to);
-    if (!range) return { valid: true, checked: 0, firstSeq: null, lastSeq: null };
+    // Events of the archived range still in the database (a neighbouring month's) are not walked again.
+    const range = found && { first: Math.max(found.first, retainedFrom), last: found.last };
+    if (!range || range.first > range.last) {
+      return { valid: true, checked: 0, firstSeq: null, lastSeq: null, ...continuesFrom };
+    }
     const verifier = new ChainVerifier({
       expectedFirstSeq: range.first,
-      expectedPrevHash: range.first === 1 ? GENESIS_HASH : await this.repository.hashBefore(range.first),
+      expectedPrevHash: await this.prevHashOf(range.first, archive),
     });
     for await (const event of this.repository.inChainOrder(range.first, range.last)) {
       if (verifier.push({ seq: event.seq, prevHash: event.prevHash, hash: event.hash, body: { ...event.body } })) break;
@@ -104,13 +115,22 @@ export class AuditQueryService {
     const bounds = { firstSeq: range.first, lastSeq: range.last };
     if (!verdict.valid) {
       const { seq, reason } = verdict.brokenAt;
-      return { valid: false, checked: verdict.checked, ...bounds, brokenAt: { seq, reason } };
+      return { valid: false, checked: verdict.checked, ...bounds, brokenAt: { seq, reason }, ...continuesFrom };
     }
     // Events removed from the end leave the walk short of the head (or at another hash).
     if (head && (verdict.lastSeq !== head.seq || verdict.lastHash !== head.hash)) {
       const brokenAt = { seq: (verdict.lastSeq ?? 0) + 1, reason: 'seq_gap' };
-      return { valid: false, checked: verdict.checked, ...bounds, brokenAt };
+      return { valid: false, checked: verdict.checked, ...bounds, brokenAt, ...continuesFrom };
     }
-    return { valid: true, checked: verdict.checked, ...bounds };
+    return { valid: true, checked: verdict.checked, ...bounds, ...continuesFrom };
+  }
+
+  private async prevHashOf(
+    seq: number,
+    archive: { lastSeq: number; lastHash: string } | undefined,
+  ): Promise<string | undefined> {
+    if (seq === 1) return GENESIS_HASH;
+    if (seq === (archive?.lastSeq ?? 0) + 1) return archive?.lastHash;
+    return this.repository.hashBefore(seq);
   }
 }

@@ -1,5 +1,6 @@
 import type { CoreConfig, EnvReader } from '@flowgate/core';
 import { type AnchorConfig, readAnchorConfig } from './anchors/anchor.config';
+import { type AuditRetentionConfig, readAuditRetentionConfig } from './retention/audit-retention.config';
 
 export interface AuditConfig {
   /** Field names (any depth, case-insensitive) whose values are replaced before an event is stored. */
@@ -15,6 +16,8 @@ export interface AuditConfig {
   readonly sealIntervalMs: number;
   /** Events sealed per transaction (`AUDIT_SEAL_BATCH_SIZE`). */
   readonly sealBatchSize: number;
+  /** Monthly partitions archived and dropped after `AUDIT_RETENTION_MONTHS` (kept forever by default). */
+  readonly retention: AuditRetentionConfig;
 }
 
 declare module '@flowgate/core' {
@@ -40,5 +43,6 @@ export function readAuditConfig(env: EnvReader, core: CoreConfig): AuditConfig {
     // Idle polls are one probe of a small partial index; 250 ms keeps sealing well inside 2 s.
     sealIntervalMs: env.integer('AUDIT_SEAL_INTERVAL_MS', 250, { min: 10, max: 60_000 }),
     sealBatchSize: env.integer('AUDIT_SEAL_BATCH_SIZE', 500, { min: 1, max: 10_000 }),
+    retention: readAuditRetentionConfig(env),
   };
 }

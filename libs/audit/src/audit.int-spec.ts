@@ -14,6 +14,7 @@ import { AnchorKeyRing } from './anchors/anchor-key-ring';
 import { AuditAnchorsRepository } from './anchors/audit-anchors.repository';
 import { AuditAnchorsService } from './anchors/audit-anchors.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditArchivesRepository } from './retention/audit-archives.repository';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { REDACTED } from './redact';
@@ -48,7 +49,8 @@ describe('Audit log on PostgreSQL', () => {
     const config = { ...scratch.config, audit: auditConfig } as FlowgateConfig;
     audit = new AuditService(repository, config);
     const anchors = new AuditAnchorsRepository(transactions);
-    query = new AuditQueryService(repository, new AuditAnchorsService(anchors, new AnchorKeyRing(config, anchors)));
+    const anchorsService = new AuditAnchorsService(anchors, new AnchorKeyRing(config, anchors));
+    query = new AuditQueryService(repository, anchorsService, new AuditArchivesRepository(transactions));
     sealer = auditSealerOn(transactions, { audit: auditConfig });
   });
 

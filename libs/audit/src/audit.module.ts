@@ -12,6 +12,7 @@ import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 import { AuditedAccessDenials } from './denials/audited-access-denials';
+import { AuditArchivesRepository } from './retention/audit-archives.repository';
 import { AuditMetrics } from './sealing/audit-metrics';
 
 /**
@@ -36,8 +37,10 @@ import { AuditMetrics } from './sealing/audit-metrics';
     AuditService,
     AuditQueryService,
     AuditMetrics,
+    AuditArchivesRepository,
     { provide: AccessDenials, useClass: AuditedAccessDenials },
   ],
-  exports: [AuditService, AccessDenials, AuditAnchorJob],
+  // The rest for the worker's sealing and retention jobs (`AuditSealingModule`, the same library).
+  exports: [AuditService, AccessDenials, AuditAnchorJob, AuditRepository, AuditAnchorsService, AuditArchivesRepository],
 })
 export class AuditModule {}

@@ -14,3 +14,4 @@ export * from './sealing/audit-sealing.module';
 export * from './sealing/audit-sealer';
 export * from './sealing/audit-sealer.job';
 export * from './sealing/audit-partitions.job';
+export * from './retention/audit-retention.job';

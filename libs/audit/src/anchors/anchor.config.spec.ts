@@ -25,7 +25,14 @@ function problems(env: Record<string, string>): string {
 
 describe('AUDIT_ANCHOR_* (the audit section)', () => {
   it('pins the keys of the audit section', () => {
-    expect(Object.keys(load({}).audit).sort()).toEqual(['anchors', 'denialWindowMs', 'redactFields', 'sealBatchSize', 'sealIntervalMs']); // prettier-ignore
+    expect(Object.keys(load({}).audit).sort()).toEqual([
+      'anchors',
+      'denialWindowMs',
+      'redactFields',
+      'retention',
+      'sealBatchSize',
+      'sealIntervalMs',
+    ]);
     expect(Object.keys(load({}).audit.anchors).sort()).toEqual(['intervalMs', 'issuer', 'retiredKeys', 'signingKey']); // prettier-ignore
   });
 

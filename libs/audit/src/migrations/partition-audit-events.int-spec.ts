@@ -7,6 +7,7 @@ import { AuditAnchorsService } from '../anchors/audit-anchors.service';
 import { AuditQueryService } from '../audit-query.service';
 import { AuditRepository } from '../audit.repository';
 import { GENESIS_HASH, linkHash } from '../hash-chain/audit-link';
+import type { AuditArchivesRepository } from '../retention/audit-archives.repository';
 import { CreateAuditEvents1795817000000 } from './1795817000000-CreateAuditEvents';
 import { PartitionAuditEventsSealedByTheWorker1795825100000 } from './1795825100000-PartitionAuditEventsSealedByTheWorker';
 
@@ -72,11 +73,13 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
     ]);
     const transactions = transactionRunnerOn(db);
     const repository = new AuditRepository(transactions);
-    // Verification reads no anchors (this database stops before their migration); the service is wired as in the app.
+    // Verification reads no anchors and no archives (this database stops before their migrations); the service is
+    // wired as in the app, but for the archives, of which there are none.
     const anchors = new AuditAnchorsRepository(transactions);
     const query = new AuditQueryService(
       repository,
       new AuditAnchorsService(anchors, new AnchorKeyRing(scratch.config as FlowgateConfig, anchors)),
+      { newest: () => Promise.resolve(undefined) } as unknown as AuditArchivesRepository,
     );
     expect(await query.verify({})).toMatchObject({ valid: true, checked: 3, lastSeq: 3, unsealed: 0 });
 

@@ -8,7 +8,8 @@ export const AUDIT_PARTITION_MONTHS_AHEAD = 3;
 /**
  * Keeps the monthly partitions of `audit_events` created ahead (this month and the next three),
  * so that events never land in the default partition. Idempotent and cheap: an hourly run finds
- * them all there but on the first run of a month. Retention (archive, then drop) comes later.
+ * them all there but on the first run of a month. Retention (archive, then drop) is
+ * `AuditRetentionJob`'s.
  */
 @Injectable()
 export class AuditPartitionsJob implements WorkerJob {

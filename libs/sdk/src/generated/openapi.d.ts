@@ -987,12 +987,23 @@ export interface components {
             /** @enum {string} */
             reason: "hash_mismatch" | "prev_hash_mismatch" | "seq_gap" | "seq_out_of_order";
         };
+        ChainContinuationDto: {
+            /** @description The last seq of that archive: the verified chain starts at the next one, linked to its hash. */
+            lastSeq: number;
+            /** @description The partition archived and dropped (`audit_events_yYYYYmMM`); its file is `audit-<partition>.ndjson`. */
+            partition: string;
+        };
         ChainVerificationDto: {
             /** @description Number of events checked. */
             checked: number;
             firstSeq: number | null;
             lastSeq: number | null;
             brokenAt?: components["schemas"]["BrokenLinkDto"];
+            /**
+             * @description Present once retention has archived and dropped old partitions: the newest archive, whose last
+             *     hash the first retained event must link to (verify older events offline, from the archive files).
+             */
+            continuesFrom?: components["schemas"]["ChainContinuationDto"];
             /** @description Events (in the range) not sealed into the chain yet, so not covered by this verdict. */
             unsealed: number;
             /** @description Age in milliseconds of the oldest of those (normally under a second); null when there are none. */
