@@ -6,6 +6,7 @@ import { compare, interleaveRuns, Measurement, measure, Target, VariantResult } 
 import { API_ENTRY, BARE_ENTRY, ServerProcess, startServerProcess } from './support/server-process';
 import { conditionalLoopDefinition, loopDefinition } from './support/loop-definition';
 import { measureSql } from './support/sql-load';
+import { callApi, devTokenFrom } from './support/api-calls';
 
 const LOOP_DEFINITION = loopDefinition('bench-loop', 'Benchmark loop');
 const CONDITIONAL_LOOP = conditionalLoopDefinition('bench-loop-when', 'Benchmark loop with a condition');
@@ -69,28 +70,9 @@ describe('Workflows', () => {
     await Promise.all([bare?.stop(), api?.stop()]);
   });
 
-  /** A token from the API's development identity provider. */
-  async function devToken(body: { user: string; roles: string[]; stepUp?: boolean }): Promise<string> {
-    const res = await fetch(`${api.url}/dev-idp/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
-
-  function call(method: string, path: string, auth: string, body?: unknown): Promise<Response> {
-    return fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        Authorization: auth,
-        'Idempotency-Key': randomUUID(),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
+  const devToken = (body: { user: string; roles: string[]; stepUp?: boolean }) => devTokenFrom(api.url, body);
+  const call = (method: string, path: string, auth: string, body?: unknown) =>
+    callApi(api.url, method, path, auth, body);
 
   async function newInstance(definitionKey = LOOP_DEFINITION.key, data?: Record<string, unknown>): Promise<string> {
     const res = await call('POST', '/v1/workflows', requester, { definitionKey, ...(data ? { data } : {}) });

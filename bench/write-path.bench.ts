@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
@@ -8,6 +7,7 @@ import { loopDefinition } from './support/loop-definition';
 import { initialisePgBench, PgBench } from './support/pgbench';
 import { formatWaits, sampleWaits, WaitHistogram } from './support/wait-sampler';
 import { PostTarget, wrkPost } from './support/wrk-post';
+import { callApi, devTokenFrom } from './support/api-calls';
 
 const LOOP = loopDefinition('write-path-loop', 'Write path loop');
 /** pgbench's scale (10: one million accounts) and clients, as issue 15 measured it. */
@@ -74,27 +74,9 @@ describe('Write path', () => {
     await Promise.all([api?.stop(), pgbench?.drop()]);
   });
 
-  async function devToken(body: { user: string; roles: string[]; stepUp?: boolean }): Promise<string> {
-    const res = await fetch(`${api.url}/dev-idp/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
-
-  function call(method: string, path: string, auth: string, body?: unknown): Promise<Response> {
-    return fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        Authorization: auth,
-        'Idempotency-Key': randomUUID(),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
+  const devToken = (body: { user: string; roles: string[]; stepUp?: boolean }) => devTokenFrom(api.url, body);
+  const call = (method: string, path: string, auth: string, body?: unknown) =>
+    callApi(api.url, method, path, auth, body);
 
   async function transitionOnNewInstance(caller: string): Promise<PostTarget> {
     const res = await call('POST', '/v1/workflows', caller, { definitionKey: LOOP.key });
