@@ -64,3 +64,4 @@ export * from './jobs/job-runner';
 export * from './jobs/worker-core.module';
 export * from './jobs/worker-http-server';
 export * from './process/process-lifecycle';
+export * from './observability/tracing/trace-context';

@@ -16,3 +16,4 @@ export * from './database/rows';
 export * from './database/sql-state';
 export * from './http/browser-sign-in';
 export * from './database/seal-audit';
+export * from './tracing/in-memory-tracing';
