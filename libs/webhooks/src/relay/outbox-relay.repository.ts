@@ -52,20 +52,25 @@ export class OutboxRelayRepository {
    * One delivery per subscription that wants the message (its type, and its definition when the
    * subscription names some). Paused subscriptions get theirs too, delivered once resumed. A
    * relay that crashed after inserting but before committing left nothing; one that committed
-   * marked the event sent, so the unique key only guards against a bug, not a race.
+   * marked the event sent, so the unique key only guards against a bug, not a race. Answers how
+   * many deliveries it made.
    */
   async fanOut(publications: readonly Publication[], manager: EntityManager): Promise<number> {
     if (publications.length === 0) return 0;
     const column = <K extends keyof Publication>(key: K) => publications.map((publication) => publication[key] ?? null);
-    const [, inserted] = await manager.query<[unknown[], number]>(
-      `INSERT INTO webhook_deliveries
+    // Counted in SQL: an INSERT through the manager answers its rows, not how many there were.
+    const [{ inserted }] = await manager.query<{ inserted: number }[]>(
+      `WITH inserted AS (
+       INSERT INTO webhook_deliveries
          (subscription_id, outbox_event_id, message_id, event_type, aggregate_id, body, traceparent, tracestate)
        SELECT s.id, m.outbox_event_id, m.message_id, m.event_type, m.aggregate_id, m.body, m.traceparent, m.tracestate
        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[])
          AS m(outbox_event_id, message_id, event_type, aggregate_id, body, definition_key, traceparent, tracestate)
        JOIN webhook_subscriptions s
          ON m.event_type = ANY (s.event_types) AND (s.definition_keys IS NULL OR m.definition_key = ANY (s.definition_keys))
-       ON CONFLICT (subscription_id, outbox_event_id, event_type) DO NOTHING`,
+       ON CONFLICT (subscription_id, outbox_event_id, event_type) DO NOTHING
+       RETURNING 1)
+       SELECT count(*)::int AS inserted FROM inserted`,
       [
         column('outboxEventId'),
         column('messageId'),
