@@ -196,7 +196,9 @@ describe('Webhook tracing', () => {
 
       const attempts = named('webhooks.delivery-attempt')
         .filter(linkedTo(transitionTrace))
-        .sort((a, b) => Number(a.attributes['flowgate.webhook.attempt']) - Number(b.attributes['flowgate.webhook.attempt']));
+        .sort(
+          (a, b) => Number(a.attributes['flowgate.webhook.attempt']) - Number(b.attributes['flowgate.webhook.attempt']),
+        );
       expect(attempts.map((span) => span.attributes['flowgate.webhook.attempt'])).toEqual([1, 2, 3]);
       for (const span of attempts) {
         expect(span.status).toEqual({ code: 2, message: 'HTTP 503' });

@@ -93,21 +93,21 @@ describe('Timer tracing', () => {
     return id;
   }
 
-  const timer = async (id: string, transition: string): Promise<StoredContext & { id: string }> =>
-    (
-      await db.query(
-        `SELECT id, traceparent, tracestate FROM workflow_timers WHERE instance_id = $1 AND transition = $2`,
-        [id, transition],
-      )
-    )[0];
-  const outboxEvent = async (id: string, transition: string): Promise<StoredContext> =>
-    (
-      await db.query(
-        `SELECT traceparent, tracestate FROM outbox_events
-         WHERE aggregate_id = $1 AND topic = 'workflow.transitioned' AND payload->>'transition' = $2`,
-        [id, transition],
-      )
-    )[0];
+  const timer = async (id: string, transition: string) => {
+    const [row] = await db.query<(StoredContext & { id: string })[]>(
+      `SELECT id, traceparent, tracestate FROM workflow_timers WHERE instance_id = $1 AND transition = $2`,
+      [id, transition],
+    );
+    return row;
+  };
+  const outboxEvent = async (id: string, transition: string) => {
+    const [row] = await db.query<StoredContext[]>(
+      `SELECT traceparent, tracestate FROM outbox_events
+       WHERE aggregate_id = $1 AND topic = 'workflow.transitioned' AND payload->>'transition' = $2`,
+      [id, transition],
+    );
+    return row;
+  };
   const fireEscalate = async (id: string) => {
     await db.query(
       `UPDATE workflow_timers SET due_at = now() - interval '1 second'

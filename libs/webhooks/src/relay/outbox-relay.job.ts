@@ -71,7 +71,8 @@ export class OutboxRelayJob implements WorkerJob {
         span?.setAttributes({
           'flowgate.outbox.events': events.length,
           'flowgate.webhook.deliveries': deliveries,
-          'flowgate.outbox.oldest_event_age_ms': Date.now() - Math.min(...events.map((event) => event.createdAt.getTime())),
+          'flowgate.outbox.oldest_event_age_ms':
+            Date.now() - Math.min(...events.map((event) => event.createdAt.getTime())),
         });
       },
       { root: true, links },

@@ -10,7 +10,10 @@ describe('stored trace context', () => {
   it.each([
     [null, { traceparent: null, tracestate: null }],
     [{ traceparent: TRACEPARENT }, { traceparent: TRACEPARENT, tracestate: null }],
-    [{ traceparent: TRACEPARENT, tracestate: 'vendor=1' }, { traceparent: TRACEPARENT, tracestate: 'vendor=1' }],
+    [
+      { traceparent: TRACEPARENT, tracestate: 'vendor=1' },
+      { traceparent: TRACEPARENT, tracestate: 'vendor=1' },
+    ],
   ])('stores %j as columns %j', (carrier, columns) => {
     expect(traceColumns(carrier)).toEqual(columns);
   });
@@ -19,7 +22,10 @@ describe('stored trace context', () => {
     [{ traceparent: null, tracestate: null }, null],
     [{}, null],
     [{ traceparent: TRACEPARENT, tracestate: null }, { traceparent: TRACEPARENT }],
-    [{ traceparent: TRACEPARENT, tracestate: 'vendor=1' }, { traceparent: TRACEPARENT, tracestate: 'vendor=1' }],
+    [
+      { traceparent: TRACEPARENT, tracestate: 'vendor=1' },
+      { traceparent: TRACEPARENT, tracestate: 'vendor=1' },
+    ],
   ])('reads the row %j as the carrier %j', (row, carrier) => {
     expect(storedTraceContext(row)).toEqual(carrier);
   });
