@@ -47,6 +47,8 @@ describe('API_MIGRATIONS', () => {
       'PartitionAuditEventsSealedByTheWorker1795825100000',
       'AddAuditAnchors1795825200000',
       'AddAuditArchives1795825400000',
+      'AddTraceContext1795825600000',
+      'AddDeliveryTraceContext1795825610000',
     ]);
     expect(API_MIGRATIONS.map((migration) => new migration().name)).toEqual(
       API_MIGRATIONS.map((migration) => migration.name),

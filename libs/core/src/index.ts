@@ -65,3 +65,4 @@ export * from './jobs/worker-core.module';
 export * from './jobs/worker-http-server';
 export * from './process/process-lifecycle';
 export * from './observability/tracing/trace-context';
+export * from './observability/tracing/stored-trace-context';

@@ -15,9 +15,20 @@ const SIGNATURE_HEADERS = [
   ['webhook-signature', 'Space-separated `v1,<base64>` HMAC-SHA256 signatures; two during a secret rotation.'],
 ] as const;
 
+/** Sent when the worker traces (W3C Trace Context); not covered by the signature. */
+const TRACE_HEADER = {
+  name: 'traceparent',
+  in: 'header',
+  required: false,
+  description:
+    "W3C Trace Context of this delivery attempt's span, sent when Flowgate's worker traces: a receiver that " +
+    'traces continues the trace. Not covered by the signature: treat it as a correlation hint, not as data.',
+  schema: { type: 'string', pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' },
+} as const;
+
 /**
  * The OpenAPI 3.1 `webhooks` section: one POST per event type (named in the summary), the payload by reference to its
- * schema (the payload classes join the components as extra models), the signature headers, and
+ * schema (the payload classes join the components as extra models), the signature headers and `traceparent`, and
  * what the receiver's answer means. Generated clients type the payloads from it.
  */
 export function declareWebhooks(document: OpenAPIObject, webhooks: Readonly<Record<string, OpenApiWebhook>>): void {
@@ -32,13 +43,16 @@ export function declareWebhooks(document: OpenAPIObject, webhooks: Readonly<Reco
         summary: `${name}: ${webhook.summary}`,
         description: webhook.description,
         security: [],
-        parameters: SIGNATURE_HEADERS.map(([header, description]) => ({
-          name: header,
-          in: 'header',
-          required: true,
-          description,
-          schema: { type: 'string' },
-        })),
+        parameters: [
+          ...SIGNATURE_HEADERS.map(([header, description]) => ({
+            name: header,
+            in: 'header',
+            required: true,
+            description,
+            schema: { type: 'string' },
+          })),
+          TRACE_HEADER,
+        ],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: `#/components/schemas/${webhook.payload.name}` } } },

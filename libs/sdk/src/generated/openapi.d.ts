@@ -8376,6 +8376,8 @@ export interface operations {
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64>` HMAC-SHA256 signatures; two during a secret rotation. */
                 "webhook-signature": string;
+                /** @description W3C Trace Context of this delivery attempt's span, sent when Flowgate's worker traces: a receiver that traces continues the trace. Not covered by the signature: treat it as a correlation hint, not as data. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;
@@ -8412,6 +8414,8 @@ export interface operations {
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64>` HMAC-SHA256 signatures; two during a secret rotation. */
                 "webhook-signature": string;
+                /** @description W3C Trace Context of this delivery attempt's span, sent when Flowgate's worker traces: a receiver that traces continues the trace. Not covered by the signature: treat it as a correlation hint, not as data. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;
@@ -8448,6 +8452,8 @@ export interface operations {
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64>` HMAC-SHA256 signatures; two during a secret rotation. */
                 "webhook-signature": string;
+                /** @description W3C Trace Context of this delivery attempt's span, sent when Flowgate's worker traces: a receiver that traces continues the trace. Not covered by the signature: treat it as a correlation hint, not as data. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;
@@ -8484,6 +8490,8 @@ export interface operations {
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64>` HMAC-SHA256 signatures; two during a secret rotation. */
                 "webhook-signature": string;
+                /** @description W3C Trace Context of this delivery attempt's span, sent when Flowgate's worker traces: a receiver that traces continues the trace. Not covered by the signature: treat it as a correlation hint, not as data. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;
@@ -8520,6 +8528,8 @@ export interface operations {
                 "webhook-timestamp": string;
                 /** @description Space-separated `v1,<base64>` HMAC-SHA256 signatures; two during a secret rotation. */
                 "webhook-signature": string;
+                /** @description W3C Trace Context of this delivery attempt's span, sent when Flowgate's worker traces: a receiver that traces continues the trace. Not covered by the signature: treat it as a correlation hint, not as data. */
+                traceparent?: string;
             };
             path?: never;
             cookie?: never;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { storedTraceContext, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import { type ClaimedDelivery, type DeliveryStatus, toDelivery, type WebhookDelivery } from './webhook-delivery';
 
@@ -45,7 +45,7 @@ export class WebhookDeliveriesRepository {
        FROM due, webhook_subscriptions s
        WHERE d.id = due.id AND s.id = d.subscription_id
        RETURNING d.id, d.subscription_id, d.message_id, d.event_type, d.body, d.attempts, d.lease_token, s.url,
-         s.secret_sealed,
+         s.secret_sealed, d.traceparent, d.tracestate,
          CASE WHEN s.previous_secret_expires_at > now() THEN s.previous_secret_sealed END AS previous_secret_sealed`,
         [limit, leaseMs],
       ),
@@ -61,6 +61,7 @@ export class WebhookDeliveriesRepository {
       url: row.url as string,
       secretSealed: row.secret_sealed as string,
       previousSecretSealed: (row.previous_secret_sealed as string | null) ?? null,
+      trace: storedTraceContext(row),
     }));
   }
 

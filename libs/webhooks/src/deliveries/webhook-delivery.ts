@@ -1,3 +1,5 @@
+import type { TraceCarrier } from '@flowgate/core';
+
 /** The life of a delivery: due → being attempted → delivered, or dead-lettered after the last attempt. */
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -34,6 +36,8 @@ export interface ClaimedDelivery {
   readonly secretSealed: string;
   /** Set while a rotation's window is open: the old secret signs too. */
   readonly previousSecretSealed: string | null;
+  /** The trace context of the transaction that wrote the event: each attempt's trace links to it. */
+  readonly trace: TraceCarrier | null;
 }
 
 export function toDelivery(row: Record<string, unknown>): WebhookDelivery {

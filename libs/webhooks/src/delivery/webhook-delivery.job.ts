@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { FlowgateConfig, type WorkerJob } from '@flowgate/core';
+import { captureTraceContext, FlowgateConfig, inSpan, linksTo, type WorkerJob } from '@flowgate/core';
+import { type Span, SpanKind } from '@opentelemetry/api';
 import { type AttemptRecord, WebhookDeliveriesRepository } from '../deliveries/webhook-deliveries.repository';
 import type { ClaimedDelivery } from '../deliveries/webhook-delivery';
 import { isAccepted } from '../policy/retry-schedule';
 import { SecretBox } from '../subscriptions/secret-box';
 import { WebhookMetrics } from '../webhook-metrics';
 import { DeliveryOutcomes } from './delivery-outcomes';
+import { recordAttemptOutcome } from './delivery-span';
 import { signatureHeaders } from './message-signer';
 import { ReceiverAddress, ReceiverRefused } from './receiver-address';
 import { WebhookSender } from './webhook-sender';
@@ -44,7 +46,7 @@ export class WebhookDeliveryJob implements WorkerJob {
     if (signal.aborted) return 0;
     const { deliveryConcurrency, leaseMs } = this.config.webhooks;
     const claimed = await this.deliveries.claimDue(deliveryConcurrency, leaseMs);
-    const results = await Promise.all(claimed.map((claim) => this.attemptSafely(claim)));
+    const results = await Promise.all(claimed.map((claim) => this.attemptInItsOwnTrace(claim)));
     // Successes at once, first (a later failure to record must not make them be sent again); then
     // failures one by one (each moves its endpoint's failure count, and may pause it).
     await this.outcomes.delivered(results.filter((result) => result.accepted));
@@ -53,13 +55,38 @@ export class WebhookDeliveryJob implements WorkerJob {
   }
 
   /**
+   * Each attempt is a trace of its own, a CLIENT span linked to the transaction that wrote the event
+   * (docs/webhooks.md "Tracing"): retries come minutes or hours later, from any worker. Its context
+   * goes to the receiver as `traceparent`, so a receiver that traces continues this trace.
+   */
+  private attemptInItsOwnTrace(claim: ClaimedDelivery): Promise<AttemptOutcome> {
+    return inSpan(
+      'webhooks.delivery-attempt',
+      async (span) => {
+        span?.setAttributes({
+          'flowgate.webhook.subscription_id': claim.subscriptionId,
+          'flowgate.webhook.delivery_id': claim.id,
+          'flowgate.webhook.message_id': claim.messageId,
+          'flowgate.webhook.event_type': claim.eventType,
+          'flowgate.webhook.attempt': claim.attempts,
+          'http.request.method': 'POST',
+        });
+        const outcome = await this.attemptSafely(claim, span);
+        if (span) recordAttemptOutcome(span, outcome);
+        return outcome;
+      },
+      { root: true, kind: SpanKind.CLIENT, links: linksTo(claim.trace) },
+    );
+  }
+
+  /**
    * One delivery's trouble stays its own: anything thrown while preparing or sending (a secret that
    * will not open because `WEBHOOK_SECRETS_KEY` changed, a bad stored URL) is a failed attempt with
    * the reason, retried and dead-lettered like any other, not an error that strands the whole batch.
    */
-  private async attemptSafely(claim: ClaimedDelivery): Promise<AttemptOutcome> {
+  private async attemptSafely(claim: ClaimedDelivery, span: Span | undefined): Promise<AttemptOutcome> {
     try {
-      return await this.attempt(claim);
+      return await this.attempt(claim, span);
     } catch (error) {
       this.metrics.attempts.inc({ result: 'failed' });
       const reason = error instanceof Error ? error.message : String(error);
@@ -71,10 +98,11 @@ export class WebhookDeliveryJob implements WorkerJob {
     }
   }
 
-  private async attempt(claim: ClaimedDelivery): Promise<AttemptOutcome> {
+  private async attempt(claim: ClaimedDelivery, span: Span | undefined): Promise<AttemptOutcome> {
     let receiver;
     try {
       receiver = await this.receivers.check(claim.url);
+      span?.setAttributes(receiverAttributes(receiver.url));
     } catch (error) {
       if (!(error instanceof ReceiverRefused)) throw error;
       this.metrics.attempts.inc({ result: 'refused' });
@@ -87,7 +115,9 @@ export class WebhookDeliveryJob implements WorkerJob {
     const secrets = [claim.secretSealed, claim.previousSecretSealed]
       .filter((sealed): sealed is string => sealed !== null)
       .map((sealed) => this.secrets.open(sealed));
-    const result = await this.sender.send(receiver, { body: claim.body, headers: signatureHeaders(claim, secrets) });
+    // `traceparent` (this attempt's span) beside the signature, outside what it signs: id, timestamp, body.
+    const headers = { ...signatureHeaders(claim, secrets), ...captureTraceContext() };
+    const result = await this.sender.send(receiver, { body: claim.body, headers });
     this.metrics.attemptDuration.observe(result.latencyMs / 1000);
     if (result.kind === 'answered' && isAccepted(result.statusCode)) {
       this.metrics.attempts.inc({ result: 'delivered' });
@@ -104,4 +134,14 @@ export class WebhookDeliveryJob implements WorkerJob {
         : { statusCode: null, latencyMs: result.latencyMs, error: result.error };
     return { claim, accepted: false, attempt };
   }
+}
+
+/** Where the attempt went, without the path or query (a receiver URL may carry a token there). */
+function receiverAttributes(url: URL): Record<string, string | number> {
+  const scheme = url.protocol.slice(0, -1);
+  return {
+    'server.address': url.hostname,
+    'server.port': Number(url.port || (scheme === 'https' ? 443 : 80)),
+    'url.scheme': scheme,
+  };
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { FlowgateConfig, TransactionRunner, type WorkerJob } from '@flowgate/core';
+import { FlowgateConfig, inSpan, linksTo, traceColumns, TransactionRunner, type WorkerJob } from '@flowgate/core';
+import type { EntityManager } from 'typeorm';
 import { toWebhookMessages } from '../events/webhook-events';
 import { WebhookMetrics } from '../webhook-metrics';
-import { OutboxRelayRepository, type Publication } from './outbox-relay.repository';
+import { type ClaimedOutboxEvent, OutboxRelayRepository, type Publication } from './outbox-relay.repository';
 
 /**
  * Publishes outbox events: each becomes deliveries for the subscriptions that want it, and is
@@ -30,18 +31,8 @@ export class OutboxRelayJob implements WorkerJob {
     if (signal.aborted) return 0;
     const published = await this.transactions.run(async (manager) => {
       const events = await this.outbox.claimHeads(this.batchSize, manager);
-      const publications: Publication[] = events.flatMap((event) =>
-        toWebhookMessages(event).map((message) => ({
-          ...message,
-          outboxEventId: event.id,
-          aggregateId: event.aggregateId,
-        })),
-      );
-      await this.outbox.fanOut(publications, manager);
-      await this.outbox.markPublished(
-        events.map((event) => event.id),
-        manager,
-      );
+      if (events.length === 0) return 0;
+      await this.publishInItsOwnTrace(events, manager);
       this.transactions.afterCommit(() => {
         const now = Date.now();
         for (const event of events) this.metrics.outboxLag.observe((now - event.createdAt.getTime()) / 1000);
@@ -50,5 +41,41 @@ export class OutboxRelayJob implements WorkerJob {
     });
     this.metrics.outboxOldestPending.set(await this.outbox.oldestPendingAgeSeconds());
     return published;
+  }
+
+  /**
+   * A batch is a trace of its own (a root span) linked to the transaction that wrote each event
+   * (docs/webhooks.md "Tracing"): a batch gathers events of many transactions, and a span has one
+   * parent. An idle poll makes no span: it starts once events are claimed.
+   */
+  private publishInItsOwnTrace(events: readonly ClaimedOutboxEvent[], manager: EntityManager): Promise<void> {
+    const links = events.flatMap((event) =>
+      linksTo(event.trace).map((link) => ({ ...link, attributes: { 'flowgate.outbox.event_id': event.id } })),
+    );
+    return inSpan(
+      'webhooks.outbox-relay',
+      async (span) => {
+        const publications: Publication[] = events.flatMap((event) =>
+          toWebhookMessages(event).map((message) => ({
+            ...message,
+            outboxEventId: event.id,
+            aggregateId: event.aggregateId,
+            ...traceColumns(event.trace),
+          })),
+        );
+        const deliveries = await this.outbox.fanOut(publications, manager);
+        await this.outbox.markPublished(
+          events.map((event) => event.id),
+          manager,
+        );
+        span?.setAttributes({
+          'flowgate.outbox.events': events.length,
+          'flowgate.webhook.deliveries': deliveries,
+          'flowgate.outbox.oldest_event_age_ms':
+            Date.now() - Math.min(...events.map((event) => event.createdAt.getTime())),
+        });
+      },
+      { root: true, links },
+    );
   }
 }

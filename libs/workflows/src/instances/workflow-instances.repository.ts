@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { traceColumns, TransactionRunner } from '@flowgate/core';
 import type { Role } from '@flowgate/roles';
 import type { EntityManager } from 'typeorm';
 import type { DataChange } from '../engine/change-data';
@@ -167,13 +167,14 @@ export class WorkflowInstancesRepository {
   /**
    * A step of the instance in one statement: the change (as `update`), the actor among the
    * participants, the history line and the outbox event, whose payload gets the version the
-   * change gave the instance. Returns the instance as stored; the assignees and timers it shows
+   * change gave the instance and which carries the current trace context. Returns the instance as stored; the assignees and timers it shows
    * are those earlier statements of the unit of work left (a statement's parts do not see each
    * other's writes, and none of these parts changes them).
    */
   async writeStep(step: InstanceStep, manager: EntityManager): Promise<WorkflowInstance> {
     const { change } = step;
     const data = 'data' in change ? JSON.stringify(change.data ?? null) : null;
+    const trace = traceColumns();
     const [row] = await manager.query<Record<string, unknown>[]>(
       `WITH moved AS (
          UPDATE workflow_instances AS i SET state = $2, terminal = $3, version = version + 1, updated_at = now(),
@@ -187,8 +188,8 @@ export class WorkflowInstancesRepository {
          INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
          SELECT id, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
        ), event AS (
-         INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload)
-         SELECT $19, 'workflow', id, $20::jsonb || jsonb_build_object('version', version) FROM moved
+         INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, traceparent, tracestate)
+         SELECT $19, 'workflow', id, $20::jsonb || jsonb_build_object('version', version), $21, $22 FROM moved
        )
        SELECT * FROM moved`,
       [
@@ -201,6 +202,8 @@ export class WorkflowInstancesRepository {
         ...historyValues(step.history),
         step.event.topic,
         JSON.stringify(step.event.payload),
+        trace.traceparent,
+        trace.tracestate,
       ],
     );
     return toInstance(row);
@@ -251,14 +254,19 @@ export class WorkflowInstancesRepository {
     );
   }
 
-  /** An event for the worker to deliver, committed (or not) with the change it announces. */
+  /**
+   * An event for the worker to deliver, committed (or not) with the change it announces, with the
+   * trace context of the unit of work that writes it (the relay and deliveries link back to it).
+   */
   async appendOutbox(
     event: { topic: string; aggregateId: string; payload: Record<string, unknown> },
     manager: EntityManager,
   ): Promise<void> {
+    const trace = traceColumns();
     await manager.query(
-      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload) VALUES ($1, 'workflow', $2, $3)`,
-      [event.topic, event.aggregateId, JSON.stringify(event.payload)],
+      `INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, traceparent, tracestate)
+       VALUES ($1, 'workflow', $2, $3, $4, $5)`,
+      [event.topic, event.aggregateId, JSON.stringify(event.payload), trace.traceparent, trace.tracestate],
     );
   }
 }

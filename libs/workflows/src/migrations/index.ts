@@ -5,6 +5,7 @@ import { AddWorkflowTimers1795823400000 } from './1795823400000-AddWorkflowTimer
 import { AddWorkflowHistoryChanges1795824600000 } from './1795824600000-AddWorkflowHistoryChanges';
 import { AddSystemAssignments1795824700000 } from './1795824700000-AddSystemAssignments';
 import { AddRoleQueues1795824800000 } from './1795824800000-AddRoleQueues';
+import { AddTraceContext1795825600000 } from './1795825600000-AddTraceContext';
 
 /**
  * The workflows feature's tables (definitions, instances, history, assignments, participants, timers
@@ -17,4 +18,5 @@ export const WORKFLOWS_MIGRATIONS: MigrationList = [
   AddWorkflowHistoryChanges1795824600000,
   AddSystemAssignments1795824700000,
   AddRoleQueues1795824800000,
+  AddTraceContext1795825600000,
 ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { inSpan, linksTo, TransactionRunner } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { WorkflowDefinitionStore } from '../definitions/workflow-definition-store';
 import { decideTimer } from '../engine/timers';
@@ -44,7 +44,7 @@ export class TimerFiring {
     try {
       return await this.transactions.run(async (manager) => {
         claimed = await this.timers.claimNextDue(manager);
-        return claimed && (await this.fire(claimed, manager));
+        return claimed && (await this.fireInItsOwnTrace(claimed, manager));
       });
     } catch (error) {
       if (!claimed) throw error; // nothing claimed: the database itself is failing; the runner backs off
@@ -56,6 +56,31 @@ export class TimerFiring {
       this.metrics.settled.inc({ definition: 'unknown', outcome: 'failed' });
       return 'failed';
     }
+  }
+
+  /**
+   * A firing starts a trace of its own (a root span), linked to the unit of work that armed the
+   * timer rather than its child: days may lie between them, and the arming trace ended with its
+   * request (docs/workflows.md "Timers"). The transition it takes runs inside this span, so the
+   * outbox events it writes and the timers it arms carry this trace. An idle poll makes no span:
+   * the span starts once a timer is claimed.
+   */
+  private fireInItsOwnTrace(timer: ClaimedTimer, manager: EntityManager): Promise<TimerOutcome> {
+    return inSpan(
+      'workflow-timers.fire',
+      async (span) => {
+        span?.setAttributes({
+          'flowgate.timer.id': timer.id,
+          'flowgate.timer.transition': timer.transition,
+          'flowgate.timer.due_at': timer.dueAt.toISOString(),
+          'flowgate.workflow.id': timer.instanceId,
+        });
+        const outcome = await this.fire(timer, manager);
+        span?.setAttribute('flowgate.timer.outcome', outcome);
+        return outcome;
+      },
+      { root: true, links: linksTo(timer.armedBy) },
+    );
   }
 
   private async fire(timer: ClaimedTimer, manager: EntityManager): Promise<TimerOutcome> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { storedTraceContext, type TraceCarrier, traceColumns, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { TimerToArm } from '../engine/timers';
 import type { PendingTimer } from '../instances/workflow-instance';
@@ -11,6 +11,8 @@ export interface ClaimedTimer {
   readonly transition: string;
   readonly enteredSeq: number;
   readonly dueAt: Date;
+  /** The trace context of the unit of work that armed it: its firing's trace links back to it. */
+  readonly armedBy: TraceCarrier | null;
 }
 
 /** The deployment's pending timers, for the metrics. */
@@ -28,8 +30,8 @@ export class WorkflowTimersRepository {
   /**
    * Arms `timers` for the visit to the state that history line `enteredSeq` began, due that long
    * after the unit of work's start (the entry's own time). Calendar units (`P1M`, `P1D`) count in
-   * UTC, whatever the session's time zone. Arming one visit twice arms it once. Returns the timers
-   * armed, soonest first.
+   * UTC, whatever the session's time zone. Arming one visit twice arms it once. Each keeps the
+   * current trace context (its firing links back to it). Returns the timers armed, soonest first.
    */
   async arm(
     instanceId: string,
@@ -38,13 +40,14 @@ export class WorkflowTimersRepository {
     manager: EntityManager,
   ): Promise<PendingTimer[]> {
     if (timers.length === 0) return [];
+    const trace = traceColumns();
     const rows = await manager.query<{ transition: string; due_at: Date }[]>(
-      `INSERT INTO workflow_timers (instance_id, entered_seq, transition, due_at)
-       SELECT $1, $2, t.transition, (now() AT TIME ZONE 'UTC' + t.duration::interval) AT TIME ZONE 'UTC'
+      `INSERT INTO workflow_timers (instance_id, entered_seq, transition, due_at, traceparent, tracestate)
+       SELECT $1, $2, t.transition, (now() AT TIME ZONE 'UTC' + t.duration::interval) AT TIME ZONE 'UTC', $4, $5
        FROM jsonb_to_recordset($3::jsonb) AS t (transition text, duration text)
        ON CONFLICT (instance_id, entered_seq, transition) DO NOTHING
        RETURNING transition, due_at`,
-      [instanceId, enteredSeq, JSON.stringify(timers)],
+      [instanceId, enteredSeq, JSON.stringify(timers), trace.traceparent, trace.tracestate],
     );
     return rows
       .map((row) => ({ transition: row.transition, dueAt: row.due_at }))
@@ -72,7 +75,7 @@ export class WorkflowTimersRepository {
    */
   async claimNextDue(manager: EntityManager): Promise<ClaimedTimer | undefined> {
     const [row] = await manager.query<Record<string, unknown>[]>(
-      `SELECT id, instance_id, transition, entered_seq, due_at FROM workflow_timers
+      `SELECT id, instance_id, transition, entered_seq, due_at, traceparent, tracestate FROM workflow_timers
        WHERE status = 'pending' AND due_at <= now() AND (retry_at IS NULL OR retry_at <= now())
        ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
     );
@@ -83,6 +86,7 @@ export class WorkflowTimersRepository {
       transition: row.transition as string,
       enteredSeq: Number(row.entered_seq),
       dueAt: row.due_at as Date,
+      armedBy: storedTraceContext(row),
     };
   }
 
