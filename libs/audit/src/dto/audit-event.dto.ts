@@ -6,8 +6,8 @@ import { AuditResourceDto } from './audit-resource.dto';
 /** Audit sequence numbers are PostgreSQL `bigint`s, read as JSON numbers: exact up to 2^53 - 1. */
 export const AUDIT_SEQ = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
-/** A W3C trace id as the API shows and accepts it: 32 lowercase hex digits, not all zero. */
-export const TRACE_ID_PATTERN = /^(?!0{32})[0-9a-f]{32}$/;
+/** A W3C trace id as the API shows and accepts it: 32 lowercase hex digits. */
+export const TRACE_ID_PATTERN = /^[0-9a-f]{32}$/;
 const TRACE_ID_SCHEMA = {
   type: 'string',
   pattern: TRACE_ID_PATTERN.source,

@@ -45,6 +45,6 @@ export class ListAuditEventsQueryDto extends IntersectionType(PageQueryDto, Time
    */
   @ApiPropertyOptional({ pattern: TRACE_ID_PATTERN.source })
   @IsOptional()
-  @Matches(TRACE_ID_PATTERN, { message: 'traceId must be a W3C trace id: 32 lowercase hex digits, not all zero' })
+  @Matches(TRACE_ID_PATTERN, { message: 'traceId must be a W3C trace id: 32 lowercase hex digits' })
   traceId?: string;
 }
