@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { DevIdentityProvider } from '@flowgate/auth';
 import { type InMemoryTracing, startInMemoryTracing, type TestApp, traceEveryRequest } from '@flowgate/testing';
 import { createTestApp } from './support/create-test-app';
@@ -22,7 +21,7 @@ describe('Trace ids in problems, logs and audit events', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ probes: true });
-    untrace = traceEveryRequest(testApp.app.getHttpServer() as Server);
+    untrace = traceEveryRequest(testApp.app.getHttpServer());
     http = request(testApp.app.getHttpServer());
     dev = testApp.app.get(DevIdentityProvider);
   });
@@ -56,7 +55,8 @@ describe('Trace ids in problems, logs and audit events', () => {
       expect(res.body.traceId).toMatch(TRACE_ID);
       const lines = linesOf(`on-${suffix}`);
       expect(lines.map((line) => line.msg)).toContain('request completed');
-      expect(lines.map((line) => line.traceId)).toEqual(lines.map(() => res.body.traceId));
+      const traceId = res.body.traceId as string;
+      expect(lines.map((line) => line.traceId)).toEqual(lines.map(() => traceId));
       expect(lines.every((line) => /^[0-9a-f]{16}$/.test(String(line.spanId)))).toBe(true);
     });
 

@@ -263,7 +263,8 @@ describe('Audit log on PostgreSQL', () => {
       await record(80_001);
       expect(await traceIdOf('80000')).toEqual([traceId]);
       expect(await traceIdOf('80001')).toEqual([null]);
-      const { value } = await query.list({ traceId, top: 50 } as ListAuditEventsQueryDto, 'http://localhost/v1/x');
+      const filter: ListAuditEventsQueryDto = { traceId, top: 50 };
+      const { value } = await query.list(filter, 'http://localhost/v1/x');
       expect(value.map((listed) => [listed.resource.id, listed.traceId])).toEqual([['80000', traceId]]);
     });
 
