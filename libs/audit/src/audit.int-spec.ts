@@ -319,6 +319,34 @@ describe('Audit log on PostgreSQL', () => {
       await refused(sql);
     });
 
+    it('lets only a sealer whose hash covers trace ids seal an event that has one', async () => {
+      const traceId = 'b'.repeat(32);
+      await dataSource.query(
+        `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome, trace_id)
+         VALUES (gen_random_uuid(), now(), 'system', 'x', 'x', 'succeeded', $1)`,
+        [traceId],
+      );
+      // What a sealer of an earlier version sends: the chain fields only, without the marker.
+      const sealAsEarlierVersions = `UPDATE audit_events SET seq = 99999, prev_hash = 'p', hash = 'h', sealed_at = now() WHERE trace_id = '${traceId}'`;
+      await refused(sealAsEarlierVersions);
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await runner.query(`SELECT set_config('flowgate.audit_seal_covers_trace_id', 'on', true)`);
+        await expect(runner.query(sealAsEarlierVersions)).resolves.toBeDefined();
+      } finally {
+        await runner.rollbackTransaction(); // a made-up link: never kept
+        await runner.release();
+      }
+      await sealAuditNow(dataSource);
+      const [row] = await dataSource.query<{ seq: string | null }[]>(
+        `SELECT seq FROM audit_events WHERE trace_id = $1`,
+        [traceId],
+      );
+      expect(row.seq).not.toBeNull();
+      expect(await query.verify({})).toMatchObject({ valid: true });
+    });
+
     it('stamps the writer’s own transaction id, whatever the INSERT says', async () => {
       const [row] = await transactions.run((manager) =>
         manager.query(

@@ -112,6 +112,7 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
       column: (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'audit_events' AND column_name = 'trace_id'`)).length, // prettier-ignore
       indexedPartitions: Number((await db.query(`SELECT count(*) AS n FROM pg_indexes WHERE indexname LIKE 'audit_events%trace_id_pos_idx'`))[0].n), // prettier-ignore
       partitions: Number((await db.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'audit_events'::regclass`))[0].n), // prettier-ignore
+      sealerGuard: (await db.query(`SELECT prosrc LIKE '%audit_seal_covers_trace_id%' AS guard FROM pg_proc WHERE proname = 'audit_events_seal_only'`))[0].guard, // prettier-ignore
     });
     const migrate = async (direction: 'up' | 'down') => {
       const runner = db.createQueryRunner();
@@ -124,9 +125,9 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
       }
     };
     const before = await shape();
-    expect(before).toMatchObject({ column: 1, indexedPartitions: before.partitions });
+    expect(before).toMatchObject({ column: 1, indexedPartitions: before.partitions, sealerGuard: true });
     await migrate('down');
-    expect(await shape()).toMatchObject({ column: 0, indexedPartitions: 0 });
+    expect(await shape()).toMatchObject({ column: 0, indexedPartitions: 0, sealerGuard: false });
     await migrate('up');
     expect(await shape()).toEqual(before);
   });
