@@ -16,6 +16,7 @@ const document = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as
 /** Names that end in `Id` or `At` but are not UUIDs or instants, and why. */
 const NOT_UUIDS: Record<string, string> = {
   requestId: 'a request id is any well-formed client value, not only a UUID',
+  traceId: 'a W3C trace id: 32 lowercase hex digits (its pattern says so)',
   tenantId: 'an Entra tenant id or, for other OIDC issuers, the issuer URL',
   objectId: 'an Entra oid or an OIDC sub',
   actorTenantId: 'as tenantId',

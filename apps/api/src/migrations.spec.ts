@@ -47,6 +47,7 @@ describe('API_MIGRATIONS', () => {
       'PartitionAuditEventsSealedByTheWorker1795825100000',
       'AddAuditAnchors1795825200000',
       'AddAuditArchives1795825400000',
+      'AddAuditEventTraceIds1795825500000',
       'AddTraceContext1795825600000',
       'AddDeliveryTraceContext1795825610000',
     ]);

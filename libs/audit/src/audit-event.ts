@@ -20,7 +20,11 @@ export interface AuditEventInput {
   readonly after?: Record<string, unknown>;
 }
 
-/** Every hashed field of a stored event, in the shape the hash covers (ISO time, nulls explicit). */
+/**
+ * Every hashed field of a stored event, in the shape the hash covers (ISO time, nulls explicit),
+ * except `traceId`, which is omitted when there is none: events recorded before trace ids existed
+ * (or with tracing off) then hash exactly as they always did (docs/audit.md, "Trace ids").
+ */
 export interface AuditEventBody {
   readonly id: string;
   readonly occurredAt: string;
@@ -38,4 +42,6 @@ export interface AuditEventBody {
   readonly requestId: string | null;
   readonly clientIp: string | null;
   readonly userAgent: string | null;
+  /** W3C trace id (32 lowercase hex digits) of the span the event was recorded in. */
+  readonly traceId?: string;
 }

@@ -18,7 +18,7 @@ export class AuditController {
   @Authenticated({ role: 'auditor' })
   @ApiOperation({
     summary: 'List audit events',
-    description: 'Newest first; filter by actor, action, resource, outcome, time.',
+    description: 'Newest first; filter by actor, action, resource, outcome, trace id, time.',
   })
   @ApiOkResponse({ type: AuditEventListDto, description: 'A page of events.' })
   @ApiProblemResponses(400)

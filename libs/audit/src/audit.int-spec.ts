@@ -1,10 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { configLoader, type FlowgateConfig, Metrics, TransactionRunner } from '@flowgate/core';
+import { configLoader, currentTraceId, type FlowgateConfig, inSpan, Metrics, TransactionRunner } from '@flowgate/core';
 import {
   createScratchDatabase,
   type ScratchDatabase,
   sealAuditNow,
   SQL_STATE,
+  startInMemoryTracing,
   type UnitsOfWork,
   unitsOfWorkOn,
 } from '@flowgate/testing';
@@ -17,6 +22,7 @@ import { AuditQueryService } from './audit-query.service';
 import { AuditArchivesRepository } from './retention/audit-archives.repository';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import type { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
 import { REDACTED } from './redact';
 import { AuditMetrics } from './sealing/audit-metrics';
 import { type AuditSealer, auditSealerOn } from './sealing/audit-sealer';
@@ -235,6 +241,58 @@ describe('Audit log on PostgreSQL', () => {
     });
   });
 
+  describe('trace ids', () => {
+    const tracing = { stop: async () => {} };
+    beforeAll(() => Object.assign(tracing, startInMemoryTracing()));
+    afterAll(() => tracing.stop());
+
+    const traceIdOf = async (resourceId: string) =>
+      (
+        await dataSource.query<{ trace_id: string | null }[]>(
+          `SELECT trace_id FROM audit_events WHERE resource_id = $1`,
+          [resourceId],
+        )
+      ).map((row) => row.trace_id);
+
+    it('records the trace id of the span in progress, and none outside a span', async () => {
+      const traceId = await inSpan('transition', async () => {
+        await record(80_000);
+        return currentTraceId();
+      });
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      await record(80_001);
+      expect(await traceIdOf('80000')).toEqual([traceId]);
+      expect(await traceIdOf('80001')).toEqual([null]);
+      const filter: ListAuditEventsQueryDto = { traceId, top: 50 };
+      const { value } = await query.list(filter, 'http://localhost/v1/x');
+      expect(value.map((listed) => [listed.resource.id, listed.traceId])).toEqual([['80000', traceId]]);
+    });
+
+    it('seals events with and without trace ids into a chain that verifies, online and offline', async () => {
+      for (let n = 0; n < 6; n += 1) {
+        if (n % 2 === 0) await inSpan('write', () => record(81_000 + n));
+        else await record(81_000 + n);
+      }
+      await sealAuditNow(dataSource);
+      expect(await query.verify({})).toMatchObject({ valid: true, unsealed: 0 });
+
+      const lines: string[] = [];
+      for await (const chunk of await query.export({})) lines.push(String(chunk));
+      const traced = lines.map((line) => JSON.parse(line) as { traceId?: string }).filter((line) => line.traceId);
+      expect(traced.length).toBeGreaterThanOrEqual(4);
+      const file = join(mkdtempSync(join(tmpdir(), 'audit-trace-ids-')), 'export.ndjson');
+      writeFileSync(file, lines.join(''));
+      const script = join(__dirname, '..', '..', '..', 'scripts', 'audit-verify.mjs');
+      const run = spawnSync(process.execPath, [script, file], { encoding: 'utf8' });
+      expect(`${run.stdout}${run.stderr}`).toMatch(/^VERIFIED/);
+      expect(run.status).toBe(0);
+
+      // And the hash covers the trace id: the same export with one trace id changed fails.
+      writeFileSync(file, lines.join('').replace(traced[0].traceId!, 'f'.repeat(32)));
+      expect(spawnSync(process.execPath, [script, file], { encoding: 'utf8' }).status).toBe(1);
+    });
+  });
+
   describe('the append-only trigger', () => {
     const refused = (sql: string) =>
       expect(dataSource.query(sql)).rejects.toMatchObject({ driverError: { code: SQL_STATE.insufficientPrivilege } });
@@ -246,6 +304,12 @@ describe('Audit log on PostgreSQL', () => {
       ['an update to a sealed row', `UPDATE audit_events SET action = 'x' WHERE seq = 2`],
       ['an update of the body while sealing', `UPDATE audit_events SET seq = 9999, prev_hash = 'p', hash = 'h', sealed_at = now(), action = 'x' WHERE seq IS NULL`], // prettier-ignore
       ['an update of an unsealed body', `UPDATE audit_events SET after = '{}' WHERE seq IS NULL`],
+      [
+        'a trace id set on an unsealed event',
+        `UPDATE audit_events SET trace_id = '${'a'.repeat(32)}' WHERE seq IS NULL`,
+      ],
+      ['a trace id changed on a sealed event', `UPDATE audit_events SET trace_id = '${'a'.repeat(32)}' WHERE seq = 2`],
+      ['a trace id set while sealing', `UPDATE audit_events SET seq = 9999, prev_hash = 'p', hash = 'h', sealed_at = now(), trace_id = '${'a'.repeat(32)}' WHERE seq IS NULL`], // prettier-ignore
       ['a DELETE', `DELETE FROM audit_events WHERE seq = 3`],
       ['a TRUNCATE', `TRUNCATE audit_events`],
       ['a TRUNCATE of one partition', `TRUNCATE audit_events_default`],
@@ -253,6 +317,34 @@ describe('Audit log on PostgreSQL', () => {
     ])('refuses %s, even for the table owner', async (_what, sql) => {
       await record(70_000); // something unsealed to aim at
       await refused(sql);
+    });
+
+    it('lets only a sealer whose hash covers trace ids seal an event that has one', async () => {
+      const traceId = 'b'.repeat(32);
+      await dataSource.query(
+        `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome, trace_id)
+         VALUES (gen_random_uuid(), now(), 'system', 'x', 'x', 'succeeded', $1)`,
+        [traceId],
+      );
+      // What a sealer of an earlier version sends: the chain fields only, without the marker.
+      const sealAsEarlierVersions = `UPDATE audit_events SET seq = 99999, prev_hash = 'p', hash = 'h', sealed_at = now() WHERE trace_id = '${traceId}'`;
+      await refused(sealAsEarlierVersions);
+      const runner = dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await runner.query(`SELECT set_config('flowgate.audit_seal_covers_trace_id', 'on', true)`);
+        await expect(runner.query(sealAsEarlierVersions)).resolves.toBeDefined();
+      } finally {
+        await runner.rollbackTransaction(); // a made-up link: never kept
+        await runner.release();
+      }
+      await sealAuditNow(dataSource);
+      const [row] = await dataSource.query<{ seq: string | null }[]>(
+        `SELECT seq FROM audit_events WHERE trace_id = $1`,
+        [traceId],
+      );
+      expect(row.seq).not.toBeNull();
+      expect(await query.verify({})).toMatchObject({ valid: true });
     });
 
     it('stamps the writer’s own transaction id, whatever the INSERT says', async () => {

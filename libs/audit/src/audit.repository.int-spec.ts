@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   createScratchDatabase,
   type ScratchDatabase,
@@ -81,6 +81,19 @@ describe('AuditRepository (real PostgreSQL)', () => {
       expect(await audit.head()).toEqual({ seq: sealed.seq, hash: sealed.hash });
     });
 
+    it('stores the trace id with the event and the hash covers it; without one, the body has no traceId', async () => {
+      const traced = body({ traceId: randomBytes(16).toString('hex') });
+      const untraced = body();
+      const [sealed, plain] = await appendAll(traced, untraced);
+      expect(sealed.body).toEqual(traced);
+      expect(sealed.hash).toBe(linkHash(sealed.seq, sealed.prevHash, { ...traced }));
+      const { traceId: _dropped, ...withoutTrace } = traced;
+      expect(sealed.hash).not.toBe(linkHash(sealed.seq, sealed.prevHash, withoutTrace));
+      // An event without a trace id hashes as events did before the column existed.
+      expect(plain.body).not.toHaveProperty('traceId');
+      expect(plain.hash).toBe(linkHash(plain.seq, plain.prevHash, { ...untraced }));
+    });
+
     it('reads a system event with its absent fields as null', async () => {
       const system = body({ actor: { type: 'system', tenantId: null, objectId: null, displayName: null }, resource: { type: 'thing', id: null }, after: null }); // prettier-ignore
       const [event] = await appendAll(system);
@@ -146,6 +159,7 @@ describe('AuditRepository (real PostgreSQL)', () => {
       ['action', (mine) => ({ action: mine.action })],
       ['resource', (mine) => ({ resourceType: mine.resource.type, resourceId: mine.resource.id! })],
       ['outcome', (mine) => ({ outcome: mine.outcome, resourceType: mine.resource.type })],
+      ['trace id', (mine) => ({ traceId: mine.traceId })],
       ['time range, from inclusive and to exclusive', (mine) => ({ from: mine.occurredAt, to: new Date(Date.parse(mine.occurredAt) + 1).toISOString() })], // prettier-ignore
     ])('filters by %s', async (_filter, filterFor) => {
       const year = nextYear++;
@@ -155,11 +169,12 @@ describe('AuditRepository (real PostgreSQL)', () => {
         resource: { type: `thing-${year}`, id: randomUUID() },
         outcome: 'denied',
         occurredAt: `${year}-06-01T00:00:00.000Z`,
+        traceId: randomBytes(16).toString('hex'),
       });
       // Alike but for one field each: each filter must tell them apart.
       const others = [
-        body({ ...mine, id: randomUUID(), actor: { ...mine.actor, objectId: randomUUID() }, action: 'x', resource: { ...mine.resource, id: randomUUID() }, outcome: 'succeeded', occurredAt: `${year}-06-01T00:00:00.001Z` }), // prettier-ignore
-        body({ ...mine, id: randomUUID(), actor: { ...mine.actor, tenantId: 'tenant-other' }, action: 'y', resource: { type: 'other', id: mine.resource.id }, outcome: 'succeeded', occurredAt: `${year}-05-31T23:59:59.999Z` }), // prettier-ignore
+        body({ ...mine, id: randomUUID(), actor: { ...mine.actor, objectId: randomUUID() }, action: 'x', resource: { ...mine.resource, id: randomUUID() }, outcome: 'succeeded', occurredAt: `${year}-06-01T00:00:00.001Z`, traceId: randomBytes(16).toString('hex') }), // prettier-ignore
+        body({ ...mine, id: randomUUID(), actor: { ...mine.actor, tenantId: 'tenant-other' }, action: 'y', resource: { type: 'other', id: mine.resource.id }, outcome: 'succeeded', occurredAt: `${year}-05-31T23:59:59.999Z`, traceId: undefined }), // prettier-ignore
       ];
       const [stored] = await appendAll(mine, ...others);
       expect(await audit.list({ ...filterFor(mine), limit: 10 })).toEqual([stored]);
@@ -224,6 +239,7 @@ describe('AuditRepository (real PostgreSQL)', () => {
       ['actor and a day', `actor_tenant_id = 't' AND actor_object_id = 'o' AND occurred_at >= $1 AND occurred_at < $2`, /_actor_tenant_id_actor_object_id_pos_idx|_occurred_at_idx/], // prettier-ignore
       ['resource', `resource_type = 'thing' AND resource_id = 'x'`, /_resource_type_resource_id_pos_idx/],
       ['action', `action = 'thing.changed'`, /_action_pos_idx/],
+      ['trace id', `trace_id = '4bf92f3577b34da6a3ce929d0e0e4736'`, /_trace_id_pos_idx/],
       ['a day', `occurred_at >= $1 AND occurred_at < $2`, /_occurred_at_idx|_pkey/],
       ['nothing (newest page)', `true`, /_pkey/],
     ])('serves the list filtered by %s from an index, newest first', async (_filter, where, index) => {

@@ -27,6 +27,7 @@ export interface AuditEventFilter {
   readonly resourceType?: string;
   readonly resourceId?: string;
   readonly outcome?: 'succeeded' | 'denied';
+  readonly traceId?: string;
   readonly from?: string;
   readonly to?: string;
   /** Keyset: events inserted before this position (newest first). */
@@ -41,7 +42,7 @@ export interface UnsealedBacklog {
 }
 
 export const BODY_COLUMNS = `id, occurred_at, actor_type, actor_tenant_id, actor_object_id, actor_name, action,
-  resource_type, resource_id, outcome, before, after, request_id, client_ip, user_agent`;
+  resource_type, resource_id, outcome, before, after, request_id, client_ip, user_agent, trace_id`;
 
 const COLUMNS = `pos, seq, prev_hash, hash, ${BODY_COLUMNS}`;
 
@@ -67,7 +68,7 @@ export class AuditRepository {
   async insert(body: AuditEventBody, manager: EntityManager): Promise<void> {
     await manager.query(
       `INSERT INTO audit_events (${BODY_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         body.id,
         body.occurredAt,
@@ -84,6 +85,7 @@ export class AuditRepository {
         body.requestId,
         body.clientIp,
         body.userAgent,
+        body.traceId ?? null,
       ],
     );
   }
@@ -109,6 +111,7 @@ export class AuditRepository {
     if (filter.resourceType) add('resource_type = ?', filter.resourceType);
     if (filter.resourceId) add('resource_id = ?', filter.resourceId);
     if (filter.outcome) add('outcome = ?', filter.outcome);
+    if (filter.traceId) add('trace_id = ?', filter.traceId);
     if (filter.from) add('occurred_at >= ?', filter.from);
     if (filter.to) add('occurred_at < ?', filter.to);
     if (filter.beforePos !== undefined) add('pos < ?', filter.beforePos);
@@ -229,6 +232,8 @@ export function toStored(row: Record<string, unknown>): StoredAuditEvent {
       requestId: (row.request_id as string | null) ?? null,
       clientIp: (row.client_ip as string | null) ?? null,
       userAgent: (row.user_agent as string | null) ?? null,
+      // Absent rather than null when there is none: see AuditEventBody.
+      ...(row.trace_id ? { traceId: row.trace_id as string } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { currentRequestContext, FlowgateConfig } from '@flowgate/core';
+import { currentRequestContext, currentTraceId, FlowgateConfig } from '@flowgate/core';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventBody, AuditEventInput } from './audit-event';
@@ -22,6 +22,8 @@ export class AuditService {
 
   async record(event: AuditEventInput, manager: EntityManager): Promise<void> {
     const context = currentRequestContext();
+    // The request's or the job's trace, whichever span is active (none while tracing is off).
+    const traceId = currentTraceId();
     const { redactFields } = this.config.audit;
     const body: AuditEventBody = {
       id: randomUUID(),
@@ -43,6 +45,7 @@ export class AuditService {
       requestId: context?.requestId ?? null,
       clientIp: context?.clientIp ?? null,
       userAgent: context?.userAgent ?? null,
+      ...(traceId ? { traceId } : {}),
     };
     await this.repository.insert(body, manager);
   }

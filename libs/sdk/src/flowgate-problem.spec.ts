@@ -59,6 +59,13 @@ describe('FlowgateProblem', () => {
     expect(problem.response.status).toBe(412);
   });
 
+  it('carries the trace id of a traced request, to quote beside the request id', () => {
+    const traced = { ...stale, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' };
+    const problem = new FlowgateProblem(traced, answered(412, JSON.stringify(traced), PROBLEM_JSON));
+    expect(problem.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(new FlowgateProblem(stale, answered(412, JSON.stringify(stale), PROBLEM_JSON)).traceId).toBeUndefined();
+  });
+
   it('keeps the response out of what a logger would print', () => {
     const problem = new FlowgateProblem(stale, answered(412, '', PROBLEM_JSON));
 

@@ -1,10 +1,18 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { API_SCHEMA } from '@flowgate/core';
 import { AuditActorDto } from './audit-actor.dto';
 import { AuditResourceDto } from './audit-resource.dto';
 
 /** Audit sequence numbers are PostgreSQL `bigint`s, read as JSON numbers: exact up to 2^53 - 1. */
 export const AUDIT_SEQ = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
+/** A W3C trace id as the API shows and accepts it: 32 lowercase hex digits. */
+export const TRACE_ID_PATTERN = /^[0-9a-f]{32}$/;
+const TRACE_ID_SCHEMA = {
+  type: 'string',
+  pattern: TRACE_ID_PATTERN.source,
+  example: '4bf92f3577b34da6a3ce929d0e0e4736',
+} as const;
 
 export class AuditEventDto {
   @ApiProperty(API_SCHEMA.uuid)
@@ -30,6 +38,13 @@ export class AuditEventDto {
   requestId!: string | null;
   clientIp!: string | null;
   userAgent!: string | null;
+  /**
+   * W3C trace id of the request or job that recorded the event, when it was traced: the `traceId`
+   * of its problems and log lines. Absent (not null) otherwise, so that events without one hash as
+   * they always did.
+   */
+  @ApiPropertyOptional(TRACE_ID_SCHEMA)
+  traceId?: string;
   /** Hash of the previous event (64 zeros for the first); null until sealed. */
   prevHash!: string | null;
   /** SHA-256 over seq, prevHash and every field above (canonical JSON); null until sealed. */

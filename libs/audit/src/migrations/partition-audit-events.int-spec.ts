@@ -10,6 +10,7 @@ import { GENESIS_HASH, linkHash } from '../hash-chain/audit-link';
 import type { AuditArchivesRepository } from '../retention/audit-archives.repository';
 import { CreateAuditEvents1795817000000 } from './1795817000000-CreateAuditEvents';
 import { PartitionAuditEventsSealedByTheWorker1795825100000 } from './1795825100000-PartitionAuditEventsSealedByTheWorker';
+import { AddAuditEventTraceIds1795825500000 } from './1795825500000-AddAuditEventTraceIds';
 
 /**
  * The conversion of an existing audit log: a chain written the old way (by the writers, under the
@@ -58,6 +59,8 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
     try {
       await runner.startTransaction();
       await new PartitionAuditEventsSealedByTheWorker1795825100000().up(runner);
+      // The repository below reads today's columns; the old chain must still verify with them.
+      await new AddAuditEventTraceIds1795825500000().up(runner);
       await runner.commitTransaction();
     } finally {
       await runner.release();
@@ -83,15 +86,15 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
     );
     expect(await query.verify({})).toMatchObject({ valid: true, checked: 3, lastSeq: 3, unsealed: 0 });
 
-    // New events: inserted after the copied ones, sealed onto the old chain's end.
+    // New events: inserted after the copied ones (with a trace id, as today's writers may), sealed onto the old chain's end.
     await db.query(
-      `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome)
-       VALUES ($1, now(), 'system', 'new.event', 'thing', 'succeeded')`,
+      `INSERT INTO audit_events (id, occurred_at, actor_type, action, resource_type, outcome, trace_id)
+       VALUES ($1, now(), 'system', 'new.event', 'thing', 'succeeded', '4bf92f3577b34da6a3ce929d0e0e4736')`,
       [randomUUID()],
     );
     await sealAuditNow(db);
     const [latest] = await repository.list({ limit: 1 });
-    expect(latest).toMatchObject({ pos: 4, seq: 4, prevHash });
+    expect(latest).toMatchObject({ pos: 4, seq: 4, prevHash, body: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' } });
     expect(await query.verify({})).toMatchObject({ valid: true, checked: 4, unsealed: 0 });
     // The current month and three ahead exist, so new events do not land in the default partition.
     const [{ ahead }] = await db.query<{ ahead: number }[]>(
@@ -101,5 +104,31 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
     );
     expect(ahead).toBe(4);
     expect(await db.query(`SELECT audit_events_ensure_partitions(3) AS created`)).toEqual([{ created: 0 }]);
+  });
+
+  it('AddAuditEventTraceIds goes down and up again: the column and its index on every partition', async () => {
+    const db = scratch.dataSource;
+    const shape = async () => ({
+      column: (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'audit_events' AND column_name = 'trace_id'`)).length, // prettier-ignore
+      indexedPartitions: Number((await db.query(`SELECT count(*) AS n FROM pg_indexes WHERE indexname LIKE 'audit_events%trace_id_pos_idx'`))[0].n), // prettier-ignore
+      partitions: Number((await db.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = 'audit_events'::regclass`))[0].n), // prettier-ignore
+      sealerGuard: (await db.query(`SELECT prosrc LIKE '%audit_seal_covers_trace_id%' AS guard FROM pg_proc WHERE proname = 'audit_events_seal_only'`))[0].guard, // prettier-ignore
+    });
+    const migrate = async (direction: 'up' | 'down') => {
+      const runner = db.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await new AddAuditEventTraceIds1795825500000()[direction](runner);
+        await runner.commitTransaction();
+      } finally {
+        await runner.release();
+      }
+    };
+    const before = await shape();
+    expect(before).toMatchObject({ column: 1, indexedPartitions: before.partitions, sealerGuard: true });
+    await migrate('down');
+    expect(await shape()).toMatchObject({ column: 0, indexedPartitions: 0, sealerGuard: false });
+    await migrate('up');
+    expect(await shape()).toEqual(before);
   });
 });

@@ -48,6 +48,9 @@ export class AuditSealingRepository {
 
   /** Fills the chain fields of unsealed events (the trigger refuses any row already sealed); returns how many. */
   async seal(links: readonly AuditLink[], manager: EntityManager): Promise<number> {
+    // This sealer's hashes cover trace ids: the seal-only trigger refuses an event that has one to
+    // a sealer that does not say so (an earlier version's, during a rollout; migration 1795825500000).
+    await manager.query(`SELECT set_config('flowgate.audit_seal_covers_trace_id', 'on', true)`);
     // TypeORM answers an UPDATE with [rows, affected count].
     const [, affected] = await manager.query<[unknown[], number]>(
       `UPDATE audit_events e SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash, sealed_at = clock_timestamp()

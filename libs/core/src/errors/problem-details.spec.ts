@@ -52,6 +52,29 @@ describe('toProblemDetails', () => {
     expect(problem).not.toHaveProperty('stack');
     expect(problem.detail).toContain('req-1');
   });
+
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+  it('carries the trace id beside the request id when the request was traced', () => {
+    const problem = toProblemDetails(new AppError('not_found', 'gone'), { ...context, traceId });
+    expect(problem).toMatchObject({ requestId: 'req-1', traceId });
+    expect(
+      toProblemDetails(new AppError('conflict', 'no', { extensions: { traceId: 'x' } }), { ...context, traceId }),
+    ).toMatchObject({ traceId });
+  });
+
+  it('has no traceId member when the request was not traced', () => {
+    expect(toProblemDetails(new AppError('not_found', 'gone'), context)).not.toHaveProperty('traceId');
+  });
+
+  it('reveals nothing but the request id and the trace id for a 500', () => {
+    const error = new AppError('internal_error', 'db password is hunter2', { extensions: { stack: 'at x' } });
+    const problem = toProblemDetails(error, { ...context, traceId });
+    expect(Object.keys(problem).sort()).toEqual(
+      ['code', 'detail', 'instance', 'requestId', 'status', 'title', 'traceId', 'type'].sort(),
+    );
+    expect(JSON.stringify(problem)).not.toContain('hunter2');
+  });
 });
 
 describe('error catalogue', () => {

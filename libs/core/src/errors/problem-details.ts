@@ -2,7 +2,7 @@ import { AppError } from './app-error';
 import { CORE_ERROR_CODES, ERROR_CATALOGUE, problemTypeFor } from './error-catalog';
 import type { FieldError } from './field-error';
 
-/** An RFC 9457 problem document, with Flowgate's members `code`, `requestId` and `errors`. */
+/** An RFC 9457 problem document, with Flowgate's members `code`, `requestId`, `traceId` and `errors`. */
 export interface ProblemDetails {
   readonly type: string;
   readonly title: string;
@@ -11,6 +11,8 @@ export interface ProblemDetails {
   readonly instance: string;
   readonly code: string;
   readonly requestId: string;
+  /** The W3C trace id of the request, when it was traced. */
+  readonly traceId?: string;
   readonly errors?: readonly FieldError[];
   readonly [extension: string]: unknown;
 }
@@ -19,6 +21,8 @@ export interface ProblemContext {
   /** The request path (without the query string, which may carry values not meant for echoing). */
   readonly instance: string;
   readonly requestId: string;
+  /** The request's trace id while tracing is on (`currentTraceId()`); omitted from the problem when absent. */
+  readonly traceId?: string;
 }
 
 /** Builds the response body for an application error. Pure: no framework, no I/O. */
@@ -27,7 +31,8 @@ export function toProblemDetails(error: AppError, context: ProblemContext): Prob
   const registered = ERROR_CATALOGUE.entryOf(error.code);
   const code = registered ? error.code : 'internal_error';
   const { status, title } = registered ?? CORE_ERROR_CODES.internal_error;
-  // A 500 says nothing about its cause: the request id is the handle to the logs.
+  // A 500 says nothing about its cause: the request id (and the trace id) are the handles to the
+  // logs and the trace.
   const detail =
     status === 500
       ? `An unexpected error occurred. Quote request id ${context.requestId} when reporting it.`
@@ -41,6 +46,7 @@ export function toProblemDetails(error: AppError, context: ProblemContext): Prob
     instance: context.instance,
     code,
     requestId: context.requestId,
+    ...(context.traceId ? { traceId: context.traceId } : {}),
     ...(error.errors.length > 0 ? { errors: error.errors } : {}),
   };
 }

@@ -2,16 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../errors/app-error';
 import { toProblemDetails } from '../errors/problem-details';
 import { HttpReply, HttpRequest, pathOf } from './http-types';
+import { currentTraceId } from '../observability/tracing/trace-context';
 import { requestIdOf } from './request-id';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Writes an application error as an RFC 9457 response. Shared by the exception filter, the
- * Fastify error handler (body parsing) and the request timeout, which answer outside Nest. */
+ * Fastify error handler (body parsing) and the request timeout, which answer outside Nest. The
+ * trace id is the active span's: the request's server span once tracing wraps requests. */
 @Injectable()
 export class ProblemResponder {
   send(request: HttpRequest, reply: HttpReply, error: AppError): void {
-    const problem = toProblemDetails(error, { instance: pathOf(request), requestId: requestIdOf(request) });
+    const problem = toProblemDetails(error, {
+      instance: pathOf(request),
+      requestId: requestIdOf(request),
+      traceId: currentTraceId(),
+    });
     reply.headers(error.headers);
     // Errors are about this request at this moment; caches and proxies must not reuse them.
     reply.header('Cache-Control', 'no-store');

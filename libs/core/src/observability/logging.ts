@@ -3,6 +3,7 @@ import type { DestinationStream, LoggerOptions } from 'pino';
 import type { FlowgateConfig } from '../config/flowgate-config';
 import { currentRequestContext } from '../http/request-context';
 import { stdoutLogDestination } from './log-destination';
+import { currentTraceIds } from './tracing/trace-context';
 
 /**
  * nestjs-pino options. Every line logged while a request is served carries its `requestId`,
@@ -12,6 +13,10 @@ import { stdoutLogDestination } from './log-destination';
  * (`forRoutes: []`) and the access log is written by `observeRequests`. Headers and bodies are
  * never serialised. Without a destination (tests pass one), lines go to stdout in blocks
  * (`stdoutLogDestination`).
+ *
+ * While a span is in progress (tracing on), lines also carry its `traceId` and `spanId`, so a
+ * request id or a trace id from a problem leads to the same lines, and to the trace. With tracing
+ * off `currentTraceIds` returns at once: nothing is looked up.
  */
 export function loggerParams(config: FlowgateConfig, destination?: DestinationStream): Params {
   const options: LoggerOptions = {
@@ -24,7 +29,9 @@ export function loggerParams(config: FlowgateConfig, destination?: DestinationSt
     },
     mixin: () => {
       const context = currentRequestContext();
-      return context ? { requestId: context.requestId } : {};
+      const ids = currentTraceIds();
+      if (!ids) return context ? { requestId: context.requestId } : {};
+      return context ? { requestId: context.requestId, ...ids } : ids;
     },
   };
   return { pinoHttp: [options, destination ?? stdoutLogDestination()], useExisting: true, forRoutes: [] };

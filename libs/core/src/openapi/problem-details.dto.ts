@@ -43,6 +43,14 @@ export class ProblemDetailsDto {
   })
   requestId!: string;
 
+  @ApiPropertyOptional({
+    description:
+      'W3C trace id of the request (32 lowercase hex digits), when tracing is on: the same id in the logs, the trace and the audit events (`GET /v1/audit-events?traceId=`)',
+    pattern: '^[0-9a-f]{32}$',
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+  })
+  traceId?: string;
+
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'Every invalid field, for validation failures' })
   errors?: FieldErrorDto[];
 

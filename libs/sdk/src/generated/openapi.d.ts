@@ -113,7 +113,7 @@ export interface paths {
         };
         /**
          * List audit events
-         * @description Newest first; filter by actor, action, resource, outcome, time.
+         * @description Newest first; filter by actor, action, resource, outcome, trace id, time.
          */
         get: operations["Audit_list"];
         put?: never;
@@ -936,6 +936,13 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * @description W3C trace id of the request or job that recorded the event, when it was traced: the `traceId`
+             *     of its problems and log lines. Absent (not null) otherwise, so that events without one hash as
+             *     they always did.
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            traceId?: string;
+            /**
              * @description Stable dotted name.
              * @example user.role_granted
              */
@@ -1247,6 +1254,11 @@ export interface components {
              * @example 3f0c2b1e-8d4a-4c55-9d6e-0f1a2b3c4d5e
              */
             requestId: string;
+            /**
+             * @description W3C trace id of the request (32 lowercase hex digits), when tracing is on: the same id in the logs, the trace and the audit events (`GET /v1/audit-events?traceId=`)
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            traceId?: string;
             /** @description Every invalid field, for validation failures */
             errors?: components["schemas"]["FieldErrorDto"][];
             /**
@@ -2544,6 +2556,11 @@ export interface operations {
                 /** @description Events before this instant (ISO 8601). */
                 to?: string;
                 outcome?: "succeeded" | "denied";
+                /**
+                 * @description The events recorded in one trace: the `traceId` of a problem or a log line (32 lowercase hex
+                 *     digits).
+                 */
+                traceId?: string;
                 /** @description Actor's tenant id. */
                 actorTenantId?: string;
                 /** @description Actor's object id. */

@@ -55,6 +55,15 @@ export function currentTraceId(): string | undefined {
   return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
 }
 
+/** The trace and span ids of the span in progress, for log lines; undefined while untraced. */
+export function currentTraceIds(): { traceId: string; spanId: string } | undefined {
+  if (!active) return undefined;
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext)
+    ? { traceId: spanContext.traceId, spanId: spanContext.spanId }
+    : undefined;
+}
+
 /** W3C trace context as stored beside an outbox row or a timer. */
 export interface TraceCarrier {
   traceparent: string;
