@@ -23,6 +23,7 @@ export const CORS_EXPOSED_HEADERS = [
   'Retry-After',
   'Idempotent-Replayed',
   'WWW-Authenticate',
+  'traceresponse',
 ];
 
 /**

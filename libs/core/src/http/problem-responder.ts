@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../errors/app-error';
 import { toProblemDetails } from '../errors/problem-details';
+import { recordProblemOnServerSpan } from '../observability/tracing/server-span';
 import { HttpReply, HttpRequest, pathOf } from './http-types';
 import { requestIdOf } from './request-id';
 
@@ -12,6 +13,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export class ProblemResponder {
   send(request: HttpRequest, reply: HttpReply, error: AppError): void {
     const problem = toProblemDetails(error, { instance: pathOf(request), requestId: requestIdOf(request) });
+    recordProblemOnServerSpan(request, problem.code, problem.status, error.cause ?? error);
     reply.headers(error.headers);
     // Errors are about this request at this moment; caches and proxies must not reuse them.
     reply.header('Cache-Control', 'no-store');
