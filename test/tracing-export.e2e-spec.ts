@@ -59,8 +59,8 @@ describe('Trace export (the API process)', () => {
       ['-r', join(root, 'test/support/ts-register.js'), join(root, 'apps/api/src/main.ts')],
       {
         // The run's database and Redis; this test's port, collector and trust.
-        // eslint-disable-next-line no-restricted-syntax
         env: {
+          // eslint-disable-next-line no-restricted-syntax
           ...process.env,
           HOST: '127.0.0.1',
           PORT: '0',

@@ -133,9 +133,7 @@ describe('Tracing', () => {
     const unitOfWork = childrenOf(spans, named(spans, 'idempotency')).find((span) => span.name === 'unit of work');
     expect(unitOfWork).toBeDefined();
     const statements = childrenOf(spans, unitOfWork!);
-    expect(statements.map((span) => span.attributes['db.system.name'])).toEqual(
-      statements.map(() => 'postgresql'),
-    );
+    expect(statements.map((span) => span.attributes['db.system.name'])).toEqual(statements.map(() => 'postgresql'));
     const sql = statements.map((span) => String(span.attributes['db.query.text']).trim().split(/\s+/)[0]);
     expect(sql[0]).toBe('START');
     expect(sql).toContain('INSERT');

@@ -96,7 +96,9 @@ function parseSubnet(entry: string): TrustedSubnet | undefined {
 
 /** `key=value,key2=value2` (the OTLP exporter's format, values URL-encoded). Never echoed: API keys. */
 function readHeaders(env: EnvReader): Record<string, string> {
-  const name = env.raw('OTEL_EXPORTER_OTLP_TRACES_HEADERS') ? 'OTEL_EXPORTER_OTLP_TRACES_HEADERS' : 'OTEL_EXPORTER_OTLP_HEADERS';
+  const name = env.raw('OTEL_EXPORTER_OTLP_TRACES_HEADERS')
+    ? 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'
+    : 'OTEL_EXPORTER_OTLP_HEADERS';
   const headers: Record<string, string> = {};
   for (const pair of env.list(name)) {
     const at = pair.indexOf('=');

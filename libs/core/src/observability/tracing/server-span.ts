@@ -44,7 +44,12 @@ const serverSpans = new WeakMap<object, Span>();
  * Runs `work` (the rest of the request: parsing, guards, handler) inside the request's server
  * span; directly when tracing is off or the route is a probe.
  */
-export function inServerSpan<T>(request: HttpRequest, reply: HttpReply, trust: TraceContextTrustPolicy, work: () => T): T {
+export function inServerSpan<T>(
+  request: HttpRequest,
+  reply: HttpReply,
+  trust: TraceContextTrustPolicy,
+  work: () => T,
+): T {
   const traced = startServerSpan(request, reply, trust);
   return traced ? context.with(traced, work) : work();
 }
@@ -56,11 +61,7 @@ export function inServerSpan<T>(request: HttpRequest, reply: HttpReply, trust: T
  * trace, so the caller can still be found from ours but can neither choose our trace id nor force
  * recording. The span ends when the response does (or the connection closes first).
  */
-function startServerSpan(
-  request: HttpRequest,
-  reply: HttpReply,
-  trust: TraceContextTrustPolicy,
-): Context | undefined {
+function startServerSpan(request: HttpRequest, reply: HttpReply, trust: TraceContextTrustPolicy): Context | undefined {
   if (!tracingActive()) return undefined;
   const route = routeTemplateOf(request);
   if (UNTRACED_ROUTES.has(route)) return undefined;
