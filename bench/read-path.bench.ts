@@ -1,10 +1,11 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { entraAccessTokenClaims, TestIssuer } from '@flowgate/testing';
+import { TestIssuer } from '@flowgate/testing';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { loopDefinition } from './support/loop-definition';
 import { compare } from './support/measure';
 import { residentMegabytes } from './support/process-memory';
+import { benchToken, productionEnv } from './support/production-env';
 import {
   API_ENTRY,
   API_NODE_FLAGS,
@@ -14,8 +15,6 @@ import {
 } from './support/server-process';
 import { interleaveWrk, measureWrk, WrkTarget } from './support/wrk';
 
-const TENANT = '7d0c3c3e-55b4-4a5f-9d8e-3b1f2a6c9e01';
-const AUDIENCE = 'api://flowgate-bench';
 const DEFINITION = loopDefinition('bench-read-path', 'Benchmark read path');
 
 /** Issue 15's goals: ratios to the bare route in one run, and memory in MiB. */
@@ -66,16 +65,7 @@ describe('Read path (wrk, production build)', () => {
     ]);
   }
 
-  function token(roles: string[], acrs?: string[]): string {
-    return issuer.mint(
-      {
-        ...entraAccessTokenClaims({ tid: TENANT, oid: randomUUID(), aud: AUDIENCE, roles, acrs }),
-        iss: issuer.entraIssuer(TENANT),
-      },
-      // Outlives the suite: an expired token would turn the runs into 401s.
-      { expiresIn: 6 * 3600 },
-    );
-  }
+  const token = (roles: string[], acrs?: string[]) => benchToken(issuer, roles, acrs);
 
   function call(method: string, path: string, auth: string, body: unknown): Promise<Response> {
     return fetch(`${api.url}${path}`, {
@@ -169,32 +159,3 @@ describe('Read path (wrk, production build)', () => {
     );
   }
 });
-
-/** NODE_ENV=production as a deployment sets it, trusting the loopback test issuer. */
-function productionEnv(issuer: TestIssuer): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    PUBLIC_BASE_URL: 'https://flowgate.example.com',
-    METRICS_HOST: '127.0.0.1',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'info',
-    AUTH_ENTRA_AUTHORITY_HOST: issuer.authorityHost,
-    AUTH_ENTRA_V1_ISSUER_HOST: issuer.authorityHost,
-    AUTH_ALLOW_INSECURE_ISSUERS: 'true',
-    AUTH_ENTRA_TENANT_IDS: TENANT,
-    AUTH_AUDIENCES: AUDIENCE,
-    AUTH_ROLE_MAPPING: 'Flowgate.Admin=admin, Flowgate.Requester=requester',
-    WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
-    // Production requires the audit anchors' signing key (docs/audit.md, "Signed anchors").
-    AUDIT_ANCHOR_SIGNING_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      .privateKey.export({ format: 'pem', type: 'pkcs8' })
-      .toString(),
-    // One client on loopback drives the app as hard as it can: the production budgets would
-    // measure the 429 path instead. The limiter still counts every request in Redis.
-    RATE_LIMIT_PRINCIPAL: '1000000/60s',
-    RATE_LIMIT_SENSITIVE: '1000000/60s',
-    RATE_LIMIT_ANONYMOUS: '1000000/60s',
-  };
-}

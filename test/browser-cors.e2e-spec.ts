@@ -208,7 +208,7 @@ describe('CORS, seen from a browser', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(allowed.origin);
     expect(res.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT, PATCH, DELETE');
     expect(res.headers.get('access-control-allow-headers')).toBe(
-      'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id',
+      'Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id, traceparent, tracestate',
     );
     expect(res.headers.get('access-control-max-age')).toBe('600');
   });

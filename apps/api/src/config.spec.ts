@@ -4,7 +4,7 @@ import { loadApiConfig } from './config';
 describe('loadApiConfig', () => {
   it("reads core's sections and every feature's on defaults (development)", () => {
     const config = loadApiConfig({});
-    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'traffic', 'webhooks', 'worker']); // prettier-ignore
+    expect(Object.keys(config).sort()).toEqual(['app', 'audit', 'auth', 'database', 'http', 'log', 'metrics', 'redis', 'tracing', 'traffic', 'webhooks', 'worker']); // prettier-ignore
     expect(config.auth.devIdentityProvider.enabled).toBe(true);
     expect(config.audit.denialWindowMs).toBe(60_000);
     expect(Object.keys(config.audit).sort()).toEqual(['anchors', 'denialWindowMs', 'redactFields', 'retention', 'sealBatchSize', 'sealIntervalMs']); // prettier-ignore

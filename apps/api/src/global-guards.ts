@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AuthenticationGuard, AuthorizationGuard } from '@flowgate/auth';
-import { RequestShapeGuard } from '@flowgate/core';
+import { inSpan, RequestShapeGuard } from '@flowgate/core';
 import { RateLimitGuard } from '@flowgate/traffic';
 
 /**
@@ -26,6 +26,10 @@ import { RateLimitGuard } from '@flowgate/traffic';
 export class GlobalGuards implements CanActivate {
   /** In the order they run. */
   readonly chain: readonly CanActivate[];
+  /** Their span names, in the same order: `guard authentication`, … (ADR 0026). */
+  private static readonly SPANS = ['authentication', 'authorization', 'rate limit', 'request shape'].map(
+    (name) => `guard ${name}`,
+  );
 
   constructor(
     authentication: AuthenticationGuard,
@@ -37,10 +41,16 @@ export class GlobalGuards implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    for (const guard of this.chain) {
-      const verdict = guard.canActivate(context);
-      if (!(await (isObservable(verdict) ? lastValueFrom(verdict) : verdict))) return false;
+    for (const [index, guard] of this.chain.entries()) {
+      // A refusal thrown by the guard marks its span as an error (inSpan); the guards after it make none.
+      const allowed = await inSpan(GlobalGuards.SPANS[index], () => verdictOf(guard, context));
+      if (!allowed) return false;
     }
     return true;
   }
+}
+
+async function verdictOf(guard: CanActivate, context: ExecutionContext): Promise<boolean> {
+  const verdict = guard.canActivate(context);
+  return isObservable(verdict) ? lastValueFrom(verdict) : verdict;
 }

@@ -1,11 +1,13 @@
 import {
   closeOnSignals,
   configOrExit,
+  describeTracesEndpoint,
   exitOnStartFailure,
   MetricsServer,
   RunningEmbeddedPostgres,
   say,
   startEmbeddedPostgres,
+  startTracing,
 } from '@flowgate/core';
 import { runWorkerJobsInProcess } from '@flowgate/worker';
 import { loadApiConfig } from './config';
@@ -14,6 +16,12 @@ import { createApiApp } from './create-api-app';
 async function bootstrap(): Promise<void> {
   const startedAt = performance.now();
   let config = configOrExit(() => loadApiConfig());
+  // Before the app exists, so its first request (and its database pool) is traced (ADR 0026).
+  const tracing = startTracing(config.tracing, {
+    name: config.app.serviceName,
+    version: config.tracing.serviceVersion,
+    environment: config.app.environment,
+  });
 
   let embedded: RunningEmbeddedPostgres | undefined;
   if (!config.database.url) {
@@ -31,6 +39,7 @@ async function bootstrap(): Promise<void> {
   const metricsUrl = app.get(MetricsServer).url?.replace('0.0.0.0', 'localhost');
   if (metricsUrl) say(`  Metrics: ${metricsUrl}/metrics${config.metrics.onMainPort ? ` and ${url}/metrics` : ''}`);
   else if (config.metrics.onMainPort) say(`  Metrics: ${url}/metrics`);
+  if (tracing) say(`  Traces: OTLP to ${describeTracesEndpoint(config.tracing)}, ratio ${config.tracing.sampleRatio}`);
   if (embedded) say('  Database: embedded PostgreSQL; Redis: in-process stand-ins (single instance only)');
   // Development's single process is a whole system: the worker's jobs (timers, purges) run here too,
   // once the API has migrated the database. Production runs apps/worker, and the API runs no job.
@@ -41,6 +50,8 @@ async function bootstrap(): Promise<void> {
   closeOnSignals('draining requests and closing connections', async () => {
     await worker?.close();
     await app.close();
+    // Last, so the spans of the requests drained above are exported too.
+    await tracing?.shutdown();
     await embedded?.stop();
   });
 }

@@ -5,6 +5,7 @@ import type { HttpConfig } from './http.config';
 import type { LogConfig } from './log.config';
 import type { MetricsConfig } from './metrics.config';
 import type { RedisConfig } from './redis.config';
+import type { TracingConfig } from './tracing.config';
 import type { WorkerConfig } from './worker.config';
 
 /** The sections core reads itself: the cross-cutting concerns. */
@@ -15,6 +16,7 @@ export interface CoreConfig {
   readonly redis: RedisConfig;
   readonly log: LogConfig;
   readonly metrics: MetricsConfig;
+  readonly tracing: TracingConfig;
   readonly worker: WorkerConfig;
 }
 
@@ -36,6 +38,7 @@ export abstract class FlowgateConfig implements CoreConfig {
   abstract readonly redis: RedisConfig;
   abstract readonly log: LogConfig;
   abstract readonly metrics: MetricsConfig;
+  abstract readonly tracing: TracingConfig;
   abstract readonly worker: WorkerConfig;
 }
 

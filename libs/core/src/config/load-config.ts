@@ -7,6 +7,7 @@ import { readHttpConfig } from './http.config';
 import { readLogConfig } from './log.config';
 import { readMetricsConfig } from './metrics.config';
 import { readRedisConfig, redisConfigured } from './redis.config';
+import { readTracingConfig } from './tracing.config';
 import { readWorkerConfig } from './worker.config';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -61,6 +62,7 @@ function readConfig(env: Environment, sections: Partial<ConfigSections>): CoreCo
     redis: readRedisConfig(reader),
     log: readLogConfig(reader, app.environment === 'test' ? 'silent' : 'info'),
     metrics: readMetricsConfig(reader, app),
+    tracing: readTracingConfig(reader, app),
     worker: readWorkerConfig(reader, app, database),
   };
   const config: Record<string, unknown> = { ...core };

@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { AmbientSlot } from '../context/ambient-slot';
+import { inSpan } from '../observability/tracing/trace-context';
 
 type Hook = () => Promise<void> | void;
 
@@ -103,9 +104,10 @@ export class TransactionRunner {
       this.current.run({ manager, isolation, afterCommit, afterEnd }, () => work(manager));
     let result: T;
     try {
-      result = isolation
-        ? await this.dataSource.transaction(isolation, inUnit)
-        : await this.dataSource.transaction(inUnit);
+      // One span per transaction, its statements (BEGIN to COMMIT) as children (pg's spans).
+      const transaction = () =>
+        isolation ? this.dataSource.transaction(isolation, inUnit) : this.dataSource.transaction(inUnit);
+      result = await inSpan('unit of work', transaction);
     } catch (error) {
       await this.runHooks(afterEnd);
       throw error;

@@ -11,6 +11,9 @@ export const CORS_ALLOWED_HEADERS = [
   'If-None-Match',
   'Idempotency-Key',
   'X-Request-Id',
+  // A browser app's own tracing sends these; whether they continue its trace is the trust policy's call.
+  'traceparent',
+  'tracestate',
 ];
 
 /** Response headers a browser client may read from cross-origin responses. */
@@ -23,6 +26,7 @@ export const CORS_EXPOSED_HEADERS = [
   'Retry-After',
   'Idempotent-Replayed',
   'WWW-Authenticate',
+  'traceresponse',
 ];
 
 /**

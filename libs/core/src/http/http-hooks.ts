@@ -4,6 +4,8 @@ import { AllowedMethods } from './allowed-methods';
 import { DEFAULT_CACHE_CONTROL } from './cache-control';
 import { etagOf, ifNoneMatchMatches } from './etag';
 import { FlowgateConfig } from '../config/flowgate-config';
+import { inServerSpan } from '../observability/tracing/server-span';
+import { TraceContextTrustPolicy } from '../observability/tracing/trace-context-trust';
 import { refuseOnArrival } from './framework-errors';
 import type { HttpReply } from './http-types';
 import { inputHazardRefusal } from './input-hazards';
@@ -36,6 +38,7 @@ export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependen
   const headers = securityHeaders();
   const timeoutMs = deps.config.http.requestTimeoutMs;
   const publicBaseUrl = deps.config.http.publicBaseUrl;
+  const traceTrust = new TraceContextTrustPolicy(deps.config.tracing.trustIncoming);
 
   adapter.setOnRequestHook((request, reply, done) => {
     reply.headers(headers);
@@ -64,7 +67,8 @@ export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependen
     // preflight) goes straight to the error handler, before the CORS hook and the body
     // (`refuseOnArrival`).
     const refused = refuseOnArrival(request, (path) => deps.allowedMethods.for(path));
-    runInRequestContext(context, () => done(refused));
+    // With tracing on, in the request's server span (ADR 0026): one trace per request.
+    inServerSpan(request, reply, traceTrust, () => runInRequestContext(context, () => done(refused)));
   });
 
   // After parsing and routing (so body, query and path parameters are known), before any guard

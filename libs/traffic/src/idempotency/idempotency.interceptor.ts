@@ -8,6 +8,7 @@ import {
   FlowgateConfig,
   HttpReply,
   HttpRequest,
+  inSpan,
   LockLease,
   pointerTo,
   RedisUnavailable,
@@ -67,7 +68,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.logger.setContext(IdempotencyInterceptor.name);
   }
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  /** In a span of its own: the marker, the record lookup and the unit of work it opens. */
+  intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    return inSpan('idempotency', () => this.interceptOnce(context, next));
+  }
+
+  private async interceptOnce(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const options = this.reflector.get<IdempotentOptions>(IDEMPOTENT, context.getHandler());
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const res = context.switchToHttp().getResponse<HttpReply>();
