@@ -1,3 +1,4 @@
+export * from './caller-round-trip-planner';
 export * from './idempotency/idempotency-purge.job';
 export * from './idempotency/idempotency.repository';
 export * from './idempotency/idempotent.decorator';
