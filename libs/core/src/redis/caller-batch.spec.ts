@@ -12,8 +12,10 @@ const NEEDS = {
   lease: { name: `marker:${TAG}`, ttlMs: 5_000 },
 };
 
-function lease(): LockLease & { release: jest.Mock } {
-  return { name: NEEDS.lease.name, fencingToken: 1, release: jest.fn(async () => true), extend: jest.fn() };
+/** A lease, and its `release` as a mock to look at. */
+function lease(): { lease: LockLease; release: jest.Mock } {
+  const release = jest.fn(async () => true);
+  return { lease: { name: NEEDS.lease.name, fencingToken: 1, release, extend: jest.fn() }, release };
 }
 
 /** A round trip answering `reply` (or failing with it), recording what it was asked. */
@@ -41,7 +43,11 @@ const counted = (value: number) => ({ value, ttlMs: 60_000 });
 
 describe('CallerBatch', () => {
   it('sends its counters and lease with the caller’s first read, built for the caller’s tag; a second read goes alone', async () => {
-    const roundTrip = new FakeRoundTrip({ values: ['g', 'e'], counters: [counted(1), counted(1)], lease: lease() });
+    const roundTrip = new FakeRoundTrip({
+      values: ['g', 'e'],
+      counters: [counted(1), counted(1)],
+      lease: lease().lease,
+    });
     const needs = jest.fn(() => NEEDS);
     const batch = new CallerBatch(roundTrip, needs);
 
@@ -79,7 +85,7 @@ describe('CallerBatch', () => {
 
   it('gives back, once, the counters and the lease no one claimed, and nothing a claimer took', async () => {
     const taken = lease();
-    const roundTrip = new FakeRoundTrip({ values: [], counters: [counted(1), counted(2)], lease: taken });
+    const roundTrip = new FakeRoundTrip({ values: [], counters: [counted(1), counted(2)], lease: taken.lease });
     const batch = new CallerBatch(roundTrip, () => NEEDS);
     await batch.read(TAG, []);
     await batch.counted(NEEDS.counters[0].key);
@@ -125,7 +131,7 @@ describe('CallerBatch', () => {
     it('never fails a refusal for want of giving back: what stays expires with its window or lease', async () => {
       const taken = lease();
       taken.release.mockRejectedValue(new RedisUnavailable('away'));
-      const roundTrip = new FakeRoundTrip({ values: [], counters: [counted(1)], lease: taken }, true);
+      const roundTrip = new FakeRoundTrip({ values: [], counters: [counted(1)], lease: taken.lease }, true);
       const batch = new CallerBatch(roundTrip, () => NEEDS);
       await batch.read(TAG, []);
       await expect(batch.giveBackUnclaimed()).resolves.toBeUndefined();
