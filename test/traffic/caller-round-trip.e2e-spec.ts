@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DevIdentityProvider, principalTag, type Role } from '@flowgate/auth';
-import { CallerRoundTrip, DistributedLock, RedisUnavailable } from '@flowgate/core';
+import { CallerRoundTrip, DistributedLock, RedisConnection, RedisUnavailable } from '@flowgate/core';
 import type { TestApp } from '@flowgate/testing';
 import { inFlightMarkerName } from '@flowgate/traffic';
 import { createTestApp } from '../support/create-test-app';
@@ -20,9 +20,14 @@ const SENSITIVE_BUDGET = 4;
  * before: a refusal by authentication or authorization draws on no budget and leaves no marker
  * (so a retry with the right token is not turned away with 409), a 429 leaves no marker, a 400
  * for the request's shape keeps its count but no marker. And when the combined call fails, the
- * request is served by the fallbacks, as during an outage.
+ * request is served by the fallbacks, as during an outage. The same on Redis (a cluster on the
+ * cluster tier) and on development mode's in-process stand-ins.
  */
-describe('The caller round trip: what a refused request leaves behind', () => {
+describe.each([
+  ['Redis', {}, 'redis'],
+  // Development mode's stand-ins keep the same contract (ADR 7): the same answers without Redis.
+  ['the in-process stand-ins', { REDIS_URL: '', REDIS_CLUSTER_NODES: '' }, 'in-process'],
+] as const)('The caller round trip on %s: what a refused request leaves behind', (_name, redisEnv, mode) => {
   let testApp: TestApp;
   let http: ReturnType<typeof request>;
   let dev: DevIdentityProvider;
@@ -31,13 +36,21 @@ describe('The caller round trip: what a refused request leaves behind', () => {
   beforeAll(async () => {
     testApp = await createTestApp({
       probes: true,
-      env: { RATE_LIMIT_PRINCIPAL: `${PRINCIPAL_BUDGET}/60s`, RATE_LIMIT_SENSITIVE: `${SENSITIVE_BUDGET}/60s` },
+      env: {
+        ...redisEnv,
+        RATE_LIMIT_PRINCIPAL: `${PRINCIPAL_BUDGET}/60s`,
+        RATE_LIMIT_SENSITIVE: `${SENSITIVE_BUDGET}/60s`,
+      },
     });
     http = request(testApp.app.getHttpServer());
     dev = testApp.app.get(DevIdentityProvider);
   });
 
   afterAll(() => testApp?.close());
+
+  it('runs on the shared state named', () => {
+    expect(testApp.app.get(RedisConnection).mode).toBe(mode);
+  });
 
   const caller = (name: string) => `crt-${name}-${suffix}`;
   const auth = async (user: string, roles: Role[], stepUp = true) => ({
