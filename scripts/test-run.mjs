@@ -11,7 +11,12 @@
 import { jestRunWithServices } from './lib/test-services.mjs';
 
 /** The specs whose instances share Redis: what a cluster could break. Path patterns for jest. */
-const CLUSTER_TIER_SPECS = ['test/multi-instance/', 'libs/core/src/redis/shared-state\\.int-spec\\.ts'];
+const CLUSTER_TIER_SPECS = [
+  'test/multi-instance/',
+  'libs/core/src/redis/shared-state\\.int-spec\\.ts',
+  // The caller round trip's one script (ADR 28), through the whole app.
+  'test/traffic/caller-round-trip\\.e2e-spec\\.ts',
+];
 /** Flags that narrow a run to some tests: then the cluster tier is left to `--tier cluster`. */
 const NARROWING =
   /^(-t|--testNamePattern|--testPathPattern|--selectProjects|--findRelatedTests|-o|--onlyChanged|--listTests)\b/;

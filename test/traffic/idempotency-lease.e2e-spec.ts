@@ -2,22 +2,32 @@ import request from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { DistributedLock, loadConfig } from '@flowgate/core';
+import { CallerRoundTrip, DistributedLock, loadConfig } from '@flowgate/core';
 import { PROBE_NOTES_TABLE, TcpProxy, TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 
 const LEASE_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resolves once `app` has taken an idempotency in-flight marker (its request is under way). */
+/**
+ * Resolves once `app` has taken an idempotency in-flight marker (its request is under way): in the
+ * caller's round trip with the principal lookup (ADR 28), or on its own.
+ */
 function markerTaken(app: TestApp): Promise<void> {
   const locks = app.app.get(DistributedLock);
   const tryAcquire = locks.tryAcquire.bind(locks);
+  const roundTrip = app.app.get(CallerRoundTrip);
+  const send = roundTrip.send.bind(roundTrip);
   return new Promise((resolve) => {
     jest.spyOn(locks, 'tryAcquire').mockImplementation(async (name, ttlMs) => {
       const lease = await tryAcquire(name, ttlMs);
       if (lease && name.startsWith('idempotency:')) resolve();
       return lease;
+    });
+    jest.spyOn(roundTrip, 'send').mockImplementation(async (call) => {
+      const reply = await send(call);
+      if (typeof reply.lease === 'object' && call.lease?.name.startsWith('idempotency:')) resolve();
+      return reply;
     });
   });
 }

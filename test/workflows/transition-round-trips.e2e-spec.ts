@@ -11,6 +11,10 @@ import { createTestApp } from '../support/create-test-app';
  * `POST /v1/workflows/{id}/transitions` on a warm instance (definition cached, principal cached,
  * scripts loaded). A change that adds one makes this fail with the full list to review; one that
  * removes one updates the numbers here and in docs/performance.md ("Write path").
+ *
+ * Redis: the caller's work before the response — principal lookup, rate-limit counters,
+ * idempotency marker — is one script (ADR 28), so one command and one round trip; the marker's
+ * release follows the response.
  */
 
 /** A loop: `touch` stays in `open`, so one instance takes transitions forever. */
@@ -27,12 +31,18 @@ const LOOP = (key: string) => ({
   ],
 });
 
-/** Principal and revocations (one MGET), rate limit (script), idempotency marker taken and released. */
-const REDIS_COMMANDS = ['mget', 'evalsha', 'eval', 'eval'];
+/**
+ * Principal and revocations, the rate-limit counter and the idempotency marker: one script
+ * (EVALSHA), before the first statement; the marker's release (EVAL) once the answer is stored,
+ * which the response does not wait for.
+ */
+const REDIS_COMMANDS = ['evalsha', 'eval'];
 
 interface Traffic {
   readonly statements: string[];
   readonly redisCommands: string[];
+  /** Both in the order sent: statements by their first word, Redis commands as `redis <name>`. */
+  readonly timeline: string[];
 }
 
 describe('Round trips of one transition', () => {
@@ -62,12 +72,18 @@ describe('Round trips of one transition', () => {
       await eventually(async () =>
         expect(redisCommands.mock.calls.length).toBeGreaterThanOrEqual(redisCommandsAtLeast),
       );
-      return {
-        statements: statements.mock.calls.map(([config]) =>
-          typeof config === 'string' ? config : (config as { text: string }).text,
-        ),
-        redisCommands: redisCommands.mock.calls.map(([command]) => command.name),
-      };
+      const sql = statements.mock.calls.map(([config]) =>
+        typeof config === 'string' ? config : (config as { text: string }).text,
+      );
+      const names = redisCommands.mock.calls.map(([command]) => command.name);
+      // Jest numbers every call to every mock in one sequence: merged, they give the order sent.
+      const timeline = [
+        ...sql.map((text, i) => ({ at: statements.mock.invocationCallOrder[i], what: verbOf(text) })),
+        ...names.map((name, i) => ({ at: redisCommands.mock.invocationCallOrder[i], what: `redis ${name}` })),
+      ]
+        .sort((a, b) => a.at - b.at)
+        .map((event) => event.what);
+      return { statements: sql, redisCommands: names, timeline };
     } finally {
       statements.mockRestore();
       redisCommands.mockRestore();
@@ -90,11 +106,28 @@ describe('Round trips of one transition', () => {
 
     const traffic = await recorded(() => touch(workflow.id), REDIS_COMMANDS.length);
 
-    const verbs = traffic.statements.map((sql) => sql.trim().split(/\s+/)[0].toUpperCase());
+    const verbs = traffic.statements.map(verbOf);
     expect({ statements: verbs, redis: traffic.redisCommands }).toEqual({
       statements: ['SELECT', 'START', 'SELECT', 'WITH', 'INSERT', 'INSERT', 'COMMIT'],
       redis: REDIS_COMMANDS,
     });
+    // One Redis round trip before the work, none inside it; the release after the commit.
+    expect(traffic.timeline).toEqual(['redis evalsha', ...verbs, 'redis eval']);
+  });
+
+  it('reads a workflow with one Redis round trip: principal and rate-limit counter in one script', async () => {
+    const workflow = await unwrap(
+      requester.client.POST('/v1/workflows', { params: { header: idempotencyKey() }, body: { definitionKey: key } }),
+    );
+    const read = async () => {
+      const answer = await requester.client.GET('/v1/workflows/{id}', { params: { path: { id: workflow.id } } });
+      expect(answer.response.status).toBe(200);
+    };
+    await read();
+
+    const traffic = await recorded(read, 1);
+    expect(traffic.redisCommands).toEqual(['evalsha']);
+    expect(traffic.timeline[0]).toBe('redis evalsha');
   });
 
   it('adds no round trip to a replay beyond the stored answer', async () => {
@@ -118,5 +151,10 @@ describe('Round trips of one transition', () => {
       statements: 1,
       redis: REDIS_COMMANDS,
     });
+    expect(traffic.timeline).toEqual(['redis evalsha', 'SELECT', 'redis eval']);
   });
 });
+
+function verbOf(sql: string): string {
+  return sql.trim().split(/\s+/)[0].toUpperCase();
+}

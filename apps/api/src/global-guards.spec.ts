@@ -1,5 +1,7 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { of } from 'rxjs';
+import type { CallerBatch } from '@flowgate/core';
+import type { CallerRoundTripPlanner } from '@flowgate/traffic';
 import { GlobalGuards } from './global-guards';
 
 /** The composite's mechanics; test/app-wiring.e2e-spec.ts pins which guards run, in which order. */
@@ -17,13 +19,29 @@ describe('GlobalGuards', () => {
       },
     }));
     const [a, b, c, d] = chain as never[];
-    return { composite: new GlobalGuards(a, b, c, d), ran };
+    const givenBack = jest.fn(() => Promise.resolve());
+    const planner = { plan: () => ({ giveBackUnclaimed: givenBack }) as unknown as CallerBatch };
+    return { composite: new GlobalGuards(a, b, c, d, planner as unknown as CallerRoundTripPlanner), ran, givenBack };
   }
 
   it('runs every guard, in its order, when all allow (an Observable verdict included)', async () => {
     const { composite, ran } = guards(true, 'observable', true, true);
     await expect(composite.canActivate(context)).resolves.toBe(true);
     expect(ran).toEqual([0, 1, 2, 3]);
+  });
+
+  it('keeps what the caller round trip did for an admitted request; gives back the unclaimed on a refusal', async () => {
+    const admitted = guards(true, true, true, true);
+    await admitted.composite.canActivate(context);
+    expect(admitted.givenBack).not.toHaveBeenCalled();
+
+    const thrown = guards(true, 'throws', true, true);
+    await expect(thrown.composite.canActivate(context)).rejects.toThrow();
+    expect(thrown.givenBack).toHaveBeenCalledTimes(1);
+
+    const refused = guards(true, true, false, true);
+    await expect(refused.composite.canActivate(context)).resolves.toBe(false);
+    expect(refused.givenBack).toHaveBeenCalledTimes(1);
   });
 
   it('stops at the first guard that throws: the ones after it never run', async () => {

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AuthenticationGuard, AuthorizationGuard } from '@flowgate/auth';
 import { inSpan, RequestShapeGuard } from '@flowgate/core';
-import { RateLimitGuard } from '@flowgate/traffic';
+import { CallerRoundTripPlanner, RateLimitGuard } from '@flowgate/traffic';
 
 /**
  * The app's global guards, and the one place their order is written. Nest would run several
@@ -21,6 +21,11 @@ import { RateLimitGuard } from '@flowgate/traffic';
  *
  * A guard that refuses throws (or returns false: 403, as Nest answers); the ones after it do not
  * run. test/app-wiring.e2e-spec.ts pins this order.
+ *
+ * The caller's Redis work (principal lookup, rate-limit counters, idempotency marker) goes in one
+ * round trip sent by authentication (ADR 28), planned here before the chain; a refusal gives back
+ * what no guard after the refusing one claimed, before it is answered, so a refused request has
+ * counted and marked exactly what it would have without the batch.
  */
 @Injectable()
 export class GlobalGuards implements CanActivate {
@@ -36,11 +41,24 @@ export class GlobalGuards implements CanActivate {
     authorization: AuthorizationGuard,
     rateLimits: RateLimitGuard,
     requestShape: RequestShapeGuard,
+    private readonly roundTrip: CallerRoundTripPlanner,
   ) {
     this.chain = [authentication, authorization, rateLimits, requestShape];
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const batch = this.roundTrip.plan(context);
+    try {
+      if (await this.runChain(context)) return true;
+    } catch (refusal) {
+      await batch?.giveBackUnclaimed();
+      throw refusal;
+    }
+    await batch?.giveBackUnclaimed();
+    return false;
+  }
+
+  private async runChain(context: ExecutionContext): Promise<boolean> {
     for (const [index, guard] of this.chain.entries()) {
       // A refusal thrown by the guard marks its span as an error (inSpan); the guards after it make none.
       const allowed = await inSpan(GlobalGuards.SPANS[index], () => verdictOf(guard, context));

@@ -51,6 +51,8 @@ export * from './openapi/schema-bounds';
 export * from './openapi/webhooks-section';
 export * from './redis/atomic-counters';
 export * from './redis/cache';
+export * from './redis/caller-batch';
+export * from './redis/caller-round-trip';
 export * from './redis/distributed-lock';
 export { hashTag } from './redis/hash-tag';
 export * from './redis/memory-atomic-counters';

@@ -1,6 +1,8 @@
+export * from './caller-round-trip-planner';
 export * from './idempotency/idempotency-purge.job';
 export * from './idempotency/idempotency.repository';
 export * from './idempotency/idempotent.decorator';
+export { inFlightMarkerName } from './idempotency/in-flight-marker';
 export * from './traffic.module';
 export * from './rate-limiting/rate-limit.guard';
 export * from './rate-limiting/traffic-problem-members';

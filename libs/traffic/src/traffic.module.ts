@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { FailedAuthentications } from '@flowgate/auth';
 import { DatabaseModule, FlowgateConfig, MetricsModule, RedisModule } from '@flowgate/core';
+import { CallerRoundTripPlanner } from './caller-round-trip-planner';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyMetrics } from './idempotency/idempotency-metrics';
 import { IdempotencyPurgeJob } from './idempotency/idempotency-purge.job';
@@ -37,6 +38,7 @@ import { RateLimitStorage } from './rate-limiting/rate-limit-storage';
     RateLimitStorage,
     RateLimiter,
     RateLimitGuard,
+    CallerRoundTripPlanner,
     { provide: FailedAuthentications, useClass: FailedAuthenticationLimiter },
     IdempotencyMetrics,
     IdempotencyRepository,
@@ -45,6 +47,7 @@ import { RateLimitStorage } from './rate-limiting/rate-limit-storage';
   ],
   exports: [
     RateLimitGuard,
+    CallerRoundTripPlanner,
     FailedAuthentications,
     IdempotencyInterceptor,
     IdempotencyRepository,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Cache, hashTag, RedisUnavailable } from '@flowgate/core';
-import { DirectoryEntry, isRole, PrincipalDirectory, Role, TokenIdentity } from '@flowgate/auth';
+import { Cache, type CallerBatch, RedisUnavailable } from '@flowgate/core';
+import { DirectoryEntry, isRole, PrincipalDirectory, principalTag, Role, TokenIdentity } from '@flowgate/auth';
 import { PinoLogger } from 'nestjs-pino';
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { UsersRepository } from './users.repository';
 
 interface CachedEntry extends DirectoryEntry {
@@ -26,7 +26,9 @@ const FIRST_GENERATION = 'initial';
  * committing, so suspensions, revocations and grants take effect on the next request on every
  * instance. A generation rather than a delete: a reader that loaded the old state just before the
  * change can only write it under the old generation, which no reader accepts any more. Entry and
- * generation are read in one round trip, since every authenticated request waits for it.
+ * generation are read in one round trip, since every authenticated request waits for it; with the
+ * request's `CallerBatch`, the same round trip carries its rate-limit counters and idempotency
+ * marker (ADR 28).
  */
 @Injectable()
 export class UserDirectory extends PrincipalDirectory {
@@ -39,10 +41,10 @@ export class UserDirectory extends PrincipalDirectory {
     this.logger.setContext(UserDirectory.name);
   }
 
-  async resolve(identity: TokenIdentity): Promise<DirectoryEntry> {
+  async resolve(identity: TokenIdentity, batch?: CallerBatch): Promise<DirectoryEntry> {
     const user = userKey(identity.tenantId, identity.objectId);
-    const cached = await this.cache
-      .getMany([generationKey(user), entryKey(user)])
+    const keys = [generationKey(user), entryKey(user)];
+    const cached = await (batch ? batch.read(user, keys) : this.cache.getMany(keys))
       .then(([generation, entry]) => ({ generation: (generation as string | undefined) ?? FIRST_GENERATION, entry }))
       .catch((error: unknown) => this.cacheFailed(error));
     const entry = cached?.entry as CachedEntry | undefined;
@@ -123,14 +125,12 @@ function sameDisplayData(
 }
 
 /**
- * The user's part of their cache keys. A plain `source:subject` join would be ambiguous once
- * sources are issuer URLs (`https://idp` + `a:b` and `https://idp:a` + `b` read the same), handing
- * one user another's entry; JSON keeps the pair apart, and hashing it bounds the key's length.
- * Written as a hash tag so both keys of a user share a Redis Cluster slot, and `resolve` reads
- * them with one MGET (ADR 21).
+ * The user's part of their cache keys: the caller's hash tag (`principalTag`, unambiguous per
+ * user), so both keys of a user share a Redis Cluster slot with the caller's other keys, and
+ * `resolve` reads them in one call (ADR 21, 28).
  */
 export function userKey(tenantId: string, objectId: string): string {
-  return hashTag(hash('sha256', JSON.stringify([tenantId, objectId]), 'base64url'));
+  return principalTag(tenantId, objectId);
 }
 
 function generationKey(user: string): string {

@@ -1,3 +1,5 @@
+import { hash } from 'node:crypto';
+import { type CallerBatch, hashTag } from '@flowgate/core';
 import type { Role } from '@flowgate/roles';
 
 /** Who a verified token says the caller is, and the display data it carries. */
@@ -26,5 +28,21 @@ export interface DirectoryEntry {
  * the two libraries points one way.
  */
 export abstract class PrincipalDirectory {
-  abstract resolve(identity: TokenIdentity): Promise<DirectoryEntry>;
+  /**
+   * `batch`, when the request has one: the directory's cache read goes out with the counters and
+   * marker planned for the caller, in one Redis round trip (ADR 28).
+   */
+  abstract resolve(identity: TokenIdentity, batch?: CallerBatch): Promise<DirectoryEntry>;
+}
+
+/**
+ * The caller's Redis Cluster hash tag, from the token's identity: every per-caller key (cached
+ * principal, rate-limit counters, idempotency markers) carries it, so they share a slot and one
+ * script can touch them all (ADR 21, 28). Known before the directory is asked, so the caller's
+ * Redis work can go in one round trip. One per user (users are keyed by the same pair). A plain
+ * `source:subject` join would be ambiguous once sources are issuer URLs (`https://idp` + `a:b` and
+ * `https://idp:a` + `b` read the same); JSON keeps the pair apart, and hashing bounds the length.
+ */
+export function principalTag(tenantId: string, objectId: string): string {
+  return hashTag(hash('sha256', JSON.stringify([tenantId, objectId]), 'base64url'));
 }

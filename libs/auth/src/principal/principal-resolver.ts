@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ConfigError, FlowgateConfig, HttpRequest, routeTemplateOf } from '@flowgate/core';
+import { AppError, callerBatchOf, ConfigError, FlowgateConfig, HttpRequest, routeTemplateOf } from '@flowgate/core';
 import { AccessDenials } from '../denials/access-denials';
 import { evaluateStepUp, stepUpClaimsOf } from '../step-up/step-up';
 import { StepUpPolicy, stepUpPolicyProblems } from '../step-up/step-up-policy';
@@ -47,13 +47,16 @@ export class PrincipalResolver {
     const { claims } = verified;
     const { displayName, email } = displayClaims(claims);
     const fromToken = this.roleMapping.rolesFromClaims({ roles: claims.roles, groups: claims.groups });
-    const entry = await this.directory.resolve({
-      tenantId: verified.tenantId,
-      objectId: verified.objectId,
-      displayName,
-      email,
-      tokenRoles: [...new Set(fromToken.map((entry) => entry.role))],
-    });
+    const entry = await this.directory.resolve(
+      {
+        tenantId: verified.tenantId,
+        objectId: verified.objectId,
+        displayName,
+        email,
+        tokenRoles: [...new Set(fromToken.map((entry) => entry.role))],
+      },
+      callerBatchOf(req),
+    );
     const authenticatedAt = new Date(credential.authenticatedAtSeconds * 1000);
     if (
       entry.sessionsRevokedBefore &&

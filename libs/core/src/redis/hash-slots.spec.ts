@@ -3,6 +3,7 @@ import { slotCheckingRedis } from '../testing/slot-checking-redis';
 import { hashTag, slotSource } from './hash-tag';
 import { RedisAtomicCounters } from './redis-atomic-counters';
 import { RedisCache } from './redis-cache';
+import { RedisCallerRoundTrip } from './redis-caller-round-trip';
 import { RedisDistributedLock } from './redis-distributed-lock';
 
 /**
@@ -18,6 +19,9 @@ const LOCK_NAMES = ['timers', `idempotency:${randomUUID()}:POST /v1/workflows`, 
 const replies = {
   eval: () => 1,
   flowgateCounterIncrement: () => [1, 1_000],
+  // Two reads missing, two counters at 1, the lease taken with fencing token 7.
+  flowgateCallerRoundTrip: () => [[null, null], [1, 60_000, 1, 60_000], 7],
+  flowgateCallerGiveBack: () => 0,
   mget: (args: unknown[]) => args.flat().map((key) => JSON.stringify(key)),
 };
 
@@ -72,6 +76,68 @@ describe('Redis Cluster slots of every multi-key call', () => {
 
     expect(values).toEqual(keys.map((key) => `cache:${key}`));
     expect(redis.sent.map((command) => command.keys.length).sort()).toEqual([1, 1, 1, 2]);
+  });
+});
+
+/** One caller's keys as the features build them (auth, users, traffic): all under the caller's tag. */
+function callerKeys(tag: string) {
+  return {
+    reads: [`principal-generation:${tag}`, `principal:${tag}`],
+    counters: [`rate-limit:principal:${tag}`, `rate-limit:sensitive:${tag}`].map((key) => ({
+      key,
+      ttlMs: 60_000,
+      limit: 600,
+    })),
+    lease: { name: `idempotency:${tag}:${randomUUID()}`, ttlMs: 5_000 },
+  };
+}
+
+describe('Redis Cluster slot of the caller round trip (ADR 28)', () => {
+  const tag = hashTag('Xq3-caller_hash');
+
+  it('reads, counts and leases in one script on one slot; the lease releases and extends there too', async () => {
+    const redis = slotCheckingRedis(PREFIX, replies);
+    const roundTrip = new RedisCallerRoundTrip(redis.commands);
+
+    const reply = await roundTrip.send({ tag, ...callerKeys(tag) });
+    const lease = reply.lease as Exclude<typeof reply.lease, string | undefined>;
+    await lease.extend(5_000);
+    await lease.release();
+    await roundTrip.giveBack(tag, [`rate-limit:principal:${tag}`]);
+
+    expect(redis.sent.map((command) => [command.name, command.keys.length])).toEqual([
+      ['flowgateCallerRoundTrip', 6],
+      ['eval', 1],
+      ['eval', 1],
+      ['flowgateCallerGiveBack', 1],
+    ]);
+    expect(new Set(redis.sent.flatMap((command) => command.slots)).size).toBe(1);
+    expect(reply.counters).toEqual([
+      { value: 1, ttlMs: 60_000 },
+      { value: 1, ttlMs: 60_000 },
+    ]);
+  });
+
+  it('refuses, before sending, a key outside the caller’s tag: what the cluster would refuse', async () => {
+    const redis = slotCheckingRedis(PREFIX, replies);
+    const roundTrip = new RedisCallerRoundTrip(redis.commands);
+    const keys = callerKeys(tag);
+
+    await expect(roundTrip.send({ tag, ...keys, reads: [...keys.reads, 'session:h1'] })).rejects.toThrow('session:h1');
+    await expect(
+      roundTrip.send({ tag, ...keys, lease: { name: 'idempotency:untagged', ttlMs: 5_000 } }),
+    ).rejects.toThrow('outside');
+    await expect(roundTrip.giveBack(tag, ['rate-limit:principal:{someone-else}'])).rejects.toThrow('outside');
+    await expect(roundTrip.send({ tag: 'no-tag', reads: [], counters: [] })).rejects.toThrow('Not a hash tag');
+    expect(redis.sent).toEqual([]);
+  });
+
+  it('spreads different callers over the cluster rather than one hot slot', async () => {
+    const redis = slotCheckingRedis(PREFIX, replies);
+    const roundTrip = new RedisCallerRoundTrip(redis.commands);
+    for (let i = 0; i < 100; i += 1)
+      await roundTrip.send({ tag: hashTag(`caller-${i}`), ...callerKeys(hashTag(`caller-${i}`)) });
+    expect(new Set(redis.sent.map((command) => command.slots[0])).size).toBeGreaterThan(90);
   });
 });
 

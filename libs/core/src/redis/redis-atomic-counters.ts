@@ -2,7 +2,8 @@ import { AtomicCounters, CounterValue } from './atomic-counters';
 import type { RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
 
-const PREFIX = 'counter:';
+/** Every counter's key starts with this (the caller round trip's script counts the same keys). */
+export const COUNTER_PREFIX = 'counter:';
 
 // Increment and start the expiry window in one step; a counter can never be left without a TTL.
 const INCREMENT = `
@@ -28,21 +29,21 @@ export class RedisAtomicCounters extends AtomicCounters {
 
   async increment(key: string, by: number, ttlMs: number): Promise<CounterValue> {
     const [value, ttl] = await this.redis.run((client) =>
-      withIncrement(client)[INCREMENT_COMMAND](PREFIX + key, by, ttlMs),
+      withIncrement(client)[INCREMENT_COMMAND](COUNTER_PREFIX + key, by, ttlMs),
     );
     return { value: Number(value), ttlMs: Number(ttl) };
   }
 
   async get(key: string): Promise<number> {
-    return Number((await this.redis.run((client) => client.get(PREFIX + key))) ?? 0);
+    return Number((await this.redis.run((client) => client.get(COUNTER_PREFIX + key))) ?? 0);
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.run((client) => client.del(PREFIX + key));
+    await this.redis.run((client) => client.del(COUNTER_PREFIX + key));
   }
 
   async take(key: string): Promise<number> {
-    return Number((await this.redis.run((client) => client.getdel(PREFIX + key))) ?? 0);
+    return Number((await this.redis.run((client) => client.getdel(COUNTER_PREFIX + key))) ?? 0);
   }
 }
 

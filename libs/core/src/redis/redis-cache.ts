@@ -2,7 +2,8 @@ import { Cache } from './cache';
 import { groupBySlot } from './hash-tag';
 import type { RedisCommands } from './redis-commands';
 
-const PREFIX = 'cache:';
+/** Every cache entry's key starts with this (the caller round trip's script reads the same keys). */
+export const CACHE_PREFIX = 'cache:';
 
 export class RedisCache extends Cache {
   constructor(private readonly redis: RedisCommands) {
@@ -10,7 +11,7 @@ export class RedisCache extends Cache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.redis.run((client) => client.get(PREFIX + key));
+    const raw = await this.redis.run((client) => client.get(CACHE_PREFIX + key));
     return raw === null ? undefined : (JSON.parse(raw) as T);
   }
 
@@ -21,7 +22,7 @@ export class RedisCache extends Cache {
    */
   async getMany(keys: readonly string[]): Promise<unknown[]> {
     if (keys.length === 0) return [];
-    const prefixed = keys.map((key) => PREFIX + key);
+    const prefixed = keys.map((key) => CACHE_PREFIX + key);
     const raws: (string | null)[] = [];
     await this.redis.run((client) =>
       Promise.all(
@@ -35,10 +36,10 @@ export class RedisCache extends Cache {
   }
 
   async set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    await this.redis.run((client) => client.set(PREFIX + key, JSON.stringify(value), 'PX', ttlMs));
+    await this.redis.run((client) => client.set(CACHE_PREFIX + key, JSON.stringify(value), 'PX', ttlMs));
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.run((client) => client.del(PREFIX + key));
+    await this.redis.run((client) => client.del(CACHE_PREFIX + key));
   }
 }

@@ -3,12 +3,15 @@ import { TerminusModule } from '@nestjs/terminus';
 import { MetricsModule } from '../observability/metrics.module';
 import { AtomicCounters } from './atomic-counters';
 import { Cache } from './cache';
+import { CallerRoundTrip } from './caller-round-trip';
 import { DistributedLock } from './distributed-lock';
 import { MemoryAtomicCounters } from './memory-atomic-counters';
 import { MemoryCache } from './memory-cache';
+import { MemoryCallerRoundTrip } from './memory-caller-round-trip';
 import { MemoryDistributedLock } from './memory-distributed-lock';
 import { RedisAtomicCounters } from './redis-atomic-counters';
 import { RedisCache } from './redis-cache';
+import { RedisCallerRoundTrip } from './redis-caller-round-trip';
 import { RedisConnection } from './redis-connection';
 import { RedisDistributedLock } from './redis-distributed-lock';
 import { RedisHealthIndicator } from './redis-health.indicator';
@@ -21,8 +24,8 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
 }
 
 /**
- * Shared state: the one Redis connection and what is built on it (cache, locks, counters), or their
- * in-process stand-ins. Not global: a module whose providers use them imports it.
+ * Shared state: the one Redis connection and what is built on it (cache, locks, counters, and one
+ * caller's use of all three in one round trip), or their in-process stand-ins. Not global: a module whose providers use them imports it.
  */
 @Module({
   imports: [TerminusModule, MetricsModule],
@@ -53,7 +56,14 @@ function byMode<T>(redis: (connection: RedisConnection) => T, memory: () => T) {
         () => new MemoryAtomicCounters(),
       ),
     },
+    {
+      provide: CallerRoundTrip,
+      inject: [RedisConnection, Cache, AtomicCounters, DistributedLock],
+      // The stand-in works on the other stand-ins, so that it counts and leases what they see.
+      useFactory: (connection: RedisConnection, cache: Cache, counters: AtomicCounters, locks: DistributedLock) =>
+        connection.client ? new RedisCallerRoundTrip(connection) : new MemoryCallerRoundTrip(cache, counters, locks),
+    },
   ],
-  exports: [RedisConnection, RedisHealthIndicator, Cache, DistributedLock, AtomicCounters],
+  exports: [RedisConnection, RedisHealthIndicator, Cache, DistributedLock, AtomicCounters, CallerRoundTrip],
 })
 export class RedisModule {}

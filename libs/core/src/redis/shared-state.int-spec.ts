@@ -3,12 +3,16 @@ import { Cluster } from 'ioredis';
 import { loadConfig } from '../config/load-config';
 import { AtomicCounters } from './atomic-counters';
 import { Cache } from './cache';
-import { DistributedLock } from './distributed-lock';
+import { CallerRoundTrip } from './caller-round-trip';
+import { DistributedLock, LockLease } from './distributed-lock';
+import { hashTag } from './hash-tag';
 import { MemoryAtomicCounters } from './memory-atomic-counters';
 import { MemoryCache } from './memory-cache';
+import { MemoryCallerRoundTrip } from './memory-caller-round-trip';
 import { MemoryDistributedLock } from './memory-distributed-lock';
 import { RedisAtomicCounters } from './redis-atomic-counters';
 import { RedisCache } from './redis-cache';
+import { RedisCallerRoundTrip } from './redis-caller-round-trip';
 import { createRedisClient, type RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
 import { RedisDistributedLock } from './redis-distributed-lock';
@@ -21,6 +25,8 @@ interface Implementations {
   /** A lock whose fence counters are kept 50 ms past the clock instead of ten minutes. */
   shortFenceLock: DistributedLock;
   counters: AtomicCounters;
+  /** On the same cache, counters and lock as the three above. */
+  roundTrip: CallerRoundTrip;
 }
 
 let redis: RedisClient;
@@ -48,16 +54,21 @@ describe.each([
       lock: new RedisDistributedLock(commands),
       shortFenceLock: new RedisDistributedLock(commands, 50),
       counters: new RedisAtomicCounters(commands),
+      roundTrip: new RedisCallerRoundTrip(commands),
     }),
   ],
   [
     'in-process',
-    (): Implementations => ({
-      cache: new MemoryCache(),
-      lock: new MemoryDistributedLock(),
-      shortFenceLock: new MemoryDistributedLock(50),
-      counters: new MemoryAtomicCounters(),
-    }),
+    (): Implementations => {
+      const [cache, lock, counters] = [new MemoryCache(), new MemoryDistributedLock(), new MemoryAtomicCounters()];
+      return {
+        cache,
+        lock,
+        shortFenceLock: new MemoryDistributedLock(50),
+        counters,
+        roundTrip: new MemoryCallerRoundTrip(cache, counters, lock),
+      };
+    },
   ],
 ])('%s implementations', (_name, make) => {
   let impl: Implementations;
@@ -179,6 +190,100 @@ describe.each([
       expect((await impl.counters.increment(key, 1, 10_000)).value).toBe(1);
     });
   });
+
+  describe('CallerRoundTrip (ADR 28)', () => {
+    let tag: string;
+    const window = { ttlMs: 10_000, limit: 2 };
+    beforeEach(() => (tag = hashTag(key)));
+    const lease = (name: string) => ({ name: `idempotency:${tag}:${name}`, ttlMs: 10_000 });
+
+    it('reads the cache, counts on the counters and leases on the lock: the keys they use on their own', async () => {
+      await impl.cache.set(`principal:${tag}`, { userId: 'u' }, 10_000);
+      await impl.counters.increment(`rate:${tag}`, 1, 10_000);
+
+      const reply = await impl.roundTrip.send({
+        tag,
+        reads: [`generation:${tag}`, `principal:${tag}`],
+        counters: [{ key: `rate:${tag}`, ...window }],
+        lease: lease('a'),
+      });
+
+      expect(reply.values).toEqual([undefined, { userId: 'u' }]);
+      expect(reply.counters).toEqual([{ value: 2, ttlMs: expect.any(Number) }]);
+      expect(reply.counters[0].ttlMs).toBeGreaterThan(9_000);
+      expect(await impl.counters.get(`rate:${tag}`)).toBe(2);
+      expect(await impl.lock.tryAcquire(lease('a').name, 10_000)).toBeUndefined();
+      expect(await (reply.lease as LockLease).release()).toBe(true);
+      expect(await impl.lock.tryAcquire(lease('a').name, 10_000)).toBeDefined();
+    });
+
+    it('starts a counter’s window at its first increment, as the counters do', async () => {
+      const first = await impl.roundTrip.send({
+        tag,
+        reads: [],
+        counters: [{ key: `rate:${tag}`, ttlMs: 200, limit: 9 }],
+      });
+      expect(first.counters[0].value).toBe(1);
+      await sleep(300);
+      expect(await impl.counters.get(`rate:${tag}`)).toBe(0);
+    });
+
+    it('stops at the first counter past its limit and then takes no lease', async () => {
+      const call = {
+        tag,
+        reads: [],
+        counters: [
+          { key: `first:${tag}`, ...window },
+          { key: `second:${tag}`, ...window },
+        ],
+        lease: lease('b'),
+      };
+      await impl.counters.increment(`first:${tag}`, 2, 10_000);
+
+      const reply = await impl.roundTrip.send(call);
+
+      expect(reply.counters.map((counter) => counter.value)).toEqual([3]);
+      expect(reply.lease).toBe('not-taken');
+      expect(await impl.counters.get(`second:${tag}`)).toBe(0);
+      expect(await impl.lock.tryAcquire(lease('b').name, 10_000)).toBeDefined();
+    });
+
+    it('answers `held` when someone else holds the lease, and still counts', async () => {
+      await impl.lock.tryAcquire(lease('c').name, 10_000);
+      const reply = await impl.roundTrip.send({
+        tag,
+        reads: [],
+        counters: [{ key: `rate:${tag}`, ...window }],
+        lease: lease('c'),
+      });
+      expect(reply.lease).toBe('held');
+      expect(reply.counters.map((counter) => counter.value)).toEqual([1]);
+    });
+
+    it('lets exactly one of many concurrent calls take the lease', async () => {
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, () => impl.roundTrip.send({ tag, reads: [], counters: [], lease: lease('d') })),
+      );
+      expect(replies.filter((reply) => typeof reply.lease === 'object')).toHaveLength(1);
+    });
+
+    it('gives back one increment; a counter back at zero is gone, so its window starts afresh', async () => {
+      await impl.counters.increment(`kept:${tag}`, 2, 10_000);
+      await impl.counters.increment(`gone:${tag}`, 1, 10_000);
+      await impl.roundTrip.giveBack(tag, [`kept:${tag}`, `gone:${tag}`, `never:${tag}`]);
+      expect(await impl.counters.get(`kept:${tag}`)).toBe(1);
+      expect(await impl.counters.get(`gone:${tag}`)).toBe(0);
+      expect(await impl.counters.get(`never:${tag}`)).toBe(0);
+      const restarted = await impl.counters.increment(`gone:${tag}`, 1, 200);
+      expect(restarted).toEqual({ value: 1, ttlMs: expect.any(Number) });
+      expect(restarted.ttlMs).toBeLessThanOrEqual(200);
+    });
+
+    it('refuses keys outside the caller’s tag, as a cluster would', async () => {
+      await expect(impl.roundTrip.send({ tag, reads: [`principal:${key}`], counters: [] })).rejects.toThrow('outside');
+      await expect(impl.roundTrip.giveBack(tag, [`rate:${hashTag('other')}`])).rejects.toThrow('outside');
+    });
+  });
 });
 
 describe('Redis keys', () => {
@@ -191,11 +296,18 @@ describe('Redis keys', () => {
     await lock.tryAcquire('expiry-held', 10_000);
     await new RedisCache(commands).set('expiry', { a: 1 }, 10_000);
     await new RedisAtomicCounters(commands).increment('expiry', 1, 10_000);
+    const tag = hashTag('expiry');
+    await new RedisCallerRoundTrip(commands).send({
+      tag,
+      reads: [`principal:${tag}`],
+      counters: [{ key: `rate:${tag}`, ttlMs: 10_000, limit: 5 }],
+      lease: { name: `idempotency:${tag}:x`, ttlMs: 10_000 },
+    });
 
     // KEYS answers for one node's keys: on a cluster, ask every primary.
     const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
     const keys = (await Promise.all(nodes.map((node) => node.keys(`${keyPrefix}*`)))).flat();
-    expect(keys.length).toBeGreaterThanOrEqual(23);
+    expect(keys.length).toBeGreaterThanOrEqual(26);
     const ttls = await Promise.all(keys.map((key) => redis.pttl(key.slice(keyPrefix.length))));
     expect(keys.filter((_key, index) => ttls[index] < 0)).toEqual([]);
   });

@@ -27,11 +27,14 @@ export function slotCheckingRedis(
   replies: Readonly<Record<string, Reply>> = {},
 ): { commands: RedisCommands; sent: SentCommand[] } {
   const sent: SentCommand[] = [];
-  /** Custom commands (`defineCommand`) and how many of their arguments are keys. */
-  const defined = new Map<string, number>();
+  /**
+   * Custom commands (`defineCommand`) and how many of their arguments are keys; `undefined` when
+   * the caller passes the count first, as ioredis then expects.
+   */
+  const defined = new Map<string, number | undefined>();
 
   const send = (name: string, args: unknown[]): Promise<unknown> => {
-    const keys = keysOf(name, args, defined.get(name)).map((key) => keyPrefix + key);
+    const keys = keysOf(name, args, defined.has(name), defined.get(name)).map((key) => keyPrefix + key);
     const slots = keys.map((key) => calculateSlot(key));
     sent.push({ name, keys, slots });
     if (new Set(slots).size > 1) {
@@ -50,9 +53,10 @@ export function slotCheckingRedis(
   return { commands: { run: (command) => command(client as never) }, sent };
 }
 
-function keysOf(name: string, args: unknown[], definedKeys: number | undefined): string[] {
+function keysOf(name: string, args: unknown[], isDefined: boolean, definedKeys: number | undefined): string[] {
   if (NO_KEY.has(name)) return [];
   if (ALL_KEYS.has(name)) return args.flat().map(String);
   if (name === 'eval' || name === 'evalsha') return args.slice(2, 2 + Number(args[1])).map(String);
+  if (isDefined && definedKeys === undefined) return args.slice(1, 1 + Number(args[0])).map(String);
   return args.slice(0, definedKeys ?? 1).map(String);
 }

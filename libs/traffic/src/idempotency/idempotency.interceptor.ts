@@ -1,8 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AuthenticatedRequest } from '@flowgate/auth';
+import { type AuthenticatedRequest, principalTag } from '@flowgate/auth';
 import {
   AppError,
+  callerBatchOf,
   DistributedLock,
   etagOf,
   FlowgateConfig,
@@ -16,9 +17,9 @@ import {
   TransactionRunner,
 } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
-import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { IdempotencyMetrics } from './idempotency-metrics';
+import { inFlightMarkerName } from './in-flight-marker';
 import { parseIdempotencyKey } from './idempotency-key';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -87,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       key,
     };
     const fingerprint = requestFingerprint(req.params, req.body, req.query);
-    const marker = await this.markInFlight(scope);
+    const marker = await this.markInFlight(scope, req);
     if (marker === 'held') {
       // Someone else holds the key: a retry of a finished request still gets its answer (the
       // holder may be another retry reading it); only a request still running means 409.
@@ -178,11 +179,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return response.body ?? undefined;
   }
 
-  /** The in-flight marker; `held` by another request; `undefined` when Redis is unreachable. */
-  private async markInFlight(scope: IdempotencyScope): Promise<LockLease | 'held' | undefined> {
-    const name = `idempotency:${createHash('sha256').update(JSON.stringify(scope)).digest('base64url')}`;
+  /**
+   * The in-flight marker; `held` by another request; `undefined` when Redis is unreachable. Taken
+   * in the caller's round trip when the request's `CallerBatch` planned it (ADR 28), else here.
+   */
+  private async markInFlight(
+    scope: IdempotencyScope,
+    req: AuthenticatedRequest,
+  ): Promise<LockLease | 'held' | undefined> {
+    const caller = principalTag(req.user!.tenantId, req.user!.objectId);
+    const name = inFlightMarkerName(caller, scope.method, scope.route, scope.key);
     try {
-      return (await this.locks.tryAcquire(name, this.config.traffic.idempotencyMarkerLeaseMs)) ?? 'held';
+      const taken = await callerBatchOf(req)?.lease(name);
+      return taken ?? (await this.locks.tryAcquire(name, this.config.traffic.idempotencyMarkerLeaseMs)) ?? 'held';
     } catch (error) {
       // PostgreSQL still guards: the record's primary key (see runAndStore). Redis being away is
       // logged once by its connection, not once per request.

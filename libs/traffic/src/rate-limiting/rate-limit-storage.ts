@@ -43,17 +43,37 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
     clearInterval(this.recoveryProbe);
   }
 
-  async increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const { value, ttlMs: leftMs } = await this.count(key, ttlMs);
+  /** The throttler's own entry point (routes whose budget is resolved per request). */
+  increment(key: string, ttlMs: number, limit: number): Promise<ThrottlerStorageRecord> {
+    return this.tally(key, ttlMs, limit);
+  }
+
+  /**
+   * Counts one request. `precounted`: the shared counters' answer for this very increment,
+   * already sent in the caller's round trip (ADR 28); `undefined` in it means it was not counted
+   * there after all, and this counts as usual.
+   */
+  async tally(
+    key: string,
+    ttlMs: number,
+    limit: number,
+    precounted?: Promise<CounterValue | undefined>,
+  ): Promise<ThrottlerStorageRecord> {
+    const { value, ttlMs: leftMs } = await this.count(key, ttlMs, precounted);
     const timeToExpire = Math.max(1, Math.ceil(leftMs / 1000));
     const isBlocked = value > limit;
     return { totalHits: value, timeToExpire, isBlocked, timeToBlockExpire: isBlocked ? timeToExpire : 0 };
   }
 
-  private async count(key: string, ttlMs: number): Promise<CounterValue> {
-    if (Date.now() >= this.retrySharedAt) {
+  private async count(
+    key: string,
+    ttlMs: number,
+    precounted?: Promise<CounterValue | undefined>,
+  ): Promise<CounterValue> {
+    // A count already made in the shared store is used even while degraded: Redis answered.
+    if (precounted || Date.now() >= this.retrySharedAt) {
       try {
-        const counted = await this.shared.increment(key, 1, ttlMs);
+        const counted = (await precounted) ?? (await this.shared.increment(key, 1, ttlMs));
         this.recovered();
         return counted;
       } catch (error) {

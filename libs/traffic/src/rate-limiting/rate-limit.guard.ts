@@ -9,7 +9,7 @@ import {
 import type { AuthenticatedRequest } from '@flowgate/auth';
 import type { HttpReply } from '@flowgate/core';
 import { EXEMPT_FROM_RATE_LIMITS, FlowgateConfig, SENSITIVE_RATE_LIMIT } from '@flowgate/core';
-import { RATE_LIMIT_POLICY_NAMES, type RateLimitPolicyName } from '../traffic.config';
+import { RATE_LIMIT_POLICY_NAMES, type RateLimitPolicy, type RateLimitPolicyName } from '../traffic.config';
 import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-limit-headers';
 import { RateLimiter } from './rate-limiter';
 import { RateLimitStorage } from './rate-limit-storage';
@@ -59,6 +59,19 @@ export class RateLimitGuard extends ThrottlerGuard {
       if (appliesTo(budget.name, req)) await this.count(budget, req, res);
     }
     return true;
+  }
+
+  /**
+   * The policies a signed-in caller draws on at this route, in the order `canActivate` counts
+   * them; none when a budget is resolved per request (that route counts on its own). What the
+   * caller's round trip counts ahead (ADR 28).
+   */
+  callerPolicies(context: ExecutionContext): RateLimitPolicy[] {
+    const plan = context.getType() === 'http' ? this.planFor(context) : [];
+    if (plan === 'per-request') return [];
+    return plan
+      .filter((budget) => budget.name !== 'anonymous')
+      .map(({ name, limit, ttl }) => ({ name, limit, windowSeconds: Math.ceil(ttl / 1000) }));
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {

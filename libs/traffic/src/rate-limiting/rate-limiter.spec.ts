@@ -1,4 +1,4 @@
-import type { Principal } from '@flowgate/auth';
+import { type Principal, principalTag } from '@flowgate/auth';
 import type { FlowgateConfig } from '@flowgate/core';
 import type { RateLimitPolicy } from '../traffic.config';
 import type { RateLimitMetrics } from './rate-limit-metrics';
@@ -9,7 +9,7 @@ import { RateLimiter } from './rate-limiter';
 class CountingStorage {
   readonly hits = new Map<string, number>();
 
-  async increment(key: string, _ttlMs: number, limit: number) {
+  async tally(key: string, _ttlMs: number, limit: number) {
     const totalHits = (this.hits.get(key) ?? 0) + 1;
     this.hits.set(key, totalHits);
     const isBlocked = totalHits > limit;
@@ -57,9 +57,12 @@ describe('RateLimiter trackers', () => {
     expect(await blocked({ user: { userId: '10.0.0.1', tenantId: 't', objectId: 'o' }, ip: '10.0.0.1' })).toBe(false);
   });
 
-  it('never puts the tracker itself in the key', async () => {
+  it('never puts the tracker itself in the key; a caller’s key carries their hash tag (ADR 28)', async () => {
     await limiter.count('principal', { user: { userId: 'u-1', tenantId: 't', objectId: 'o' } }, ONE_PER_MINUTE);
-    const [key] = storage.hits.keys();
-    expect(key).toMatch(/^rate-limit:principal:[A-Za-z0-9_-]{43}$/);
+    await limiter.count('principal', { ip: '10.0.0.9' }, ONE_PER_MINUTE);
+    const [caller, client] = storage.hits.keys();
+    expect(caller).toBe(`rate-limit:principal:${principalTag('t', 'o')}`);
+    expect(caller).toMatch(/^rate-limit:principal:\{[A-Za-z0-9_-]{43}\}$/);
+    expect(client).toMatch(/^rate-limit:principal:[A-Za-z0-9_-]{43}$/);
   });
 });

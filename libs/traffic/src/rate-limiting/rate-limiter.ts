@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@flowgate/auth';
-import { AppError, FlowgateConfig } from '@flowgate/core';
+import { type Principal, principalTag } from '@flowgate/auth';
+import { AppError, type CallerCounter, callerBatchOf, FlowgateConfig } from '@flowgate/core';
 import type { RateLimitPolicy, RateLimitPolicyName } from '../traffic.config';
 import { hash } from 'node:crypto';
 import { rateLimitField, rateLimitPolicyField, type RateLimitState } from './rate-limit-headers';
@@ -20,10 +20,12 @@ export interface Counted {
 }
 
 /**
- * Counts one request against one policy for its tracker — the caller's user id when there is
- * one (never a join of source and subject, which two users could share), else the client IP —
- * and words the refusal. Shared by the rate-limit guard and the
- * failed-authentication budget, so that both draw on the same counters.
+ * Counts one request against one policy for its tracker — the caller when there is one (their
+ * hash tag, `principalTag`: one per user, never a join of source and subject, which two users
+ * could share), else the client IP — and words the refusal. Shared by the rate-limit guard and the
+ * failed-authentication budget, so that both draw on the same counters. A caller's counters
+ * carry their hash tag, so the request's `CallerBatch` can count them in the round trip that
+ * reads the principal (ADR 28); the count it made is used here instead of a second one.
  */
 @Injectable()
 export class RateLimiter {
@@ -39,16 +41,27 @@ export class RateLimiter {
     client: RateLimitedClient,
     policy: RateLimitPolicy = this.config.traffic.rateLimits[name],
   ): Promise<Counted> {
-    const user = client.user as Pick<Principal, 'userId'> | undefined;
-    const tracker = user ? `user:${user.userId}` : `ip:${client.ip}`;
-    const key = `rate-limit:${name}:${hash('sha256', tracker, 'base64url')}`;
-    const counted = await this.storage.increment(key, policy.windowSeconds * 1000, policy.limit);
+    const user = client.user as Pick<Principal, 'tenantId' | 'objectId'> | undefined;
+    const key = user
+      ? callerCounterKey(name, principalTag(user.tenantId, user.objectId))
+      : `rate-limit:${name}:${hash('sha256', `ip:${client.ip}`, 'base64url')}`;
+    const counted = await this.storage.tally(
+      key,
+      policy.windowSeconds * 1000,
+      policy.limit,
+      callerBatchOf(client)?.counted(key),
+    );
     const state: RateLimitState = {
       policy,
       remaining: Math.max(0, policy.limit - counted.totalHits),
       resetSeconds: counted.timeToExpire,
     };
     return counted.isBlocked ? { state, exceededForSeconds: counted.timeToBlockExpire } : { state };
+  }
+
+  /** The counter a signed-in caller with hash tag `tag` draws on under `name`'s budget. */
+  callerCounter(name: RateLimitPolicyName, tag: string, policy: RateLimitPolicy): CallerCounter {
+    return { key: callerCounterKey(name, tag), ttlMs: policy.windowSeconds * 1000, limit: policy.limit };
   }
 
   /** The 429 for a used-up budget, carrying the RateLimit fields of every policy applied. */
@@ -71,4 +84,8 @@ export class RateLimiter {
       },
     );
   }
+}
+
+function callerCounterKey(name: RateLimitPolicyName, tag: string): string {
+  return `rate-limit:${name}:${tag}`;
 }
