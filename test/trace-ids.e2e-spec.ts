@@ -1,17 +1,23 @@
 import request from 'supertest';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { type InMemoryTracing, startInMemoryTracing, type TestApp } from '@flowgate/testing';
+import {
+  callerTraceContext,
+  eventually,
+  type InMemoryTracing,
+  startInMemoryTracing,
+  type TestApp,
+} from '@flowgate/testing';
 import { createTestApp } from './support/create-test-app';
 
 /**
  * One id from a user's error report to the log, the trace and the audit trail: the `traceId` of a
  * problem is the one on the request's log lines (the access log, written when the response has
  * finished, included) and on the audit events it recorded. Requests run in the API's own server
- * span (server-span.ts); the test app trusts callers (`TRACE_CONTEXT_TRUST` is `all` outside
- * production), so a request sent with a `traceparent` of the test's making is in that trace, and
- * one sent without learns its trace from the `traceresponse` header.
+ * span (server-span.ts); the test app trusts callers (`TRACE_CONTEXT_TRUST: 'all'`, the default
+ * outside production), so a request sent with a `traceparent` of the test's making is in that
+ * trace, and one sent without learns its trace from the `traceresponse` header.
  */
 describe('Trace ids in problems, logs and audit events', () => {
   let testApp: TestApp;
@@ -20,12 +26,6 @@ describe('Trace ids in problems, logs and audit events', () => {
   const suffix = randomUUID().slice(0, 8);
   const TRACE_ID = /^[0-9a-f]{32}$/;
   const TRACE_RESPONSE = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
-
-  /** A caller's trace: the `traceparent` to send and the trace id the request must then carry. */
-  const callerTrace = () => {
-    const traceId = randomBytes(16).toString('hex');
-    return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
-  };
 
   beforeAll(async () => {
     testApp = await createTestApp({ probes: true, env: { TRACE_CONTEXT_TRUST: 'all' } });
@@ -65,15 +65,20 @@ describe('Trace ids in problems, logs and audit events', () => {
         .filter((span) => span.kind === SpanKind.SERVER && span.attributes['flowgate.request.id'] === requestId);
 
     it('puts the caller’s trace id in the problem, the traceresponse and on every log line of the request', async () => {
-      const { traceId, traceparent } = callerTrace();
-      const res = await http.get('/v1/no-such-thing').set('X-Request-Id', `on-${suffix}`).set('traceparent', traceparent);
+      const { traceId, traceparent } = callerTraceContext();
+      const res = await http
+        .get('/v1/no-such-thing')
+        .set('X-Request-Id', `on-${suffix}`)
+        .set('traceparent', traceparent);
       expect(res.status).toBe(404);
       expect(res.body.traceId).toBe(traceId);
       const [, answeredTrace, serverSpanId] = TRACE_RESPONSE.exec(String(res.headers.traceresponse)) ?? [];
       expect(answeredTrace).toBe(traceId);
-      expect(serverSpanOf(`on-${suffix}`).map((span) => span.spanContext())).toEqual([
-        expect.objectContaining({ traceId, spanId: serverSpanId }),
-      ]);
+      await eventually(async () =>
+        expect(serverSpanOf(`on-${suffix}`).map((span) => span.spanContext())).toEqual([
+          expect.objectContaining({ traceId, spanId: serverSpanId }),
+        ]),
+      );
       const lines = linesOf(`on-${suffix}`);
       expect(lines.map((line) => line.msg)).toContain('request completed');
       expect(lines.map((line) => line.traceId)).toEqual(lines.map(() => traceId));
@@ -81,7 +86,7 @@ describe('Trace ids in problems, logs and audit events', () => {
     });
 
     it('writes the access log of a traced request under its server span, sent traceparent or not', async () => {
-      const traced = callerTrace();
+      const traced = callerTraceContext();
       const sent = await http
         .get('/v1/no-such-thing')
         .set('X-Request-Id', `access-sent-${suffix}`)
@@ -105,7 +110,7 @@ describe('Trace ids in problems, logs and audit events', () => {
       // Its logs reach this file's capture (one root logger per process: docs/testing.md).
       const hurried = await createTestApp({ probes: true, env: { HTTP_REQUEST_TIMEOUT_MS: '300' } });
       try {
-        const { traceId, traceparent } = callerTrace();
+        const { traceId, traceparent } = callerTraceContext();
         const res = await request(hurried.app.getHttpServer())
           .get('/v1/probes/slow?ms=1500')
           .set('X-Request-Id', `timeout-${suffix}`)
@@ -121,7 +126,7 @@ describe('Trace ids in problems, logs and audit events', () => {
     });
 
     it('answers a 500 with nothing but the request id and the trace id, and logs the cause under both', async () => {
-      const { traceId, traceparent } = callerTrace();
+      const { traceId, traceparent } = callerTraceContext();
       const res = await http.get('/v1/probes/explode').set('traceparent', traceparent);
       expect(res.status).toBe(500);
       expect(Object.keys(res.body).sort()).toEqual(
@@ -141,7 +146,7 @@ describe('Trace ids in problems, logs and audit events', () => {
       const { body: me } = await http.get('/v1/me').set('Authorization', target);
       const admin = await bearer('admin', ['admin']);
       const current = await http.get(`/v1/users/${me.id}`).set('Authorization', admin);
-      const { traceId, traceparent } = callerTrace();
+      const { traceId, traceparent } = callerTraceContext();
       const suspended = await http
         .patch(`/v1/users/${me.id}`)
         .set('Authorization', admin)
