@@ -109,7 +109,7 @@ describe('Webhook tracing', () => {
   it('with tracing off, stores no trace context and sends no traceparent', async () => {
     const { secret } = await subscribe();
     const { workflowId, traceresponse } = await submitted();
-    expect(traceresponse).toBeUndefined();
+    expect(traceresponse).toBeUndefined(); // no server span: the caller's traceparent is not continued
     await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
 
     const [hook] = receiver.accepted;

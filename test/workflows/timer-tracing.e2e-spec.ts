@@ -126,7 +126,7 @@ describe('Timer tracing', () => {
 
   it('with tracing off, stores no trace context on the timer or on what its firing writes', async () => {
     const { id, traceresponse } = await submitted();
-    expect(traceresponse).toBeUndefined();
+    expect(traceresponse).toBeUndefined(); // no server span: the caller's traceparent is not continued
     expect(await timer(id, 'escalate')).toMatchObject({ traceparent: null, tracestate: null });
     await fireEscalate(id);
     expect(await outboxEvent(id, 'escalate')).toEqual({ traceparent: null, tracestate: null });
