@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AlwaysOnSampler, ParentBasedSampler, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { idempotencyKey, unwrap } from '@flowgate/sdk';
 import { instrumentDrivers, tracingActive } from '@flowgate/core';
 import {
   accountsFor,
+  callerTraceContext,
   eventually,
   startInMemoryTracing,
   type InMemoryTracing,
@@ -37,12 +38,6 @@ const LOOP = (key: string) => ({
 
 const TRANSITION_SPAN = 'POST /v1/workflows/:id/transitions';
 const GUARD_SPANS = ['guard authentication', 'guard authorization', 'guard rate limit', 'guard request shape'];
-
-function callerContext(sampled = true): { traceId: string; spanId: string; traceparent: string } {
-  const traceId = randomBytes(16).toString('hex');
-  const spanId = randomBytes(8).toString('hex');
-  return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-${sampled ? '01' : '00'}` };
-}
 
 function parentOf(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
@@ -112,7 +107,7 @@ describe('Tracing', () => {
 
   it('traces a transition: server span, guards, idempotency, unit of work, SQL and Redis', async () => {
     const id = await startWorkflow();
-    const caller = callerContext();
+    const caller = callerTraceContext();
     const answer = await transition(trusting, requester, id, 'touch', { traceparent: caller.traceparent });
     expect(answer.status).toBe(200);
 
@@ -152,7 +147,7 @@ describe('Tracing', () => {
 
   it('records no value: no bound parameter, no Redis argument, no idempotency key', async () => {
     const id = await startWorkflow();
-    const caller = callerContext();
+    const caller = callerTraceContext();
     const secretKey = `trace-secret-${randomUUID()}`;
     const answer = await transition(trusting, requester, id, 'touch', {
       traceparent: caller.traceparent,
@@ -171,7 +166,7 @@ describe('Tracing', () => {
   it('answers a refused transition (409) without an error status on the server span, but with the problem code', async () => {
     const id = await startWorkflow();
     expect((await transition(trusting, requester, id, 'close')).status).toBe(200);
-    const caller = callerContext();
+    const caller = callerTraceContext();
     const answer = await transition(trusting, requester, id, 'touch', { traceparent: caller.traceparent });
     expect(answer.status).toBe(409);
     const problem = (await answer.json()) as { code: string; traceId?: string };
@@ -205,7 +200,7 @@ describe('Tracing', () => {
   });
 
   it('marks a refused guard as failed, and no guard after it runs', async () => {
-    const caller = callerContext();
+    const caller = callerTraceContext();
     const answer = await fetch(`${trusting.url}/v1/workflows/${randomUUID()}`, {
       headers: { traceparent: caller.traceparent, authorization: 'Bearer not-a-token' },
     });
@@ -222,7 +217,7 @@ describe('Tracing', () => {
   });
 
   it('marks the server span of a 500 as an error, with the exception the client never sees', async () => {
-    const caller = callerContext();
+    const caller = callerTraceContext();
     const answer = await fetch(`${trusting.url}/v1/probes/explode`, {
       headers: { ...requester.auth, traceparent: caller.traceparent },
     });
@@ -240,7 +235,7 @@ describe('Tracing', () => {
 
   it('follows a trusted caller that asked not to record: no spans at all', async () => {
     const id = await startWorkflow();
-    const caller = callerContext(false);
+    const caller = callerTraceContext(false);
     const answer = await transition(trusting, requester, id, 'touch', { traceparent: caller.traceparent });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('traceresponse')).toMatch(new RegExp(`^00-${caller.traceId}-[0-9a-f]{16}-00$`));
@@ -250,7 +245,7 @@ describe('Tracing', () => {
 
   it('starts a new trace for an untrusted caller, linked to the one it sent', async () => {
     const id = await startWorkflow(outsider);
-    const caller = callerContext(false); // asks not to be recorded: not the outsider's call
+    const caller = callerTraceContext(false); // asks not to be recorded: not the outsider's call
     const answer = await transition(distrusting, outsider, id, 'touch', { traceparent: caller.traceparent });
     expect(answer.status).toBe(200);
 
@@ -283,7 +278,7 @@ describe('Tracing', () => {
     it('makes no span and sends no trace header', async () => {
       expect(tracingActive()).toBe(false);
       const id = await startWorkflow();
-      const caller = callerContext();
+      const caller = callerTraceContext();
       const answer = await transition(trusting, requester, id, 'touch', { traceparent: caller.traceparent });
       expect(answer.status).toBe(200);
       expect(answer.headers.get('traceresponse')).toBeNull();

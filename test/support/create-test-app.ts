@@ -2,15 +2,12 @@ import { Module } from '@nestjs/common';
 import { AppModule, loadApiConfigOverriding, setupOpenApi } from '@flowgate/api';
 import { createHttpApp } from '@flowgate/core';
 import { LogCapture, ProbesModule, type TestApp } from '@flowgate/testing';
-import { traceTestRequests } from './test-request-spans';
 
 export interface TestAppOptions {
   /** Environment variables to set on top of the test run's (DATABASE_URL, REDIS_URL, ...). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Mount the test-only probe endpoints (validation, 500, slow handler). */
   readonly probes?: boolean;
-  /** Run requests sent with `x-test-span` inside a span of that name, while tracing is on. */
-  readonly traceRequests?: boolean;
 }
 
 /**
@@ -38,7 +35,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 
   const app = await createHttpApp(TestRootModule, config);
   setupOpenApi(app);
-  if (options.traceRequests) traceTestRequests(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, config, url, logs, close: () => app.close() };

@@ -3,9 +3,14 @@ import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { eventually, type InMemoryTracing, startInMemoryTracing, type TestApp } from '@flowgate/testing';
+import {
+  callerTraceContext,
+  eventually,
+  type InMemoryTracing,
+  startInMemoryTracing,
+  type TestApp,
+} from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
-import { TEST_SPAN_HEADER } from '../support/test-request-spans';
 import { createWebhookJobs, type WebhookJobs } from '../support/webhook-jobs';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { WebhookScenario } from './webhook-scenario';
@@ -13,9 +18,9 @@ import { WebhookScenario } from './webhook-scenario';
 /**
  * Traces across the outbox (docs/webhooks.md "Tracing"): the outbox row keeps the trace context of
  * the transition that wrote it, the relay's batch and every delivery attempt are traces of their
- * own linked to it, and the receiver gets the attempt's `traceparent`. The transition runs inside a
- * test span (`x-test-span`), the stand-in for the API's server span; spans land in the in-memory
- * exporter, the worker's jobs run in this process.
+ * own linked to it, and the receiver gets the attempt's `traceparent`. The transition is sent with
+ * a caller's `traceparent` (trusted: the default outside production) and runs in the API's server
+ * span, in that trace; spans land in the in-memory exporter, the worker's jobs run in this process.
  */
 
 const SECRETS_KEY = randomBytes(32).toString('base64');
@@ -40,10 +45,7 @@ describe('Webhook tracing', () => {
   const subscriptions: string[] = [];
 
   beforeAll(async () => {
-    testApp = await createTestApp({
-      env: { WEBHOOK_ALLOWED_TARGETS: LOOPBACK, WEBHOOK_SECRETS_KEY: SECRETS_KEY },
-      traceRequests: true,
-    });
+    testApp = await createTestApp({ env: { WEBHOOK_ALLOWED_TARGETS: LOOPBACK, WEBHOOK_SECRETS_KEY: SECRETS_KEY } });
     db = testApp.app.get(DataSource);
     scenario = new WebhookScenario(testApp);
     await scenario.setUp();
@@ -70,17 +72,18 @@ describe('Webhook tracing', () => {
     return created;
   }
 
-  /** `submit` on a new instance, inside a test span named `spanName`. */
-  async function submitted(spanName: string): Promise<string> {
+  /** `submit` on a new instance, sent with a fresh caller's `traceparent`. */
+  async function submitted() {
     const workflowId = await scenario.start();
+    const caller = callerTraceContext();
     const res = await scenario.http
       .post(`/v1/workflows/${workflowId}/transitions`)
       .set(scenario.requester.auth)
       .set('Idempotency-Key', randomUUID())
-      .set(TEST_SPAN_HEADER, spanName)
+      .set('traceparent', caller.traceparent)
       .send({ name: 'submit' });
     expect(res.status).toBe(200);
-    return workflowId;
+    return { workflowId, caller, traceresponse: res.headers.traceresponse as string | undefined };
   }
 
   const deliverUntil = (check: () => void | Promise<void>) =>
@@ -105,7 +108,8 @@ describe('Webhook tracing', () => {
 
   it('with tracing off, stores no trace context and sends no traceparent', async () => {
     const { secret } = await subscribe();
-    const workflowId = await submitted('untraced');
+    const { workflowId, traceresponse } = await submitted();
+    expect(traceresponse).toBeUndefined(); // no server span: the caller's traceparent is not continued
     await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
 
     const [hook] = receiver.accepted;
@@ -134,14 +138,21 @@ describe('Webhook tracing', () => {
     beforeEach(() => tracing.exporter.reset());
 
     const named = (name: string) => tracing.spans().filter((span) => span.name === name);
+    /** The trace of the submit's server span (ended just after the response): the caller's, trusted. */
+    const transitionTraceOf = async (workflowId: string, caller: { traceId: string }) => {
+      await eventually(async () => {
+        const spans = tracing.serverSpans(`/v1/workflows/${workflowId}/transitions`);
+        expect(spans.map((span) => span.spanContext().traceId)).toEqual([caller.traceId]);
+      });
+      return caller.traceId;
+    };
     const linkedTo = (traceId: string) => (span: ReadableSpan) =>
       span.links.some((link) => link.context.traceId === traceId);
 
     it('links the relay and the delivery attempt to the transition, and sends the attempt’s traceparent', async () => {
       const { id: subscriptionId, secret } = await subscribe();
-      const workflowId = await submitted('submit-traced');
-      const [transition] = named('submit-traced');
-      const transitionTrace = transition.spanContext().traceId;
+      const { workflowId, caller } = await submitted();
+      const transitionTrace = await transitionTraceOf(workflowId, caller);
 
       await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
 
@@ -189,8 +200,8 @@ describe('Webhook tracing', () => {
     it('makes every attempt a trace of its own, linked to the same transition, and marks failures as errors', async () => {
       receiver.answer(() => 503);
       const { id: subscriptionId } = await subscribe();
-      await submitted('submit-failing');
-      const transitionTrace = named('submit-failing')[0].spanContext().traceId;
+      const { workflowId, caller } = await submitted();
+      const transitionTrace = await transitionTraceOf(workflowId, caller);
 
       await deliverUntil(async () =>
         expect((await scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),

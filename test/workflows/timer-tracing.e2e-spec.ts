@@ -2,19 +2,25 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { DevIdentityProvider } from '@flowgate/auth';
-import { type InMemoryTracing, startInMemoryTracing, type TestApp } from '@flowgate/testing';
+import {
+  callerTraceContext,
+  eventually,
+  type InMemoryTracing,
+  startInMemoryTracing,
+  type TestApp,
+} from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
-import { TEST_SPAN_HEADER } from '../support/test-request-spans';
 import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
 
 /**
  * Timers and traces (docs/workflows.md "Timers"): a timer keeps the trace context of the transition
  * that armed it; its firing starts a trace of its own, linked to that transition, and the move it
  * makes runs inside it, so the outbox event and the next state's timers carry the firing's trace.
- * The arming transition runs inside a test span (`x-test-span`), the stand-in for the API's server
- * span; the worker runs in this process, its spans in the in-memory exporter.
+ * The arming transition is sent with a caller's `traceparent` (trusted: the default outside
+ * production) and runs in the API's server span, in that trace; the worker runs in this process,
+ * its spans in the in-memory exporter.
  */
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
@@ -54,7 +60,7 @@ describe('Timer tracing', () => {
   const key = `timer-traces-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    testApp = await createTestApp({ traceRequests: true });
+    testApp = await createTestApp();
     worker = await createTestWorker();
     db = testApp.app.get(DataSource);
     endTurn = await takeTimerFiringTurn(db);
@@ -74,8 +80,8 @@ describe('Timer tracing', () => {
     await testApp?.close();
   });
 
-  /** A new instance moved to `waiting` (arming `escalate`) inside a test span named `spanName`. */
-  async function submitted(spanName: string): Promise<string> {
+  /** A new instance moved to `waiting` (arming `escalate`), sent with a fresh caller's `traceparent`. */
+  async function submitted() {
     const started = await http
       .post('/v1/workflows')
       .set(auth.requester)
@@ -83,14 +89,15 @@ describe('Timer tracing', () => {
       .send({ definitionKey: key })
       .expect(201);
     const id = started.body.id as string;
-    await http
+    const caller = callerTraceContext();
+    const submit = await http
       .post(`/v1/workflows/${id}/transitions`)
       .set(auth.requester)
       .set('Idempotency-Key', randomUUID())
-      .set(TEST_SPAN_HEADER, spanName)
+      .set('traceparent', caller.traceparent)
       .send({ name: 'submit' })
       .expect(200);
-    return id;
+    return { id, caller, traceresponse: submit.headers.traceresponse as string | undefined };
   }
 
   const timer = async (id: string, transition: string) => {
@@ -118,7 +125,8 @@ describe('Timer tracing', () => {
   };
 
   it('with tracing off, stores no trace context on the timer or on what its firing writes', async () => {
-    const id = await submitted('untraced');
+    const { id, traceresponse } = await submitted();
+    expect(traceresponse).toBeUndefined(); // no server span: the caller's traceparent is not continued
     expect(await timer(id, 'escalate')).toMatchObject({ traceparent: null, tracestate: null });
     await fireEscalate(id);
     expect(await outboxEvent(id, 'escalate')).toEqual({ traceparent: null, tracestate: null });
@@ -135,11 +143,15 @@ describe('Timer tracing', () => {
     afterAll(() => tracing.stop());
 
     it('fires in a new trace linked to the arming transition, and what the firing writes carries that trace', async () => {
-      const id = await submitted('arming-submit');
-      const [arming] = tracing.spans().filter((span) => span.name === 'arming-submit');
+      const { id, caller } = await submitted();
+      // The submit's server span (ended just after the response) continued the caller's trace.
+      await eventually(async () => {
+        const arming = tracing.serverSpans(`/v1/workflows/${id}/transitions`);
+        expect(arming.map((span) => span.spanContext().traceId)).toEqual([caller.traceId]);
+      });
       const armed = await timer(id, 'escalate');
       const [, armingTrace, armingSpan] = TRACEPARENT.exec(armed.traceparent ?? '') ?? [];
-      expect(armingTrace).toBe(arming.spanContext().traceId);
+      expect(armingTrace).toBe(caller.traceId);
 
       await fireEscalate(id);
 

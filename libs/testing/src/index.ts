@@ -17,4 +17,4 @@ export * from './database/sql-state';
 export * from './http/browser-sign-in';
 export * from './database/seal-audit';
 export * from './tracing/in-memory-tracing';
-export * from './tracing/trace-every-request';
+export * from './tracing/caller-trace-context';

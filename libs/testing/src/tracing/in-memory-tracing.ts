@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
@@ -15,6 +15,8 @@ export interface InMemoryTracing {
   readonly exporter: InMemorySpanExporter;
   /** Finished spans so far. */
   spans(): ReadableSpan[];
+  /** The finished server spans of requests to `path` (`url.path`, without the query). */
+  serverSpans(path: string): ReadableSpan[];
   /** Unregisters the provider, so the next test (or none) can trace. */
   stop(): Promise<void>;
 }
@@ -35,6 +37,10 @@ export function startInMemoryTracing(sampler: Sampler = new AlwaysOnSampler()): 
   return {
     exporter,
     spans: () => exporter.getFinishedSpans(),
+    serverSpans: (path) =>
+      exporter
+        .getFinishedSpans()
+        .filter((span) => span.kind === SpanKind.SERVER && span.attributes['url.path'] === path),
     async stop() {
       activateTracing(false);
       await provider.shutdown();

@@ -119,6 +119,18 @@ export function traceIdOfRequest(request: HttpRequest): string | undefined {
   return serverSpans.get(request.raw)?.spanContext().traceId ?? currentTraceId();
 }
 
+/**
+ * The trace and span ids of the request's server span, for its access-log line: that line is
+ * written when the response finishes, in whatever context sent it (the request timeout's timer
+ * runs outside the span), so the active span cannot be relied on. Undefined while tracing is off
+ * (nothing looked up) and for untraced routes.
+ */
+export function serverSpanIdsOf(request: HttpRequest): { traceId: string; spanId: string } | undefined {
+  if (!tracingActive()) return undefined;
+  const spanContext = serverSpans.get(request.raw)?.spanContext();
+  return spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : undefined;
+}
+
 function endServerSpan(span: Span, reply: HttpReply): void {
   const status = reply.statusCode;
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
