@@ -60,6 +60,18 @@ describe('HTTP hygiene', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('request_timeout');
   });
+
+  it('lets a streamed answer that has started outlive the budget (an export)', async () => {
+    // 6 lines 100 ms apart: the 300 ms budget passes while the body streams.
+    const res = await http.get('/v1/probes/stream?lines=6&ms=100');
+    expect(res.status).toBe(200);
+    expect(
+      res.text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([1, 2, 3, 4, 5, 6].map((line) => ({ line })));
+  });
 });
 
 describe('TRUST_PROXY off (the default)', () => {

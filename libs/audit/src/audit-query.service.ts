@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { AppError, decodeCursor, encodeCursor, nextLinkFor } from '@flowgate/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError, decodeCursor, encodeCursor, nextLinkFor, ReadReplica } from '@flowgate/core';
 import { Readable } from 'node:stream';
 import { AuditAnchorsService } from './anchors/audit-anchors.service';
 import { AuditRepository } from './audit.repository';
@@ -13,24 +13,33 @@ import { GENESIS_HASH } from './hash-chain/audit-link';
 import { ChainVerifier } from './hash-chain/verify-chain';
 import { AuditArchivesRepository } from './retention/audit-archives.repository';
 
-/** Reading and verifying the audit log, for auditors. */
+/**
+ * Reading and verifying the audit log, for auditors. Lists, single events and exports read from
+ * the read replica when one is configured (they tolerate its lag: an event written a moment ago
+ * may show a moment later); verification reads the primary, the copy of record (docs/adr/0029).
+ */
 @Injectable()
 export class AuditQueryService {
   constructor(
     private readonly repository: AuditRepository,
     private readonly anchors: AuditAnchorsService,
     private readonly archives: AuditArchivesRepository,
+    // Only its reader: specs pass the primary's (`{ reader: () => transactions }`).
+    @Inject(ReadReplica) private readonly replica: Pick<ReadReplica, 'reader'>,
   ) {}
 
   async list(query: ListAuditEventsQueryDto, requestUrl: string): Promise<AuditEventListDto> {
     const position = query.cursor
       ? decodeCursor(query.cursor, { pos: (value) => /^\d{1,18}$/.test(value) })
       : undefined;
-    const rows = await this.repository.list({
-      ...query,
-      beforePos: position ? Number(position.pos) : undefined,
-      limit: query.top + 1,
-    });
+    const rows = await this.repository.list(
+      {
+        ...query,
+        beforePos: position ? Number(position.pos) : undefined,
+        limit: query.top + 1,
+      },
+      this.replica.reader(),
+    );
     const page = rows.slice(0, query.top);
     const value = page.map(toAuditEventDto);
     const last = page.at(-1);
@@ -46,24 +55,27 @@ export class AuditQueryService {
    * the signed anchors of the sealed range, one per line with `"type": "audit.anchor"` (docs/adr/0019).
    */
   async export(query: TimeRangeQueryDto): Promise<Readable> {
-    const range = await this.repository.seqRange(query.from, query.to);
+    // One reader for every statement: if the replica fails mid-export, the rest comes from the
+    // primary (which has all the replica had), never back from the replica's older state.
+    const reader = this.replica.reader();
+    const range = await this.repository.seqRange(query.from, query.to, reader);
     const { repository, anchors } = this;
     async function* lines(): AsyncGenerator<string> {
       if (range) {
-        for await (const event of repository.inChainOrder(range.first, range.last)) {
+        for await (const event of repository.inChainOrder(range.first, range.last, reader)) {
           yield toNdjsonLine(toAuditEventDto(event));
         }
       }
-      for await (const event of repository.beyondSeq(range?.last ?? 0, query.from, query.to)) {
+      for await (const event of repository.beyondSeq(range?.last ?? 0, query.from, query.to, reader)) {
         yield toNdjsonLine(toUnsealedAuditEventDto(event));
       }
-      if (range) yield* anchors.exportLines(range.first, range.last);
+      if (range) yield* anchors.exportLines(range.first, range.last, reader);
     }
     return Readable.from(lines(), { highWaterMark: 64 });
   }
 
   async get(id: string): Promise<AuditEventDto> {
-    const event = await this.repository.findById(id);
+    const event = await this.repository.findById(id, this.replica.reader());
     if (!event) throw new AppError('not_found', `There is no audit event ${id}.`);
     return toAuditEventDto(event);
   }
@@ -75,6 +87,7 @@ export class AuditQueryService {
    * sealed yet are outside the verdict; how many there are, and how old, is reported beside it.
    * After retention dropped partitions, the walk starts after the newest archive (whose last hash
    * a signed anchor vouched for when it was made) and expects its first event to link to it.
+   * On the primary, never the replica: the verdict is about the database of record (ADR 29).
    */
   async verify(query: TimeRangeQueryDto): Promise<ChainVerificationDto> {
     const verdict = await this.verifySealed(query);

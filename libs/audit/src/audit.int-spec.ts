@@ -55,8 +55,12 @@ describe('Audit log on PostgreSQL', () => {
     const config = { ...scratch.config, audit: auditConfig } as FlowgateConfig;
     audit = new AuditService(repository, config);
     const anchors = new AuditAnchorsRepository(transactions);
-    const anchorsService = new AuditAnchorsService(anchors, new AnchorKeyRing(config, anchors));
-    query = new AuditQueryService(repository, anchorsService, new AuditArchivesRepository(transactions));
+    const anchorsService = new AuditAnchorsService(anchors, new AnchorKeyRing(config, anchors), {
+      reader: () => transactions,
+    });
+    query = new AuditQueryService(repository, anchorsService, new AuditArchivesRepository(transactions), {
+      reader: () => transactions,
+    });
     sealer = auditSealerOn(transactions, { audit: auditConfig });
   });
 

@@ -186,14 +186,14 @@ describe('AuditRepository (real PostgreSQL)', () => {
       const events = await appendAll(...Array.from({ length: 7 }, () => body()));
       const [first, last] = [events[0].seq, events[5].seq];
       const walked: SealedAuditEvent[] = [];
-      for await (const event of audit.inChainOrder(first, last, 2)) walked.push(event);
+      for await (const event of audit.inChainOrder(first, last, undefined, 2)) walked.push(event);
       expect(walked).toEqual(events.slice(0, 6));
     });
 
     it('walks to the end of the chain when no last sequence number is given', async () => {
       const events = await appendAll(body(), body(), body());
       const walked: number[] = [];
-      for await (const event of audit.inChainOrder(events[0].seq, undefined, 2)) walked.push(event.seq);
+      for await (const event of audit.inChainOrder(events[0].seq, undefined, undefined, 2)) walked.push(event.seq);
       expect(walked.slice(0, 3)).toEqual(events.map((event) => event.seq));
       expect(walked.at(-1)).toBe((await audit.head()).seq);
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { TransactionRunner, type SqlReader } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventBody } from './audit-event';
 
@@ -54,7 +54,8 @@ const inRange = (from: number, to: number) =>
  * SQL for the audit log. There is no delete here and no update but the sealer's (in
  * `sealing/`), and the database refuses any other. Writes run in the caller's unit of work (its
  * manager); reads go through `TransactionRunner.query`, on the open unit's connection if there is
- * one, else on the pool.
+ * one, else on the pool — or through the `SqlReader` a caller passes, for the reads it lets go to
+ * the read replica (`ReadReplica.reader()`, ADR 29).
  */
 @Injectable()
 export class AuditRepository {
@@ -98,7 +99,7 @@ export class AuditRepository {
     return { seq: Number(head.seq), hash: head.hash };
   }
 
-  async list(filter: AuditEventFilter): Promise<StoredAuditEvent[]> {
+  async list(filter: AuditEventFilter, reader: SqlReader = this.transactions): Promise<StoredAuditEvent[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -117,18 +118,15 @@ export class AuditRepository {
     if (filter.beforePos !== undefined) add('pos < ?', filter.beforePos);
     params.push(filter.limit);
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = await this.transactions.query<Record<string, unknown>>(
+    const rows = await reader.query<Record<string, unknown>>(
       `SELECT ${COLUMNS} FROM audit_events ${where} ORDER BY pos DESC LIMIT $${params.length}`,
       params,
     );
     return rows.map(toStored);
   }
 
-  async findById(id: string): Promise<StoredAuditEvent | undefined> {
-    const rows = await this.transactions.query<Record<string, unknown>>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE id = $1`,
-      [id],
-    );
+  async findById(id: string, reader: SqlReader = this.transactions): Promise<StoredAuditEvent | undefined> {
+    const rows = await reader.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM audit_events WHERE id = $1`, [id]);
     return rows[0] ? toStored(rows[0]) : undefined;
   }
 
@@ -137,10 +135,15 @@ export class AuditRepository {
    * The keyset is (seq, pos): a seq stored twice (the database cannot forbid it across partitions)
    * is walked twice and reported by the verifier, never skipped at a batch boundary.
    */
-  async *inChainOrder(fromSeq: number, toSeq: number | undefined, batch = 1_000): AsyncGenerator<SealedAuditEvent> {
+  async *inChainOrder(
+    fromSeq: number,
+    toSeq: number | undefined,
+    reader: SqlReader = this.transactions,
+    batch = 1_000,
+  ): AsyncGenerator<SealedAuditEvent> {
     let after = { seq: fromSeq - 1, pos: Number.MAX_SAFE_INTEGER };
     for (;;) {
-      const rows = await this.transactions.query<Record<string, unknown>>(
+      const rows = await reader.query<Record<string, unknown>>(
         `SELECT ${COLUMNS} FROM audit_events
          WHERE seq >= $1 AND (seq, pos) > ($1, $2) AND ($3::bigint IS NULL OR seq <= $3)
          ORDER BY seq, pos LIMIT $4`,
@@ -162,13 +165,14 @@ export class AuditRepository {
     sealedUpTo: number,
     from: string | undefined,
     to: string | undefined,
+    reader: SqlReader = this.transactions,
     batch = 1_000,
   ): AsyncGenerator<StoredAuditEvent> {
     let after: { txid: string; pos: number } = { txid: '0', pos: 0 };
     const select = `SELECT txid, ${COLUMNS} FROM audit_events`;
     const page = `AND (txid, pos) > ($2::xid8, $3::bigint) AND ${inRange(4, 5)} ORDER BY txid, pos LIMIT $6`;
     for (;;) {
-      const rows = await this.transactions.query<Record<string, unknown>>(
+      const rows = await reader.query<Record<string, unknown>>(
         `(${select} WHERE seq IS NULL ${page}) UNION ALL (${select} WHERE seq > $1 ${page}) ORDER BY txid, pos LIMIT $6`,
         [sealedUpTo, after.txid, after.pos, from ?? null, to ?? null, batch],
       );
@@ -183,8 +187,9 @@ export class AuditRepository {
   async seqRange(
     from: string | undefined,
     to: string | undefined,
+    reader: SqlReader = this.transactions,
   ): Promise<{ first: number; last: number } | undefined> {
-    const [row] = await this.transactions.query<{ first: string | null; last: string | null }>(
+    const [row] = await reader.query<{ first: string | null; last: string | null }>(
       `SELECT min(seq) AS first, max(seq) AS last FROM audit_events WHERE ${inRange(1, 2)}`,
       [from ?? null, to ?? null],
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { TransactionRunner, type SqlReader } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { AnchorPublicJwk } from './anchor.config';
 
@@ -49,8 +49,12 @@ export class AuditAnchorsRepository {
   }
 
   /** Newest first, older than `beforeSeq` when given. */
-  async list(beforeSeq: number | undefined, limit: number): Promise<StoredAnchor[]> {
-    const rows = await this.transactions.query<Record<string, unknown>>(
+  async list(
+    beforeSeq: number | undefined,
+    limit: number,
+    reader: SqlReader = this.transactions,
+  ): Promise<StoredAnchor[]> {
+    const rows = await reader.query<Record<string, unknown>>(
       `SELECT seq, hash, signed_at, key_id, jws FROM audit_anchors
        WHERE ($1::bigint IS NULL OR seq < $1) ORDER BY seq DESC LIMIT $2`,
       [beforeSeq ?? null, limit],
@@ -59,10 +63,15 @@ export class AuditAnchorsRepository {
   }
 
   /** The anchors of a seq range, in order, a batch at a time (an export can span years). */
-  async *inRange(firstSeq: number, lastSeq: number, batch = 1_000): AsyncGenerator<StoredAnchor> {
+  async *inRange(
+    firstSeq: number,
+    lastSeq: number,
+    reader: SqlReader = this.transactions,
+    batch = 1_000,
+  ): AsyncGenerator<StoredAnchor> {
     let next = firstSeq;
     for (;;) {
-      const rows = await this.transactions.query<Record<string, unknown>>(
+      const rows = await reader.query<Record<string, unknown>>(
         `SELECT seq, hash, signed_at, key_id, jws FROM audit_anchors
          WHERE seq >= $1 AND seq <= $2 ORDER BY seq ASC LIMIT $3`,
         [next, lastSeq, batch],

@@ -1,5 +1,12 @@
-import { Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, nextLinkFor, type PageQueryDto } from '@flowgate/core';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decodeCursor,
+  encodeCursor,
+  nextLinkFor,
+  ReadReplica,
+  type PageQueryDto,
+  type SqlReader,
+} from '@flowgate/core';
 import { AnchorKeyRing } from './anchor-key-ring';
 import { AuditAnchorsRepository } from './audit-anchors.repository';
 import type { AnchorKeySetDto } from './dto/anchor-key-set.dto';
@@ -14,11 +21,15 @@ export class AuditAnchorsService {
   constructor(
     private readonly anchors: AuditAnchorsRepository,
     private readonly keys: AnchorKeyRing,
+    // Only its reader: specs pass the primary's (`{ reader: () => transactions }`).
+    @Inject(ReadReplica) private readonly replica: Pick<ReadReplica, 'reader'>,
   ) {}
+
+  /** Anchors tolerate the replica's lag: one signed a moment ago shows on the next list (ADR 29). */
 
   async list({ top, cursor }: PageQueryDto, requestUrl: string): Promise<AuditAnchorListDto> {
     const position = cursor ? decodeCursor(cursor, { seq: (value) => /^\d{1,18}$/.test(value) }) : undefined;
-    const rows = await this.anchors.list(position ? Number(position.seq) : undefined, top + 1);
+    const rows = await this.anchors.list(position ? Number(position.seq) : undefined, top + 1, this.replica.reader());
     const value = rows.slice(0, top);
     const last = value.at(-1);
     if (rows.length <= top || !last) return { value };
@@ -29,9 +40,12 @@ export class AuditAnchorsService {
     return { keys: await this.keys.publishedKeys() };
   }
 
-  /** NDJSON lines of the anchors of an exported seq range, after its events (docs/audit.md). */
-  async *exportLines(firstSeq: number, lastSeq: number): AsyncGenerator<string> {
-    for await (const anchor of this.anchors.inRange(firstSeq, lastSeq)) {
+  /**
+   * NDJSON lines of the anchors of an exported seq range, after its events (docs/audit.md), read
+   * through the export's own reader (so the whole export comes from one source).
+   */
+  async *exportLines(firstSeq: number, lastSeq: number, reader?: SqlReader): AsyncGenerator<string> {
+    for await (const anchor of this.anchors.inRange(firstSeq, lastSeq, reader)) {
       yield `${JSON.stringify({ type: ANCHOR_LINE_TYPE, ...anchor })}\n`;
     }
   }

@@ -81,8 +81,11 @@ describe('PartitionAuditEventsSealedByTheWorker on an existing audit log', () =>
     const anchors = new AuditAnchorsRepository(transactions);
     const query = new AuditQueryService(
       repository,
-      new AuditAnchorsService(anchors, new AnchorKeyRing(scratch.config as FlowgateConfig, anchors)),
+      new AuditAnchorsService(anchors, new AnchorKeyRing(scratch.config as FlowgateConfig, anchors), {
+        reader: () => transactions,
+      }),
       { newest: () => Promise.resolve(undefined) } as unknown as AuditArchivesRepository,
+      { reader: () => transactions },
     );
     expect(await query.verify({})).toMatchObject({ valid: true, checked: 3, lastSeq: 3, unsealed: 0 });
 

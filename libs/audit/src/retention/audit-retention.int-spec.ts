@@ -48,8 +48,9 @@ describe('Archiving and dropping expired audit partitions on PostgreSQL', () => 
     anchoring = new AuditAnchoring(new AuditRepository(transactions), anchors, keys, transactions, config);
     query = new AuditQueryService(
       new AuditRepository(transactions),
-      new AuditAnchorsService(anchors, keys),
+      new AuditAnchorsService(anchors, keys, { reader: () => transactions }),
       new AuditArchivesRepository(transactions),
+      { reader: () => transactions },
     );
     for (const month of ['2025-01-01', '2025-02-01', '2025-03-01', '2025-04-01']) {
       await db.query(`SELECT audit_events_create_partition($1::date)`, [month]);
@@ -67,7 +68,7 @@ describe('Archiving and dropping expired audit partitions on PostgreSQL', () => 
   function archiver(env: Record<string, string> = { AUDIT_RETENTION_MONTHS: '12', AUDIT_ARCHIVE_DIR: archiveDir }) {
     const archives = new AuditArchivesRepository(transactions);
     const anchors = new AuditAnchorsRepository(transactions);
-    const service = new AuditAnchorsService(anchors, keys);
+    const service = new AuditAnchorsService(anchors, keys, { reader: () => transactions });
     const config = configFor(env);
     return { archives, run: new AuditArchiver(transactions, archives, new AuditRepository(transactions), service, config, silent) }; // prettier-ignore
   }

@@ -13,6 +13,11 @@ export interface EmbeddedDatabaseConfig {
 export interface DatabaseConfig {
   /** Absent only in development, where an embedded PostgreSQL is started instead. */
   readonly url: string | undefined;
+  /**
+   * A streaming replica of that database for the audit reads that tolerate its lag (ADR 29);
+   * absent: every read goes to the primary. Same credentials rules, TLS mode and pool settings.
+   */
+  readonly readReplicaUrl: string | undefined;
   readonly ssl: DatabaseSslMode;
   readonly poolSize: number;
   readonly statementTimeoutMs: number;
@@ -24,6 +29,7 @@ export interface DatabaseConfig {
 export function readDatabaseConfig(env: EnvReader, isProduction: boolean): DatabaseConfig {
   return {
     url: env.url('DATABASE_URL', ['postgres', 'postgresql']),
+    readReplicaUrl: env.url('DATABASE_READ_REPLICA_URL', ['postgres', 'postgresql']),
     ssl: env.oneOf('DATABASE_SSL', DATABASE_SSL_MODES, 'disable'),
     poolSize: env.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
     statementTimeoutMs: env.integer('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, { min: 100, max: 600_000 }),

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_URL: 'postgres://app:pw@db:5432/flowgate',
       DATABASE_POOL_SIZE: '25',
+      DATABASE_READ_REPLICA_URL: 'postgres://app:pw@db-replica:5432/flowgate',
       DATABASE_SSL: 'verify-full',
       REDIS_URL: 'rediss://cache:6380',
       AUTH_ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -48,7 +49,12 @@ describe('loadConfig', () => {
       PUBLIC_BASE_URL: 'https://flowgate.example.com',
     });
     expect(config.app.port).toBe(8080);
-    expect(config.database).toMatchObject({ poolSize: 25, ssl: 'verify-full', runMigrationsOnStart: false });
+    expect(config.database).toMatchObject({
+      poolSize: 25,
+      ssl: 'verify-full',
+      runMigrationsOnStart: false,
+      readReplicaUrl: 'postgres://app:pw@db-replica:5432/flowgate',
+    });
     expect(config.http.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com']);
     expect(config.http.trustProxy).toBe(2);
     expect(config.http.publicBaseUrl).toBe('https://flowgate.example.com');
@@ -80,6 +86,12 @@ describe('loadConfig', () => {
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be a whole number from 1 to 200 (got "0")'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL must use the postgres or postgresql scheme'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL'],
+    [
+      { DATABASE_READ_REPLICA_URL: 'mysql://db/x' },
+      'DATABASE_READ_REPLICA_URL must use the postgres or postgresql scheme',
+    ],
+    [{ DATABASE_READ_REPLICA_URL: 'replica:5432' }, 'DATABASE_READ_REPLICA_URL must'],
+    [{ DATABASE_READ_REPLICA_URL: 'postgres://replica/x' }, 'DATABASE_READ_REPLICA_URL needs DATABASE_URL'],
     [{ DATABASE_SSL: 'maybe' }, 'DATABASE_SSL must be one of disable, require, verify-full (got "maybe")'],
     [{ DATABASE_MIGRATIONS_RUN: 'sometimes' }, 'DATABASE_MIGRATIONS_RUN must be true or false (got "sometimes")'],
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must use the redis or rediss scheme'],

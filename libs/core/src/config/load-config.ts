@@ -69,6 +69,10 @@ function readConfig(env: Environment, sections: Partial<ConfigSections>): CoreCo
   for (const [name, read] of Object.entries(sections) as [string, ConfigSectionReader<unknown>][]) {
     config[name] = read(reader, core);
   }
+  if (core.database.readReplicaUrl && !core.database.url) {
+    // The embedded development database has no replica; a replica of what, then?
+    reader.report('DATABASE_READ_REPLICA_URL', 'needs DATABASE_URL (the primary it replicates)');
+  }
   if (isProduction) {
     // The embedded database and the in-process Redis stand-ins are valid for one developer's
     // machine only; production must name real, shared services.

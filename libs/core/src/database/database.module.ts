@@ -6,12 +6,13 @@ import { MetricsModule } from '../observability/metrics.module';
 import { DatabaseAvailability } from './database-availability';
 import { dataSourceOptions } from './data-source-options';
 import { DATABASE_MIGRATIONS, type MigrationList } from './migrations';
+import { ReadReplica } from './read-replica';
 import { TransactionRunner } from './transaction-runner';
 import { TypeOrmPinoLogger } from './typeorm-pino-logger';
 
 /**
  * PostgreSQL: the data source (TypeORM's, registered once here) and `TransactionRunner`, the one
- * way in for everything else. Not global: a module whose providers open units of work or read
+ * way in for everything else; `ReadReplica` for the reads that may go to a replica (ADR 29). Not global: a module whose providers open units of work or read
  * through `TransactionRunner` imports it, so the graph shows who touches the database. A static
  * module, so every import shares the one data source.
  */
@@ -31,7 +32,7 @@ import { TypeOrmPinoLogger } from './typeorm-pino-logger';
     }),
     MetricsModule,
   ],
-  providers: [TransactionRunner, DatabaseAvailability],
-  exports: [TransactionRunner, DatabaseAvailability],
+  providers: [TransactionRunner, DatabaseAvailability, ReadReplica],
+  exports: [TransactionRunner, DatabaseAvailability, ReadReplica],
 })
 export class DatabaseModule {}

@@ -72,6 +72,11 @@ export class TransactionRunner {
     return rows;
   }
 
+  /** Whether a unit of work is open in this async context (its reads must see its own writes). */
+  get inUnitOfWork(): boolean {
+    return this.current.get() !== undefined;
+  }
+
   /**
    * Runs `work` in the unit of work already open in this async context, or in a new one.
    *

@@ -46,7 +46,10 @@ export function installHttpHooks(adapter: FastifyAdapter, deps: HttpHookDependen
     rememberPublicBaseUrl(request, publicBaseUrl);
     deps.inFlight.track(reply.raw);
     armTimeout(reply, timeoutMs, () => {
-      if (reply.sent) return;
+      // `sent` is false until a streamed body ends (an export streams for minutes): once the
+      // headers are out the answer is under way and no 503 can follow; the per-batch statement
+      // timeout still bounds the database's work.
+      if (reply.sent || reply.raw.headersSent) return;
       deps.responder.send(
         request,
         reply,

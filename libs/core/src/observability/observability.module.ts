@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { FlowgateConfig } from '../config/flowgate-config';
+import { DatabaseModule } from '../database/database.module';
 import { HttpPipelineModule } from '../http/http-pipeline.module';
 import { RedisModule } from '../redis/redis.module';
 import { HealthController } from './health.controller';
@@ -35,6 +36,8 @@ export class ObservabilityModule {
         // Readiness: Redis's health, and the in-flight count that says whether the instance drains.
         RedisModule,
         HttpPipelineModule,
+        // Readiness: the read replica's state, when one is configured.
+        DatabaseModule,
       ],
       controllers: [HealthController, ...(config.metrics.onMainPort ? [MetricsController] : [])],
       providers: [MetricsServer, MetricsScrapeGuard, Readiness, FlushLogsOnShutdown],

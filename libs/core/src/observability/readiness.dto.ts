@@ -1,11 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class ReadinessDto {
-  /** `ok` when every dependency answered; `degraded` when Redis did not and the instance serves without it. */
+  /**
+   * `ok` when every dependency answered; `degraded` when Redis or the read replica did not and the
+   * instance serves without it.
+   */
   @ApiProperty({ enum: ['ok', 'degraded'] })
   status!: 'ok' | 'degraded';
 
-  /** State of each dependency. */
+  /** State of each dependency (`databaseReplica` only when a read replica is configured). */
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'string', enum: ['up', 'down'] },

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ReadReplica } from '../database/read-replica';
 import { AppError } from '../errors/app-error';
 import { InFlightRequests } from '../http/in-flight-requests';
 import { RedisHealthIndicator } from '../redis/redis-health.indicator';
@@ -13,7 +14,9 @@ const CHECK_TIMEOUT_MS = 1_500;
  * request needs it), nor while it drains for shutdown. Redis is a soft dependency: without it the
  * instance serves in a degraded way (rate limits per instance, no shared caches, idempotency
  * guarded by PostgreSQL alone), and taking every replica out of the load balancer because Redis
- * blinked would turn a degradation into an outage. The answer names dependencies and states only;
+ * blinked would turn a degradation into an outage. The read replica (when configured, ADR 29) is
+ * soft too: the primary answers its reads meanwhile (`databaseReplica: down`, degraded mode
+ * `auditReads`). The answer names dependencies and states only;
  * error messages (addresses, ports) stay in the logs, since the endpoint is public.
  */
 @Injectable()
@@ -23,13 +26,18 @@ export class Readiness {
     private readonly redis: RedisHealthIndicator,
     private readonly inFlight: InFlightRequests,
     private readonly degraded: DegradedModes,
+    private readonly replica: ReadReplica,
   ) {}
 
   async check(): Promise<ReadinessDto> {
     if (this.inFlight.isDraining) throw new AppError('dependency_unavailable', 'This instance is shutting down.');
-    const checks = await dependencyChecks(this.database, this.redis);
+    const [dependencies, replica] = await Promise.all([
+      dependencyChecks(this.database, this.redis),
+      this.replica.check(CHECK_TIMEOUT_MS),
+    ]);
+    const checks: ReadinessDto['checks'] = replica ? { ...dependencies, databaseReplica: replica } : dependencies;
     const degraded = this.degraded.list();
-    if (checks.redis === 'down' || Object.keys(degraded).length > 0) {
+    if (checks.redis === 'down' || replica === 'down' || Object.keys(degraded).length > 0) {
       return { status: 'degraded', checks, degraded };
     }
     return { status: 'ok', checks };

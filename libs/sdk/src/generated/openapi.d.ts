@@ -1355,12 +1355,13 @@ export interface components {
         };
         ReadinessDto: {
             /**
-             * @description `ok` when every dependency answered; `degraded` when Redis did not and the instance serves without it.
+             * @description `ok` when every dependency answered; `degraded` when Redis or the read replica did not and the
+             *     instance serves without it.
              * @enum {string}
              */
             status: "ok" | "degraded";
             /**
-             * @description State of each dependency.
+             * @description State of each dependency (`databaseReplica` only when a read replica is configured).
              * @example {
              *       "database": "up",
              *       "redis": "up"

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, StreamableFile } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { HttpRequest, Public } from '@flowgate/core';
 import { PinoLogger } from 'nestjs-pino';
 import { EchoRequestDto } from './echo-request.dto';
@@ -32,6 +33,18 @@ export class ProbesController {
     // unref: a test that cuts this request mid-way must not keep jest waiting for the timer.
     await new Promise((resolve) => setTimeout(resolve, Number(ms)).unref());
     return { waitedMs: Number(ms) };
+  }
+
+  /** `lines` NDJSON lines, `ms` apart: a streamed answer that may outlive the request timeout. */
+  @Get('stream')
+  stream(@Query('lines') lines = '3', @Query('ms') ms = '100'): StreamableFile {
+    async function* produce(): AsyncGenerator<string> {
+      for (let line = 1; line <= Number(lines); line += 1) {
+        yield `${JSON.stringify({ line })}\n`;
+        await new Promise((resolve) => setTimeout(resolve, Number(ms)).unref());
+      }
+    }
+    return new StreamableFile(Readable.from(produce()), { type: 'application/x-ndjson' });
   }
 
   @Get('client')
