@@ -1,6 +1,6 @@
 /**
  * The three test tiers as jest projects, told apart by file name (docs/testing.md):
- *   unit         *.spec.ts beside the code (and deploy/): pure, no database, no Redis, no network; compiled by
+ *   unit         *.spec.ts beside the code (and deploy/, scripts/): pure, no database, no Redis, no network; compiled by
  *                SWC (no type information needed), so the tier runs in seconds
  *   integration  *.int-spec.ts beside the code: repositories and adapters on the run's real
  *                PostgreSQL and Redis
@@ -56,8 +56,9 @@ const tsJestWithSwaggerPlugin = [
 const unit = {
   ...shared,
   displayName: 'unit',
-  // deploy/: the deployment templates' specs (rendered, linted and checked by local tools only).
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy'],
+  // deploy/: the deployment templates' specs (rendered, linted and checked by local tools only);
+  // scripts/: the repository scripts' own specs, which run them as child processes.
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   setupFilesAfterEnv: ['<rootDir>/test/setup/unit-isolation.js'],
   transform: { '^.+\\.ts$': swc },
