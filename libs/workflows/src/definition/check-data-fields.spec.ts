@@ -162,11 +162,10 @@ describe('the shapes of set, readOnly and assignTo, with their exact verdicts', 
     if (!result.valid) throw new Error(JSON.stringify(result.violations));
     // The document's order is kept as written; history applies them in pointer order.
     expect(Object.keys(result.definition.transitions[0].set ?? {})).toEqual(['/tags', '/approvedAmount', '/owner/id', '/note']); // prettier-ignore
-    expect(compiledSchemasOf(result.definition).sets.get('approve')?.map((set) => set.target)).toEqual([
-      '/approvedAmount',
-      '/note',
-      '/owner/id',
-      '/tags',
-    ]);
+    expect(
+      compiledSchemasOf(result.definition)
+        .sets.get('approve')
+        ?.map((set) => set.target),
+    ).toEqual(['/approvedAmount', '/note', '/owner/id', '/tags']);
   });
 });
