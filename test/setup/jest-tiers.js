@@ -52,6 +52,14 @@ const tsJestWithSwaggerPlugin = [
   },
 ];
 
+/**
+ * With coverage on (`--coverage`: a whole `npm test` run), the unit tier is compiled as the other
+ * two are. Jest's V8 coverage merges the counters of one file from every test file by path, then
+ * maps them through one compilation's source map: a file compiled by SWC for a unit spec and by
+ * ts-jest for an e2e spec would have one's counters read against the other's code (ADR 27).
+ */
+const collectsCoverage = process.argv.some((arg) => /^--(coverage|collectCoverage)(=true)?$/.test(arg));
+
 /** @type {import('jest').Config} */
 const unit = {
   ...shared,
@@ -61,7 +69,7 @@ const unit = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   setupFilesAfterEnv: ['<rootDir>/test/setup/unit-isolation.js'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': collectsCoverage ? tsJestWithSwaggerPlugin : swc },
 };
 
 /** @type {import('jest').Config} */
