@@ -3,6 +3,7 @@
 // pure core, beside the committed baseline) into README.md between the coverage markers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as prettier from 'prettier';
 import { markdownTables } from './lib/coverage-figures.mjs';
 import { CoverageInputError, loadBaseline, loadFigures, ROOT } from './lib/coverage-files.mjs';
 
@@ -17,7 +18,10 @@ try {
   const [start, end] = [readme.indexOf(START), readme.indexOf(END)];
   if (start < 0 || end < start) throw new CoverageInputError(`README.md has no "${START}" … "${END}" section`);
   const measured = `Measured by a whole \`npm test\` run on ${new Date().toISOString().slice(0, 10)}.`;
-  writeFileSync(README, `${readme.slice(0, start + START.length)}\n\n${measured}\n\n${tables}\n${readme.slice(end)}`);
+  const updated = `${readme.slice(0, start + START.length)}\n\n${measured}\n\n${tables}\n${readme.slice(end)}`;
+  // Formatted as `npm run lint` (Prettier) wants it: the tables' columns aligned.
+  const options = { ...(await prettier.resolveConfig(README)), filepath: README };
+  writeFileSync(README, await prettier.format(updated, options));
   say('README.md: coverage figures updated');
 } catch (error) {
   if (!(error instanceof CoverageInputError)) throw error;
