@@ -72,5 +72,4 @@ export * from './observability/tracing/server-span';
 export * from './observability/tracing/trace-context';
 export * from './observability/tracing/stored-trace-context';
 export * from './observability/tracing/trace-context-trust';
-export * from './observability/tracing/driver-instrumentations';
 export * from './observability/tracing/tracing-sdk';

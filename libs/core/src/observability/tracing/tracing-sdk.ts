@@ -1,16 +1,5 @@
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { NodeEnvironment } from '../../config/app.config';
 import type { TracingConfig } from '../../config/tracing.config';
-import { instrumentDrivers } from './driver-instrumentations';
-import { activateTracing } from './trace-context';
-
-/** Not yet in the stable semantic conventions export. */
-const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
 
 export interface TracedService {
   readonly name: string;
@@ -25,46 +14,25 @@ export interface RunningTracing {
 
 /**
  * Starts tracing for a process when an OTLP endpoint is configured (ADR 0026); returns undefined,
- * having registered nothing at all, when none is.
- *
- * The tracer provider of `sdk-trace-node` rather than `NodeSDK`: `NodeSDK` reads `OTEL_*`
- * variables itself (exporters, resource detectors, metrics and logs pipelines), and Flowgate's
- * settings are read and validated in one place. Every choice is explicit here:
- * - a parent-based ratio sampler: a request continues its (trusted) caller's decision, a new trace
- *   is recorded with probability `sampleRatio`;
- * - spans leave in batches over OTLP/HTTP (protobuf-free JSON, no gRPC stack), off the request path;
- * - the AsyncLocalStorage context manager and the W3C propagator (`register`'s defaults);
- * - pg and ioredis spans (`instrumentDrivers`); HTTP server spans come from the request hook
- *   (`server-span.ts`), which applies the trust policy to `traceparent`.
+ * having registered nothing at all, when none is. The SDK, the exporter and the driver
+ * instrumentations (`tracing-provider.ts`) are loaded only then: a process that traces nothing
+ * does not carry them.
  */
 export function startTracing(config: TracingConfig, service: TracedService): RunningTracing | undefined {
-  if (!config.tracesEndpoint) return undefined;
-  const exporter = new OTLPTraceExporter({ url: config.tracesEndpoint, headers: { ...config.exporterHeaders } });
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: service.name,
-      [ATTR_SERVICE_VERSION]: service.version,
-      [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: service.environment,
-    }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
-    // The SDK's defaults, written out so that it reads no OTEL_BSP_* variable behind our back.
-    spanProcessors: [
-      new BatchSpanProcessor(exporter, {
-        maxQueueSize: 2048,
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 5000,
-        exportTimeoutMillis: 30_000,
-      }),
-    ],
-  });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
-  const uninstrument = instrumentDrivers();
-  activateTracing(true);
-  return {
-    async shutdown() {
-      activateTracing(false);
-      uninstrument();
-      await provider.shutdown();
-    },
-  };
+  const { tracesEndpoint } = config;
+  if (!tracesEndpoint) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  const { startTracingProvider } = require('./tracing-provider') as typeof import('./tracing-provider');
+  return startTracingProvider({ ...config, tracesEndpoint }, service);
+}
+
+/**
+ * Applies the pg and ioredis instrumentations (`driver-instrumentations.ts`), loaded on this call:
+ * for tests that trace the drivers through an in-memory provider. Returns the function that
+ * removes them again.
+ */
+export function instrumentDrivers(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  const drivers = require('./driver-instrumentations') as typeof import('./driver-instrumentations');
+  return drivers.instrumentDrivers();
 }
