@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { eventually } from '@flowgate/testing';
 import { createTestWorker, type TestWorker } from './support/create-test-worker';
 import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from './support/timer-firing-turn';
 
@@ -33,18 +34,20 @@ describe('Worker health and metrics', () => {
   });
 
   it('serves the job and timer metrics', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    const scrape = await fetch(`${url}/metrics`);
-    expect(scrape.status).toBe(200);
-    const text = await scrape.text();
-    expect(text).toMatch(/worker_job_runs_total\{job="workflow-timers",outcome="(idle|worked)"\} \d+/);
-    expect(text).toMatch(/worker_job_runs_total\{job="idempotency-purge",outcome="(idle|worked|skipped)"\} \d+/);
-    expect(text).toContain('worker_job_duration_seconds_bucket{le="0.001",job="workflow-timers"');
-    expect(text).toMatch(/workflow_timers_pending \d+/);
-    expect(text).toMatch(/workflow_timers_overdue_seconds \d/);
-    expect(text).toMatch(/worker_job_runs_total\{job="audit-sealer",outcome="(idle|worked|skipped)"\} \d+/);
-    expect(text).toMatch(/^audit_unsealed_seconds \d/m);
-    expect(text).toMatch(/^audit_unsealed_events \d+$/m);
+    // Each job has run at least once by then: how soon depends on the machine, so it is polled.
+    await eventually(async () => {
+      const scrape = await fetch(`${url}/metrics`);
+      expect(scrape.status).toBe(200);
+      const text = await scrape.text();
+      expect(text).toMatch(/worker_job_runs_total\{job="workflow-timers",outcome="(idle|worked)"\} \d+/);
+      expect(text).toMatch(/worker_job_runs_total\{job="idempotency-purge",outcome="(idle|worked|skipped)"\} \d+/);
+      expect(text).toContain('worker_job_duration_seconds_bucket{le="0.001",job="workflow-timers"');
+      expect(text).toMatch(/workflow_timers_pending \d+/);
+      expect(text).toMatch(/workflow_timers_overdue_seconds \d/);
+      expect(text).toMatch(/worker_job_runs_total\{job="audit-sealer",outcome="(idle|worked|skipped)"\} \d+/);
+      expect(text).toMatch(/^audit_unsealed_seconds \d/m);
+      expect(text).toMatch(/^audit_unsealed_events \d+$/m);
+    });
   });
 
   it('answers anything else with a problem', async () => {

@@ -259,10 +259,14 @@ describe('Audit log on PostgreSQL', () => {
       ).map((row) => row.trace_id);
 
     it('records the trace id of the span in progress, and none outside a span', async () => {
-      const traceId = await inSpan('transition', async () => {
-        await record(80_000);
-        return currentTraceId();
-      });
+      const traceId = await inSpan(
+        'transition',
+        async () => {
+          await record(80_000);
+          return currentTraceId();
+        },
+        { root: true },
+      );
       expect(traceId).toMatch(/^[0-9a-f]{32}$/);
       await record(80_001);
       expect(await traceIdOf('80000')).toEqual([traceId]);
@@ -274,7 +278,7 @@ describe('Audit log on PostgreSQL', () => {
 
     it('seals events with and without trace ids into a chain that verifies, online and offline', async () => {
       for (let n = 0; n < 6; n += 1) {
-        if (n % 2 === 0) await inSpan('write', () => record(81_000 + n));
+        if (n % 2 === 0) await inSpan('write', () => record(81_000 + n), { root: true });
         else await record(81_000 + n);
       }
       await sealAuditNow(dataSource);

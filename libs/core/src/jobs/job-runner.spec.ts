@@ -9,6 +9,10 @@ import type { JobRun, WorkerJob } from './worker-job';
 const logger = { setContext: () => undefined, info: () => undefined, warn: () => undefined, error: jest.fn() };
 const config = { worker: { shutdownTimeoutMs: 2_000, jobs: [] } } as unknown as FlowgateConfig;
 const tick = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `mock` has been called `times` times (or 5 s have passed): the runner's pace depends on the machine. */
+async function calledTimes(mock: jest.Mock, times: number): Promise<void> {
+  for (const deadline = Date.now() + 5_000; mock.mock.calls.length < times && Date.now() < deadline;) await tick(10);
+}
 
 function runnerOf(jobs: WorkerJob[], locks = new MemoryDistributedLock()): { runner: JobRunner; metrics: Metrics } {
   const metrics = new Metrics();
@@ -28,6 +32,7 @@ describe('JobRunner', () => {
     const job: WorkerJob = { name: 'batches', idleIntervalMs: 60_000, runOnce };
     const { runner, metrics } = runnerOf([job]);
     runner.start();
+    await calledTimes(runOnce, 3);
     await tick();
     // 3, 2, then idle: the fourth run waits a minute.
     expect(runOnce).toHaveBeenCalledTimes(3);

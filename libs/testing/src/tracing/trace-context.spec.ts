@@ -19,11 +19,14 @@ describe('trace context', () => {
     it('nests spans, carries the trace id and marks a thrown error', async () => {
       let inner: string | undefined;
       await expect(
-        inSpan('outer', () =>
-          inSpan('inner', async () => {
-            inner = currentTraceId();
-            throw new Error('refused');
-          }),
+        inSpan(
+          'outer',
+          () =>
+            inSpan('inner', async () => {
+              inner = currentTraceId();
+              throw new Error('refused');
+            }),
+          { root: true },
         ),
       ).rejects.toThrow('refused');
       const [innerSpan, outerSpan] = tracing.spans();
@@ -34,8 +37,15 @@ describe('trace context', () => {
       expect(innerSpan.events.map((event) => event.name)).toContain('exception');
     });
 
+    it('traces nothing outside a trace unless asked for a root', async () => {
+      expect(await inSpan('unit of work', async () => currentTraceId())).toBeUndefined();
+      expect(tracing.spans()).toEqual([]);
+      expect(await inSpan('job', async () => currentTraceId(), { root: true })).toMatch(/^[0-9a-f]{32}$/);
+      expect(tracing.spans().map((span) => span.name)).toEqual(['job']);
+    });
+
     it('captures a context that links a later trace back to this one', async () => {
-      const carrier = await inSpan('write', async () => captureTraceContext());
+      const carrier = await inSpan('write', async () => captureTraceContext(), { root: true });
       expect(carrier?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       const [link] = linksTo(carrier);
       expect(link.context.traceId).toBe(tracing.spans()[0].spanContext().traceId);

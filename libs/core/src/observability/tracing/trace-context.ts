@@ -32,9 +32,14 @@ export function tracingActive(): boolean {
   return active;
 }
 
-/** Runs `work` in a child span of the current one; an exception marks the span as an error. */
+/**
+ * Runs `work` in a child span of the current one; an exception marks the span as an error. With
+ * no span in progress, `work` runs untraced unless `options.root` asks for a trace of its own: a
+ * unit of work a worker job runs every few hundred milliseconds (the audit sealer) is not a trace
+ * unless the job makes it one, as the relay, deliveries and timers do.
+ */
 export function inSpan<T>(name: string, work: (span?: Span) => Promise<T>, options: SpanOptions = {}): Promise<T> {
-  if (!active) return work();
+  if (!active || (!options.root && !trace.getActiveSpan())) return work();
   return trace.getTracer(FLOWGATE_TRACER).startActiveSpan(name, options, async (span) => {
     try {
       return await work(span);
