@@ -8,12 +8,14 @@
  * counters, not Babel instrumentation: the sources run as compiled, and the figures are mapped
  * back to the TypeScript through the source maps SWC and ts-jest already emit.
  */
-const { unit, integration, e2e } = require('./test/setup/jest-tiers');
+const { unit, integration, e2e, collectsCoverage } = require('./test/setup/jest-tiers');
 
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [unit, integration, e2e],
-  testTimeout: 30000,
+  // V8's counters slow every test (a whole run took about twice as long with them); an app's start in
+  // a `beforeAll` went past 30 s on a loaded machine with them on.
+  testTimeout: collectsCoverage ? 60000 : 30000,
   maxWorkers: 2,
   coverageProvider: 'v8',
   collectCoverageFrom: [

@@ -92,4 +92,4 @@ const e2e = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
 };
 
-module.exports = { unit, integration, e2e };
+module.exports = { unit, integration, e2e, collectsCoverage };
