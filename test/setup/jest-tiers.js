@@ -53,12 +53,16 @@ const tsJestWithSwaggerPlugin = [
 ];
 
 /**
- * With coverage on (`--coverage`: a whole `npm test` run), the unit tier is compiled as the other
- * two are. Jest's V8 coverage merges the counters of one file from every test file by path, then
- * maps them through one compilation's source map: a file compiled by SWC for a unit spec and by
- * ts-jest for an e2e spec would have one's counters read against the other's code (ADR 27).
+ * With coverage on across tiers (`npx jest --coverage`), the unit tier is compiled as the other two
+ * are. Jest's V8 coverage merges the counters of one file from every test file by path, then maps
+ * them through one compilation's source map: a file compiled by SWC for a unit spec and by ts-jest
+ * for an e2e spec would have one's counters read against the other's code (ADR 27). `npm test`
+ * measures the unit tier alone (`--selectProjects unit --coverage`), which keeps SWC.
  */
 const collectsCoverage = process.argv.some((arg) => /^--(coverage|collectCoverage)(=true)?$/.test(arg));
+const selected = process.argv.slice(process.argv.indexOf('--selectProjects') + 1);
+const unitAlone =
+  process.argv.includes('--selectProjects') && selected[0] === 'unit' && !/^[a-z]/.test(selected[1] ?? '-');
 
 /** @type {import('jest').Config} */
 const unit = {
@@ -69,7 +73,7 @@ const unit = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy', '<rootDir>/scripts'],
   testRegex: '.*\\.spec\\.ts$',
   setupFilesAfterEnv: ['<rootDir>/test/setup/unit-isolation.js'],
-  transform: { '^.+\\.ts$': collectsCoverage ? tsJestWithSwaggerPlugin : swc },
+  transform: { '^.+\\.ts$': collectsCoverage && !unitAlone ? tsJestWithSwaggerPlugin : swc },
 };
 
 /** @type {import('jest').Config} */
