@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-
-const root = join(__dirname, '..');
+import { startApiProcess } from './support/api-process';
 
 interface OtlpAttribute {
   key: string;
@@ -54,59 +51,30 @@ describe('Trace export (the API process)', () => {
   afterAll(() => new Promise((resolve) => receiver.close(resolve)));
 
   it('exports the request’s spans, SQL and Redis included, with the service’s resource, and flushes on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      ['-r', join(root, 'test/support/ts-register.js'), join(root, 'apps/api/src/main.ts')],
-      {
-        // The run's database and Redis; this test's port, collector and trust.
-        env: {
-          // eslint-disable-next-line no-restricted-syntax
-          ...process.env,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-          OTEL_TRACES_SAMPLER_ARG: '1',
-          TRACE_CONTEXT_TRUST: '127.0.0.1',
-          SERVICE_VERSION: '9.9.9-trace-test',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const api = await startApiProcess({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER_ARG: '1',
+      TRACE_CONTEXT_TRUST: '127.0.0.1',
+      SERVICE_VERSION: '9.9.9-trace-test',
+    });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const poll = setInterval(() => {
-          const match = /ready in [\d.]+s at (http:\/\/\S+)/.exec(output);
-          if (match) {
-            clearInterval(poll);
-            resolve(match[1].replace('localhost', '127.0.0.1'));
-          }
-        }, 50);
-        void exited.then((code) => {
-          clearInterval(poll);
-          reject(new Error(`the API exited (${code}) before it was ready:\n${output}`));
-        });
-      });
-      expect(output).toContain(`Traces: OTLP to ${endpoint}/v1/traces, ratio 1`);
+      expect(api.output()).toContain(`Traces: OTLP to ${endpoint}/v1/traces, ratio 1`);
 
-      const token = await fetch(`${url}/dev-idp/token`, {
+      const token = await fetch(`${api.url}/dev-idp/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ user: `trace-export-${randomBytes(3).toString('hex')}`, roles: ['requester'] }),
       });
       const { access_token: accessToken } = (await token.json()) as { access_token: string };
       const traceId = randomBytes(16).toString('hex');
-      const me = await fetch(`${url}/v1/me`, {
+      const me = await fetch(`${api.url}/v1/me`, {
         headers: { authorization: `Bearer ${accessToken}`, traceparent: `00-${traceId}-${'ab'.repeat(8)}-01` },
       });
       expect(me.status).toBe(200);
       expect(me.headers.get('traceresponse')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      api.child.kill('SIGTERM');
+      expect(await api.exited).toBe(0);
 
       const resources = exports.flatMap((batch) => batch.resourceSpans);
       expect(resources.length).toBeGreaterThan(0);
@@ -127,7 +95,7 @@ describe('Trace export (the API process)', () => {
       expect(systems).toContain('redis');
       expect(spans.map((span) => span.name)).toEqual(expect.arrayContaining(['guard authentication']));
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      api.kill();
     }
   }, 120_000);
 });
