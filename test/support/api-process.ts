@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
@@ -22,13 +23,17 @@ export interface ApiProcess {
  * Resolves once it prints its URL; rejects with its output if it exits first.
  */
 export async function startApiProcess(env: Readonly<Record<string, string>>): Promise<ApiProcess> {
+  // Redis keys of its own under the run's prefix (removed with the run's): counters that other
+  // specs' apps on 127.0.0.1 filled (a caller's IP budget) must not answer its requests with 429.
+  // eslint-disable-next-line no-restricted-syntax
+  const keyPrefix = `${process.env.REDIS_KEY_PREFIX ?? 'flowgate-test:'}api-${randomBytes(4).toString('hex')}:`;
   const child = spawn(
     process.execPath,
     ['-r', join(root, 'test/support/ts-register.js'), join(root, 'apps/api/src/main.ts')],
     {
       // The run's database and Redis (from the test process's environment), then this test's settings.
       // eslint-disable-next-line no-restricted-syntax
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', REDIS_KEY_PREFIX: keyPrefix, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
