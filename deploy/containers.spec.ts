@@ -31,7 +31,7 @@ describe('Dockerfile', () => {
 
   it('puts tini in front of node as PID 1 and starts the API by default, in exec form', () => {
     expect(instruction('ENTRYPOINT')).toEqual(['["/usr/bin/tini", "--"]']);
-    expect(instruction('CMD')).toEqual([`["node", "--max-semi-space-size=2", "${API}"]`]);
+    expect(instruction('CMD')).toEqual([`["node", "--max-semi-space-size=2", "--expose-gc", "${API}"]`]);
   });
 
   it('builds on a pinned Node major and installs system packages without recommends or a kept cache', () => {

@@ -16,7 +16,7 @@ export const API_ENTRY = join(__dirname, '../../dist/apps/api/apps/api/src/main.
  * of 2 × 2 MiB instead of V8's 2 × 16 MiB, which a request-serving process fills and keeps
  * resident for good (docs/performance.md, "Memory").
  */
-export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--expose-gc'];
 /** The worker as it ships (`npm run build` builds it with the API). */
 export const WORKER_ENTRY = join(__dirname, '../../dist/apps/worker/apps/worker/src/main.js');
 /** Bare NestJS on Express returning a constant (see the file). */

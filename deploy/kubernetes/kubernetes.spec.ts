@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { flowgateSettingNames, REPOSITORY_ROOT } from '../testing/flowgate-sources';
+import { flowgateSettingNames, REPOSITORY_ROOT, repositoryFile } from '../testing/flowgate-sources';
 import { localTool, runTool } from '../testing/local-tool';
 
 /**
@@ -187,6 +187,12 @@ describe.each(OVERLAYS)('deploy/kubernetes/overlays/%s', (overlay) => {
       expect(sleep).toBe('sleep');
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(Number(seconds) + drain + DRAIN_MARGIN_SECONDS);
     }
+  });
+
+  it("starts the API as the image does: the Dockerfile CMD's Node flags (memory, docs/performance.md)", () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(repositoryFile('Dockerfile'))?.[1];
+    expect(cmd).toBeDefined();
+    expect(named('Deployment', 'flowgate-api').spec.template.spec.containers[0].args).toEqual(JSON.parse(cmd!));
   });
 
   it('never migrates on start: the Job runs the migration entry point', () => {

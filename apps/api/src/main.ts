@@ -1,5 +1,6 @@
 import {
   closeOnSignals,
+  collectStartupGarbage,
   configOrExit,
   describeTracesEndpoint,
   exitOnStartFailure,
@@ -45,6 +46,8 @@ async function bootstrap(): Promise<void> {
   // once the API has migrated the database. Production runs apps/worker, and the API runs no job.
   const worker = config.worker.jobsInApi ? await runWorkerJobsInProcess(config) : undefined;
   if (worker) say('  Worker jobs: running in this process (production: npm run start:worker:prod)');
+  // Ready: what start-up built and dropped goes now, not whenever load first fills the heap.
+  collectStartupGarbage();
 
   // The embedded database stops last, after the jobs and the app have closed their connections.
   closeOnSignals('draining requests and closing connections', async () => {

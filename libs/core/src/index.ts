@@ -68,6 +68,7 @@ export * from './jobs/job-runner';
 export * from './jobs/worker-core.module';
 export * from './jobs/worker-http-server';
 export * from './process/process-lifecycle';
+export * from './process/startup-garbage';
 export * from './observability/tracing/server-span';
 export * from './observability/tracing/trace-context';
 export * from './observability/tracing/stored-trace-context';
