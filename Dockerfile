@@ -54,7 +54,7 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 #   migrations:  node dist/apps/api/apps/api/src/cli/migrate.js
 # On Kubernetes give them as `args` (a `command` would replace tini).
 # --max-semi-space-size=2: a young generation of 2 × 2 MiB rather than 2 × 16 MiB, which the API
-# fills under load and keeps resident; --expose-gc: the API runs one full collection once it is
-# ready, dropping start-up's garbage (docs/performance.md, "Memory"). bench/ and the Kubernetes
+# fills under load and keeps resident; --expose-gc: the API runs a full collection when it goes
+# quiet, start-up's garbage first (docs/performance.md, "Memory"). bench/ and the Kubernetes
 # Deployment run the same flags.
 CMD ["node", "--max-semi-space-size=2", "--expose-gc", "dist/apps/api/apps/api/src/main.js"]

@@ -1,9 +1,10 @@
 import {
   closeOnSignals,
-  collectStartupGarbage,
+  collectGarbageWhenIdle,
   configOrExit,
   describeTracesEndpoint,
   exitOnStartFailure,
+  InFlightRequests,
   MetricsServer,
   RunningEmbeddedPostgres,
   say,
@@ -46,11 +47,12 @@ async function bootstrap(): Promise<void> {
   // once the API has migrated the database. Production runs apps/worker, and the API runs no job.
   const worker = config.worker.jobsInApi ? await runWorkerJobsInProcess(config) : undefined;
   if (worker) say('  Worker jobs: running in this process (production: npm run start:worker:prod)');
-  // Ready: what start-up built and dropped goes now, not whenever load first fills the heap.
-  collectStartupGarbage();
+  // With --expose-gc (the shipped flags): garbage goes when the process is quiet, start-up's first.
+  const idleCollector = collectGarbageWhenIdle(app.get(InFlightRequests));
 
   // The embedded database stops last, after the jobs and the app have closed their connections.
   closeOnSignals('draining requests and closing connections', async () => {
+    idleCollector?.stop();
     await worker?.close();
     await app.close();
     // Last, so the spans of the requests drained above are exported too.

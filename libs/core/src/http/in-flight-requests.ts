@@ -9,11 +9,17 @@ import type { ServerResponse } from 'node:http';
 @Injectable()
 export class InFlightRequests {
   private count = 0;
+  private startedCount = 0;
   private draining = false;
   private readonly idleWaiters = new Set<() => void>();
 
   get size(): number {
     return this.count;
+  }
+
+  /** Requests started since the process began (the idle garbage collector's sign of activity). */
+  get started(): number {
+    return this.startedCount;
   }
 
   get isDraining(): boolean {
@@ -22,6 +28,7 @@ export class InFlightRequests {
 
   track(res: ServerResponse): void {
     this.count += 1;
+    this.startedCount += 1;
     if (this.draining) res.setHeader('Connection', 'close');
     res.once('close', () => {
       this.count -= 1;
