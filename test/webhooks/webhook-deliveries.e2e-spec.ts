@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { DataSource } from 'typeorm';
 import { Metrics } from '@flowgate/core';
-import { eventually, type TestApp } from '@flowgate/testing';
-import { createTestApp } from '../support/create-test-app';
+import { eventually } from '@flowgate/testing';
 import { spawnWebhookWorker } from '../support/spawn-webhook-worker';
-import { createWebhookJobs, type WebhookJobs } from '../support/webhook-jobs';
+import { createWebhookJobs } from '../support/webhook-jobs';
 import { type ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
-import { WebhookScenario } from './webhook-scenario';
+import { webhookSuite } from './webhook-suite';
 
 /**
  * Deliveries end to end (docs/webhooks.md): real workflows write the outbox, real relays and
@@ -45,91 +43,50 @@ function story(hooks: readonly ReceivedWebhook[], workflowId?: string): string[]
 }
 
 describe('Webhook deliveries', () => {
-  let testApp: TestApp;
-  let scenario: WebhookScenario;
-  let db: DataSource;
-  let jobs: WebhookJobs;
-  let receiver: WebhookReceiver;
-  const subscriptions: string[] = [];
-
-  beforeAll(async () => {
-    testApp = await createTestApp({ env: { WEBHOOK_ALLOWED_TARGETS: LOOPBACK, WEBHOOK_SECRETS_KEY: SECRETS_KEY } });
-    db = testApp.app.get(DataSource);
-    scenario = new WebhookScenario(testApp);
-    await scenario.setUp();
-    jobs = await createWebhookJobs(WORKER_ENV);
-  });
-
-  beforeEach(async () => {
-    receiver = await WebhookReceiver.start();
-  });
-
-  afterEach(async () => {
-    // A test's endpoints go with it (their deliveries too), so the next test's workers find nothing of it.
-    for (const id of subscriptions.splice(0)) await scenario.unsubscribe(id);
-    await receiver.close();
-  });
-
-  afterAll(async () => {
-    await jobs?.close();
-    await testApp?.close();
-  });
-
-  async function subscribe(url = receiver.url(), body: Record<string, unknown> = {}) {
-    const created = await scenario.subscribe(url, body);
-    subscriptions.push(created.id);
-    return created;
-  }
-
-  /** Runs the worker until `check` passes (retries are due a few tens of ms apart). */
-  async function deliverUntil(check: () => void | Promise<void>, worker = jobs, timeoutMs = 10_000): Promise<void> {
-    await eventually(async () => {
-      await worker.drain();
-      await check();
-    }, timeoutMs);
-  }
+  const suite = webhookSuite(WORKER_ENV);
+  const { subscribe, deliverUntil } = suite;
 
   it('signs every message per Standard Webhooks, verified by the library, in the order things happened', async () => {
     const { id: subscriptionId, secret } = await subscribe();
-    const workflowId = await scenario.start();
-    await scenario.move(workflowId, 'submit');
-    await scenario.move(workflowId, 'approve');
-    await deliverUntil(() => expect(receiver.accepted).toHaveLength(4));
+    const workflowId = await suite.scenario.start();
+    await suite.scenario.move(workflowId, 'submit');
+    await suite.scenario.move(workflowId, 'approve');
+    await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(4));
 
-    expect(story(receiver.accepted)).toEqual([
+    expect(story(suite.receiver.accepted)).toEqual([
       'workflow.started',
       'workflow.transitioned:submit',
       'workflow.transitioned:approve',
       'workflow.completed:approve',
     ]);
     const verifier = new Webhook(secret);
-    for (const hook of receiver.accepted) {
+    for (const hook of suite.receiver.accepted) {
       expect(verifier.verify(hook.body, hook.headers)).toEqual(hook.json);
       expect(hook.headers['webhook-id']).toMatch(/^msg_\d+(_completed)?$/);
       expect(hook.headers['content-type']).toBe('application/json');
     }
     expect(() =>
       new Webhook(`whsec_${randomBytes(24).toString('base64')}`).verify(
-        receiver.accepted[0].body,
-        receiver.accepted[0].headers,
+        suite.receiver.accepted[0].body,
+        suite.receiver.accepted[0].headers,
       ),
     ).toThrow();
-    expect(receiver.accepted[3].json).toEqual({
+    expect(suite.receiver.accepted[3].json).toEqual({
       type: 'workflow.completed',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       data: {
         workflowId,
-        definitionKey: scenario.definitionKey,
+        definitionKey: suite.scenario.definitionKey,
         definitionVersion: 1,
         transition: 'approve',
         from: 'submitted',
         to: 'approved',
         terminal: true,
-        actorId: scenario.approver.id,
+        actorId: suite.scenario.approver.id,
         version: 3,
       },
     });
-    const log = await scenario.deliveries(subscriptionId);
+    const log = await suite.scenario.deliveries(subscriptionId);
     expect(log).toHaveLength(4);
     for (const delivery of log) {
       expect(delivery).toMatchObject({
@@ -141,7 +98,7 @@ describe('Webhook deliveries', () => {
       });
       expect(delivery.lastLatencyMs).toEqual(expect.any(Number));
     }
-    const [published] = await db.query<{ pending: string }[]>(
+    const [published] = await suite.db.query<{ pending: string }[]>(
       `SELECT count(*) FILTER (WHERE delivered_at IS NULL) AS pending FROM outbox_events WHERE aggregate_id = $1`,
       [workflowId],
     );
@@ -150,35 +107,37 @@ describe('Webhook deliveries', () => {
 
   it('signs with both secrets during a rotation: a receiver holding either verifies', async () => {
     const { id, secret: oldSecret } = await subscribe();
-    const rotated = await scenario.http.post(`/v1/webhook-subscriptions/${id}/rotate-secret`).set(scenario.admin.auth);
+    const rotated = await suite.scenario.http
+      .post(`/v1/webhook-subscriptions/${id}/rotate-secret`)
+      .set(suite.scenario.admin.auth);
     expect(rotated.status).toBe(200);
-    await scenario.start();
-    await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
-    const [hook] = receiver.accepted;
+    await suite.scenario.start();
+    await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(1));
+    const [hook] = suite.receiver.accepted;
     expect(hook.headers['webhook-signature'].split(' ')).toHaveLength(2);
     expect(new Webhook(oldSecret).verify(hook.body, hook.headers)).toEqual(hook.json);
     expect(new Webhook(rotated.body.secret as string).verify(hook.body, hook.headers)).toEqual(hook.json);
   });
 
   it('retries a failing receiver with growing delays, dead-letters it, and a manual redelivery succeeds with the same webhook-id', async () => {
-    receiver.answer(() => 503);
-    const { id: subscriptionId } = await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });
+    suite.receiver.answer(() => 503);
+    const { id: subscriptionId } = await subscribe(suite.receiver.url(), { eventTypes: ['workflow.started'] });
     const arrivals: number[] = [];
-    receiver.answer(() => {
+    suite.receiver.answer(() => {
       arrivals.push(Date.now());
       return 503;
     });
-    await scenario.start();
+    await suite.scenario.start();
     await deliverUntil(async () =>
-      expect((await scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
+      expect((await suite.scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
     );
 
-    expect(receiver.received).toHaveLength(3);
-    expect(new Set(receiver.received.map((hook) => hook.id)).size).toBe(1);
+    expect(suite.receiver.received).toHaveLength(3);
+    expect(new Set(suite.receiver.received.map((hook) => hook.id)).size).toBe(1);
     // 50 ms × 2^(n−1) with equal jitter: at least 25 ms, then at least 50 ms.
     expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(25);
     expect(arrivals[2] - arrivals[1]).toBeGreaterThanOrEqual(50);
-    const [dead] = await scenario.deliveries(subscriptionId);
+    const [dead] = await suite.scenario.deliveries(subscriptionId);
     expect(dead).toMatchObject({
       status: 'dead',
       attempts: 3,
@@ -187,7 +146,7 @@ describe('Webhook deliveries', () => {
       nextAttemptAt: null,
     });
     expect(dead.completedAt).toEqual(expect.any(String));
-    const metrics = await jobs.context.get(Metrics).registry.getMetricsAsJSON();
+    const metrics = await suite.jobs.context.get(Metrics).registry.getMetricsAsJSON();
     const valueOf = (name: string, labels: Record<string, string> = {}) =>
       metrics
         .find((metric) => metric.name === name)
@@ -196,22 +155,23 @@ describe('Webhook deliveries', () => {
     expect(valueOf('webhook_deliveries_total', { outcome: 'dead' })).toBeGreaterThanOrEqual(1);
     expect(valueOf('webhook_delivery_attempts_total', { result: 'rejected' })).toBeGreaterThanOrEqual(3);
 
-    receiver.answer(() => 200);
-    const redelivered = await scenario.http
+    suite.receiver.answer(() => 200);
+    const redelivered = await suite.scenario.http
       .post(`/v1/webhook-subscriptions/${subscriptionId}/deliveries/${String(dead.id)}/redeliver`)
-      .set(scenario.admin.auth);
+      .set(suite.scenario.admin.auth);
     expect(redelivered.status).toBe(202);
     expect(redelivered.body).toMatchObject({ status: 'pending', attempts: 0, messageId: dead.messageId });
-    await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
-    expect(receiver.accepted[0].id).toBe(dead.messageId);
-    expect((await scenario.deliveries(subscriptionId))[0]).toMatchObject({
+    await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(1));
+    expect(suite.receiver.accepted[0].id).toBe(dead.messageId);
+    expect((await suite.scenario.deliveries(subscriptionId))[0]).toMatchObject({
       status: 'succeeded',
       attempts: 1,
       lastStatusCode: 200,
     });
-    const [audit] = await db.query<{ action: string }[]>(`SELECT action FROM audit_events WHERE resource_id = $1`, [
-      dead.id,
-    ]);
+    const [audit] = await suite.db.query<{ action: string }[]>(
+      `SELECT action FROM audit_events WHERE resource_id = $1`,
+      [dead.id],
+    );
     expect(audit.action).toBe('webhook_delivery.redelivered');
   });
 
@@ -220,11 +180,11 @@ describe('Webhook deliveries', () => {
     const url = down.url();
     await down.close();
     const { id: subscriptionId } = await subscribe(url, { eventTypes: ['workflow.started'] });
-    await scenario.start();
+    await suite.scenario.start();
     await deliverUntil(async () =>
-      expect((await scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
+      expect((await suite.scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
     );
-    const [delivery] = await scenario.deliveries(subscriptionId);
+    const [delivery] = await suite.scenario.deliveries(subscriptionId);
     expect(delivery).toMatchObject({
       attempts: 3,
       lastStatusCode: null,
@@ -234,13 +194,13 @@ describe('Webhook deliveries', () => {
 
   it('keeps the order of one instance across retries: later events wait for an earlier one to be delivered', async () => {
     let startedFailures = 0;
-    receiver.answer(({ json }) => (json.type === 'workflow.started' && startedFailures++ < 2 ? 500 : 200));
+    suite.receiver.answer(({ json }) => (json.type === 'workflow.started' && startedFailures++ < 2 ? 500 : 200));
     await subscribe();
-    const workflowId = await scenario.start();
-    await scenario.move(workflowId, 'submit');
-    await scenario.move(workflowId, 'approve');
-    await deliverUntil(() => expect(receiver.accepted).toHaveLength(4));
-    expect(story(receiver.received)).toEqual([
+    const workflowId = await suite.scenario.start();
+    await suite.scenario.move(workflowId, 'submit');
+    await suite.scenario.move(workflowId, 'approve');
+    await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(4));
+    expect(story(suite.receiver.received)).toEqual([
       'workflow.started',
       'workflow.started',
       'workflow.started',
@@ -251,12 +211,12 @@ describe('Webhook deliveries', () => {
   });
 
   it('keeps the order when a delivery is dead-lettered: the next event goes once it is', async () => {
-    receiver.answer(({ json }) => (json.type === 'workflow.started' ? 500 : 200));
+    suite.receiver.answer(({ json }) => (json.type === 'workflow.started' ? 500 : 200));
     await subscribe();
-    const workflowId = await scenario.start();
-    await scenario.move(workflowId, 'submit');
-    await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
-    expect(story(receiver.received)).toEqual([
+    const workflowId = await suite.scenario.start();
+    await suite.scenario.move(workflowId, 'submit');
+    await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(1));
+    expect(story(suite.receiver.received)).toEqual([
       'workflow.started',
       'workflow.started',
       'workflow.started',
@@ -266,21 +226,21 @@ describe('Webhook deliveries', () => {
 
   it('pauses an endpoint that keeps failing (reason, audit by the system), holds its messages, and delivers them once resumed', async () => {
     const pausing = await createWebhookJobs({
-      ...WORKER_ENV,
+      ...suite.workerEnv,
       WEBHOOK_PAUSE_AFTER_FAILURES: '2',
       WEBHOOK_MAX_ATTEMPTS: '10',
     });
     try {
-      receiver.answer(() => 500);
+      suite.receiver.answer(() => 500);
       const { id } = await subscribe();
-      const workflowId = await scenario.start();
+      const workflowId = await suite.scenario.start();
       await deliverUntil(async () => {
-        const read = await scenario.http.get(`/v1/webhook-subscriptions/${id}`).set(scenario.admin.auth);
+        const read = await suite.scenario.http.get(`/v1/webhook-subscriptions/${id}`).set(suite.scenario.admin.auth);
         expect(read.body).toMatchObject({ status: 'paused', consecutiveFailures: 2 });
       }, pausing);
-      const read = await scenario.http.get(`/v1/webhook-subscriptions/${id}`).set(scenario.admin.auth);
+      const read = await suite.scenario.http.get(`/v1/webhook-subscriptions/${id}`).set(suite.scenario.admin.auth);
       expect(read.body.pausedReason).toBe('2 consecutive failed attempts; the last: HTTP 500');
-      const audits = await db.query<{ action: string; actor_type: string; after: Record<string, unknown> }[]>(
+      const audits = await suite.db.query<{ action: string; actor_type: string; after: Record<string, unknown> }[]>(
         `SELECT action, actor_type, after FROM audit_events WHERE resource_id = $1 ORDER BY pos`,
         [id],
       );
@@ -290,43 +250,45 @@ describe('Webhook deliveries', () => {
       ]);
 
       // Paused: nothing is attempted, however long the worker runs.
-      receiver.answer(() => 200);
-      await scenario.move(workflowId, 'submit');
+      suite.receiver.answer(() => 200);
+      await suite.scenario.move(workflowId, 'submit');
       await pausing.drain();
       await sleep(150);
       await pausing.drain();
-      expect(receiver.accepted).toHaveLength(0);
-      expect(receiver.received).toHaveLength(2);
+      expect(suite.receiver.accepted).toHaveLength(0);
+      expect(suite.receiver.received).toHaveLength(2);
 
-      const resumed = await scenario.http
+      const resumed = await suite.scenario.http
         .patch(`/v1/webhook-subscriptions/${id}`)
-        .set(scenario.admin.auth)
+        .set(suite.scenario.admin.auth)
         .set('If-Match', read.headers.etag)
         .send({ status: 'enabled' });
       expect(resumed.body).toMatchObject({ status: 'enabled', consecutiveFailures: 0, pausedReason: null });
-      await deliverUntil(() => expect(receiver.accepted).toHaveLength(2), pausing);
-      expect(story(receiver.accepted)).toEqual(['workflow.started', 'workflow.transitioned:submit']);
+      await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(2), pausing);
+      expect(story(suite.receiver.accepted)).toEqual(['workflow.started', 'workflow.transitioned:submit']);
     } finally {
       await pausing.close();
     }
   });
 
   it('checks the address again at delivery time: a host name resolving to loopback is refused when loopback is not allowlisted', async () => {
-    const strict = await createWebhookJobs({ ...WORKER_ENV, WEBHOOK_ALLOWED_TARGETS: '' });
+    const strict = await createWebhookJobs({ ...suite.workerEnv, WEBHOOK_ALLOWED_TARGETS: '' });
     try {
       // Accepted when it was created (this API allows loopback); the worker does not.
-      const { id: subscriptionId } = await subscribe(receiver.url('localhost'), { eventTypes: ['workflow.started'] });
-      await scenario.start();
+      const { id: subscriptionId } = await subscribe(suite.receiver.url('localhost'), {
+        eventTypes: ['workflow.started'],
+      });
+      await suite.scenario.start();
       await deliverUntil(
-        async () => expect((await scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
+        async () => expect((await suite.scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
         strict,
       );
-      const [delivery] = await scenario.deliveries(subscriptionId);
+      const [delivery] = await suite.scenario.deliveries(subscriptionId);
       expect(delivery.lastError).toMatch(
         /^refused: The host localhost resolves to (127\.0\.0\.1|::1), a loopback address\.$/,
       );
       expect(delivery.lastStatusCode).toBeNull();
-      expect(receiver.received).toHaveLength(0);
+      expect(suite.receiver.received).toHaveLength(0);
     } finally {
       await strict.close();
     }
@@ -335,21 +297,21 @@ describe('Webhook deliveries', () => {
   it('delivers every event at least once and in order per instance with two relays and two deliverers at once', async () => {
     let n = 0;
     // Every fifth request fails, so retries interleave with first attempts.
-    receiver.answer(() => (n++ % 5 === 4 ? 503 : 200));
+    suite.receiver.answer(() => (n++ % 5 === 4 ? 503 : 200));
     const { id: subscriptionId } = await subscribe();
-    const second = await createWebhookJobs(WORKER_ENV);
-    const loops = [jobs.loop(), second.loop()];
+    const second = await createWebhookJobs(suite.workerEnv);
+    const loops = [suite.jobs.loop(), second.loop()];
     try {
-      const ids = await Promise.all(Array.from({ length: 8 }, () => scenario.start()));
+      const ids = await Promise.all(Array.from({ length: 8 }, () => suite.scenario.start()));
       await Promise.all(
         ids.map(async (id) => {
-          await scenario.move(id, 'submit');
-          await scenario.move(id, 'approve');
+          await suite.scenario.move(id, 'submit');
+          await suite.scenario.move(id, 'approve');
         }),
       );
       await eventually(async () => {
         for (const id of ids)
-          expect(new Set(story(receiver.accepted, id))).toEqual(
+          expect(new Set(story(suite.receiver.accepted, id))).toEqual(
             new Set([
               'workflow.started',
               'workflow.transitioned:submit',
@@ -360,7 +322,7 @@ describe('Webhook deliveries', () => {
       }, 20_000);
       for (const id of ids) {
         // First acceptances of each message, in order (a message may be accepted again, never out of order).
-        const firsts = [...new Set(story(receiver.accepted, id))];
+        const firsts = [...new Set(story(suite.receiver.accepted, id))];
         expect(firsts).toEqual([
           'workflow.started',
           'workflow.transitioned:submit',
@@ -368,7 +330,7 @@ describe('Webhook deliveries', () => {
           'workflow.completed:approve',
         ]);
       }
-      const [counts] = await db.query<{ deliveries: string; messages: string }[]>(
+      const [counts] = await suite.db.query<{ deliveries: string; messages: string }[]>(
         `SELECT count(*) AS deliveries, count(DISTINCT message_id) AS messages FROM webhook_deliveries WHERE subscription_id = $1`,
         [subscriptionId],
       );
@@ -383,36 +345,44 @@ describe('Webhook deliveries', () => {
   });
 
   it('fails the one delivery whose secret will not open (key changed), and sends the others of its round', async () => {
-    const healthy = await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });
-    const broken = await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });
-    await db.query(`UPDATE webhook_subscriptions SET secret_sealed = $2 WHERE id = $1`, [
+    const healthy = await subscribe(suite.receiver.url(), { eventTypes: ['workflow.started'] });
+    const broken = await subscribe(suite.receiver.url(), { eventTypes: ['workflow.started'] });
+    await suite.db.query(`UPDATE webhook_subscriptions SET secret_sealed = $2 WHERE id = $1`, [
       broken.id,
       `aes256gcm:${randomBytes(12).toString('base64')}.${randomBytes(16).toString('base64')}.${randomBytes(30).toString('base64')}`,
     ]);
-    const workflowId = await scenario.start();
-    await deliverUntil(async () => expect((await scenario.deliveries(broken.id))[0]).toMatchObject({ status: 'dead' }));
-    expect(receiver.accepted.map((hook) => hook.json.data.workflowId)).toEqual([workflowId]);
-    expect(new Webhook(healthy.secret).verify(receiver.accepted[0].body, receiver.accepted[0].headers)).toBeTruthy();
-    expect((await scenario.deliveries(broken.id))[0].lastError).toBe(
+    const workflowId = await suite.scenario.start();
+    await deliverUntil(async () =>
+      expect((await suite.scenario.deliveries(broken.id))[0]).toMatchObject({ status: 'dead' }),
+    );
+    expect(suite.receiver.accepted.map((hook) => hook.json.data.workflowId)).toEqual([workflowId]);
+    expect(
+      new Webhook(healthy.secret).verify(suite.receiver.accepted[0].body, suite.receiver.accepted[0].headers),
+    ).toBeTruthy();
+    expect((await suite.scenario.deliveries(broken.id))[0].lastError).toBe(
       'not sent: the signing secret does not open with WEBHOOK_SECRETS_KEY (was the key changed?)',
     );
   });
 
   it('sends a delivery again, with the same webhook-id, when its worker is killed mid-delivery', async () => {
-    receiver.answer(() => 'hang');
-    await subscribe(receiver.url(), { eventTypes: ['workflow.started'] });
-    const child = spawnWebhookWorker({ ...WORKER_ENV, WEBHOOK_LEASE_MS: '1000', WEBHOOK_REQUEST_TIMEOUT_MS: '30000' });
+    suite.receiver.answer(() => 'hang');
+    await subscribe(suite.receiver.url(), { eventTypes: ['workflow.started'] });
+    const child = spawnWebhookWorker({
+      ...suite.workerEnv,
+      WEBHOOK_LEASE_MS: '1000',
+      WEBHOOK_REQUEST_TIMEOUT_MS: '30000',
+    });
     try {
       await child.ready;
-      const workflowId = await scenario.start();
-      await eventually(() => Promise.resolve(expect(receiver.received).toHaveLength(1)), 20_000);
+      const workflowId = await suite.scenario.start();
+      await eventually(() => Promise.resolve(expect(suite.receiver.received).toHaveLength(1)), 20_000);
       child.process.kill('SIGKILL');
       await new Promise((resolve) => child.process.once('exit', resolve));
-      receiver.answer(() => 200);
-      const killedId = receiver.received[0].id;
-      await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
-      expect(receiver.accepted[0].id).toBe(killedId);
-      expect(receiver.accepted[0].json.data.workflowId).toBe(workflowId);
+      suite.receiver.answer(() => 200);
+      const killedId = suite.receiver.received[0].id;
+      await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(1));
+      expect(suite.receiver.accepted[0].id).toBe(killedId);
+      expect(suite.receiver.accepted[0].json.data.workflowId).toBe(workflowId);
     } finally {
       child.process.kill('SIGKILL');
     }

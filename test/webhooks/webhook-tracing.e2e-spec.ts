@@ -2,18 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Webhook } from 'standardwebhooks';
-import { DataSource } from 'typeorm';
-import {
-  callerTraceContext,
-  eventually,
-  type InMemoryTracing,
-  startInMemoryTracing,
-  type TestApp,
-} from '@flowgate/testing';
-import { createTestApp } from '../support/create-test-app';
-import { createWebhookJobs, type WebhookJobs } from '../support/webhook-jobs';
-import { WebhookReceiver } from '../support/webhook-receiver';
-import { WebhookScenario } from './webhook-scenario';
+import { callerTraceContext, eventually, type InMemoryTracing, startInMemoryTracing } from '@flowgate/testing';
+import { webhookSuite } from './webhook-suite';
 
 /**
  * Traces across the outbox (docs/webhooks.md "Tracing"): the outbox row keeps the trace context of
@@ -37,48 +27,18 @@ const WORKER_ENV = {
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
 
 describe('Webhook tracing', () => {
-  let testApp: TestApp;
-  let scenario: WebhookScenario;
-  let db: DataSource;
-  let jobs: WebhookJobs;
-  let receiver: WebhookReceiver;
-  const subscriptions: string[] = [];
+  const suite = webhookSuite(WORKER_ENV);
+  const { deliverUntil } = suite;
 
-  beforeAll(async () => {
-    testApp = await createTestApp({ env: { WEBHOOK_ALLOWED_TARGETS: LOOPBACK, WEBHOOK_SECRETS_KEY: SECRETS_KEY } });
-    db = testApp.app.get(DataSource);
-    scenario = new WebhookScenario(testApp);
-    await scenario.setUp();
-    jobs = await createWebhookJobs(WORKER_ENV);
-  });
-
-  beforeEach(async () => {
-    receiver = await WebhookReceiver.start();
-  });
-
-  afterEach(async () => {
-    for (const id of subscriptions.splice(0)) await scenario.unsubscribe(id);
-    await receiver.close();
-  });
-
-  afterAll(async () => {
-    await jobs?.close();
-    await testApp?.close();
-  });
-
-  async function subscribe() {
-    const created = await scenario.subscribe(receiver.url(), { eventTypes: ['workflow.transitioned'] });
-    subscriptions.push(created.id);
-    return created;
-  }
+  const subscribe = () => suite.subscribe(undefined, { eventTypes: ['workflow.transitioned'] });
 
   /** `submit` on a new instance, sent with a fresh caller's `traceparent`. */
   async function submitted() {
-    const workflowId = await scenario.start();
+    const workflowId = await suite.scenario.start();
     const caller = callerTraceContext();
-    const res = await scenario.http
+    const res = await suite.scenario.http
       .post(`/v1/workflows/${workflowId}/transitions`)
-      .set(scenario.requester.auth)
+      .set(suite.scenario.requester.auth)
       .set('Idempotency-Key', randomUUID())
       .set('traceparent', caller.traceparent)
       .send({ name: 'submit' });
@@ -86,20 +46,14 @@ describe('Webhook tracing', () => {
     return { workflowId, caller, traceresponse: res.headers.traceresponse as string | undefined };
   }
 
-  const deliverUntil = (check: () => void | Promise<void>) =>
-    eventually(async () => {
-      await jobs.drain();
-      await check();
-    }, 10_000);
-
   /** The submit's outbox row and its deliveries, as stored. */
   async function storedContexts(workflowId: string) {
-    const [event] = await db.query<{ id: string; traceparent: string | null; tracestate: string | null }[]>(
+    const [event] = await suite.db.query<{ id: string; traceparent: string | null; tracestate: string | null }[]>(
       `SELECT id, traceparent, tracestate FROM outbox_events
        WHERE aggregate_id = $1 AND topic = 'workflow.transitioned'`,
       [workflowId],
     );
-    const deliveries = await db.query<{ traceparent: string | null; tracestate: string | null }[]>(
+    const deliveries = await suite.db.query<{ traceparent: string | null; tracestate: string | null }[]>(
       `SELECT traceparent, tracestate FROM webhook_deliveries WHERE outbox_event_id = $1`,
       [event.id],
     );
@@ -110,16 +64,16 @@ describe('Webhook tracing', () => {
     const { secret } = await subscribe();
     const { workflowId, traceresponse } = await submitted();
     expect(traceresponse).toBeUndefined(); // no server span: the caller's traceparent is not continued
-    await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
+    await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(1));
 
-    const [hook] = receiver.accepted;
+    const [hook] = suite.receiver.accepted;
     expect(hook.headers).not.toHaveProperty('traceparent');
     expect(hook.headers).not.toHaveProperty('tracestate');
     expect(new Webhook(secret).verify(hook.body, hook.headers)).toEqual(hook.json);
     const { event, deliveries } = await storedContexts(workflowId);
     expect(event).toMatchObject({ traceparent: null, tracestate: null });
     expect(deliveries).toEqual([{ traceparent: null, tracestate: null }]);
-    const [{ untraced }] = await db.query<{ untraced: number }[]>(
+    const [{ untraced }] = await suite.db.query<{ untraced: number }[]>(
       `SELECT count(*)::int AS untraced FROM outbox_events WHERE aggregate_id = $1 AND traceparent IS NULL`,
       [workflowId],
     );
@@ -154,7 +108,7 @@ describe('Webhook tracing', () => {
       const { workflowId, caller } = await submitted();
       const transitionTrace = await transitionTraceOf(workflowId, caller);
 
-      await deliverUntil(() => expect(receiver.accepted).toHaveLength(1));
+      await deliverUntil(() => expect(suite.receiver.accepted).toHaveLength(1));
 
       const { event, deliveries } = await storedContexts(workflowId);
       expect(event.traceparent).toMatch(TRACEPARENT);
@@ -188,23 +142,23 @@ describe('Webhook tracing', () => {
         'http.request.method': 'POST',
         'http.response.status_code': 204,
         'server.address': '127.0.0.1',
-        'server.port': receiver.port,
+        'server.port': suite.receiver.port,
       });
 
-      const [hook] = receiver.accepted;
+      const [hook] = suite.receiver.accepted;
       expect(hook.headers.traceparent).toBe(`00-${attempt.spanContext().traceId}-${attempt.spanContext().spanId}-01`);
       // The signature covers id, timestamp and body: the extra header leaves it valid.
       expect(new Webhook(secret).verify(hook.body, hook.headers)).toEqual(hook.json);
     });
 
     it('makes every attempt a trace of its own, linked to the same transition, and marks failures as errors', async () => {
-      receiver.answer(() => 503);
+      suite.receiver.answer(() => 503);
       const { id: subscriptionId } = await subscribe();
       const { workflowId, caller } = await submitted();
       const transitionTrace = await transitionTraceOf(workflowId, caller);
 
       await deliverUntil(async () =>
-        expect((await scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
+        expect((await suite.scenario.deliveries(subscriptionId))[0]).toMatchObject({ status: 'dead' }),
       );
 
       const attempts = named('webhooks.delivery-attempt')
@@ -219,7 +173,7 @@ describe('Webhook tracing', () => {
       }
       const traces = attempts.map((span) => span.spanContext().traceId);
       expect(new Set(traces).size).toBe(3);
-      expect(receiver.received.map((hook) => TRACEPARENT.exec(hook.headers.traceparent)?.[1])).toEqual(traces);
+      expect(suite.receiver.received.map((hook) => TRACEPARENT.exec(hook.headers.traceparent)?.[1])).toEqual(traces);
     });
   });
 });
