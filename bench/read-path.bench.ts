@@ -118,7 +118,7 @@ describe('Read path (wrk, production build)', () => {
   it(
     'resident memory: idle, after a load, and once settled',
     async () => {
-      // The same, once without the start-up collection (`collectStartupGarbage` does nothing
+      // The same, once without collecting when quiet (`collectGarbageWhenIdle` starts nothing
       // without --expose-gc): what that collection is worth, in the same run.
       const idleWithoutCollection = await withFreshApi(
         API_NODE_FLAGS.filter((flag) => flag !== '--expose-gc'),
@@ -176,7 +176,7 @@ describe('Read path (wrk, production build)', () => {
           `(${requestsPerSecond.toFixed(0)} req/s), then ${settings.memorySettleSeconds} s idle`,
         `idle ${mb(idle)} (goal ≤ ${GOALS.idleMegabytes} MiB); after the load ${mb(loaded)}; ` +
           `settled ${mb(settled)} = ${(settled / idle).toFixed(2)} × idle (goal ≤ ${GOALS.settledOverIdle})`,
-        `idle without the start-up collection (no --expose-gc): ${mb(idleWithoutCollection)} ` +
+        `idle without collecting when quiet (no --expose-gc): ${mb(idleWithoutCollection)} ` +
           `(with it: ${(idle / idleWithoutCollection).toFixed(2)} ×)`,
         '',
       ].join('\n'),
