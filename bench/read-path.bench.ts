@@ -85,13 +85,14 @@ describe('Read path (wrk, production build)', () => {
     'bare Nest-on-Fastify route vs GET /health/live vs GET /v1/workflows/{id} (shipped flags and V8 defaults)',
     async () => {
       const targets: WrkTarget[] = [
-        { name: 'bare Nest-on-Fastify route (constant)', url: bare.url },
-        { name: 'GET /health/live', url: `${api.url}/health/live` },
-        { name: 'GET /v1/workflows/{id}', url: readUrl, headers: { Authorization: requester } },
+        { name: 'bare Nest-on-Fastify route (constant)', url: bare.url, serverPid: bare.pid },
+        { name: 'GET /health/live', url: `${api.url}/health/live`, serverPid: api.pid },
+        { name: 'GET /v1/workflows/{id}', url: readUrl, headers: { Authorization: requester }, serverPid: api.pid },
         {
           name: 'GET /v1/workflows/{id}, V8 default young gen.',
           url: readUrl.replace(api.url, apiDefaultHeap.url),
           headers: { Authorization: requester },
+          serverPid: apiDefaultHeap.pid,
         },
       ];
       for (const target of targets) await expectStatus(target, 200);

@@ -6,6 +6,7 @@ import { API_ENTRY, API_NODE_FLAGS, ServerProcess, startServerProcess } from './
 import { loopDefinition } from './support/loop-definition';
 import { initialisePgBench, PgBench } from './support/pgbench';
 import { formatWaits, sampleWaits, WaitHistogram } from './support/wait-sampler';
+import { withServerCpu } from './support/process-cpu';
 import { PostTarget, wrkPost } from './support/wrk-post';
 import { callApi, devTokenFrom } from './support/api-calls';
 
@@ -95,8 +96,11 @@ describe('Write path', () => {
     return { path: `/v1/workflows/${id}/transitions`, authorization: caller };
   }
 
+  /** Transitions with wrk, and the API process's CPU per transition over the run. */
   const touch = (targets: readonly PostTarget[], connections: number, seconds: number) =>
-    wrkPost({ origin: api.url, targets, body: JSON.stringify({ name: 'touch' }), connections, seconds });
+    withServerCpu(api.pid, () =>
+      wrkPost({ origin: api.url, targets, body: JSON.stringify({ name: 'touch' }), connections, seconds }),
+    );
 
   it(
     'transitions on distinct instances, on one, and one at a time vs pgbench TPC-B',

@@ -37,6 +37,8 @@ export interface Measurement {
   readonly errors: number;
   /** Responses per status code, e.g. `{ '200': 81234 }`. */
   readonly statusCodes: Readonly<Record<string, number>>;
+  /** The server process's CPU time per response, in µs, when the run knew its pid (`withServerCpu`). */
+  readonly serverCpuUsPerResponse?: number;
 }
 
 /**
@@ -109,6 +111,8 @@ export interface VariantResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly bytesPerResponse: number;
+  /** Median of the rounds' server CPU per response (µs); undefined when not measured. */
+  readonly serverCpuUsPerResponse?: number;
   /** (max - min) / median of the rounds' requests/second: how noisy this variant's runs were. */
   readonly spread: number;
   /** Totals over all measured runs. */
@@ -181,6 +185,7 @@ export function summarise(target: Target, runs: readonly Measurement[]): Variant
     p50Ms: median(runs.map((run) => run.p50Ms)),
     p99Ms: median(runs.map((run) => run.p99Ms)),
     bytesPerResponse: median(runs.map((run) => run.bytesPerResponse)),
+    serverCpuUsPerResponse: medianOfMeasured(runs.map((run) => run.serverCpuUsPerResponse)),
     spread: requestsPerSecond > 0 ? (Math.max(...rps) - Math.min(...rps)) / requestsPerSecond : 0,
     non2xx: sum(runs.map((run) => run.non2xx)),
     errors: sum(runs.map((run) => run.errors)),
@@ -205,6 +210,8 @@ export interface Comparison {
 export function compare(baseline: VariantResult, candidates: readonly VariantResult[], title?: string): Comparison[] {
   const versus = (variant: VariantResult, metric: (result: VariantResult) => number): string =>
     formatRatio(ratio(metric(variant), metric(baseline)));
+  // The server's CPU per response, when the suite gave the runs its process id (`withServerCpu`).
+  const cpuMeasured = [baseline, ...candidates].some((variant) => variant.serverCpuUsPerResponse !== undefined);
   const columns: { title: string; left?: boolean; cell: (variant: VariantResult) => string }[] = [
     { title: 'variant', left: true, cell: (v) => (v === baseline ? `${v.target.name} (baseline)` : v.target.name) },
     { title: 'req/s', cell: (v) => v.requestsPerSecond.toFixed(0) },
@@ -215,6 +222,16 @@ export function compare(baseline: VariantResult, candidates: readonly VariantRes
     { title: 'p99 ms', cell: (v) => v.p99Ms.toFixed(0) },
     { title: 'x base', cell: (v) => versus(v, (r) => r.p99Ms) },
     { title: 'bytes', cell: (v) => v.bytesPerResponse.toFixed(0) },
+    ...(cpuMeasured
+      ? [
+          { title: 'cpu µs/req', cell: (v: VariantResult) => v.serverCpuUsPerResponse?.toFixed(0) ?? '' },
+          {
+            title: 'x base',
+            cell: (v: VariantResult) =>
+              v.serverCpuUsPerResponse === undefined ? '' : versus(v, (r) => r.serverCpuUsPerResponse ?? Number.NaN),
+          },
+        ]
+      : []),
     { title: 'errors', cell: (v) => String(v.errors) },
     {
       title: 'statuses',
@@ -259,6 +276,11 @@ function ratio(candidate: number, baseline: number): number {
 
 function formatRatio(value: number): string {
   return Number.isNaN(value) ? 'n/a' : value.toFixed(2);
+}
+
+function medianOfMeasured(values: readonly (number | undefined)[]): number | undefined {
+  const measured = values.filter((value): value is number => value !== undefined);
+  return measured.length > 0 ? median(measured) : undefined;
 }
 
 export function median(values: readonly number[]): number {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { BenchSettings } from './bench-settings';
 import { interleaveRuns, Measurement, VariantResult } from './measure';
+import { withServerCpu } from './process-cpu';
 
 /** Debian's `wrk` package; `WRK_PATH` names another build. */
 const WRK = process.env.WRK_PATH ?? '/usr/bin/wrk';
@@ -17,6 +18,8 @@ export interface WrkTarget {
    */
   readonly script?: string;
   readonly scriptArgs?: readonly string[];
+  /** The serving process: its CPU per response is measured too (`withServerCpu`). */
+  readonly serverPid?: number;
 }
 
 export interface WrkRunOptions {
@@ -68,7 +71,8 @@ export function interleaveWrk(
   return interleaveRuns(
     targets.map((target) => ({
       target: { name: target.name, url: target.url },
-      run: (seconds: number) => measureWrk(target, { connections: settings.connections, seconds }),
+      run: (seconds: number) =>
+        withServerCpu(target.serverPid, () => measureWrk(target, { connections: settings.connections, seconds })),
     })),
     settings,
     options,
