@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '@flowgate/testing';
 import { startApiProcess } from './support/api-process';
 
 interface OtlpAttribute {
@@ -58,7 +59,11 @@ describe('Trace export (the API process)', () => {
       SERVICE_VERSION: '9.9.9-trace-test',
     });
     try {
-      expect(api.output()).toContain(`Traces: OTLP to ${endpoint}/v1/traces, ratio 1`);
+      // The line follows the ready line, in a chunk of stdout of its own on a busy machine.
+      await eventually(
+        async () => expect(api.output()).toContain(`Traces: OTLP to ${endpoint}/v1/traces, ratio 1`),
+        5_000,
+      );
 
       const token = await fetch(`${api.url}/dev-idp/token`, {
         method: 'POST',
