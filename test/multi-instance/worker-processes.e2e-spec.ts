@@ -58,8 +58,13 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
     requester = await client('requester', ['requester']);
   }, TIMER_FIRING_TURN_TIMEOUT_MS);
 
-  afterEach(() => {
-    if (child && child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
+  // Dead before the next test, and before the turn goes to another file: a worker process still
+  // exiting would otherwise fire (or fail) that file's timers.
+  afterEach(async () => {
+    if (child && child.child.exitCode === null && child.child.signalCode === null) {
+      child.child.kill('SIGKILL');
+      await child.exited;
+    }
   });
 
   afterAll(async () => {
