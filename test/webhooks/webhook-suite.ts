@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { API_MIGRATIONS } from '@flowgate/api';
 import { createScratchDatabase, eventually, type ScratchDatabase, type TestApp } from '@flowgate/testing';
@@ -7,8 +8,11 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import { WebhookScenario } from './webhook-scenario';
 
 /** What a webhook e2e suite works with; filled in by the hooks `webhookSuite` registers. */
+/** Loopback may be called (the receivers live there), IPv4 and IPv6. */
+const LOOPBACK = '127.0.0.0/8,::1';
+
 export interface WebhookSuite {
-  /** The worker settings given, on the suite's own database: for more workers within a test. */
+  /** The worker settings in full (given ones, targets, key, database): for more workers within a test. */
   readonly workerEnv: Readonly<Record<string, string>>;
   readonly testApp: TestApp;
   readonly scenario: WebhookScenario;
@@ -25,7 +29,8 @@ export interface WebhookSuite {
 
 /**
  * The set-up the webhook e2e suites share, registered as jest hooks of the calling `describe`: an
- * app with the targets and secrets key of `workerEnv`, its scenario (definition, callers), the
+ * app and workers that may call loopback and share a fresh secrets key (`workerEnv` adds the
+ * retry settings), its scenario (definition, callers), the
  * worker's jobs, a receiver per test, and the test's subscriptions removed after it, so that the
  * next test's workers find nothing of it.
  *
@@ -33,21 +38,20 @@ export interface WebhookSuite {
  * suites sharing the run's (jest runs two files at once) delivered each other's messages with
  * their own retry settings, and one suite's attempts counted against the other's expectations.
  */
-export function webhookSuite(workerEnv: Readonly<Record<string, string>>): WebhookSuite {
+export function webhookSuite(workerSettings: Readonly<Record<string, string>>): WebhookSuite {
   const state = {} as { -readonly [K in keyof WebhookSuite]: WebhookSuite[K] };
   const subscriptions: string[] = [];
   let scratch: ScratchDatabase | undefined;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('webhooks', API_MIGRATIONS);
-    state.workerEnv = { ...workerEnv, DATABASE_URL: scratch.config.database.url! };
-    state.testApp = await createTestApp({
-      env: {
-        DATABASE_URL: state.workerEnv.DATABASE_URL,
-        WEBHOOK_ALLOWED_TARGETS: workerEnv.WEBHOOK_ALLOWED_TARGETS,
-        WEBHOOK_SECRETS_KEY: workerEnv.WEBHOOK_SECRETS_KEY,
-      },
-    });
+    const shared = {
+      DATABASE_URL: scratch.config.database.url!,
+      WEBHOOK_ALLOWED_TARGETS: LOOPBACK,
+      WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
+    };
+    state.workerEnv = { ...workerSettings, ...shared };
+    state.testApp = await createTestApp({ env: shared });
     state.db = state.testApp.app.get(DataSource);
     state.scenario = new WebhookScenario(state.testApp);
     await state.scenario.setUp();

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Webhook } from 'standardwebhooks';
@@ -13,11 +13,8 @@ import { webhookSuite } from './webhook-suite';
  * span, in that trace; spans land in the in-memory exporter, the worker's jobs run in this process.
  */
 
-const SECRETS_KEY = randomBytes(32).toString('base64');
-const LOOPBACK = '127.0.0.0/8,::1';
+/** Retry settings of this file's workers; `webhookSuite` adds targets, secrets key and database. */
 const WORKER_ENV = {
-  WEBHOOK_ALLOWED_TARGETS: LOOPBACK,
-  WEBHOOK_SECRETS_KEY: SECRETS_KEY,
   WEBHOOK_RETRY_BASE_MS: '20',
   WEBHOOK_RETRY_MAX_MS: '100',
   WEBHOOK_MAX_ATTEMPTS: '3',
