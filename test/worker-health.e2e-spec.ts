@@ -1,26 +1,25 @@
-import { DataSource } from 'typeorm';
 import { eventually } from '@flowgate/testing';
 import { createTestWorker, type TestWorker } from './support/create-test-worker';
-import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from './support/timer-firing-turn';
+import { type DatabaseOfItsOwn, databaseOfItsOwn } from './support/database-of-its-own';
 
 /** The worker's only listener: liveness, readiness (PostgreSQL and Redis, draining), metrics. */
 describe('Worker health and metrics', () => {
   let worker: TestWorker;
   let url: string;
-  let endTurn: (() => Promise<void>) | undefined;
+  let database: DatabaseOfItsOwn | undefined;
 
-  // Its runner fires due timers too: it takes its turn with the other files that run workers.
+  // Its runner runs every job (timers, sealer, relays): on a database of its own, so that it acts
+  // on no other file's rows.
   beforeAll(async () => {
-    worker = await createTestWorker();
-    endTurn = await takeTimerFiringTurn(worker.app.get(DataSource));
+    database = await databaseOfItsOwn('worker_health');
+    worker = await createTestWorker(database.env);
     url = await worker.listen();
     worker.runner.start();
-  }, TIMER_FIRING_TURN_TIMEOUT_MS);
+  });
 
-  // The worker goes before the turn does: the next file that fires timers must find it gone.
   afterAll(async () => {
     await worker?.close();
-    await endTurn?.();
+    await database?.drop();
   });
 
   it('answers liveness and readiness with both dependencies checked', async () => {

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { eventually, sealAuditNow, TestApp } from '@flowgate/testing';
 import { createTestApp } from '../support/create-test-app';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
+import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'audit-verify.mjs');
 
@@ -20,6 +21,7 @@ const SCRIPT = join(__dirname, '..', '..', 'scripts', 'audit-verify.mjs');
  */
 describe('Signed anchors, end to end', () => {
   let testApp: TestApp;
+  let database: DatabaseOfItsOwn | undefined;
   let worker: TestWorker;
   let http: ReturnType<typeof request>;
   let dev: DevIdentityProvider;
@@ -29,8 +31,10 @@ describe('Signed anchors, end to end', () => {
   let keySet: { keys: { kid: string }[] };
 
   beforeAll(async () => {
-    testApp = await createTestApp();
-    worker = await createTestWorker({ AUDIT_ANCHOR_INTERVAL_SECONDS: '1' });
+    // Its own: a long transaction in another file holds the sealer's watermark back.
+    database = await databaseOfItsOwn('audit_anchors');
+    testApp = await createTestApp({ env: database.env });
+    worker = await createTestWorker({ ...database.env, AUDIT_ANCHOR_INTERVAL_SECONDS: '1' });
     http = request(testApp.app.getHttpServer());
     dev = testApp.app.get(DevIdentityProvider);
   });
@@ -38,6 +42,7 @@ describe('Signed anchors, end to end', () => {
   afterAll(async () => {
     await worker?.close();
     await testApp?.close();
+    await database?.drop();
   });
 
   const bearer = async (user: string, roles: string[]) =>

@@ -5,7 +5,7 @@ import type { FlowgateClient } from '@flowgate/sdk';
 import { eventually, type TestApp, accountsFor } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
-import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
+import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 import { createTestWorker } from '../support/create-test-worker';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -25,7 +25,7 @@ const WORKER_PROCESS_TEST_TIMEOUT_MS = 120_000;
 describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () => {
   let testApp: TestApp;
   let db: DataSource;
-  let endTurn: (() => Promise<void>) | undefined;
+  let database: DatabaseOfItsOwn | undefined;
   let requester: FlowgateClient;
   const suffix = randomUUID().slice(0, 8);
   const key = `worker-crash-${suffix}`;
@@ -43,9 +43,9 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
   };
 
   beforeAll(async () => {
-    testApp = await createTestApp();
+    database = await databaseOfItsOwn('worker_processes');
+    testApp = await createTestApp({ env: database.env });
     db = testApp.app.get(DataSource);
-    endTurn = await takeTimerFiringTurn(db);
     const signIn = accountsFor(testApp, 'worker-crash');
     const client = async (name: string, roles: Role[], stepUp = false) =>
       (await signIn(name, roles, { stepUp })).client;
@@ -56,10 +56,9 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
     });
     expect(published.response.status).toBe(201);
     requester = await client('requester', ['requester']);
-  }, TIMER_FIRING_TURN_TIMEOUT_MS);
+  });
 
-  // Dead before the next test, and before the turn goes to another file: a worker process still
-  // exiting would otherwise fire (or fail) that file's timers.
+  // Dead before the next test: a worker process still exiting would fire (or fail) its timers.
   afterEach(async () => {
     if (child && child.child.exitCode === null && child.child.signalCode === null) {
       child.child.kill('SIGKILL');
@@ -68,8 +67,8 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
   });
 
   afterAll(async () => {
-    await endTurn?.();
     await testApp?.close();
+    await database?.drop();
   });
 
   /** An instance whose timer is due now. */
@@ -126,7 +125,7 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
       const name = `flowgate-worker-kill-${suffix}`;
       const holder = await holdInstance(id);
       try {
-        child = await startWorkerProcess({ WORKER_SERVICE_NAME: name });
+        child = await startWorkerProcess({ ...database!.env, WORKER_SERVICE_NAME: name });
         await waitingForTheInstance(name);
         child.child.kill('SIGKILL');
         expect(await child.exited).toBe('SIGKILL');
@@ -143,7 +142,7 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
       const [timer] = await db.query(`SELECT status FROM workflow_timers WHERE instance_id = $1`, [id]);
       expect(timer.status).toBe('pending');
 
-      const survivor = await createTestWorker();
+      const survivor = await createTestWorker(database!.env);
       try {
         expect(await survivor.app.get(WorkflowTimersJob).runOnce(new AbortController().signal)).toBe(1);
       } finally {
@@ -162,7 +161,7 @@ describe('Worker processes: SIGKILL and SIGTERM in the middle of a firing', () =
       const holder = await holdInstance(id);
       let released = false;
       try {
-        child = await startWorkerProcess({ WORKER_SERVICE_NAME: name });
+        child = await startWorkerProcess({ ...database!.env, WORKER_SERVICE_NAME: name });
         expect((await fetch(`${child.url}/health/live`)).status).toBe(200);
         await waitingForTheInstance(name);
         child.child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { API_MIGRATIONS } from '@flowgate/api';
-import { createScratchDatabase, eventually, type ScratchDatabase, type TestApp } from '@flowgate/testing';
+import { eventually, type TestApp } from '@flowgate/testing';
+import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 import { createTestApp } from '../support/create-test-app';
 import { createWebhookJobs, type WebhookJobs } from '../support/webhook-jobs';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -41,12 +41,12 @@ export interface WebhookSuite {
 export function webhookSuite(workerSettings: Readonly<Record<string, string>>): WebhookSuite {
   const state = {} as { -readonly [K in keyof WebhookSuite]: WebhookSuite[K] };
   const subscriptions: string[] = [];
-  let scratch: ScratchDatabase | undefined;
+  let database: DatabaseOfItsOwn | undefined;
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase('webhooks', API_MIGRATIONS);
+    database = await databaseOfItsOwn('webhooks');
     const shared = {
-      DATABASE_URL: scratch.config.database.url!,
+      ...database.env,
       WEBHOOK_ALLOWED_TARGETS: LOOPBACK,
       WEBHOOK_SECRETS_KEY: randomBytes(32).toString('base64'),
     };
@@ -70,7 +70,7 @@ export function webhookSuite(workerSettings: Readonly<Record<string, string>>): 
   afterAll(async () => {
     await state.jobs?.close();
     await state.testApp?.close();
-    await scratch?.drop();
+    await database?.drop();
   });
 
   state.subscribe = async (url = state.receiver.url(), body = {}) => {

@@ -12,7 +12,7 @@ import {
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
-import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
+import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 
 /**
  * Timers and traces (docs/workflows.md "Timers"): a timer keeps the trace context of the transition
@@ -54,16 +54,16 @@ describe('Timer tracing', () => {
   let testApp: TestApp;
   let worker: TestWorker;
   let db: DataSource;
-  let endTurn: (() => Promise<void>) | undefined;
+  let database: DatabaseOfItsOwn | undefined;
   let http: ReturnType<typeof request>;
   const auth: Record<string, Record<string, string>> = {};
   const key = `timer-traces-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    testApp = await createTestApp();
-    worker = await createTestWorker();
+    database = await databaseOfItsOwn('timer_tracing');
+    testApp = await createTestApp({ env: database.env });
+    worker = await createTestWorker(database.env);
     db = testApp.app.get(DataSource);
-    endTurn = await takeTimerFiringTurn(db);
     http = request(testApp.app.getHttpServer());
     for (const role of ['admin', 'requester'] as const) {
       const token = await testApp.app
@@ -72,12 +72,12 @@ describe('Timer tracing', () => {
       auth[role] = { Authorization: `Bearer ${token}` };
     }
     await http.post('/v1/workflow-definitions').set(auth.admin).send(document(key)).expect(201);
-  }, TIMER_FIRING_TURN_TIMEOUT_MS);
+  });
 
   afterAll(async () => {
     await worker?.close();
-    await endTurn?.();
     await testApp?.close();
+    await database?.drop();
   });
 
   /** A new instance moved to `waiting` (arming `escalate`), sent with a fresh caller's `traceparent`. */

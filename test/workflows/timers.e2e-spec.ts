@@ -6,7 +6,7 @@ import type { FlowgateClient } from '@flowgate/sdk';
 import { eventually, type TestApp, accountsFor } from '@flowgate/testing';
 import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/workflows';
 import { createTestApp } from '../support/create-test-app';
-import { takeTimerFiringTurn, TIMER_FIRING_TURN_TIMEOUT_MS } from '../support/timer-firing-turn';
+import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
 
 /**
@@ -62,7 +62,7 @@ describe('Workflow timers', () => {
   let testApp: TestApp;
   let worker: TestWorker;
   let db: DataSource;
-  let endTurn: (() => Promise<void>) | undefined;
+  let database: DatabaseOfItsOwn | undefined;
   let requester: FlowgateClient;
   let approver1: FlowgateClient;
   let approver2: FlowgateClient;
@@ -71,10 +71,10 @@ describe('Workflow timers', () => {
   const idempotencyKey = () => ({ 'Idempotency-Key': randomUUID() });
 
   beforeAll(async () => {
-    testApp = await createTestApp();
-    worker = await createTestWorker();
+    database = await databaseOfItsOwn('timers');
+    testApp = await createTestApp({ env: database.env });
+    worker = await createTestWorker(database.env);
     db = testApp.app.get(DataSource);
-    endTurn = await takeTimerFiringTurn(db);
     const signIn = accountsFor(testApp, 'timers');
     const client = async (name: string, roles: Role[], stepUp = false) =>
       (await signIn(name, roles, { stepUp })).client;
@@ -84,12 +84,12 @@ describe('Workflow timers', () => {
     approver2 = await client('approver2', ['approver']);
     const published = await admin.POST('/v1/workflow-definitions', { body: leaveDocument(key) as never });
     expect(published.response.status).toBe(201);
-  }, TIMER_FIRING_TURN_TIMEOUT_MS);
+  });
 
   afterAll(async () => {
     await worker?.close();
-    await endTurn?.();
     await testApp?.close();
+    await database?.drop();
   });
 
   async function start(): Promise<string> {
@@ -297,7 +297,7 @@ describe('Workflow timers', () => {
       `UPDATE workflow_timers SET due_at = now() - interval '1 second' WHERE instance_id = ANY($1) AND status = 'pending'`,
       [ids],
     );
-    const workers = [worker, await createTestWorker(), await createTestWorker()];
+    const workers = [worker, await createTestWorker(database!.env), await createTestWorker(database!.env)];
     try {
       workers.forEach((replica) => replica.runner.start());
       await eventually(async () => {
