@@ -21,6 +21,8 @@ import { jestRunWithServices } from './lib/test-services.mjs';
 const CLUSTER_TIER_SPECS = [
   'test/multi-instance/',
   'libs/core/src/redis/shared-state\\.int-spec\\.ts',
+  // Scripts on a fresh client's auto-pipeline: a cluster client keeps one pipeline per node group.
+  'libs/core/src/redis/redis-client\\.int-spec\\.ts',
   // The caller round trip's one script (ADR 28), through the whole app.
   'test/traffic/caller-round-trip\\.e2e-spec\\.ts',
 ];

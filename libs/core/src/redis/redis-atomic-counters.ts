@@ -1,6 +1,7 @@
 import { AtomicCounters, CounterValue } from './atomic-counters';
 import type { RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
+import type { RedisScript } from './redis-scripts';
 
 /** Every counter's key starts with this (the caller round trip's script counts the same keys). */
 export const COUNTER_PREFIX = 'counter:';
@@ -15,8 +16,10 @@ if ttl < 0 then
 end
 return {value, ttl}`;
 
-/** The script as an ioredis command: sent by hash (EVALSHA), the text only when Redis lacks it. */
 const INCREMENT_COMMAND = 'flowgateCounterIncrement';
+
+/** Defined on every client as it is created (`defineScripts`). */
+export const COUNTER_SCRIPTS: readonly RedisScript[] = [{ name: INCREMENT_COMMAND, lua: INCREMENT, numberOfKeys: 1 }];
 
 interface WithIncrement {
   [INCREMENT_COMMAND](key: string, by: number, ttlMs: number): Promise<[number, number]>;
@@ -47,7 +50,7 @@ export class RedisAtomicCounters extends AtomicCounters {
   }
 }
 
+/** The client with the increment script, which `createRedisClient` defined (`defineScripts`). */
 function withIncrement(client: RedisClient): WithIncrement {
-  if (!(INCREMENT_COMMAND in client)) client.defineCommand(INCREMENT_COMMAND, { numberOfKeys: 1, lua: INCREMENT });
   return client as unknown as WithIncrement;
 }

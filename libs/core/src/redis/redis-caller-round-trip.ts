@@ -6,6 +6,7 @@ import { COUNTER_PREFIX } from './redis-atomic-counters';
 import { CACHE_PREFIX } from './redis-cache';
 import type { RedisClient } from './redis-client';
 import type { RedisCommands } from './redis-commands';
+import type { RedisScript } from './redis-scripts';
 import { ACQUIRE_FUNCTION, lockKeyOf, redisLease } from './redis-distributed-lock';
 
 // KEYS: the reads, the counters, then the lease's key and fence counter when one is asked for.
@@ -49,9 +50,14 @@ for i = 1, #KEYS do
 end
 return 0`;
 
-/** The scripts as ioredis commands: sent by hash (EVALSHA), the text only when Redis lacks it. */
 const SEND_COMMAND = 'flowgateCallerRoundTrip';
 const GIVE_BACK_COMMAND = 'flowgateCallerGiveBack';
+
+/** Defined on every client as it is created (`defineScripts`). Variable key counts: no `numberOfKeys`. */
+export const CALLER_ROUND_TRIP_SCRIPTS: readonly RedisScript[] = [
+  { name: SEND_COMMAND, lua: SEND },
+  { name: GIVE_BACK_COMMAND, lua: GIVE_BACK },
+];
 
 type Raw = [(string | null)[], number[], number];
 
@@ -118,9 +124,7 @@ function leaseOutcome<T>(fencingToken: number, lease: () => T): T | 'held' | 'no
   return fencingToken === 0 ? 'held' : lease();
 }
 
+/** The client with this file's scripts, which `createRedisClient` defined (`defineScripts`). */
 function withScripts(client: RedisClient): WithScripts {
-  // Variable key counts: ioredis takes the count as the first argument when none is defined.
-  if (!(SEND_COMMAND in client)) client.defineCommand(SEND_COMMAND, { lua: SEND });
-  if (!(GIVE_BACK_COMMAND in client)) client.defineCommand(GIVE_BACK_COMMAND, { lua: GIVE_BACK });
   return client as unknown as WithScripts;
 }

@@ -1,5 +1,6 @@
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config/redis.config';
+import { defineScripts } from './redis-scripts';
 
 /** One Redis server's client, or a Redis Cluster's: the commands are the same (ADR 21). */
 export type RedisClient = Redis | Cluster;
@@ -24,26 +25,36 @@ export function createRedisClient(config: RedisConfig, keyPrefix = config.keyPre
   const retry = (attempt: number) => Math.min(attempt * 200, 2_000);
   if (config.cluster) {
     const { nodes, username, password, tls } = config.cluster;
-    return new Cluster(
-      nodes.map((node) => ({ ...node })),
-      {
-        keyPrefix,
-        enableOfflineQueue,
-        enableAutoPipelining: true,
-        clusterRetryStrategy: retry,
-        slotsRefreshTimeout: connectTimeoutMs,
-        redisOptions: { ...perConnection, username, password, ...(tls ? { tls: {} } : {}) },
-      },
+    return withScripts(
+      new Cluster(
+        nodes.map((node) => ({ ...node })),
+        {
+          keyPrefix,
+          enableOfflineQueue,
+          enableAutoPipelining: true,
+          clusterRetryStrategy: retry,
+          slotsRefreshTimeout: connectTimeoutMs,
+          redisOptions: { ...perConnection, username, password, ...(tls ? { tls: {} } : {}) },
+        },
+      ),
     );
   }
   if (!config.url) return undefined;
-  return new Redis(config.url, {
-    ...perConnection,
-    keyPrefix,
-    enableOfflineQueue,
-    enableAutoPipelining: true,
-    retryStrategy: retry,
-  });
+  return withScripts(
+    new Redis(config.url, {
+      ...perConnection,
+      keyPrefix,
+      enableOfflineQueue,
+      enableAutoPipelining: true,
+      retryStrategy: retry,
+    }),
+  );
+}
+
+/** Scripts are defined before the client is handed out: see `defineScripts` for why. */
+function withScripts<T extends RedisClient>(client: T): T {
+  defineScripts(client);
+  return client;
 }
 
 /** PING on one server; on a cluster, on every primary, since each serves a share of the keys. */

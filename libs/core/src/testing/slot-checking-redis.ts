@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import type { RedisCommands } from '../redis/redis-commands';
+import { defineScripts } from '../redis/redis-scripts';
 
 /** One command as a Redis Cluster would place it: its keys (prefix included) and their slots. */
 export interface SentCommand {
@@ -50,6 +51,8 @@ export function slotCheckingRedis(
     has: (target, name) => name in target || defined.has(String(name)),
     get: (target, name) => target[name] ?? ((...args: unknown[]) => send(String(name), args)),
   });
+  // As `createRedisClient` does with a real client.
+  defineScripts(client as never);
   return { commands: { run: (command) => command(client as never) }, sent };
 }
 
