@@ -8,6 +8,8 @@ import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/wo
 import { createTestApp } from '../support/create-test-app';
 import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
+// Internal to the library: spied on to look into the moment a failure is recorded.
+import { WorkflowTimersRepository } from '../../libs/workflows/src/timers/workflow-timers.repository';
 
 /**
  * Timers (DESIGN §5, docs/workflows.md "Timers"): armed in the unit of work that enters a state,
@@ -266,6 +268,43 @@ describe('Workflow timers', () => {
       transition: 'expire',
       actorType: 'system',
     });
+  });
+
+  it('keeps a failing timer claimed until its failure is recorded: no other worker takes it at once', async () => {
+    const id = await start();
+    await take(requester, id, 'submit');
+    await due(id, 'expire');
+    const audit = worker.app.get(AuditService, { strict: false });
+    const record = audit.record.bind(audit);
+    const failing = jest.spyOn(audit, 'record').mockImplementation(async (event, manager) => {
+      if (event.resource.id === id) throw new Error('audit store unavailable');
+      return record(event, manager);
+    });
+    const timers = worker.app.get(WorkflowTimersRepository, { strict: false });
+    const recordFailure = timers.recordFailure.bind(timers);
+    // What another worker's claim would find while the failure is being recorded.
+    const claimable: number[] = [];
+    const recording = jest.spyOn(timers, 'recordFailure').mockImplementation(async (timerId, delay) => {
+      const free = await db.query(
+        `SELECT id FROM workflow_timers WHERE instance_id = $1 AND transition = 'expire' AND status = 'pending' FOR UPDATE SKIP LOCKED`,
+        [id],
+      );
+      claimable.push(free.length);
+      return recordFailure(timerId, delay);
+    });
+    try {
+      await fireDue();
+    } finally {
+      failing.mockRestore();
+      recording.mockRestore();
+    }
+    expect(claimable).toEqual([0]);
+    const [timer] = await db.query(
+      `SELECT attempts, retry_at > now() AS waiting FROM workflow_timers WHERE instance_id = $1 AND transition = 'expire'`,
+      [id],
+    );
+    expect(timer).toEqual({ attempts: 1, waiting: true });
+    expect(await get(id)).toMatchObject({ state: 'waiting' });
   });
 
   it('a due timer held by a worker while a person moves on is cancelled by the worker, not fired', async () => {

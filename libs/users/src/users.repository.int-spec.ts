@@ -84,6 +84,8 @@ describe('UsersRepository (real PostgreSQL)', () => {
     ])('moves the version when the %s changes', async (_field, change) => {
       const seen = identity();
       const first = await users.upsertOnSight(seen);
+      // JavaScript dates keep milliseconds: two upserts within one would show the same time.
+      await new Promise((resolve) => setTimeout(resolve, 2));
       const changed = await users.upsertOnSight({ ...seen, ...change });
       expect(changed).toMatchObject({ id: first.id, version: 2 });
       expect(changed.updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());

@@ -154,6 +154,65 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     expect(() => runner.afterCommit(() => undefined)).toThrow('outside a unit of work');
   });
 
+  describe('attempt: work under a savepoint inside the open unit of work', () => {
+    const ids = async (from: number, to: number) => {
+      const rows = await dataSource.query<{ id: number }[]>(
+        `SELECT id FROM ${table} WHERE id BETWEEN $1 AND $2 ORDER BY id`,
+        [from, to],
+      );
+      return rows.map((row) => row.id);
+    };
+
+    it('undoes a failed attempt’s writes and after-commit steps; the unit goes on and commits the rest', async () => {
+      const seen: string[] = [];
+      const outcome = await runner.run(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES (90)`);
+        await expect(
+          runner.attempt(async (inner) => {
+            await inner.query(`INSERT INTO ${table} VALUES (91)`);
+            runner.afterCommit(() => void seen.push('failed attempt'));
+            await inner.query(`INSERT INTO ${table} VALUES (90)`); // duplicate key: the transaction would be aborted
+          }),
+        ).rejects.toMatchObject({ driverError: { code: '23505' } });
+        // Usable again: the failure is recorded in the same transaction.
+        await manager.query(`INSERT INTO ${table} VALUES (92)`);
+        runner.afterCommit(() => void seen.push('unit'));
+        return 'recorded';
+      });
+      expect(outcome).toBe('recorded');
+      expect(await ids(90, 99)).toEqual([90, 92]);
+      expect(seen).toEqual(['unit']);
+    });
+
+    it('keeps a successful attempt’s writes and after-commit steps, and they roll back with the unit', async () => {
+      const seen: string[] = [];
+      await runner.run(async (manager) => {
+        await runner.attempt(async () => {
+          await manager.query(`INSERT INTO ${table} VALUES (100)`);
+          runner.afterCommit(() => void seen.push('attempt'));
+        });
+      });
+      expect(await ids(100, 109)).toEqual([100]);
+      expect(seen).toEqual(['attempt']);
+
+      await expect(
+        runner.run(async (manager) => {
+          await runner.attempt(async () => {
+            await manager.query(`INSERT INTO ${table} VALUES (101)`);
+            runner.afterCommit(() => void seen.push('must not run'));
+          });
+          throw new Error('the unit fails after the attempt');
+        }),
+      ).rejects.toThrow('the unit fails');
+      expect(await ids(100, 109)).toEqual([100]);
+      expect(seen).toEqual(['attempt']);
+    });
+
+    it('refuses to run outside a unit of work', async () => {
+      await expect(runner.attempt(async () => 'never')).rejects.toThrow('outside a unit of work');
+    });
+  });
+
   it('runs end-of-unit steps after a rollback too, outside the transaction; at once when no unit is open', async () => {
     const seen: string[] = [];
     await expect(

@@ -123,6 +123,29 @@ export class TransactionRunner {
   }
 
   /**
+   * Runs `work` inside the open unit of work under a savepoint. If it throws, its writes and the
+   * `afterCommit` hooks it registered are undone, the error is rethrown, and the unit stays open
+   * and usable: the caller can record the failure with the locks it took before still held (a
+   * worker's claim on a timer, which a second unit of work would give up between the two).
+   * Costs one statement (`SAVEPOINT`); a success leaves the savepoint to the commit.
+   */
+  async attempt<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const open = this.current.get();
+    if (!open) throw new Error('attempt() called outside a unit of work');
+    const afterCommit: Hook[] = [];
+    await open.manager.query('SAVEPOINT flowgate_attempt');
+    try {
+      const result = await this.current.run({ ...open, afterCommit }, () => work(open.manager));
+      open.afterCommit.push(...afterCommit);
+      return result;
+    } catch (error) {
+      // The most recent savepoint of that name: attempts nest.
+      await open.manager.query('ROLLBACK TO SAVEPOINT flowgate_attempt');
+      throw error;
+    }
+  }
+
+  /**
    * Runs `hook` once the open unit of work has ended, committed or rolled back, and its
    * connection is back in the pool; at once when none is open. For writes that need a connection
    * of their own (an audited denial): taking a second connection while holding one can exhaust

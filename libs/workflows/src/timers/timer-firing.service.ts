@@ -38,24 +38,40 @@ export class TimerFiring {
    * Settles the most overdue timer; undefined when none is due (or every due one is in other hands
    * or waiting to be retried). A firing that fails rolls back whole and is retried later with a
    * growing delay (`failed`), so a timer that keeps failing never holds up the ones due after it.
+   *
+   * The firing runs under a savepoint (`attempt`), and its failure is recorded in the same unit of
+   * work, the timer still claimed: recorded in a unit of its own, it left a gap between the
+   * rollback and that commit in which another worker claimed the timer again at once.
    */
   async fireNextDue(): Promise<TimerOutcome | undefined> {
     let claimed: ClaimedTimer | undefined;
     try {
       return await this.transactions.run(async (manager) => {
         claimed = await this.timers.claimNextDue(manager);
-        return claimed && (await this.fireInItsOwnTrace(claimed, manager));
+        if (!claimed) return undefined;
+        const timer = claimed;
+        try {
+          return await this.transactions.attempt(() => this.fireInItsOwnTrace(timer, manager));
+        } catch (error) {
+          await this.recordFailure(timer, error);
+          return 'failed';
+        }
       });
     } catch (error) {
       if (!claimed) throw error; // nothing claimed: the database itself is failing; the runner backs off
-      const attempts = await this.timers.recordFailure(claimed.id, retryDelaySeconds);
-      this.logger.error(
-        { err: error, timerId: claimed.id, instanceId: claimed.instanceId, attempts },
-        'A timer failed to fire; it will be retried',
-      );
-      this.metrics.settled.inc({ definition: 'unknown', outcome: 'failed' });
+      // The unit of work itself failed (its connection, the savepoint): recorded on its own.
+      await this.recordFailure(claimed, error);
       return 'failed';
     }
+  }
+
+  private async recordFailure(timer: ClaimedTimer, error: unknown): Promise<void> {
+    const attempts = await this.timers.recordFailure(timer.id, retryDelaySeconds);
+    this.logger.error(
+      { err: error, timerId: timer.id, instanceId: timer.instanceId, attempts },
+      'A timer failed to fire; it will be retried',
+    );
+    this.metrics.settled.inc({ definition: 'unknown', outcome: 'failed' });
   }
 
   /**

@@ -92,7 +92,8 @@ export class WorkflowTimersRepository {
 
   /**
    * Records a firing that failed (its unit rolled back) and holds the timer back until its next
-   * attempt: `delaySeconds(attempts)` after now. Runs in a unit of its own, after the failed one.
+   * attempt: `delaySeconds(attempts)` after now. In the claiming unit of work when one is open
+   * (the failed firing rolled back to its savepoint), else in a unit of its own.
    */
   async recordFailure(id: string, delaySeconds: (attempts: number) => number): Promise<number | undefined> {
     return this.transactions.run(async (manager) => {
