@@ -8,8 +8,6 @@ import { type WorkflowDefinitionDocument, WorkflowTimersJob } from '@flowgate/wo
 import { createTestApp } from '../support/create-test-app';
 import { type DatabaseOfItsOwn, databaseOfItsOwn } from '../support/database-of-its-own';
 import { createTestWorker, type TestWorker } from '../support/create-test-worker';
-// Internal to the library: spied on to look into the moment a failure is recorded.
-import { WorkflowTimersRepository } from '../../libs/workflows/src/timers/workflow-timers.repository';
 
 /**
  * Timers (DESIGN §5, docs/workflows.md "Timers"): armed in the unit of work that enters a state,
@@ -280,7 +278,10 @@ describe('Workflow timers', () => {
       if (event.resource.id === id) throw new Error('audit store unavailable');
       return record(event, manager);
     });
-    const timers = worker.app.get(WorkflowTimersRepository, { strict: false });
+    // The job's timers repository, internal to the library (reached through the job, whose
+    // firing service holds it): spied on to look into the moment the failure is recorded.
+    const firing = worker.app.get(WorkflowTimersJob)['firing'];
+    const timers = firing['timers'];
     const recordFailure = timers.recordFailure.bind(timers);
     // What another worker's claim would find while the failure is being recorded.
     const claimable: number[] = [];
