@@ -7,7 +7,19 @@
 // It builds the API first: suites that compare servers run its production build (dist/) on plain
 // Node, in a process of its own (bench/support/server-process.ts).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { runJestWithServices } from './lib/test-services.mjs';
+
+// The load generator of the HTTP suites is Debian's wrk (bench/support/wrk-post.ts): installed
+// here when missing, as .ci/run installs Chromium, so the suites run on a fresh machine.
+if (!process.env.WRK_PATH && !existsSync('/usr/bin/wrk')) {
+  process.stderr.write('npm run bench: installing wrk (apt-get)\n');
+  const apt = (...args) => spawnSync('apt-get', args, { stdio: 'inherit' }).status === 0;
+  if (!(apt('update', '-qq') && apt('install', '-y', '-qq', 'wrk'))) {
+    process.stderr.write('npm run bench: could not install wrk; install it (apt-get install wrk) and run again\n');
+    process.exit(1);
+  }
+}
 
 const build = spawnSync('npm', ['run', '-s', 'build'], { stdio: 'inherit', shell: process.platform === 'win32' });
 if (build.status !== 0) {
