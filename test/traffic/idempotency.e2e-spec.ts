@@ -21,8 +21,11 @@ describe('Idempotency keys', () => {
   let dev: DevIdentityProvider;
   const suffix = randomUUID().slice(0, 8);
 
+  /** The in-flight marker's lease, at its shortest: a stored answer's marker runs it out. */
+  const MARKER_LEASE_MS = 500;
+
   beforeAll(async () => {
-    testApp = await createTestApp({ probes: true });
+    testApp = await createTestApp({ probes: true, env: { IDEMPOTENCY_MARKER_LEASE_MS: String(MARKER_LEASE_MS) } });
     http = request(testApp.app.getHttpServer());
     db = testApp.app.get(DataSource);
     dev = testApp.app.get(DevIdentityProvider);
@@ -248,6 +251,8 @@ describe('Idempotency keys', () => {
       `UPDATE idempotency_records SET expires_at = now() - interval '1 second' WHERE idempotency_key = $1`,
       [key],
     );
+    // Records are kept an hour at least; the first request's marker had long run out its lease.
+    await sleep(MARKER_LEASE_MS + 100);
     const again = await postNote(auth, key, text);
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBeUndefined();

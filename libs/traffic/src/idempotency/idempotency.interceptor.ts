@@ -42,7 +42,10 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * 3. Otherwise the handler runs inside a unit of work this interceptor opens, and the answer is
  *    stored in that same transaction: the change and its record commit together, so a failure
  *    between commit and response can only ever lead to a replay, never to a second change.
- * 4. The marker is released; the response waits for that only when no answer was stored.
+ * 4. After a failure the marker is released before the response, so that a retry finds the key
+ *    free. After a stored answer it is left to run out its short lease: a retry meanwhile finds
+ *    it held and replays the stored answer, exactly as it would after a release, and the request
+ *    saves a Redis round trip (measured: a socket write costs about as much CPU as a statement).
  * If Redis is down, step 1 is skipped and PostgreSQL's primary key on the scope is the guard: a
  * concurrent duplicate's insert waits for the first transaction and then finds the key taken,
  * which rolls its own change back, and it answers with the first one's stored response.
@@ -114,11 +117,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return from([sent]);
     } finally {
       clearInterval(renewal);
-      const released = marker?.release().catch(() => undefined);
-      // Once the key has its stored answer, a retry that still finds the marker held replays that
-      // answer, as it would after the release: the response need not wait for Redis. After a
-      // failure nothing is stored, and a retry must find the key free rather than get a 409.
-      if (!answerStored) await released;
+      // Once the key has its stored answer, a retry that finds the marker held replays that answer
+      // (above), as it would after a release: the marker runs out its lease. After a failure
+      // nothing is stored, and a retry must find the key free rather than get a 409.
+      if (!answerStored) await marker?.release().catch(() => undefined);
     }
   }
 
