@@ -107,7 +107,7 @@ describe('Round trips of one transition', () => {
 
     const verbs = traffic.statements.map(verbOf);
     expect({ statements: verbs, redis: traffic.redisCommands }).toEqual({
-      statements: ['SELECT', 'START', 'SELECT', 'WITH', 'INSERT', 'INSERT', 'COMMIT'],
+      statements: ['SELECT', 'START', 'SELECT', 'WITH', 'WITH', 'COMMIT'],
       redis: REDIS_COMMANDS,
     });
     // One Redis round trip before the work, none inside it or after it.

@@ -65,9 +65,14 @@ export class AuditRepository {
    * The writer's one statement: the event, unsealed. No chain head is read or locked, so writers
    * on unrelated resources never wait for each other; the database stamps the writer's
    * transaction id (`txid`) and position (`pos`) the sealer orders by.
+   *
+   * Deferred (`TransactionRunner.deferWrite`): nothing in the unit of work reads the event back,
+   * so it rides along with the unit's last statement (a keyed write's idempotency record) or goes
+   * just before the commit, atomic with the change either way.
    */
   async insert(body: AuditEventBody, manager: EntityManager): Promise<void> {
-    await manager.query(
+    await this.transactions.deferWrite(
+      manager,
       `INSERT INTO audit_events (${BODY_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [

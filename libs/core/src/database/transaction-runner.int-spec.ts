@@ -213,6 +213,103 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     });
   });
 
+  describe('deferred writes: held back to ride along with a later statement', () => {
+    /** Every statement the unit's connection is sent, by its text. */
+    async function sentBy<T>(work: (manager: EntityManager) => Promise<T>): Promise<{ result: T; sent: string[] }> {
+      const sent: string[] = [];
+      const result = await runner.run(async (manager) => {
+        const query = manager.query.bind(manager);
+        jest.spyOn(manager, 'query').mockImplementation((sql: string, parameters?: unknown[]) => {
+          sent.push(sql.replace(/\s+/g, ' ').trim());
+          return query(sql, parameters);
+        });
+        return work(manager);
+      });
+      return { result, sent };
+    }
+    const ids = async (from: number, to: number) => {
+      const rows = await dataSource.query<{ id: number }[]>(
+        `SELECT id FROM ${table} WHERE id BETWEEN $1 AND $2 ORDER BY id`,
+        [from, to],
+      );
+      return rows.map((row) => row.id);
+    };
+
+    it('sends the held write in front of the next queryWithDeferred statement: one statement, both rows', async () => {
+      const { result, sent } = await sentBy(async (manager) => {
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [200]);
+        return runner.queryWithDeferred<{ id: number }>(
+          manager,
+          `INSERT INTO ${table} VALUES ($1), ($2) RETURNING id`,
+          [201, 202],
+        );
+      });
+      expect(sent).toEqual([
+        `WITH deferred_write AS (INSERT INTO ${table} VALUES ($1)) INSERT INTO ${table} VALUES ($2), ($3) RETURNING id`,
+      ]);
+      expect(result).toEqual([{ id: 201 }, { id: 202 }]);
+      expect(await ids(200, 209)).toEqual([200, 201, 202]);
+    });
+
+    it('joins a statement that starts with its own WITH list', async () => {
+      const { result } = await sentBy(async (manager) => {
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [210]);
+        return runner.queryWithDeferred<{ n: number }>(
+          manager,
+          `WITH x AS (INSERT INTO ${table} VALUES ($1) RETURNING id) SELECT count(*)::int AS n FROM x`,
+          [211],
+        );
+      });
+      expect(result).toEqual([{ n: 1 }]);
+      expect(await ids(210, 219)).toEqual([210, 211]);
+    });
+
+    it('sends a held write nothing took along just before the commit, and a second one sends the first', async () => {
+      const { sent } = await sentBy(async (manager) => {
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [220]);
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [221]);
+        expect(await ids(220, 229)).toEqual([]); // read on another connection: nothing committed yet
+      });
+      expect(sent).toEqual([`INSERT INTO ${table} VALUES ($1)`, `INSERT INTO ${table} VALUES ($1)`]);
+      expect(await ids(220, 229)).toEqual([220, 221]);
+    });
+
+    it('drops a held write with a rollback, and with a failed attempt', async () => {
+      await expect(
+        runner.run(async (manager) => {
+          await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [230]);
+          throw new Error('the unit fails');
+        }),
+      ).rejects.toThrow('the unit fails');
+      await runner.run(async (manager) => {
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [231]);
+        await expect(
+          runner.attempt(async () => {
+            await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [232]);
+            throw new Error('the attempt fails');
+          }),
+        ).rejects.toThrow('the attempt fails');
+      });
+      expect(await ids(230, 239)).toEqual([231]);
+    });
+
+    it('fails the unit when the held write fails where it rides along: nothing of it commits', async () => {
+      await dataSource.query(`INSERT INTO ${table} VALUES (240)`);
+      await expect(
+        runner.run(async (manager) => {
+          await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [240]); // duplicate key
+          await runner.queryWithDeferred(manager, `INSERT INTO ${table} VALUES ($1)`, [241]);
+        }),
+      ).rejects.toMatchObject({ driverError: { code: '23505' } });
+      expect(await ids(240, 249)).toEqual([240]);
+    });
+
+    it('sends at once outside a unit of work', async () => {
+      await runner.deferWrite(dataSource.manager, `INSERT INTO ${table} VALUES ($1)`, [250]);
+      expect(await ids(250, 259)).toEqual([250]);
+    });
+  });
+
   it('runs end-of-unit steps after a rollback too, outside the transaction; at once when no unit is open', async () => {
     const seen: string[] = [];
     await expect(

@@ -42,7 +42,9 @@ export class IdempotencyRepository {
     retentionSeconds: number,
     manager: EntityManager,
   ): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    // With the unit's held-back write (its audit event) in front: one round trip for both.
+    const rows = await this.transactions.queryWithDeferred<unknown>(
+      manager,
       `INSERT INTO idempotency_records
          (principal, method, route, idempotency_key, fingerprint, status, headers, body, body_text,
           created_at, expires_at)
