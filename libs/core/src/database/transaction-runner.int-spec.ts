@@ -26,6 +26,14 @@ describe('TransactionRunner (real PostgreSQL)', () => {
   });
 
   const count = async () => Number((await dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  /** The probe rows with ids from `from` to `to`, in order. */
+  const ids = async (from: number, to: number) => {
+    const rows = await dataSource.query<{ id: number }[]>(
+      `SELECT id FROM ${table} WHERE id BETWEEN $1 AND $2 ORDER BY id`,
+      [from, to],
+    );
+    return rows.map((row) => row.id);
+  };
 
   it('commits every write of the unit of work together', async () => {
     await runner.run(async (manager) => {
@@ -155,14 +163,6 @@ describe('TransactionRunner (real PostgreSQL)', () => {
   });
 
   describe('attempt: work under a savepoint inside the open unit of work', () => {
-    const ids = async (from: number, to: number) => {
-      const rows = await dataSource.query<{ id: number }[]>(
-        `SELECT id FROM ${table} WHERE id BETWEEN $1 AND $2 ORDER BY id`,
-        [from, to],
-      );
-      return rows.map((row) => row.id);
-    };
-
     it('undoes a failed attempt’s writes and after-commit steps; the unit goes on and commits the rest', async () => {
       const seen: string[] = [];
       const outcome = await runner.run(async (manager) => {
@@ -227,13 +227,6 @@ describe('TransactionRunner (real PostgreSQL)', () => {
       });
       return { result, sent };
     }
-    const ids = async (from: number, to: number) => {
-      const rows = await dataSource.query<{ id: number }[]>(
-        `SELECT id FROM ${table} WHERE id BETWEEN $1 AND $2 ORDER BY id`,
-        [from, to],
-      );
-      return rows.map((row) => row.id);
-    };
 
     it('sends the held write in front of the next queryWithDeferred statement: one statement, both rows', async () => {
       const { result, sent } = await sentBy(async (manager) => {
