@@ -219,10 +219,12 @@ describe('TransactionRunner (real PostgreSQL)', () => {
       const sent: string[] = [];
       const result = await runner.run(async (manager) => {
         const query = manager.query.bind(manager);
-        jest.spyOn(manager, 'query').mockImplementation((sql: string, parameters?: unknown[]) => {
-          sent.push(sql.replace(/\s+/g, ' ').trim());
-          return query(sql, parameters);
-        });
+        jest
+          .spyOn(manager, 'query')
+          .mockImplementation((sql: string, parameters?: Parameters<EntityManager['query']>[1]) => {
+            sent.push(sql.replace(/\s+/g, ' ').trim());
+            return query(sql, parameters);
+          });
         return work(manager);
       });
       return { result, sent };
