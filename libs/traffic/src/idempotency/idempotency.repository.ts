@@ -26,6 +26,8 @@ export class IdempotencyRepository {
       `SELECT fingerprint, status, headers, COALESCE(body_text, body::text) AS body FROM idempotency_records
        WHERE ${SCOPE_MATCH} AND expires_at > now()`,
       scopeParams(scope),
+      // Before every keyed write: parsed and planned once per connection, not on every call.
+      { name: 'idempotency.find' },
     );
     return row ? { ...row, status: Number(row.status) } : undefined;
   }
