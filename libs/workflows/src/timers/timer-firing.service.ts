@@ -53,20 +53,21 @@ export class TimerFiring {
         try {
           return await this.transactions.attempt(() => this.fireInItsOwnTrace(timer, manager));
         } catch (error) {
-          await this.recordFailure(timer, error);
+          const attempts = await this.timers.recordFailure(timer.id, retryDelaySeconds);
+          // Reported once the count is durable: should the commit fail, the path below counts it.
+          this.transactions.afterCommit(() => this.reportFailure(timer, error, attempts));
           return 'failed';
         }
       });
     } catch (error) {
       if (!claimed) throw error; // nothing claimed: the database itself is failing; the runner backs off
-      // The unit of work itself failed (its connection, the savepoint): recorded on its own.
-      await this.recordFailure(claimed, error);
+      // The unit of work itself failed (its connection, the savepoint): counted on its own.
+      this.reportFailure(claimed, error, await this.timers.recordFailure(claimed.id, retryDelaySeconds));
       return 'failed';
     }
   }
 
-  private async recordFailure(timer: ClaimedTimer, error: unknown): Promise<void> {
-    const attempts = await this.timers.recordFailure(timer.id, retryDelaySeconds);
+  private reportFailure(timer: ClaimedTimer, error: unknown, attempts: number | undefined): void {
     this.logger.error(
       { err: error, timerId: timer.id, instanceId: timer.instanceId, attempts },
       'A timer failed to fire; it will be retried',
