@@ -203,9 +203,11 @@ describe('Idempotency keys', () => {
     const key = newKey();
     const text = `crash before commit ${key}`;
     const records = testApp.app.get(IdempotencyRepository);
-    const insert = records.insert.bind(records);
-    const spy = jest.spyOn(records, 'insert').mockImplementationOnce(async (...args) => {
-      await insert(...args);
+    const store = records.store.bind(records);
+    const spy = jest.spyOn(records, 'store').mockImplementationOnce(async (...args) => {
+      await store(...args);
+      // The record is held back for the commit: a statement sends it, so it is written first.
+      await args[3].query('SELECT 1');
       throw new Error('injected crash after the idempotency record, before commit');
     });
     try {

@@ -6,8 +6,9 @@ import { createTestApp } from '../support/create-test-app';
 
 /**
  * What one transition costs in round trips (issue 15), pinned so that it cannot grow unnoticed:
- * every statement the app sends to PostgreSQL (one `pg` query is one round trip: node-postgres
- * sends the next only after the previous answered) and every command it sends to Redis, for one
+ * every round trip the app makes to PostgreSQL (one `pg` query is one round trip: node-postgres
+ * sends the next only after the previous answered; a unit of work's connection sends several
+ * statements in one, listed here by their first words) and every command it sends to Redis, for one
  * `POST /v1/workflows/{id}/transitions` on a warm instance (definition cached, principal cached,
  * scripts loaded). A change that adds one makes this fail with the full list to review; one that
  * removes one updates the numbers here and in docs/performance.md ("Write path").
@@ -40,9 +41,10 @@ const REDIS_COMMANDS = ['evalsha'];
 const AFTER_THE_RESPONSE_MS = 250;
 
 interface Traffic {
-  readonly statements: string[];
+  /** Each PostgreSQL round trip as the first words of the statements it carried. */
+  readonly roundTrips: string[][];
   readonly redisCommands: string[];
-  /** Both in the order sent: statements by their first word, Redis commands as `redis <name>`. */
+  /** Both in the order sent: round trips by their statements' first words, joined with `+`; Redis commands as `redis <name>`. */
   readonly timeline: string[];
 }
 
@@ -71,18 +73,16 @@ describe('Round trips of one transition', () => {
     try {
       await work();
       await new Promise((resolve) => setTimeout(resolve, AFTER_THE_RESPONSE_MS));
-      const sql = statements.mock.calls.map(([config]) =>
-        typeof config === 'string' ? config : (config as { text: string }).text,
-      );
+      const roundTrips = statements.mock.calls.map(([config]) => statementsOf(config).map(verbOf));
       const names = redisCommands.mock.calls.map(([command]) => command.name);
       // Jest numbers every call to every mock in one sequence: merged, they give the order sent.
       const timeline = [
-        ...sql.map((text, i) => ({ at: statements.mock.invocationCallOrder[i], what: verbOf(text) })),
+        ...roundTrips.map((verbs, i) => ({ at: statements.mock.invocationCallOrder[i], what: verbs.join('+') })),
         ...names.map((name, i) => ({ at: redisCommands.mock.invocationCallOrder[i], what: `redis ${name}` })),
       ]
         .sort((a, b) => a.at - b.at)
         .map((event) => event.what);
-      return { statements: sql, redisCommands: names, timeline };
+      return { roundTrips, redisCommands: names, timeline };
     } finally {
       statements.mockRestore();
       redisCommands.mockRestore();
@@ -105,13 +105,17 @@ describe('Round trips of one transition', () => {
 
     const traffic = await recorded(() => touch(workflow.id));
 
-    const verbs = traffic.statements.map(verbOf);
-    expect({ statements: verbs, redis: traffic.redisCommands }).toEqual({
-      statements: ['SELECT', 'START', 'SELECT', 'WITH', 'WITH', 'COMMIT'],
+    expect({ postgres: traffic.roundTrips, redis: traffic.redisCommands }).toEqual({
+      postgres: [
+        ['SELECT'], // the stored answer's lookup, before the unit of work
+        ['START', 'SELECT'], // the opening with the instance's lock and past
+        ['WITH'], // the step: state, participants, history, outbox
+        ['INSERT', 'DELETE', 'INSERT', 'COMMIT'], // held writes (audit event, idempotency record) and the commit
+      ],
       redis: REDIS_COMMANDS,
     });
     // One Redis round trip before the work, none inside it or after it.
-    expect(traffic.timeline).toEqual(['redis evalsha', ...verbs]);
+    expect(traffic.timeline).toEqual(['redis evalsha', ...traffic.roundTrips.map((verbs) => verbs.join('+'))]);
   });
 
   it('reads a workflow with one Redis round trip: principal and rate-limit counter in one script', async () => {
@@ -146,13 +150,20 @@ describe('Round trips of one transition', () => {
       replayed = (await send()).response;
     });
     expect(replayed?.headers.get('idempotent-replayed')).toBe('true');
-    expect({ statements: traffic.statements.length, redis: traffic.redisCommands }).toEqual({
-      statements: 1,
+    expect({ postgres: traffic.roundTrips, redis: traffic.redisCommands }).toEqual({
+      postgres: [['SELECT']],
       redis: REDIS_COMMANDS,
     });
     expect(traffic.timeline).toEqual(['redis evalsha', 'SELECT']);
   });
 });
+
+/** The statements one `pg` query call carried: its text, or each of a unit's pipelined statements. */
+function statementsOf(config: unknown): string[] {
+  if (typeof config === 'string') return [config];
+  const { text, statements } = config as { text: string; statements?: { text: string }[] };
+  return statements?.map((statement) => statement.text) ?? [text];
+}
 
 function verbOf(sql: string): string {
   return sql.trim().split(/\s+/)[0].toUpperCase();

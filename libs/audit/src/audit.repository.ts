@@ -66,9 +66,8 @@ export class AuditRepository {
    * on unrelated resources never wait for each other; the database stamps the writer's
    * transaction id (`txid`) and position (`pos`) the sealer orders by.
    *
-   * Deferred (`TransactionRunner.deferWrite`): nothing in the unit of work reads the event back,
-   * so it rides along with the unit's last statement (a keyed write's idempotency record) or goes
-   * just before the commit, atomic with the change either way.
+   * Deferred (`TransactionRunner.deferWrite`): held back to go out in front of the unit's next
+   * statement or with its commit, in the same round trip, atomic with the change either way.
    */
   async insert(body: AuditEventBody, manager: EntityManager): Promise<void> {
     await this.transactions.deferWrite(

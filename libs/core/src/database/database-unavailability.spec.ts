@@ -23,6 +23,12 @@ describe('isDatabaseUnavailability', () => {
       }),
     ],
     [
+      'a query runner released by its connection’s error, asked to commit',
+      Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), {
+        name: 'QueryRunnerAlreadyReleasedError',
+      }),
+    ],
+    [
       'TypeORM’s wrapper around a driver error',
       Object.assign(new Error('Query failed'), { driverError: new Error('Connection terminated unexpectedly') }),
     ],

@@ -28,9 +28,13 @@ const DRIVER_MESSAGES = [
 
 /**
  * TypeORM releases a transaction's query runner when its connection reports an error, so the
- * transaction's next statement fails with this instead of the connection's own error.
+ * transaction's next statement fails with one of these instead of the connection's own error
+ * (the first from the entity manager, the second from the runner itself, as its commit).
  */
-const RELEASED_BY_CONNECTION_ERROR = 'QueryRunnerProviderAlreadyReleasedError';
+const RELEASED_BY_CONNECTION_ERROR = new Set([
+  'QueryRunnerProviderAlreadyReleasedError',
+  'QueryRunnerAlreadyReleasedError',
+]);
 
 /**
  * Whether `error` says PostgreSQL is unreachable or cannot serve, as opposed to a failing
@@ -49,7 +53,7 @@ export function isDatabaseUnavailability(error: unknown, depth = 0): boolean {
     cause?: unknown;
     errors?: unknown;
   };
-  if (name === RELEASED_BY_CONNECTION_ERROR) return true;
+  if (typeof name === 'string' && RELEASED_BY_CONNECTION_ERROR.has(name)) return true;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   if (typeof message === 'string' && DRIVER_MESSAGES.some((text) => message.includes(text))) return true;
   if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailability(inner, depth + 1))) return true;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PinoLogger } from 'nestjs-pino';
+import { Client } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { loadConfigOverriding } from '../config/load-config';
 import { AppError } from '../errors/app-error';
@@ -213,63 +214,97 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     });
   });
 
-  describe('deferred writes: held back to ride along with a later statement', () => {
-    /** Every statement the unit's connection is sent, by its text. */
-    async function sentBy<T>(work: (manager: EntityManager) => Promise<T>): Promise<{ result: T; sent: string[] }> {
-      const sent: string[] = [];
-      const result = await runner.run(async (manager) => {
-        const query = manager.query.bind(manager);
-        jest
-          .spyOn(manager, 'query')
-          .mockImplementation((sql: string, parameters?: Parameters<EntityManager['query']>[1]) => {
-            sent.push(sql.replace(/\s+/g, ' ').trim());
-            return query(sql, parameters);
-          });
-        return work(manager);
+  describe('round trips: the opening and held writes ride along with the next statement', () => {
+    /**
+     * The round trips of the unit of work `work` runs in, each as the statements it carried (the
+     * pg client's `query` calls on the unit's connection; other connections' are left out).
+     */
+    async function roundTripsOf<T>(
+      work: (manager: EntityManager) => Promise<T>,
+      isolation?: 'SERIALIZABLE',
+    ): Promise<{ result: T; roundTrips: string[][] }> {
+      const calls: { client: unknown; statements: string[] }[] = [];
+      const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+      const send = prototype.query;
+      const query = jest.spyOn(prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+        const [config] = args as [string | { text: string; statements?: { text: string }[] }];
+        const texts =
+          typeof config === 'string' ? [config] : (config.statements?.map((each) => each.text) ?? [config.text]);
+        calls.push({ client: this, statements: texts.map((text) => text.replace(/\s+/g, ' ').trim()) });
+        return send.apply(this, args);
       });
-      return { result, sent };
+      try {
+        const result = await runner.run(work, isolation);
+        const unit = calls.find((call) => call.statements[0] === 'START TRANSACTION')?.client;
+        return { result, roundTrips: calls.filter((call) => call.client === unit).map((call) => call.statements) };
+      } finally {
+        query.mockRestore();
+      }
     }
 
-    it('sends the held write in front of the next queryWithDeferred statement: one statement, both rows', async () => {
-      const { result, sent } = await sentBy(async (manager) => {
-        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [200]);
-        return runner.queryWithDeferred<{ id: number }>(
-          manager,
-          `INSERT INTO ${table} VALUES ($1), ($2) RETURNING id`,
-          [201, 202],
-        );
-      });
-      expect(sent).toEqual([
-        `WITH deferred_write AS (INSERT INTO ${table} VALUES ($1)) INSERT INTO ${table} VALUES ($2), ($3) RETURNING id`,
-      ]);
-      expect(result).toEqual([{ id: 201 }, { id: 202 }]);
-      expect(await ids(200, 209)).toEqual([200, 201, 202]);
-    });
-
-    it('joins a statement that starts with its own WITH list', async () => {
-      const { result } = await sentBy(async (manager) => {
-        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [210]);
-        return runner.queryWithDeferred<{ n: number }>(
-          manager,
-          `WITH x AS (INSERT INTO ${table} VALUES ($1) RETURNING id) SELECT count(*)::int AS n FROM x`,
-          [211],
-        );
-      });
+    it('opens the transaction with its first statement, in one round trip', async () => {
+      const { result, roundTrips } = await roundTripsOf((manager) => manager.query<{ n: number }[]>('SELECT 1 AS n'));
       expect(result).toEqual([{ n: 1 }]);
-      expect(await ids(210, 219)).toEqual([210, 211]);
+      expect(roundTrips).toEqual([['START TRANSACTION', 'SELECT 1 AS n'], ['COMMIT']]);
     });
 
-    it('sends a held write nothing took along just before the commit, and a second one sends the first', async () => {
-      const { sent } = await sentBy(async (manager) => {
-        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [220]);
+    it('costs no round trip at all when the unit sends nothing', async () => {
+      const { roundTrips } = await roundTripsOf(async () => 'nothing to send');
+      expect(roundTrips).toEqual([]);
+    });
+
+    it('sends held writes in order in front of the next statement, which sees them', async () => {
+      const { result, roundTrips } = await roundTripsOf(async (manager) => {
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [200]);
+        await runner.deferWrite(manager, `UPDATE ${table} SET id = $1 WHERE id = $2`, [201, 200]);
+        const [rows, updated] = await manager.query<[{ id: number }[], number]>(
+          `UPDATE ${table} SET id = id + 1 WHERE id BETWEEN $1 AND $2 RETURNING id`,
+          [200, 209],
+        );
+        return { rows, updated };
+      });
+      // The second held write moved the first one's row: they ran in the order held. The carrying
+      // statement's answer keeps TypeORM's shape (an UPDATE: its rows and how many).
+      expect(result).toEqual({ rows: [{ id: 202 }], updated: 1 });
+      expect(roundTrips).toEqual([
+        [
+          'START TRANSACTION',
+          `INSERT INTO ${table} VALUES ($1)`,
+          `UPDATE ${table} SET id = $1 WHERE id = $2`,
+          `UPDATE ${table} SET id = id + 1 WHERE id BETWEEN $1 AND $2 RETURNING id`,
+        ],
+        ['COMMIT'],
+      ]);
+      expect(await ids(200, 209)).toEqual([202]);
+    });
+
+    it('sends held writes nothing took along with the commit, in one round trip', async () => {
+      const { roundTrips } = await roundTripsOf(async (manager) => {
+        await manager.query(`INSERT INTO ${table} VALUES ($1)`, [220]);
         await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [221]);
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [222]);
         expect(await ids(220, 229)).toEqual([]); // read on another connection: nothing committed yet
       });
-      expect(sent).toEqual([`INSERT INTO ${table} VALUES ($1)`, `INSERT INTO ${table} VALUES ($1)`]);
-      expect(await ids(220, 229)).toEqual([220, 221]);
+      expect(roundTrips).toEqual([
+        ['START TRANSACTION', `INSERT INTO ${table} VALUES ($1)`],
+        [`INSERT INTO ${table} VALUES ($1)`, `INSERT INTO ${table} VALUES ($1)`, 'COMMIT'],
+      ]);
+      expect(await ids(220, 229)).toEqual([220, 221, 222]);
     });
 
-    it('drops a held write with a rollback, and with a failed attempt', async () => {
+    it('holds the isolation level with the opening', async () => {
+      const { result, roundTrips } = await roundTripsOf(async (manager) => {
+        const [row] = await manager.query<{ transaction_isolation: string }[]>('SHOW transaction_isolation');
+        return row?.transaction_isolation;
+      }, 'SERIALIZABLE');
+      expect(result).toBe('serializable');
+      expect(roundTrips).toEqual([
+        ['START TRANSACTION', 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE', 'SHOW transaction_isolation'],
+        ['COMMIT'],
+      ]);
+    });
+
+    it('drops held writes with a rollback, and with a failed attempt', async () => {
       await expect(
         runner.run(async (manager) => {
           await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [230]);
@@ -288,15 +323,25 @@ describe('TransactionRunner (real PostgreSQL)', () => {
       expect(await ids(230, 239)).toEqual([231]);
     });
 
-    it('fails the unit when the held write fails where it rides along: nothing of it commits', async () => {
+    it('fails the unit when a held write fails with the commit: nothing of the unit commits', async () => {
       await dataSource.query(`INSERT INTO ${table} VALUES (240)`);
       await expect(
         runner.run(async (manager) => {
+          await manager.query(`INSERT INTO ${table} VALUES ($1)`, [241]);
           await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [240]); // duplicate key
-          await runner.queryWithDeferred(manager, `INSERT INTO ${table} VALUES ($1)`, [241]);
         }),
       ).rejects.toMatchObject({ driverError: { code: '23505' } });
       expect(await ids(240, 249)).toEqual([240]);
+    });
+
+    it('fails the unit when the work swallowed a failed statement (PostgreSQL answers the COMMIT with ROLLBACK)', async () => {
+      await expect(
+        runner.run(async (manager) => {
+          await manager.query(`INSERT INTO ${table} VALUES ($1)`, [260]);
+          await manager.query('SELECT 1 / 0').catch(() => undefined);
+        }),
+      ).rejects.toThrow(/the transaction had failed: COMMIT ended in ROLLBACK/);
+      expect(await ids(260, 269)).toEqual([]);
     });
 
     it('sends at once outside a unit of work', async () => {

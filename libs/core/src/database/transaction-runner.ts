@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { AmbientSlot } from '../context/ambient-slot';
 import { inSpan } from '../observability/tracing/trace-context';
+import { UnitConnection } from './unit-connection';
 
 type Hook = () => Promise<void> | void;
 
@@ -15,20 +16,14 @@ interface PgPool {
 /** As the data source's `maxQueryExecutionTime`: above this a statement is logged. */
 const SLOW_QUERY_MS = 1_000;
 
-/** A statement whose result nobody needs, held back to ride along with a later one. */
-interface DeferredWrite {
-  readonly sql: string;
-  readonly parameters: readonly unknown[];
-}
-
 interface UnitOfWork {
   readonly manager: EntityManager;
   /** The level its opener asked for; undefined: the database's default. */
   readonly isolation: IsolationLevel | undefined;
   readonly afterCommit: Hook[];
   readonly afterEnd: Hook[];
-  /** At most one write held back (`deferWrite`); shared by everything that joins the unit. */
-  readonly deferred: { write?: DeferredWrite };
+  /** Its connection, which holds back the opening and deferred writes (`deferWrite`). */
+  readonly connection: UnitConnection;
 }
 
 /**
@@ -113,20 +108,14 @@ export class TransactionRunner {
   async runAlone<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     const afterCommit: Hook[] = [];
     const afterEnd: Hook[] = [];
-    const deferred: UnitOfWork['deferred'] = {};
-    const inUnit = (manager: EntityManager) =>
-      this.current.run({ manager, isolation, afterCommit, afterEnd, deferred }, async () => {
-        const result = await work(manager);
-        // Nothing took the held-back write along: it goes on its own, before the commit.
-        await this.sendDeferred(deferred, manager);
-        return result;
-      });
     let result: T;
     try {
-      // One span per transaction, its statements (BEGIN to COMMIT) as children (pg's spans).
-      const transaction = () =>
-        isolation ? this.dataSource.transaction(isolation, inUnit) : this.dataSource.transaction(inUnit);
-      result = await inSpan('unit of work', transaction);
+      // One span per transaction, its round trips (opening to commit) as children (pg's spans).
+      result = await inSpan('unit of work', () =>
+        this.transaction(isolation, (manager, connection) =>
+          this.current.run({ manager, isolation, afterCommit, afterEnd, connection }, () => work(manager)),
+        ),
+      );
     } catch (error) {
       await this.runHooks(afterEnd);
       throw error;
@@ -134,6 +123,32 @@ export class TransactionRunner {
     await this.runHooks(afterCommit);
     await this.runHooks(afterEnd);
     return result;
+  }
+
+  /**
+   * As TypeORM's `EntityManager.transaction` (a query runner of its own, start, work, commit, or
+   * roll back and rethrow the work's error; release), with the runner's statements going through
+   * a `UnitConnection`: the opening rides with the first statement and held writes with the next
+   * one or the commit, so a unit costs two round trips fewer.
+   */
+  private async transaction<T>(
+    isolation: IsolationLevel | undefined,
+    work: (manager: EntityManager, connection: UnitConnection) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const connection = new UnitConnection(runner);
+    try {
+      await runner.startTransaction(isolation);
+      const result = await work(runner.manager, connection);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      // The work's error is the one to report, even if the rollback fails too (a lost connection).
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -147,35 +162,33 @@ export class TransactionRunner {
     const open = this.current.get();
     if (!open) throw new Error('attempt() called outside a unit of work');
     const afterCommit: Hook[] = [];
-    // Sent before the savepoint: a held-back write belongs to the work before the attempt.
-    await this.sendDeferred(open.deferred, open.manager);
+    // Writes held back before it go in front of the savepoint: they belong to the work before.
     await open.manager.query('SAVEPOINT flowgate_attempt');
     try {
       const result = await this.current.run({ ...open, afterCommit }, () => work(open.manager));
       open.afterCommit.push(...afterCommit);
       return result;
     } catch (error) {
-      // A write the attempt held back goes with it. The most recent savepoint of that name:
+      // Writes the attempt held back go with it. The most recent savepoint of that name:
       // attempts nest.
-      open.deferred.write = undefined;
+      open.connection.dropHeld();
       await open.manager.query('ROLLBACK TO SAVEPOINT flowgate_attempt');
       throw error;
     }
   }
 
   /**
-   * A write whose result nobody needs and whose rows nothing later in the unit of work reads (an
-   * audit event), held back to ride along with the unit's next `queryWithDeferred` statement as a
-   * data-modifying `WITH` clause, or sent on its own just before the commit: one round trip fewer
-   * when the unit ends with such a statement (a keyed write's idempotency record). Each statement
-   * is a socket write and a wake-up of a PostgreSQL backend, which the profiles of a transition
-   * put at about as much of the API's CPU as everything else a statement costs
-   * (docs/performance.md, "Write path: socket writes").
+   * A write whose result nobody needs (an audit event, an idempotency record), held back to go out
+   * in front of the unit's next statement, or in front of its `COMMIT`: in the same round trip, so
+   * a unit that ends with such writes sends them and its commit at once. Each round trip is a
+   * socket write and a wake-up of a PostgreSQL backend, which the profiles of a transition put at
+   * about as much of the API's CPU as everything else a statement costs (docs/performance.md,
+   * "Write path: socket writes").
    *
-   * One write at most is held: deferring a second sends the first, so writes keep their order (the
-   * clauses of one `WITH` run in no order PostgreSQL promises). `manager` must be the open unit's;
-   * outside one, or with another manager, the write is sent at once. `sql` takes `$1…$n` for
-   * `parameters` and no dollar-quoted text.
+   * Held writes keep their order and go before any later statement of the unit, which therefore
+   * sees them. What changes is where an error shows: a held write that fails fails the statement
+   * (or the commit) that carried it, and with it the unit. `manager` must be the open unit's;
+   * outside one, or with another manager, the write is sent at once.
    */
   async deferWrite(manager: EntityManager, sql: string, parameters: readonly unknown[]): Promise<void> {
     const open = this.current.get();
@@ -183,30 +196,7 @@ export class TransactionRunner {
       await manager.query(sql, [...parameters]);
       return;
     }
-    const earlier = open.deferred.write;
-    open.deferred.write = { sql, parameters };
-    if (earlier) await manager.query(earlier.sql, [...earlier.parameters]);
-  }
-
-  /**
-   * Runs one statement on the open unit of work, carrying the write held back by `deferWrite` (if
-   * any) as a `WITH` clause in front of it. `sql` must be a statement a `WITH` may precede
-   * (`INSERT`, `UPDATE`, `DELETE`, `SELECT`, or one that starts with `WITH`); its rows are the
-   * result, as with `manager.query`.
-   */
-  async queryWithDeferred<T>(manager: EntityManager, sql: string, parameters: readonly unknown[]): Promise<T[]> {
-    const open = this.current.get();
-    const held = open?.manager === manager ? open.deferred.write : undefined;
-    if (!open || !held) return manager.query<T[]>(sql, [...parameters]);
-    open.deferred.write = undefined;
-    return manager.query<T[]>(withDeferred(held, sql), [...held.parameters, ...parameters]);
-  }
-
-  private async sendDeferred(deferred: UnitOfWork['deferred'], manager: EntityManager): Promise<void> {
-    const held = deferred.write;
-    if (!held) return;
-    deferred.write = undefined;
-    await manager.query(held.sql, [...held.parameters]);
+    open.connection.hold(sql, parameters);
   }
 
   /**
@@ -236,19 +226,4 @@ export class TransactionRunner {
         .catch((error: unknown) => this.logger.error({ err: error }, 'A step after a unit of work failed'));
     }
   }
-}
-
-/**
- * `sql` with `held` as a data-modifying `WITH` clause in front: `held` keeps `$1…$k`, and `sql`'s
- * placeholders move up by k. PostgreSQL runs such a clause to completion whether or not the
- * statement reads it.
- */
-function withDeferred(held: DeferredWrite, sql: string): string {
-  if (held.sql.includes('$$') || sql.includes('$$')) throw new Error('deferred writes take no dollar-quoted text');
-  const shift = held.parameters.length;
-  const main = sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`).trimStart();
-  const clause = `deferred_write AS (${held.sql})`;
-  const withList = /^WITH(\s+RECURSIVE)?\s/i.exec(main);
-  if (!withList) return `WITH ${clause} ${main}`;
-  return `WITH${withList[1] ?? ''} ${clause}, ${main.slice(withList[0].length)}`;
 }

@@ -28,6 +28,19 @@ describe('loggerParams mixin', () => {
     context.with(trace.setSpan(context.active(), trace.wrapSpanContext({ ...spanContext, traceFlags: flags })), work);
   const request = { requestId: 'req-1', clientIp: undefined, userAgent: undefined };
 
+  it("logs a failed statement's error without the values it was bound to", () => {
+    const driverError = Object.assign(new Error('duplicate key value'), { code: '23505' });
+    const failure = Object.assign(new Error('duplicate key value'), {
+      query: 'INSERT INTO notes VALUES ($1)',
+      parameters: ['personal data'],
+      driverError,
+    });
+    logger.warn({ err: failure }, 'Query failed');
+    expect(lines[0].err).toMatchObject({ message: 'duplicate key value', query: 'INSERT INTO notes VALUES ($1)' });
+    expect(lines[0].err).toMatchObject({ driverError: { code: '23505' } });
+    expect(JSON.stringify(lines[0])).not.toContain('personal data');
+  });
+
   it('stamps the request id only, and no trace members, while tracing is off', () => {
     runInRequestContext(request, () => logger.info('served'));
     expect(lines[0]).toMatchObject({ requestId: 'req-1', msg: 'served' });

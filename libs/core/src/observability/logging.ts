@@ -1,5 +1,5 @@
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream, LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type LoggerOptions } from 'pino';
 import type { FlowgateConfig } from '../config/flowgate-config';
 import { currentRequestContext } from '../http/request-context';
 import { stdoutLogDestination } from './log-destination';
@@ -26,6 +26,7 @@ export function loggerParams(config: FlowgateConfig, destination?: DestinationSt
     // `raw`; only the method and path of the access log's value leave.
     serializers: {
       req: (req: { method?: string; raw?: { path?: string } }) => ({ method: req.method, path: req.raw?.path }),
+      err: withoutBoundValues,
     },
     mixin: () => {
       const context = currentRequestContext();
@@ -35,4 +36,21 @@ export function loggerParams(config: FlowgateConfig, destination?: DestinationSt
     },
   };
   return { pinoHttp: [options, destination ?? stdoutLogDestination()], useExisting: true, forRoutes: [] };
+}
+
+/**
+ * pino's error serializer, without the values a failed statement was bound to: TypeORM's
+ * `QueryFailedError` carries them as `parameters` (an idempotency record's stored body, a user's
+ * name), and the line would carry them to the log store. The statement's text and the driver's
+ * error stay.
+ */
+function withoutBoundValues(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  const { parameters: _parameters, ...rest } = serialized;
+  const driverError = rest.driverError as Record<string, unknown> | undefined;
+  if (driverError && typeof driverError === 'object' && 'parameters' in driverError) {
+    const { parameters: _nested, ...driverRest } = driverError;
+    rest.driverError = driverRest;
+  }
+  return rest;
 }

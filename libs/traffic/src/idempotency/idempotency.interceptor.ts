@@ -22,7 +22,7 @@ import { IdempotencyMetrics } from './idempotency-metrics';
 import { inFlightMarkerName } from './in-flight-marker';
 import { parseIdempotencyKey } from './idempotency-key';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyRepository, isIdempotencyKeyTaken } from './idempotency.repository';
 import { IDEMPOTENT, IdempotentOptions } from './idempotent.decorator';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -140,20 +140,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
           headers: replayedHeaders(res, body, text),
           body: text,
         };
-        const stored = await this.records.insert(
-          scope,
-          response,
-          this.config.traffic.idempotencyRetentionSeconds,
-          manager,
-        );
-        // Taken meanwhile by a duplicate that got past the marker (Redis down) and committed
-        // first: this unit of work, the change included, must roll back.
-        if (!stored) throw new DuplicateRequest();
+        await this.records.store(scope, response, this.config.traffic.idempotencyRetentionSeconds, manager);
         return response;
       });
       return this.send(response, res);
     } catch (error) {
-      if (!(error instanceof DuplicateRequest)) throw error;
+      // Taken meanwhile by a duplicate that got past the marker (Redis down) and committed first:
+      // the insert failed the commit, and this unit of work, the change included, rolled back.
+      if (!isIdempotencyKeyTaken(error)) throw error;
       const stored = await this.records.find(scope);
       if (!stored) throw new Error('An idempotency record vanished between its conflict and its lookup');
       return this.replay(stored, fingerprint, res);
@@ -231,9 +225,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return timer;
   }
 }
-
-/** The scope's record was stored by a concurrent duplicate first. */
-class DuplicateRequest extends Error {}
 
 function keyFrom(req: HttpRequest, options: IdempotentOptions): string | undefined {
   const header = req.headers['idempotency-key'];

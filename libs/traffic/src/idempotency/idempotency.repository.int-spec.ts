@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectRunDatabase, type RunDatabase, SQL_STATE } from '@flowgate/testing';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyRepository, isIdempotencyKeyTaken } from './idempotency.repository';
 
 const DAY = 86_400;
 /** A retention already over: the record is stored expired, as one the purge has not reached yet. */
@@ -37,7 +37,7 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
   });
 
   const store = (scope: IdempotencyScope, response = answer(), retention = DAY) =>
-    db.transactions.run((manager) => records.insert(scope, response, retention, manager));
+    db.transactions.run((manager) => records.store(scope, response, retention, manager));
 
   describe('find', () => {
     it('is undefined for a scope with no record', async () => {
@@ -46,7 +46,7 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
 
     it('returns the stored answer byte for byte, status as a number', async () => {
       const scope = scopeOf();
-      expect(await store(scope)).toBe(true);
+      await store(scope);
       expect(await records.find(scope)).toEqual(answer());
     });
 
@@ -88,26 +88,52 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
     });
   });
 
-  describe('insert', () => {
-    it("is false when the scope's key is taken, and the first answer stays", async () => {
+  describe('store', () => {
+    it("fails the unit's commit when the scope's key is taken, and the first answer stays", async () => {
       const scope = scopeOf();
-      expect(await store(scope)).toBe(true);
-      expect(await store(scope, answer({ fingerprint: 'f2', body: '{"second":true}' }))).toBe(false);
+      await store(scope);
+      const taken = await store(scope, answer({ fingerprint: 'f2', body: '{"second":true}' })).catch(
+        (error: unknown) => error,
+      );
+      expect(isIdempotencyKeyTaken(taken)).toBe(true);
+      expect(await records.find(scope)).toEqual(answer());
+    });
+
+    it('tells the taken key from any other failure', async () => {
+      const failure = await store(scopeOf(), answer({ status: 500 })).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ driverError: { code: SQL_STATE.checkViolation } });
+      expect(isIdempotencyKeyTaken(failure)).toBe(false);
+      expect(isIdempotencyKeyTaken(new Error('no database error'))).toBe(false);
+      expect(isIdempotencyKeyTaken(undefined)).toBe(false);
+    });
+
+    it("is held back, yet seen by the unit's later statements, which carry it in front of them", async () => {
+      const scope = scopeOf();
+      const seen = await db.transactions.run(async (manager) => {
+        await records.store(scope, answer(), DAY, manager);
+        return manager.query<{ n: string }[]>(
+          'SELECT count(*) AS n FROM idempotency_records WHERE principal = $1 AND idempotency_key = $2',
+          [scope.principal, scope.key],
+        );
+      });
+      expect(Number(seen[0].n)).toBe(1);
       expect(await records.find(scope)).toEqual(answer());
     });
 
     it('lets the same key serve another principal, method or route', async () => {
       const scope = scopeOf();
       await store(scope);
-      expect(await store({ ...scope, principal: randomUUID() })).toBe(true);
-      expect(await store({ ...scope, method: 'PATCH' })).toBe(true);
-      expect(await store({ ...scope, route: '/v1/users/:id' })).toBe(true);
+      const others = [{ principal: randomUUID() }, { method: 'PATCH' }, { route: '/v1/users/:id' }];
+      for (const other of others) await store({ ...scope, ...other }, answer({ fingerprint: 'other' }));
+      for (const other of others) {
+        expect(await records.find({ ...scope, ...other })).toMatchObject({ fingerprint: 'other' });
+      }
     });
 
     it('takes the place of an expired record of the same scope', async () => {
       const scope = scopeOf();
       await store(scope, answer({ fingerprint: 'stale' }), EXPIRED);
-      expect(await store(scope, answer({ fingerprint: 'fresh' }))).toBe(true);
+      await store(scope, answer({ fingerprint: 'fresh' }));
       expect(await records.find(scope)).toMatchObject({ fingerprint: 'fresh' });
     });
 
@@ -115,12 +141,13 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
       const scope = scopeOf();
       await expect(
         db.transactions.run(async (manager) => {
-          await records.insert(scope, answer(), DAY, manager);
+          await records.store(scope, answer(), DAY, manager);
+          await manager.query('SELECT 1'); // sends the held record
           throw new Error('the change failed');
         }),
       ).rejects.toThrow('the change failed');
       expect(await records.find(scope)).toBeUndefined();
-      expect(await store(scope)).toBe(true);
+      await store(scope);
     });
 
     it('refuses a status outside 2xx (check constraint)', async () => {
@@ -133,26 +160,27 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
       it('is invisible to find until it commits', async () => {
         const scope = scopeOf();
         const first = await db.openUnit();
-        await records.insert(scope, answer(), DAY, first.manager);
+        await records.store(scope, answer(), DAY, first.manager); // another context: sent at once
         expect(await records.find(scope)).toBeUndefined();
         await first.commit();
         expect(await records.find(scope)).toEqual(answer());
       });
 
       it.each([
-        ['commits: false, and the first answer stays', 'commit' as const, false, 'f1'],
-        ['rolls back: true, and the second answer is stored', 'rollback' as const, true, 'f2'],
-      ])('waits for it, then when it %s', async (_case, outcome, stored, fingerprint) => {
+        ['commits: fails on the taken key, and the first answer stays', 'commit' as const, true, 'f1'],
+        ['rolls back: the second answer is stored', 'rollback' as const, false, 'f2'],
+      ])('waits for it, then when it %s', async (_case, outcome, taken, fingerprint) => {
         const scope = scopeOf();
         const first = await db.openUnit();
         const second = await db.openUnit();
-        await records.insert(scope, answer(), DAY, first.manager);
-        const inserting = records.insert(scope, answer({ fingerprint: 'f2' }), DAY, second.manager);
+        await records.store(scope, answer(), DAY, first.manager);
+        const storing = records
+          .store(scope, answer({ fingerprint: 'f2' }), DAY, second.manager)
+          .then(() => false, isIdempotencyKeyTaken);
         await db.waitUntilBlocked(second, first);
         await (outcome === 'commit' ? first.commit() : first.rollback());
-        // No error either way: the statement does not fail, so the caller's unit stays usable.
-        expect(await inserting).toBe(stored);
-        await second.commit();
+        expect(await storing).toBe(taken);
+        await (taken ? second.rollback() : second.commit());
         expect(await records.find(scope)).toMatchObject({ fingerprint });
       });
     });
@@ -166,8 +194,8 @@ describe('IdempotencyRepository (real PostgreSQL)', () => {
       // In one unit that purges too: nobody else's purge can take these uncommitted rows, so the
       // batches counted are this test's own.
       const passes = await db.transactions.run(async (manager) => {
-        for (const scope of expired) await records.insert(scope, answer(), EXPIRED, manager);
-        await records.insert(live, answer(), DAY, manager);
+        for (const scope of expired) await records.store(scope, answer(), EXPIRED, manager);
+        await records.store(live, answer(), DAY, manager);
         const deletedPerPass: number[] = [];
         for (let deleted = 2; deleted === 2;) deletedPerPass.push((deleted = await records.purgeExpired(2)));
         return deletedPerPass;

@@ -33,30 +33,30 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Stores the answer in the transaction of the change; false when the scope's key is taken.
-   * An expired record of the same scope (not yet purged) gives way. If another request of the
-   * same scope stored first, PostgreSQL waits for that request's transaction, if still open, and
-   * then reports the conflict (no row) — without failing the statement, so the caller decides.
+   * Stores the answer in the transaction of the change, held back to go out with its commit (one
+   * round trip for the unit's held writes and the commit; `TransactionRunner.deferWrite`). An
+   * expired record of the same scope (not yet purged) gives way. If another request of the same
+   * scope stored first, PostgreSQL waits for that request's transaction, if still open, and then
+   * fails the insert on the primary key (`isIdempotencyKeyTaken`): the commit fails with it, and
+   * this unit of work, the change included, rolls back.
    */
-  async insert(
+  async store(
     scope: IdempotencyScope,
     response: StoredResponse,
     retentionSeconds: number,
     manager: EntityManager,
-  ): Promise<boolean> {
-    // With the unit's held-back write (its audit event) in front: one round trip for both.
-    const rows = await this.transactions.queryWithDeferred<unknown>(
+  ): Promise<void> {
+    await this.transactions.deferWrite(
+      manager,
+      `DELETE FROM idempotency_records WHERE ${SCOPE_MATCH} AND expires_at <= now()`,
+      scopeParams(scope),
+    );
+    await this.transactions.deferWrite(
       manager,
       `INSERT INTO idempotency_records
          (principal, method, route, idempotency_key, fingerprint, status, headers, body, body_text,
           created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $8::text, now(), now() + make_interval(secs => $9))
-       ON CONFLICT (principal, method, route, idempotency_key) DO UPDATE SET
-         fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, headers = EXCLUDED.headers,
-         body = EXCLUDED.body, body_text = EXCLUDED.body_text, created_at = EXCLUDED.created_at,
-         expires_at = EXCLUDED.expires_at
-         WHERE idempotency_records.expires_at <= now()
-       RETURNING 1`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $8::text, now(), now() + make_interval(secs => $9))`,
       [
         ...scopeParams(scope),
         response.fingerprint,
@@ -68,7 +68,6 @@ export class IdempotencyRepository {
         retentionSeconds,
       ],
     );
-    return rows.length === 1;
   }
 
   /** Deletes up to `batch` expired records, in a unit of work of its own; returns how many it deleted. */
@@ -83,4 +82,18 @@ export class IdempotencyRepository {
       return deleted;
     });
   }
+}
+
+/** The primary key of `idempotency_records` (migration 1795818000000). */
+const RECORD_KEY = 'idempotency_records_pkey';
+
+/**
+ * Whether `error` is a stored answer's insert refused because the scope's key is taken: another
+ * request of the same scope committed its record first. The error may be the driver's or TypeORM's
+ * wrapper of it.
+ */
+export function isIdempotencyKeyTaken(error: unknown): boolean {
+  const { driverError } = (error ?? {}) as { driverError?: unknown };
+  const { code, constraint } = (driverError ?? error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === RECORD_KEY;
 }
