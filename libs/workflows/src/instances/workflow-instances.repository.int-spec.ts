@@ -11,6 +11,7 @@ import {
 } from '@flowgate/testing';
 import type { EntityManager } from 'typeorm';
 import { InstancePeopleRepository } from './instance-people.repository';
+import { pastOf } from './instance-past';
 import type { InstanceListFilter } from './instance-list-query';
 import { type NewHistoryEntry, WorkflowInstancesRepository } from './workflow-instances.repository';
 
@@ -316,6 +317,46 @@ describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
         back: [b.id],
       });
       expect({ ...past.votes }).toEqual({ constructor: [c.id] });
+    });
+
+    it('reads only the current visit whole, and of the lines before it who took what: the same past as the whole history', async () => {
+      const { initiator, id } = await started();
+      const [a, b] = [await insertUser(db.dataSource), await insertUser(db.dataSource)];
+      const vote = (seq: number, actorId: string) =>
+        line(seq, actorId, { kind: 'voted', transition: 'sign', fromState: 'review', toState: 'review' });
+      const back = (seq: number) => line(seq, b.id, { transition: 'back', fromState: 'review', toState: 'draft' });
+      const submit = (seq: number) => line(seq, initiator.id, { transition: 'submit' });
+      await append(
+        id,
+        line(1, initiator.id, { kind: 'started', transition: null }),
+        ...[2, 4, 6].flatMap((seq) => [submit(seq), back(seq + 1)]), // three round trips, the same people
+        vote(8, a.id),
+        back(9),
+        submit(10), // the current visit starts here
+        vote(11, b.id),
+        line(12, b.id, { kind: 'assigned', transition: null, assigneeId: a.id }),
+      );
+      await db.dataSource.query('UPDATE workflow_instances SET state_entered_seq = 10 WHERE id = $1', [id]);
+      const whole = pastOf(await instances.history(id, 0, 100));
+
+      const past = await instances.past(id);
+      const locked = await db.transactions.run((manager) => instances.lockWithPast(id, initiator.id, manager));
+      expect(locked?.past).toEqual(past);
+      expect({ lastSeq: past.lastSeq, enteredAt: past.enteredAt, votes: { ...past.votes } }).toEqual({
+        lastSeq: 12,
+        enteredAt: whole.enteredAt,
+        votes: { sign: [b.id] }, // a's vote was in an earlier visit
+      });
+      // Separation of duties asks whether someone took a transition: each person once per earlier
+      // transition, then the visit's own lines.
+      expect({ ...past.actorsByTransition }).toEqual({
+        submit: [initiator.id, initiator.id],
+        back: [b.id],
+        sign: expect.arrayContaining([a.id, b.id]),
+      });
+      for (const [transition, actors] of Object.entries(whole.actorsByTransition)) {
+        expect(new Set(past.actorsByTransition[transition])).toEqual(new Set(actors));
+      }
     });
 
     it('reads on the open unit of work: a transition sees the lines it has just appended', async () => {

@@ -4,17 +4,14 @@ import type { Role } from '@flowgate/roles';
 import type { EntityManager } from 'typeorm';
 import type { DataChange } from '../engine/change-data';
 import { buildInstanceListQuery, INSTANCE_COLUMNS, type InstanceListFilter } from './instance-list-query';
-import { pastOf, pastOfJson } from './instance-past';
+import { PAST_COLUMNS, pastOfJson } from './instance-past';
 import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowInstance } from './workflow-instance';
 
 const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
 
 /** See `lockWithPast`. `FOR UPDATE OF i`: the subqueries' rows are read, not locked. */
 const LOCK_WITH_PAST = `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates,
-    (SELECT s.version FROM workflow_instances s WHERE s.id = i.id) AS snapshot_version,
-    (SELECT coalesce(json_agg(json_build_array(h.seq, h.kind, h.transition, h.actor_id, h.occurred_at) ORDER BY h.seq),
-       '[]'::json)
-     FROM workflow_history h WHERE h.instance_id = i.id) AS past
+    (SELECT s.version FROM workflow_instances s WHERE s.id = i.id) AS snapshot_version, ${PAST_COLUMNS}
   FROM workflow_instances i WHERE i.id = $1 FOR UPDATE OF i`;
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
@@ -98,7 +95,7 @@ export class WorkflowInstancesRepository {
     if (Number(row.snapshot_version) !== Number(row.version)) row = await read();
     return {
       viewed: { instance: toInstance(row), viewerParticipates: row.viewer_participates === true },
-      past: pastOfJson(row.past as Parameters<typeof pastOfJson>[0]),
+      past: pastOfRow(row),
     };
   }
 
@@ -239,19 +236,11 @@ export class WorkflowInstancesRepository {
    * on the open unit of work's connection when there is one (the transition's).
    */
   async past(instanceId: string): Promise<InstancePast> {
-    const rows = await this.transactions.query<{
-      seq: number;
-      kind: HistoryKind;
-      transition: string | null;
-      actor_id: string | null;
-      occurred_at: Date;
-    }>(
-      `SELECT seq, kind, transition, actor_id, occurred_at FROM workflow_history WHERE instance_id = $1 ORDER BY seq`,
+    const [row] = await this.transactions.query<Record<string, unknown>>(
+      `SELECT ${PAST_COLUMNS} FROM workflow_instances i WHERE i.id = $1`,
       [instanceId],
     );
-    return pastOf(
-      rows.map((row) => ({ ...row, seq: Number(row.seq), actorId: row.actor_id, occurredAt: row.occurred_at })),
-    );
+    return row ? pastOfRow(row) : pastOfJson([], []);
   }
 
   /**
@@ -308,4 +297,10 @@ function historyValues(entry: NewHistoryEntry): unknown[] {
     entry.changes === undefined || entry.changes.length === 0 ? null : JSON.stringify(entry.changes),
     entry.assignedRole ?? null,
   ];
+}
+
+/** The past from a row with `PAST_COLUMNS`. */
+function pastOfRow(row: Record<string, unknown>): InstancePast {
+  const [visit, earlier] = [row.visit, row.earlier] as Parameters<typeof pastOfJson>;
+  return pastOfJson(visit, earlier);
 }
