@@ -108,18 +108,19 @@ export class UnitConnection {
     this.begun = true;
     const client = (await this.runner.connect()) as ClientBase;
     const { logger, options } = this.runner.connection;
-    const text = statements.map((each) => each.text.trim()).join(';\n');
-    const parameters = statements.flatMap((each) => each.values ?? []);
+    // The text and values TypeORM's logger and error carry, put together only when needed.
+    const text = () => statements.map((each) => each.text.trim()).join(';\n');
+    const parameters = () => statements.flatMap((each) => each.values ?? []);
     const started = performance.now();
     try {
       return await sendPipelined(client, statements);
     } catch (error) {
-      logger.logQueryError(error as Error, text, parameters, this.runner);
-      throw new QueryFailedError(text, parameters, error as Error);
+      logger.logQueryError(error as Error, text(), parameters(), this.runner);
+      throw new QueryFailedError(text(), parameters(), error as Error);
     } finally {
       const elapsedMs = performance.now() - started;
       const slowMs = (options as { maxQueryExecutionTime?: number }).maxQueryExecutionTime;
-      if (slowMs && elapsedMs > slowMs) logger.logQuerySlow(Math.round(elapsedMs), text, parameters, this.runner);
+      if (slowMs && elapsedMs > slowMs) logger.logQuerySlow(Math.round(elapsedMs), text(), parameters(), this.runner);
     }
   }
 }
