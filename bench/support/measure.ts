@@ -39,6 +39,8 @@ export interface Measurement {
   readonly statusCodes: Readonly<Record<string, number>>;
   /** The server process's CPU time per response, in µs, when the run knew its pid (`withServerCpu`). */
   readonly serverCpuUsPerResponse?: number;
+  /** The server process's write system calls per response (socket writes), likewise. */
+  readonly serverWritesPerResponse?: number;
 }
 
 /**
@@ -113,6 +115,8 @@ export interface VariantResult {
   readonly bytesPerResponse: number;
   /** Median of the rounds' server CPU per response (µs); undefined when not measured. */
   readonly serverCpuUsPerResponse?: number;
+  /** Median of the rounds' server write system calls per response; undefined when not measured. */
+  readonly serverWritesPerResponse?: number;
   /** (max - min) / median of the rounds' requests/second: how noisy this variant's runs were. */
   readonly spread: number;
   /** Totals over all measured runs. */
@@ -186,6 +190,7 @@ export function summarise(target: Target, runs: readonly Measurement[]): Variant
     p99Ms: median(runs.map((run) => run.p99Ms)),
     bytesPerResponse: median(runs.map((run) => run.bytesPerResponse)),
     serverCpuUsPerResponse: medianOfMeasured(runs.map((run) => run.serverCpuUsPerResponse)),
+    serverWritesPerResponse: medianOfMeasured(runs.map((run) => run.serverWritesPerResponse)),
     spread: requestsPerSecond > 0 ? (Math.max(...rps) - Math.min(...rps)) / requestsPerSecond : 0,
     non2xx: sum(runs.map((run) => run.non2xx)),
     errors: sum(runs.map((run) => run.errors)),
@@ -230,6 +235,7 @@ export function compare(baseline: VariantResult, candidates: readonly VariantRes
             cell: (v: VariantResult) =>
               v.serverCpuUsPerResponse === undefined ? '' : versus(v, (r) => r.serverCpuUsPerResponse ?? Number.NaN),
           },
+          { title: 'writes/req', cell: (v: VariantResult) => v.serverWritesPerResponse?.toFixed(2) ?? '' },
         ]
       : []),
     { title: 'errors', cell: (v) => String(v.errors) },
