@@ -1,5 +1,6 @@
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, interleaveRuns, type RunnableVariant } from './support/measure';
+import { DEV_IDENTITY_API_ENV } from './support/production-env';
 import { API_ENTRY, API_NODE_FLAGS, ServerProcess, startServerProcess } from './support/server-process';
 import { loopDefinition } from './support/loop-definition';
 import { withServerCpu } from './support/process-cpu';
@@ -26,19 +27,7 @@ describe('Long history', () => {
   let longLived: PostTarget;
 
   beforeAll(async () => {
-    api = await startServerProcess(
-      API_ENTRY,
-      {
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        AUTH_DEV_IDENTITY_PROVIDER: 'true',
-        RATE_LIMIT_PRINCIPAL: '1000000/60s',
-        RATE_LIMIT_SENSITIVE: '1000000/60s',
-        RATE_LIMIT_ANONYMOUS: '1000000/60s',
-      },
-      API_NODE_FLAGS,
-    );
+    api = await startServerProcess(API_ENTRY, DEV_IDENTITY_API_ENV, API_NODE_FLAGS);
     const admin = `Bearer ${await devTokenFrom(api.url, { user: 'long-history-admin', roles: ['admin'], stepUp: true })}`;
     expect((await callApi(api.url, 'POST', '/v1/workflow-definitions', admin, LOOP)).status).toBe(201);
     caller = `Bearer ${await devTokenFrom(api.url, { user: 'long-history-requester', roles: ['requester'] })}`;

@@ -3,6 +3,7 @@ import { Pool, PoolClient } from 'pg';
 import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, interleaveRuns, Measurement, measure, Target, VariantResult } from './support/measure';
+import { DEV_IDENTITY_API_ENV } from './support/production-env';
 import { API_ENTRY, BARE_ENTRY, ServerProcess, startServerProcess } from './support/server-process';
 import { conditionalLoopDefinition, loopDefinition } from './support/loop-definition';
 import { measureSql } from './support/sql-load';
@@ -42,17 +43,7 @@ describe('Workflows', () => {
 
   beforeAll(async () => {
     [api, bare] = await Promise.all([
-      startServerProcess(API_ENTRY, {
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        AUTH_DEV_IDENTITY_PROVIDER: 'true',
-        // One client on loopback drives the app as hard as it can: the production budgets would
-        // measure the 429 path instead.
-        RATE_LIMIT_PRINCIPAL: '1000000/60s',
-        RATE_LIMIT_SENSITIVE: '1000000/60s',
-        RATE_LIMIT_ANONYMOUS: '1000000/60s',
-      }),
+      startServerProcess(API_ENTRY, DEV_IDENTITY_API_ENV),
       startServerProcess(BARE_ENTRY),
     ]);
     pool = new Pool({ connectionString: loadConfig().database.url, max: settings.connections });

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, Measurement, summarise, VariantResult } from './support/measure';
+import { DEV_IDENTITY_API_ENV } from './support/production-env';
 import { API_ENTRY, API_NODE_FLAGS, ServerProcess, startServerProcess } from './support/server-process';
 import { loopDefinition } from './support/loop-definition';
 import { initialisePgBench, PgBench } from './support/pgbench';
@@ -46,19 +47,7 @@ describe('Write path', () => {
 
   beforeAll(async () => {
     [api, pgbench] = await Promise.all([
-      startServerProcess(
-        API_ENTRY,
-        {
-          HOST: '127.0.0.1',
-          PORT: '0',
-          LOG_LEVEL: 'warn',
-          AUTH_DEV_IDENTITY_PROVIDER: 'true',
-          RATE_LIMIT_PRINCIPAL: '1000000/60s',
-          RATE_LIMIT_SENSITIVE: '1000000/60s',
-          RATE_LIMIT_ANONYMOUS: '1000000/60s',
-        },
-        apiNodeFlags(),
-      ),
+      startServerProcess(API_ENTRY, DEV_IDENTITY_API_ENV, apiNodeFlags()),
       initialisePgBench(databaseUrl, PGBENCH_SCALE),
     ]);
     pool = new Pool({ connectionString: databaseUrl, max: 2 });

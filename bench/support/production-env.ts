@@ -5,6 +5,26 @@ import { entraAccessTokenClaims, TestIssuer } from '@flowgate/testing';
 export const BENCH_TENANT = '7d0c3c3e-55b4-4a5f-9d8e-3b1f2a6c9e01';
 export const BENCH_AUDIENCE = 'api://flowgate-bench';
 
+/**
+ * Budgets no client reaches: one client on loopback drives the app as hard as it can, and the
+ * production budgets would measure the 429 path instead. The limiter still counts every request
+ * in Redis.
+ */
+export const UNREACHED_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_PRINCIPAL: '1000000/60s',
+  RATE_LIMIT_SENSITIVE: '1000000/60s',
+  RATE_LIMIT_ANONYMOUS: '1000000/60s',
+};
+
+/** The API on loopback with its development identity provider (tokens from `/dev-idp/token`). */
+export const DEV_IDENTITY_API_ENV: Readonly<Record<string, string>> = {
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  AUTH_DEV_IDENTITY_PROVIDER: 'true',
+  ...UNREACHED_RATE_LIMITS,
+};
+
 /** NODE_ENV=production as a deployment sets it, trusting the loopback test issuer. */
 export function productionEnv(issuer: TestIssuer): Record<string, string> {
   return {
@@ -26,11 +46,7 @@ export function productionEnv(issuer: TestIssuer): Record<string, string> {
     AUDIT_ANCHOR_SIGNING_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' })
       .privateKey.export({ format: 'pem', type: 'pkcs8' })
       .toString(),
-    // One client on loopback drives the app as hard as it can: the production budgets would
-    // measure the 429 path instead. The limiter still counts every request in Redis.
-    RATE_LIMIT_PRINCIPAL: '1000000/60s',
-    RATE_LIMIT_SENSITIVE: '1000000/60s',
-    RATE_LIMIT_ANONYMOUS: '1000000/60s',
+    ...UNREACHED_RATE_LIMITS,
   };
 }
 
