@@ -107,8 +107,7 @@ describe('Round trips of one transition', () => {
 
     expect({ postgres: traffic.roundTrips, redis: traffic.redisCommands }).toEqual({
       postgres: [
-        ['SELECT'], // the stored answer's lookup, before the unit of work
-        ['START', 'SELECT'], // the opening with the instance's lock and past
+        ['START', 'SELECT', 'SELECT'], // the opening, the instance's lock and past, the stored answer's lookup
         ['WITH'], // the step: state, participants, history, outbox
         ['INSERT', 'DELETE', 'INSERT', 'COMMIT'], // held writes (audit event, idempotency record) and the commit
       ],

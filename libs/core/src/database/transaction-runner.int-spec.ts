@@ -214,34 +214,34 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     });
   });
 
-  describe('round trips: the opening and held writes ride along with the next statement', () => {
-    /**
-     * The round trips of the unit of work `work` runs in, each as the statements it carried (the
-     * pg client's `query` calls on the unit's connection; other connections' are left out).
-     */
-    async function roundTripsOf<T>(
-      work: (manager: EntityManager) => Promise<T>,
-      isolation?: 'SERIALIZABLE',
-    ): Promise<{ result: T; roundTrips: string[][] }> {
-      const calls: { client: unknown; statements: string[] }[] = [];
-      const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-      const send = prototype.query;
-      const query = jest.spyOn(prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-        const [config] = args as [string | { text: string; statements?: { text: string }[] }];
-        const texts =
-          typeof config === 'string' ? [config] : (config.statements?.map((each) => each.text) ?? [config.text]);
-        calls.push({ client: this, statements: texts.map((text) => text.replace(/\s+/g, ' ').trim()) });
-        return send.apply(this, args);
-      });
-      try {
-        const result = await runner.run(work, isolation);
-        const unit = calls.find((call) => call.statements[0] === 'START TRANSACTION')?.client;
-        return { result, roundTrips: calls.filter((call) => call.client === unit).map((call) => call.statements) };
-      } finally {
-        query.mockRestore();
-      }
+  /**
+   * The round trips of the unit of work `work` runs in, each as the statements it carried (the
+   * pg client's `query` calls on the unit's connection; other connections' are left out).
+   */
+  async function roundTripsOf<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    isolation?: 'SERIALIZABLE',
+  ): Promise<{ result: T; roundTrips: string[][] }> {
+    const calls: { client: unknown; statements: string[] }[] = [];
+    const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const send = prototype.query;
+    const query = jest.spyOn(prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const [config] = args as [string | { text: string; statements?: { text: string }[] }];
+      const texts =
+        typeof config === 'string' ? [config] : (config.statements?.map((each) => each.text) ?? [config.text]);
+      calls.push({ client: this, statements: texts.map((text) => text.replace(/\s+/g, ' ').trim()) });
+      return send.apply(this, args);
+    });
+    try {
+      const result = await runner.run(work, isolation);
+      const unit = calls.find((call) => call.statements[0] === 'START TRANSACTION')?.client;
+      return { result, roundTrips: calls.filter((call) => call.client === unit).map((call) => call.statements) };
+    } finally {
+      query.mockRestore();
     }
+  }
 
+  describe('round trips: the opening and held writes ride along with the next statement', () => {
     it('opens the transaction with its first statement, in one round trip', async () => {
       const { result, roundTrips } = await roundTripsOf((manager) => manager.query<{ n: number }[]>('SELECT 1 AS n'));
       expect(result).toEqual([{ n: 1 }]);
@@ -350,6 +350,99 @@ describe('TransactionRunner (real PostgreSQL)', () => {
     });
   });
 
+  describe('checks: a read that decides whether the unit goes on rides behind its next statement', () => {
+    /** A check counting the probe rows with `id`; the verdict records what it saw. */
+    const countCheck = (manager: EntityManager, id: number, verdict: (rows: number) => void) =>
+      runner.checkAlong(manager, `SELECT count(*)::int AS n FROM ${table} WHERE id = $1`, [id], ([row]) =>
+        verdict(Number(row.n)),
+      );
+    class Stop extends Error {}
+
+    it('goes in the round trip of the next statement, behind it, and is judged before that statement answers', async () => {
+      const seen: string[] = [];
+      const { roundTrips } = await roundTripsOf(async (manager) => {
+        await countCheck(manager, 300, (rows) => void seen.push(`check saw ${rows}`));
+        await manager.query(`INSERT INTO ${table} VALUES ($1)`, [300]);
+        seen.push('statement answered');
+      });
+      expect(seen).toEqual(['check saw 1', 'statement answered']);
+      expect(roundTrips).toEqual([
+        [
+          'START TRANSACTION',
+          `INSERT INTO ${table} VALUES ($1)`,
+          `SELECT count(*)::int AS n FROM ${table} WHERE id = $1`,
+        ],
+        ['COMMIT'],
+      ]);
+      expect(await ids(300, 309)).toEqual([300]);
+    });
+
+    it('fails the statement with the verdict’s error, and the unit cannot commit though the work swallows it', async () => {
+      await expect(
+        runner.run(async (manager) => {
+          await countCheck(manager, 310, () => {
+            throw new Stop('already done');
+          });
+          await manager.query(`INSERT INTO ${table} VALUES ($1)`, [310]).catch(() => undefined);
+          await manager.query(`INSERT INTO ${table} VALUES ($1)`, [311]);
+        }),
+      ).rejects.toBeInstanceOf(Stop);
+      expect(await ids(310, 319)).toEqual([]);
+    });
+
+    it('goes on its own before the held writes and the commit when no statement takes it along', async () => {
+      const { roundTrips } = await roundTripsOf(async (manager) => {
+        await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [320]);
+        // It must not see the unit's own held write: it is judged before anything may commit.
+        await countCheck(manager, 320, (rows) => expect(rows).toBe(0));
+      });
+      expect(roundTrips).toEqual([
+        ['START TRANSACTION', `SELECT count(*)::int AS n FROM ${table} WHERE id = $1`],
+        [`INSERT INTO ${table} VALUES ($1)`, 'COMMIT'],
+      ]);
+      expect(await ids(320, 329)).toEqual([320]);
+
+      await expect(
+        runner.run(async (manager) => {
+          await runner.deferWrite(manager, `INSERT INTO ${table} VALUES ($1)`, [321]);
+          await countCheck(manager, 320, (rows) => {
+            if (rows > 0) throw new Stop('already done');
+          });
+        }),
+      ).rejects.toBeInstanceOf(Stop);
+      expect(await ids(320, 329)).toEqual([320]);
+    });
+
+    it('is made after the rollback of a unit that failed first, before its end-of-unit steps', async () => {
+      await dataSource.query(`INSERT INTO ${table} VALUES (330)`);
+      const seen: string[] = [];
+      const refusedEarly = (stopWhenFound: boolean) =>
+        runner.run(async (manager) => {
+          await countCheck(manager, 330, (rows) => {
+            seen.push(`check saw ${rows}`);
+            if (stopWhenFound && rows > 0) throw new Stop('already done');
+          });
+          await runner.afterUnitOfWork(() => void seen.push('denial recorded'));
+          throw new Error('refused before any statement');
+        });
+
+      // The verdict lets it stand: the refusal, and the steps after the unit, as without a check.
+      await expect(refusedEarly(false)).rejects.toThrow('refused before any statement');
+      expect(seen).toEqual(['check saw 1', 'denial recorded']);
+
+      // The verdict stops it: its error replaces the refusal, and nothing the unit decided is kept.
+      seen.length = 0;
+      await expect(refusedEarly(true)).rejects.toBeInstanceOf(Stop);
+      expect(seen).toEqual(['check saw 1']);
+    });
+
+    it('is made at once outside a unit of work', async () => {
+      const seen: number[] = [];
+      await countCheck(dataSource.manager, 330, (rows) => void seen.push(rows));
+      expect(seen).toEqual([1]);
+    });
+  });
+
   it('runs end-of-unit steps after a rollback too, outside the transaction; at once when no unit is open', async () => {
     const seen: string[] = [];
     await expect(
@@ -390,5 +483,5 @@ describe('TransactionRunner (real PostgreSQL)', () => {
 
 function silentLogger(): PinoLogger {
   const ignore = () => undefined;
-  return { setContext: ignore, error: ignore, warn: ignore, info: ignore } as unknown as PinoLogger;
+  return { setContext: ignore, error: ignore, warn: ignore, info: ignore, debug: ignore } as unknown as PinoLogger;
 }

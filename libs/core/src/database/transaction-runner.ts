@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { AmbientSlot } from '../context/ambient-slot';
 import { inSpan } from '../observability/tracing/trace-context';
-import { UnitConnection } from './unit-connection';
+import { type Check, UnitConnection } from './unit-connection';
 
 type Hook = () => Promise<void> | void;
 
@@ -108,15 +108,22 @@ export class TransactionRunner {
   async runAlone<T>(work: (manager: EntityManager) => Promise<T>, isolation?: IsolationLevel): Promise<T> {
     const afterCommit: Hook[] = [];
     const afterEnd: Hook[] = [];
+    const unanswered: Check[] = [];
     let result: T;
     try {
       // One span per transaction, its round trips (opening to commit) as children (pg's spans).
       result = await inSpan('unit of work', () =>
-        this.transaction(isolation, (manager, connection) =>
-          this.current.run({ manager, isolation, afterCommit, afterEnd, connection }, () => work(manager)),
+        this.transaction(
+          isolation,
+          (manager, connection) =>
+            this.current.run({ manager, isolation, afterCommit, afterEnd, connection }, () => work(manager)),
+          unanswered,
         ),
       );
     } catch (error) {
+      // A verdict that throws here replaces the failure, and the hooks do not run: the unit was
+      // not to run at all (an answer already stored), so nothing it decided may be kept either.
+      await this.answerAfterFailure(unanswered);
       await this.runHooks(afterEnd);
       throw error;
     }
@@ -134,6 +141,7 @@ export class TransactionRunner {
   private async transaction<T>(
     isolation: IsolationLevel | undefined,
     work: (manager: EntityManager, connection: UnitConnection) => Promise<T>,
+    unanswered: Check[],
   ): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const connection = new UnitConnection(runner);
@@ -145,6 +153,7 @@ export class TransactionRunner {
     } catch (error) {
       // The work's error is the one to report, even if the rollback fails too (a lost connection).
       await runner.rollbackTransaction().catch(() => undefined);
+      unanswered.push(...connection.unansweredChecks());
       throw error;
     } finally {
       await runner.release();
@@ -197,6 +206,47 @@ export class TransactionRunner {
       return;
     }
     open.connection.hold(sql, parameters);
+  }
+
+  /**
+   * A read that decides whether the open unit of work may go on at all (is this request's answer
+   * already stored?), sent behind the unit's next statement in its round trip instead of in one
+   * of its own before the unit: `verdict` gets its rows before that statement's caller gets its
+   * result, and throws to stop the unit, which then cannot commit (UnitConnection, "checks"). So
+   * the unit runs up to its first statement before it knows; its work until then must keep
+   * nothing outside the database. If the unit fails before any statement carried the read (it
+   * refused the request first), the read is made after the rollback and before the `afterUnitOfWork`
+   * hooks; a verdict that throws then replaces the failure and the hooks are skipped, as if the
+   * read had come first. Outside a unit of work, or with another manager, it is made at once.
+   * `options.name` names it as `query` does, for when it is sent on its own.
+   */
+  async checkAlong(
+    manager: EntityManager,
+    sql: string,
+    parameters: readonly unknown[],
+    verdict: Check['verdict'],
+    options: { name?: string } = {},
+  ): Promise<void> {
+    const open = this.current.get();
+    if (!open || open.manager !== manager) {
+      verdict(await this.query(sql, parameters, options));
+      return;
+    }
+    open.connection.check(sql, parameters, verdict, options.name);
+  }
+
+  /** The checks a failed unit never sent, made now (see `checkAlong`); a failing read is skipped. */
+  private async answerAfterFailure(checks: readonly Check[]): Promise<void> {
+    for (const check of checks) {
+      const rows = await this.query<Record<string, unknown>>(check.statement.text, check.statement.values, {
+        name: check.name,
+      }).catch((error: unknown) => {
+        // The unit's own failure (often the same outage) is what the caller gets and reports.
+        this.logger.debug({ err: error }, 'A check of a failed unit of work could not be made');
+        return undefined;
+      });
+      if (rows) check.verdict(rows);
+    }
   }
 
   /**

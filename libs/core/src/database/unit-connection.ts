@@ -2,6 +2,17 @@ import type { ClientBase, QueryResult as PgResult } from 'pg';
 import { QueryFailedError, type QueryRunner, QueryResult, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { sendPipelined, type Statement } from './pipelined-query';
 
+/**
+ * A read that rides behind the unit's next statement (`UnitConnection.check`): `verdict` sees its
+ * rows before that statement's caller gets its result, and throws to stop the unit.
+ */
+export interface Check {
+  readonly statement: Statement;
+  readonly verdict: (rows: Record<string, unknown>[]) => void;
+  /** Its prepared statement's name when it is sent on its own (`TransactionRunner.query`). */
+  readonly name?: string;
+}
+
 /** What TypeORM sends to open a transaction (`startTransaction`): held until the first statement. */
 const OPENING = /^(START TRANSACTION|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
 
@@ -18,7 +29,14 @@ const OPENING = /^(START TRANSACTION|SET TRANSACTION ISOLATION LEVEL [A-Z ]+)$/;
  * - writes nobody reads the result of (`hold`: an audit event, an idempotency record) are held and
  *   go out, in the order held, in front of the unit's next statement, whatever it is, or in front
  *   of its `COMMIT`. Any later statement therefore sees them, as if sent at once; only their
- *   errors show later, on the statement that carried them (and fail the unit as any error does).
+ *   errors show later, on the statement that carried them (and fail the unit as any error does);
+ * - reads that decide whether the unit should go on at all (`check`: is this request's answer
+ *   already stored?) ride behind the unit's next statement, in its round trip, and their verdict
+ *   is given before that statement's caller sees its result. A verdict that throws fails that
+ *   statement with its error, and every later one and the commit: the unit cannot commit. With no
+ *   statement left but the `COMMIT`, checks go in a round trip of their own before it, ahead of the
+ *   held writes (a check must be answered before anything can commit). Checks never sent (the unit
+ *   failed first) are left for the runner to answer after the rollback (`unansweredChecks`).
  *
  * A pipeline stops at its first error (pipelined-query.ts), so a `COMMIT` never runs behind a
  * failed write. A `COMMIT` that PostgreSQL answers as `ROLLBACK` (the transaction had already
@@ -34,6 +52,10 @@ export class UnitConnection {
   private opening: Statement[] = [];
   /** Writes held back, in order, until the next statement or the commit. */
   private held: Statement[] = [];
+  /** Reads waiting to ride behind the next statement, with their verdicts. */
+  private checks: Check[] = [];
+  /** A check's verdict that stopped the unit: every later statement and the commit fail with it. */
+  private stopped: { readonly error: unknown } | undefined;
   /** Whether the opening has been sent: a transaction block exists on the server. */
   private begun = false;
   /** TypeORM's own `query` (its overloads, without the structured one's literal type). */
@@ -54,6 +76,18 @@ export class UnitConnection {
     this.held.push({ text: sql, values });
   }
 
+  /** Sends `sql` behind the unit's next statement and hands its rows to `verdict` first (see above). */
+  check(sql: string, values: readonly unknown[], verdict: Check['verdict'], name?: string): void {
+    this.checks.push({ statement: { text: sql, values }, verdict, name });
+  }
+
+  /** The checks never sent, taken out: the unit failed before any statement carried them. */
+  unansweredChecks(): Check[] {
+    const left = this.checks;
+    this.checks = [];
+    return left;
+  }
+
   /** Forgets the writes held so far (a failed attempt's, rolled back to its savepoint). */
   dropHeld(): void {
     this.held = [];
@@ -66,46 +100,85 @@ export class UnitConnection {
     }
     if (sql === 'ROLLBACK') {
       this.held = [];
+      this.stopped = undefined;
       if (!this.begun) {
         this.opening = [];
         return nothingFrom(structured);
       }
       return this.plainQuery(sql, parameters, structured);
     }
+    if (this.stopped) throw this.stopped.error;
     if (sql === 'COMMIT') return this.commit(structured);
-    if (this.opening.length === 0 && this.held.length === 0) return this.plainQuery(sql, parameters, structured);
-    const results = await this.sendWithPending({ text: sql, values: parameters });
-    return shapedAsTypeOrm(results[results.length - 1], structured);
+    if (this.opening.length === 0 && this.held.length === 0 && this.checks.length === 0) {
+      return this.plainQuery(sql, parameters, structured);
+    }
+    const result = (await this.sendWithPending({ text: sql, values: parameters })) as PgResult;
+    return shapedAsTypeOrm(result, structured);
   }
 
   private async commit(structured: boolean): Promise<unknown> {
+    // Answered before anything can commit, and ahead of the held writes, which they must not see.
+    if (this.checks.length > 0) await this.sendWithPending(undefined, { heldToo: false });
     if (!this.begun && this.held.length === 0) {
       this.opening = [];
       return nothingFrom(structured);
     }
-    const results = await this.sendWithPending({ text: 'COMMIT' });
-    const outcome = results[results.length - 1];
-    if (outcome.command !== 'COMMIT') {
+    const outcome = await this.sendWithPending({ text: 'COMMIT' });
+    if (outcome?.command !== 'COMMIT') {
       throw new QueryFailedError(
         'COMMIT',
         [],
-        new Error(`the transaction had failed: COMMIT ended in ${outcome.command}`),
+        new Error(`the transaction had failed: COMMIT ended in ${outcome?.command}`),
       );
     }
     return shapedAsTypeOrm(outcome, structured);
   }
 
-  /** `statement` with the opening and the held writes in front of it, in one round trip. */
-  private async sendWithPending(statement: Statement): Promise<PgResult[]> {
+  /**
+   * `statement` with the opening and the held writes in front of it and the checks behind it, in
+   * one round trip; resolves with its result once the checks' verdicts are given. Without a
+   * statement, the opening and the checks alone, and the held writes unless `heldToo` is false.
+   */
+  private async sendWithPending(
+    statement: Statement | undefined,
+    { heldToo = true } = {},
+  ): Promise<PgResult | undefined> {
     // As TypeORM's own `query`: a runner whose connection failed was released, and says so, rather
     // than sending on a client that is no longer queryable.
     if (this.runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
-    const statements = [...this.opening, ...this.held, statement];
+    const held = heldToo ? this.held : [];
+    const checks = this.checks;
+    const statements = [
+      ...this.opening,
+      ...held,
+      ...(statement ? [statement] : []),
+      ...checks.map((check) => check.statement),
+    ];
     // Sent, whatever comes back: a failure leaves an aborted transaction to roll back, not writes
-    // to send again.
+    // to send again. Checks it kept from running stay unanswered, for the runner to answer after.
     this.opening = [];
-    this.held = [];
+    if (heldToo) this.held = [];
+    this.checks = [];
     this.begun = true;
+    let results: PgResult[];
+    try {
+      results = await this.sendAll(statements);
+    } catch (error) {
+      this.checks = checks;
+      throw error;
+    }
+    const answers = results.slice(results.length - checks.length);
+    try {
+      checks.forEach((check, index) => check.verdict(answers[index].rows as Record<string, unknown>[]));
+    } catch (error) {
+      this.stopped = { error };
+      throw error;
+    }
+    return statement ? results[results.length - 1 - checks.length] : undefined;
+  }
+
+  /** `statements` in one round trip, logged and failed as TypeORM's own `query` would. */
+  private async sendAll(statements: Statement[]): Promise<PgResult[]> {
     const client = (await this.runner.connect()) as ClientBase;
     const { logger, options } = this.runner.connection;
     // The text and values TypeORM's logger and error carry, put together only when needed.

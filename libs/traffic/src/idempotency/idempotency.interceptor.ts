@@ -38,11 +38,12 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  *    The marker is a short lease (IDEMPOTENCY_MARKER_LEASE_MS) that the request renews while it
  *    runs: it outlives its owner by at most one lease when the instance crashes, instead of
  *    blocking the key's retries for a minute.
- * 2. Under the marker, a stored answer is replayed (same fingerprint) or refused with 422.
- * 3. Otherwise the handler runs inside a unit of work this interceptor opens, and the answer is
- *    stored in that same transaction: the change and its record commit together, so a failure
- *    between commit and response can only ever lead to a replay, never to a second change.
- * 4. After a failure the marker is released before the response, so that a retry finds the key
+ * 2. The handler runs inside a unit of work this interceptor opens, and the answer is stored in
+ *    that same transaction: the change and its record commit together, so a failure between
+ *    commit and response can only ever lead to a replay, never to a second change. The lookup of
+ *    a stored answer rides behind the unit's first statement (`runAndStore`); if there is one,
+ *    the unit stops there and the answer is replayed (same fingerprint) or refused with 422.
+ * 3. After a failure the marker is released before the response, so that a retry finds the key
  *    free. After a stored answer it is left to run out its short lease: a retry meanwhile finds
  *    it held and replays the stored answer, exactly as it would after a release, and the request
  *    saves a Redis round trip (measured: a socket write costs about as much CPU as a statement).
@@ -72,7 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.logger.setContext(IdempotencyInterceptor.name);
   }
 
-  /** In a span of its own: the marker, the record lookup and the unit of work it opens. */
+  /** In a span of its own: the marker and the unit of work it opens (with the record lookup). */
   intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     return inSpan('idempotency', () => this.interceptOnce(context, next));
   }
@@ -107,23 +108,27 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
     }
     const renewal = marker && this.keepAlive(marker);
-    let answerStored = false;
+    let answered = false;
     try {
-      const stored = await this.records.find(scope);
-      answerStored = stored !== undefined;
-      if (stored) return from([this.replay(stored, fingerprint, res)]);
       const sent = await this.runAndStore(scope, fingerprint, next, res);
-      answerStored = true;
+      answered = true;
       return from([sent]);
     } finally {
       clearInterval(renewal);
       // Once the key has its stored answer, a retry that finds the marker held replays that answer
       // (above), as it would after a release: the marker runs out its lease. After a failure
       // nothing is stored, and a retry must find the key free rather than get a 409.
-      if (!answerStored) await marker?.release().catch(() => undefined);
+      if (!answered) await marker?.release().catch(() => undefined);
     }
   }
 
+  /**
+   * Runs the handler in a unit of work that stores its answer, unless the scope has one already:
+   * the lookup rides behind the unit's first statement (`findAlong`), and a stored answer stops
+   * the unit there and is replayed. A handler that refuses before its first statement has its
+   * refusal replaced by the stored answer all the same (the runner makes the lookup after the
+   * rollback), so a retry always gets the first answer, never a second opinion.
+   */
   private async runAndStore(
     scope: IdempotencyScope,
     fingerprint: string,
@@ -132,6 +137,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     try {
       const response = await this.transactions.runAlone(async (manager) => {
+        await this.records.findAlong(scope, manager, (stored) => {
+          if (stored) throw new AnswerAlreadyStored(stored);
+        });
         const body: unknown = await lastValueFrom(next.handle() as Observable<unknown>, { defaultValue: undefined });
         const text = body === undefined ? null : JSON.stringify(body);
         const response: StoredResponse = {
@@ -145,6 +153,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       });
       return this.send(response, res);
     } catch (error) {
+      if (error instanceof AnswerAlreadyStored) return this.replay(error.stored, fingerprint, res);
       // Taken meanwhile by a duplicate that got past the marker (Redis down) and committed first:
       // the insert failed the commit, and this unit of work, the change included, rolled back.
       if (!isIdempotencyKeyTaken(error)) throw error;
@@ -223,6 +232,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     timer.unref();
     return timer;
+  }
+}
+
+/** Stops a unit of work whose request already has its answer (see `runAndStore`). */
+class AnswerAlreadyStored extends Error {
+  constructor(readonly stored: StoredResponse) {
+    super('This request already has a stored answer');
   }
 }
 

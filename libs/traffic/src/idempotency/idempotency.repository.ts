@@ -7,6 +7,22 @@ const SCOPE_MATCH = 'principal = $1 AND method = $2 AND route = $3 AND idempoten
 
 const scopeParams = (scope: IdempotencyScope) => [scope.principal, scope.method, scope.route, scope.key];
 
+// Records from before body_text existed (or written by the previous release during a rollout)
+// have only the jsonb value: its text is the same JSON, if not the same bytes.
+const FIND_STORED = `SELECT fingerprint, status, headers, COALESCE(body_text, body::text) AS body FROM idempotency_records
+  WHERE ${SCOPE_MATCH} AND expires_at > now()`;
+/** Before every keyed write that meets a held marker: parsed and planned once per connection. */
+const FIND_STORED_NAME = 'idempotency.find';
+
+interface StoredRow {
+  fingerprint: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+const toStored = (row: StoredRow): StoredResponse => ({ ...row, status: Number(row.status) });
+
 /** `idempotency_records`: the stored answers of completed idempotent requests. */
 @Injectable()
 export class IdempotencyRepository {
@@ -15,21 +31,30 @@ export class IdempotencyRepository {
   /** The unexpired answer stored for this scope, if any (committed ones only). */
   async find(scope: IdempotencyScope): Promise<StoredResponse | undefined> {
     // Runs outside the request's unit of work (before it opens, or after it ended).
-    const [row] = await this.transactions.query<{
-      fingerprint: string;
-      status: number;
-      headers: Record<string, string>;
-      body: string | null;
-    }>(
-      // Records from before body_text existed (or written by the previous release during a
-      // rollout) have only the jsonb value: its text is the same JSON, if not the same bytes.
-      `SELECT fingerprint, status, headers, COALESCE(body_text, body::text) AS body FROM idempotency_records
-       WHERE ${SCOPE_MATCH} AND expires_at > now()`,
+    const [row] = await this.transactions.query<StoredRow>(FIND_STORED, scopeParams(scope), { name: FIND_STORED_NAME });
+    return row && toStored(row);
+  }
+
+  /**
+   * The same lookup, riding behind the first statement of the unit of work that `manager` belongs
+   * to (`TransactionRunner.checkAlong`): `seen` gets the stored answer, or undefined, before that
+   * statement's result reaches the handler, and throws to stop the unit. A keyed write saves the
+   * round trip the lookup took before the unit; and where that first statement locks what the
+   * request changes (a transition's instance), the lookup sees whatever committed before the lock
+   * was granted, a retry's own first attempt included.
+   */
+  findAlong(
+    scope: IdempotencyScope,
+    manager: EntityManager,
+    seen: (stored: StoredResponse | undefined) => void,
+  ): Promise<void> {
+    return this.transactions.checkAlong(
+      manager,
+      FIND_STORED,
       scopeParams(scope),
-      // Before every keyed write: parsed and planned once per connection, not on every call.
-      { name: 'idempotency.find' },
+      ([row]) => seen(row && toStored(row as unknown as StoredRow)),
+      { name: FIND_STORED_NAME },
     );
-    return row ? { ...row, status: Number(row.status) } : undefined;
   }
 
   /**
