@@ -130,14 +130,17 @@ describe('Tracing', () => {
     const statements = childrenOf(spans, unitOfWork!);
     expect(statements.map((span) => span.attributes['db.system.name'])).toEqual(statements.map(() => 'postgresql'));
     // One span per round trip, its text every statement it carried (`;`-separated): the opening
-    // with the lock and the stored answer's lookup, the step, the held writes (audit event, idempotency record) with the commit
-    // (test/workflows/transition-round-trips.e2e-spec.ts pins them).
+    // with the lock and the stored answer's lookup; the held writes (the step, the audit event, the
+    // idempotency record) with the commit (test/workflows/transition-round-trips.e2e-spec.ts pins them).
     const sql = statements.map((span) =>
       String(span.attributes['db.query.text'])
         .split(';\n')
         .map((statement) => statement.trim().split(/\s+/)[0]),
     );
-    expect(sql).toEqual([['START', 'SELECT', 'SELECT'], ['WITH'], ['INSERT', 'DELETE', 'INSERT', 'COMMIT']]);
+    expect(sql).toEqual([
+      ['START', 'SELECT', 'SELECT'],
+      ['WITH', 'INSERT', 'DELETE', 'INSERT', 'COMMIT'],
+    ]);
 
     const redis = spans.filter((span) => span.attributes['db.system.name'] === 'redis');
     expect(redis.length).toBeGreaterThan(0);

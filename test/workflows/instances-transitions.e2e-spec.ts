@@ -511,6 +511,23 @@ describe('Workflow transitions', () => {
     });
   });
 
+  describe('the answer', () => {
+    it('is the instance exactly as a GET then reads it, body and ETag, for a move and for a vote', async () => {
+      const signed = await startedIn('signed');
+      const voted = await take(approver1, signed.id, { name: 'ratify' });
+      expect({ status: voted.status, outcome: voted.body.outcome }).toEqual({ status: 200, outcome: 'voted' });
+      const afterVote = await get(signed.id);
+      expect(voted.body.workflow).toEqual(afterVote.body);
+      expect(voted.headers.etag).toBe(afterVote.headers.etag);
+
+      const moved = await take(requester, (await start()).id, { name: 'submit' });
+      expect({ status: moved.status, outcome: moved.body.outcome }).toEqual({ status: 200, outcome: 'moved' });
+      const afterMove = await get(moved.body.workflow.id);
+      expect(moved.body.workflow).toEqual(afterMove.body);
+      expect(moved.headers.etag).toBe(afterMove.headers.etag);
+    });
+  });
+
   describe('If-Match', () => {
     it('accepts the ETag from GET and answers with the next one', async () => {
       const workflow = await start();

@@ -108,8 +108,9 @@ describe('Round trips of one transition', () => {
     expect({ postgres: traffic.roundTrips, redis: traffic.redisCommands }).toEqual({
       postgres: [
         ['START', 'SELECT', 'SELECT'], // the opening, the instance's lock and past, the stored answer's lookup
-        ['WITH'], // the step: state, participants, history, outbox
-        ['INSERT', 'DELETE', 'INSERT', 'COMMIT'], // held writes (audit event, idempotency record) and the commit
+        // held writes — the step (state, participants, history, outbox), the audit event, the
+        // idempotency record — and the commit
+        ['WITH', 'INSERT', 'DELETE', 'INSERT', 'COMMIT'],
       ],
       redis: REDIS_COMMANDS,
     });

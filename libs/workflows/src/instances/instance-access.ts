@@ -20,6 +20,8 @@ export interface InstanceInView {
 export interface InstanceInContext extends InstanceInView {
   readonly past: InstancePast;
   readonly request: AvailabilityRequest;
+  /** Read with the lock: the unit of work's `now()` (`LockedInstance.unitNow`). */
+  readonly unitNow?: Date;
 }
 
 /**
@@ -52,12 +54,12 @@ export class InstanceAccess {
   async lockVisible(principal: Principal, id: string, manager: EntityManager): Promise<InstanceInContext> {
     const locked = await this.instances.lockWithPast(id, principal.userId, manager);
     if (!locked) throw notFound(id);
-    const { viewed, past } = locked;
+    const { viewed, past, unitNow } = locked;
     const { instance } = viewed;
     const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
     const request = availabilityRequest(definition, instance, past, principal);
     if (!maySee(request, viewed.viewerParticipates)) throw notFound(id);
-    return { instance, definition, past, request };
+    return { instance, definition, past, request, unitNow };
   }
 
   /** The past and engine request of an instance already known to be visible. */

@@ -6,6 +6,7 @@ import { DEFINITION_LIMITS, type WorkflowDefinition } from '../definition/workfl
 import type { Moved, Voted } from '../engine/decision';
 import { changeData, type DataChange } from '../engine/change-data';
 import { automaticTransition } from '../engine/automatic-transition';
+import { assignmentOnEntry } from '../engine/assignment-on-entry';
 import { timersOnEntry } from '../engine/timers';
 import { WorkflowTimersRepository } from '../timers/workflow-timers.repository';
 import { EntryAssignments } from './entry-assignments';
@@ -32,6 +33,11 @@ export interface LockedInstance {
   readonly instance: WorkflowInstance;
   readonly definition: WorkflowDefinition;
   readonly past: InstancePast;
+  /**
+   * The unit of work's `now()` (its transaction's start), when it was read with the lock: the
+   * `updated_at` the step writes. Knowing it, a plain step can be held back (`holdStep`).
+   */
+  readonly unitNow?: Date;
 }
 
 /**
@@ -43,8 +49,10 @@ export interface LockedInstance {
  * one statement for the new state and version (or a vote's version), the actor among the
  * participants (people only), the history line and the outbox event; then the audit event (one
  * insert; the worker seals it into the chain after commit). A vote touches no timer: a quorum in
- * progress does not reset the clock. Each statement is a round trip on the transaction's
- * connection, which the instance's lock is held across: fewer of them, shorter turns.
+ * progress does not reset the clock. Each round trip is a turn on the transaction's connection
+ * that the instance's lock is held across: fewer of them, shorter turns. So a plain step (no data
+ * change, nothing to end or start: `plainStep`) is not read back: the row it leaves is known from
+ * the locked one, and the step goes with the audit event and the commit in one round trip.
  */
 @Injectable()
 export class InstanceMoves {
@@ -108,18 +116,20 @@ export class InstanceMoves {
   /** One step; returns the instance as written and the last history line it wrote. */
   private async write(
     actor: MoveActor,
-    { instance, definition, past }: LockedInstance,
+    locked: LockedInstance,
     step: TransitionStep,
     manager: EntityManager,
   ): Promise<{ updated: WorkflowInstance; lastSeq: number }> {
+    const { instance, definition, past } = locked;
     const { decision } = step;
     const moved = decision.outcome === 'moved';
     const to = moved ? decision.to : instance.state;
     const terminal = moved && definition.states.some((state) => state.name === to && state.terminal);
     const seq = past.lastSeq + 1;
     // Before any write: a set that would leave the data invalid refuses the whole step.
-    const change = moved ? this.changeOf(actor, { instance, definition, past }, step) : undefined;
-    if (moved) {
+    const change = moved ? this.changeOf(actor, locked, step) : undefined;
+    const plain = plainStep(locked, to, change);
+    if (moved && !plain) {
       // The instance was read under its lock: what it shows assigned and armed is all there is.
       if (instance.assigneeIds.length > 0 || instance.assignedRole !== null) {
         await this.people.clearAssignments(instance.id, manager);
@@ -127,24 +137,40 @@ export class InstanceMoves {
       if (instance.pendingTimers.length > 0) await this.timers.cancelPending(instance.id, manager);
       await this.timers.arm(instance.id, seq, timersOnEntry(definition, to), manager);
     }
-    const entered = moved
-      ? await this.entries.assign(definition, { ...instance, state: to, data: change?.data ?? instance.data }, manager)
-      : undefined;
+    const entered =
+      moved && !plain
+        ? await this.entries.assign(
+            definition,
+            { ...instance, state: to, data: change?.data ?? instance.data },
+            manager,
+          )
+        : undefined;
     const changes = change?.changes ?? [];
-    const updated = await this.instances.writeStep(
-      {
-        instanceId: instance.id,
-        change: {
-          state: to,
-          terminal,
-          ...(moved ? { enteredSeq: seq } : {}),
-          ...(change && change.changes.length > 0 ? { data: change.data } : {}),
-        },
-        participantId: actorIdOf(actor),
-        ...this.lineAndEvent(actor, instance, { state: to, terminal }, { ...step, changes }, seq),
+    const written: InstanceStep = {
+      instanceId: instance.id,
+      change: {
+        state: to,
+        terminal,
+        ...(moved ? { enteredSeq: seq } : {}),
+        ...(change && change.changes.length > 0 ? { data: change.data } : {}),
       },
-      manager,
-    );
+      participantId: actorIdOf(actor),
+      ...this.lineAndEvent(actor, instance, { state: to, terminal }, { ...step, changes }, seq),
+    };
+    let updated: WorkflowInstance;
+    if (plain) {
+      updated = {
+        ...instance,
+        state: to,
+        terminal,
+        stateEnteredSeq: moved ? seq : instance.stateEnteredSeq,
+        version: instance.version + 1,
+        updatedAt: plain.unitNow,
+      };
+      await this.instances.holdStep(written, updated, manager);
+    } else {
+      updated = await this.instances.writeStep(written, manager);
+    }
     await this.audit.record(this.auditEvent(actor, instance, updated, { ...step, changes }), manager);
     if (entered !== undefined) await this.entries.record(entered, updated, seq + 1, manager);
     // Counted once the move is durable: a failed audit write or commit must not show as moved.
@@ -246,4 +272,29 @@ export class InstanceMoves {
       },
     };
   }
+}
+
+/**
+ * Whether the step is plain enough for its outcome to be known without reading it back, and the
+ * unit's `now()` it then writes: the lock's read gave the time, the data does not change, and a
+ * move leaves nothing to end or start (no assignees, role queue or timers now, none on entering
+ * `to`). The row the step leaves is then the locked one with the new state, version, entered
+ * line and time, so the step can be held back to go with the unit's commit (one round trip
+ * fewer, `holdStep`). Anything else is written and read back (`writeStep`).
+ */
+function plainStep(
+  { instance, definition, unitNow }: LockedInstance,
+  to: string,
+  change: { readonly changes: readonly DataChange[] } | undefined,
+): { readonly unitNow: Date } | undefined {
+  if (unitNow === undefined || (change !== undefined && change.changes.length > 0)) return undefined;
+  // A vote (no change computed: it does not move) ends and starts nothing.
+  if (change === undefined) return { unitNow };
+  const quiet =
+    instance.assigneeIds.length === 0 &&
+    instance.assignedRole === null &&
+    instance.pendingTimers.length === 0 &&
+    timersOnEntry(definition, to).length === 0 &&
+    assignmentOnEntry(definition, to, instance) === undefined;
+  return quiet ? { unitNow } : undefined;
 }

@@ -13,7 +13,8 @@ import type { EntityManager } from 'typeorm';
 import { InstancePeopleRepository } from './instance-people.repository';
 import { pastOf } from './instance-past';
 import type { InstanceListFilter } from './instance-list-query';
-import { type NewHistoryEntry, WorkflowInstancesRepository } from './workflow-instances.repository';
+import type { WorkflowInstance } from './workflow-instance';
+import { type InstanceStep, type NewHistoryEntry, WorkflowInstancesRepository } from './workflow-instances.repository';
 
 /** On the run's database: every test publishes its own definition and lists only its instances. */
 describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
@@ -236,6 +237,74 @@ describe('WorkflowInstancesRepository (real PostgreSQL)', () => {
         });
       }
       expect((await instances.findById(id, randomUUID()))?.instance).toEqual(done);
+    });
+  });
+
+  describe('writeStep and holdStep', () => {
+    /** `submit` by the initiator: draft → review, entering at line 1. */
+    const submitStep = (id: string, actorId: string): InstanceStep => ({
+      instanceId: id,
+      change: { state: 'review', terminal: false, enteredSeq: 1 },
+      participantId: actorId,
+      history: line(1, actorId),
+      event: { topic: 'workflow.moved', payload: { id, to: 'review' } },
+    });
+    const traces = async (id: string) => ({
+      history: (await instances.history(id, 0, 10)).length,
+      outbox: Number(
+        (await db.dataSource.query(`SELECT count(*) AS n FROM outbox_events WHERE aggregate_id = $1`, [id]))[0].n,
+      ),
+    });
+    /** The instance as the step leaves it, known from the locked row and the unit's `now()`. */
+    const expectedAfter = (instance: WorkflowInstance, unitNow: Date): WorkflowInstance => ({
+      ...instance,
+      state: 'review',
+      stateEnteredSeq: 1,
+      version: instance.version + 1,
+      updatedAt: unitNow,
+    });
+
+    it('holds a step back for the commit; the row it leaves is the one the lock let it predict', async () => {
+      const { initiator, id } = await started();
+      const expected = await db.transactions.run(async (manager) => {
+        const locked = (await instances.lockWithPast(id, initiator.id, manager))!;
+        const after = expectedAfter(locked.viewed.instance, locked.unitNow);
+        await instances.holdStep(submitStep(id, initiator.id), after, manager);
+        return after;
+      });
+      expect((await instances.findById(id, initiator.id))?.instance).toEqual(expected);
+      expect(await traces(id)).toEqual({ history: 1, outbox: 1 });
+    });
+
+    it('answers the same row as the written-and-read-back step', async () => {
+      const [held, written] = [await started(), await started()];
+      const predicted = await db.transactions.run(async (manager) => {
+        const locked = (await instances.lockWithPast(held.id, held.initiator.id, manager))!;
+        return expectedAfter(locked.viewed.instance, locked.unitNow);
+      });
+      const readBack = await db.transactions.run((manager) =>
+        instances.writeStep(submitStep(written.id, written.initiator.id), manager),
+      );
+      // Two instances of two definitions: what differs by construction is left out.
+      const comparable = (instance: WorkflowInstance) => {
+        const { state, terminal, data, stateEnteredSeq, version, assigneeIds, assignedRole, pendingTimers } = instance;
+        return { state, terminal, data, stateEnteredSeq, version, assigneeIds, assignedRole, pendingTimers };
+      };
+      expect(comparable(readBack)).toEqual(comparable(predicted));
+    });
+
+    it('fails the unit when the row written is not the one claimed, and nothing of the step is kept', async () => {
+      const { initiator, id } = await started();
+      const before = (await instances.findById(id, initiator.id))?.instance;
+      await expect(
+        db.transactions.run(async (manager) => {
+          const locked = (await instances.lockWithPast(id, initiator.id, manager))!;
+          const wrong = { ...expectedAfter(locked.viewed.instance, locked.unitNow), version: 7 };
+          await instances.holdStep(submitStep(id, initiator.id), wrong, manager);
+        }),
+      ).rejects.toMatchObject({ driverError: { code: '22012' } });
+      expect((await instances.findById(id, initiator.id))?.instance).toEqual(before);
+      expect(await traces(id)).toEqual({ history: 0, outbox: 0 });
     });
   });
 

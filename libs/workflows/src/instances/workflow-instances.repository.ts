@@ -11,7 +11,8 @@ const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.inst
 
 /** See `lockWithPast`. `FOR UPDATE OF i`: the subqueries' rows are read, not locked. */
 const LOCK_WITH_PAST = `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates,
-    (SELECT s.version FROM workflow_instances s WHERE s.id = i.id) AS snapshot_version, ${PAST_COLUMNS}
+    (SELECT s.version FROM workflow_instances s WHERE s.id = i.id) AS snapshot_version, ${PAST_COLUMNS},
+    now() AS unit_now
   FROM workflow_instances i WHERE i.id = $1 FOR UPDATE OF i`;
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
@@ -23,6 +24,27 @@ export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'cha
 
 const HISTORY_COLUMNS = `seq, kind, transition, from_state, to_state, actor_id, assignee_id, input, comment, timer_id,
   changes, assigned_role`;
+
+/**
+ * One step as data-modifying CTEs of one `WITH`, ending before its final `SELECT`: the instance's
+ * new state and version (`moved`), the actor among the participants, the history line and the
+ * outbox event, whose `version` comes from the updated row.
+ */
+const STEP_CTES = `WITH moved AS (
+     UPDATE workflow_instances AS i SET state = $2, terminal = $3, version = version + 1, updated_at = now(),
+       state_entered_seq = coalesce($4, state_entered_seq), data = coalesce($5::jsonb, data)
+     WHERE i.id = $1 RETURNING ${INSTANCE_COLUMNS}
+   ), participant AS (
+     INSERT INTO workflow_participants (instance_id, user_id, instance_created_at)
+     SELECT id, $6::uuid, created_at FROM moved WHERE $6::uuid IS NOT NULL
+     ON CONFLICT (instance_id, user_id) DO NOTHING
+   ), line AS (
+     INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
+     SELECT id, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
+   ), event AS (
+     INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, traceparent, tracestate)
+     SELECT $19, 'workflow', id, $20::jsonb || jsonb_build_object('version', version), $21, $22 FROM moved
+   )`;
 
 /** What `writeStep` writes for one transition or vote. */
 export interface InstanceStep {
@@ -85,7 +107,7 @@ export class WorkflowInstancesRepository {
     id: string,
     viewerId: string,
     manager: EntityManager,
-  ): Promise<{ viewed: ViewedInstance; past: InstancePast } | undefined> {
+  ): Promise<{ viewed: ViewedInstance; past: InstancePast; unitNow: Date } | undefined> {
     const read = async () => {
       const [row] = await manager.query<Record<string, unknown>[]>(LOCK_WITH_PAST, [id, viewerId]);
       return row;
@@ -96,6 +118,8 @@ export class WorkflowInstancesRepository {
     return {
       viewed: { instance: toInstance(row), viewerParticipates: row.viewer_participates === true },
       past: pastOfRow(row),
+      // The transaction's start, which every `now()` of this unit of work gives (`holdStep`).
+      unitNow: row.unit_now as Date,
     };
   }
 
@@ -169,41 +193,24 @@ export class WorkflowInstancesRepository {
    * other's writes, and none of these parts changes them).
    */
   async writeStep(step: InstanceStep, manager: EntityManager): Promise<WorkflowInstance> {
-    const { change } = step;
-    const data = 'data' in change ? JSON.stringify(change.data ?? null) : null;
-    const trace = traceColumns();
-    const [row] = await manager.query<Record<string, unknown>[]>(
-      `WITH moved AS (
-         UPDATE workflow_instances AS i SET state = $2, terminal = $3, version = version + 1, updated_at = now(),
-           state_entered_seq = coalesce($4, state_entered_seq), data = coalesce($5::jsonb, data)
-         WHERE i.id = $1 RETURNING ${INSTANCE_COLUMNS}
-       ), participant AS (
-         INSERT INTO workflow_participants (instance_id, user_id, instance_created_at)
-         SELECT id, $6::uuid, created_at FROM moved WHERE $6::uuid IS NOT NULL
-         ON CONFLICT (instance_id, user_id) DO NOTHING
-       ), line AS (
-         INSERT INTO workflow_history (instance_id, ${HISTORY_COLUMNS})
-         SELECT id, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 FROM moved
-       ), event AS (
-         INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, traceparent, tracestate)
-         SELECT $19, 'workflow', id, $20::jsonb || jsonb_build_object('version', version), $21, $22 FROM moved
-       )
-       SELECT * FROM moved`,
-      [
-        step.instanceId,
-        change.state,
-        change.terminal,
-        change.enteredSeq ?? null,
-        data,
-        step.participantId,
-        ...historyValues(step.history),
-        step.event.topic,
-        JSON.stringify(step.event.payload),
-        trace.traceparent,
-        trace.tracestate,
-      ],
-    );
+    const [row] = await manager.query<Record<string, unknown>[]>(`${STEP_CTES} SELECT * FROM moved`, stepValues(step));
     return toInstance(row);
+  }
+
+  /**
+   * The same step, held back to go out with the unit's next statement or its commit
+   * (`TransactionRunner.deferWrite`), for a caller that already knows the row it writes: `expected`,
+   * the instance as the step leaves it. The statement checks what it can of that claim (the
+   * version it writes) and fails the unit when it does not hold, by a division by zero, rather than
+   * let an answer built from `expected` disagree with the database.
+   */
+  async holdStep(step: InstanceStep, expected: WorkflowInstance, manager: EntityManager): Promise<void> {
+    const values = stepValues(step);
+    await this.transactions.deferWrite(
+      manager,
+      `${STEP_CTES} SELECT 1 / (SELECT count(*) FROM moved WHERE version = $${values.length + 1})::int`,
+      [...values, expected.version],
+    );
   }
 
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
@@ -303,4 +310,22 @@ function historyValues(entry: NewHistoryEntry): unknown[] {
 function pastOfRow(row: Record<string, unknown>): InstancePast {
   const [visit, earlier] = [row.visit, row.earlier] as Parameters<typeof pastOfJson>;
   return pastOfJson(visit, earlier);
+}
+
+function stepValues(step: InstanceStep): unknown[] {
+  const { change } = step;
+  const trace = traceColumns();
+  return [
+    step.instanceId,
+    change.state,
+    change.terminal,
+    change.enteredSeq ?? null,
+    'data' in change ? JSON.stringify(change.data ?? null) : null,
+    step.participantId,
+    ...historyValues(step.history),
+    step.event.topic,
+    JSON.stringify(step.event.payload),
+    trace.traceparent,
+    trace.tracestate,
+  ];
 }
