@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner, type SqlReader } from '@flowgate/core';
+import { preparedStatement, TransactionRunner, type SqlReader } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { AuditEventBody } from './audit-event';
 
@@ -57,6 +57,13 @@ const inRange = (from: number, to: number) =>
  * one, else on the pool — or through the `SqlReader` a caller passes, for the reads it lets go to
  * the read replica (`ReadReplica.reader()`, ADR 29).
  */
+/** Every audited change sends it: prepared once per connection (`preparedStatement`). */
+const INSERT_EVENT = preparedStatement(
+  'audit-events.insert',
+  `INSERT INTO audit_events (${BODY_COLUMNS})
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+);
+
 @Injectable()
 export class AuditRepository {
   constructor(private readonly transactions: TransactionRunner) {}
@@ -70,29 +77,24 @@ export class AuditRepository {
    * statement or with its commit, in the same round trip, atomic with the change either way.
    */
   async insert(body: AuditEventBody, manager: EntityManager): Promise<void> {
-    await this.transactions.deferWrite(
-      manager,
-      `INSERT INTO audit_events (${BODY_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [
-        body.id,
-        body.occurredAt,
-        body.actor.type,
-        body.actor.tenantId,
-        body.actor.objectId,
-        body.actor.displayName,
-        body.action,
-        body.resource.type,
-        body.resource.id,
-        body.outcome,
-        body.before === null ? null : JSON.stringify(body.before),
-        body.after === null ? null : JSON.stringify(body.after),
-        body.requestId,
-        body.clientIp,
-        body.userAgent,
-        body.traceId ?? null,
-      ],
-    );
+    await this.transactions.deferWrite(manager, INSERT_EVENT, [
+      body.id,
+      body.occurredAt,
+      body.actor.type,
+      body.actor.tenantId,
+      body.actor.objectId,
+      body.actor.displayName,
+      body.action,
+      body.resource.type,
+      body.resource.id,
+      body.outcome,
+      body.before === null ? null : JSON.stringify(body.before),
+      body.after === null ? null : JSON.stringify(body.after),
+      body.requestId,
+      body.clientIp,
+      body.userAgent,
+      body.traceId ?? null,
+    ]);
   }
 
   /** The chain head (the last sealed event; seq 0 before the first), moved only by the sealer. */

@@ -15,6 +15,7 @@ export * from './database/database.module';
 export * from './database/data-source';
 export * from './database/migrations';
 export * from './database/transaction-runner';
+export { preparedStatement } from './database/pipelined-query';
 export * from './database/read-replica';
 export * from './errors/app-error';
 export * from './errors/error-catalog';

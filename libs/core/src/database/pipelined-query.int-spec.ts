@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig } from '../config/load-config';
-import { sendPipelined } from './pipelined-query';
+import { preparedStatement, sendPipelined } from './pipelined-query';
 
 describe('sendPipelined (real PostgreSQL)', () => {
   let client: Client;
@@ -97,5 +97,68 @@ describe('sendPipelined (real PostgreSQL)', () => {
   it('resolves with a single statement, and with none without a round trip', async () => {
     expect((await sendPipelined(client, [{ text: 'SELECT $1::int AS n', values: [7] }]))[0].rows).toEqual([{ n: 7 }]);
     expect(await writesOf(() => sendPipelined(client, []))).toBe(0);
+  });
+
+  describe('prepared statements (preparedStatement)', () => {
+    /** A text of its own, registered under a name of its own, for each test. */
+    const registered = () => {
+      const tag = randomUUID().replace(/-/g, '').slice(0, 12);
+      const name = `spec.${tag}`;
+      return { name, text: preparedStatement(name, `SELECT $1::int + 1 AS n, '${tag}' AS tag`) };
+    };
+    const preparedOnServer = async (name: string) =>
+      (await client.query(`SELECT statement FROM pg_prepared_statements WHERE name = $1`, [name])).rows.length;
+    /** The bytes written to the socket while `work` runs. */
+    async function bytesOf(work: () => Promise<unknown>): Promise<number> {
+      const socket = (client as unknown as { connection: { stream: { bytesWritten: number } } }).connection.stream;
+      const before = socket.bytesWritten;
+      await work();
+      return socket.bytesWritten - before;
+    }
+
+    it('parses a registered text once per connection; later pipelines send its name and values only', async () => {
+      const { name, text } = registered();
+      const send = (n: number) => sendPipelined(client, [{ text: 'SELECT 0' }, { text, values: [n] }]);
+      const first = await bytesOf(async () => expect((await send(1))[1].rows[0].n).toBe(2));
+      expect(await preparedOnServer(name)).toBe(1);
+      const second = await bytesOf(async () => expect((await send(41))[1].rows[0].n).toBe(42));
+      expect(first - second).toBeGreaterThanOrEqual(text.length);
+    });
+
+    it('parses it once when it comes twice in one pipeline', async () => {
+      const { name, text } = registered();
+      const results = await sendPipelined(client, [
+        { text, values: [1] },
+        { text, values: [2] },
+      ]);
+      expect(results.map((result) => result.rows[0].n)).toEqual([2, 3]);
+      expect(await preparedOnServer(name)).toBe(1);
+    });
+
+    it('prepares it again after a pipeline failed before its Parse ran', async () => {
+      const { name, text } = registered();
+      await expect(sendPipelined(client, [{ text: 'SELECT 1 / 0' }, { text, values: [1] }])).rejects.toMatchObject({
+        code: '22012',
+      });
+      expect(await preparedOnServer(name)).toBe(0);
+      expect((await sendPipelined(client, [{ text, values: [2] }]))[0].rows[0].n).toBe(3);
+      expect(await preparedOnServer(name)).toBe(1);
+    });
+
+    it('prepares it again after a pipeline failed behind its Parse (the old one closed first)', async () => {
+      const { name, text } = registered();
+      await expect(sendPipelined(client, [{ text, values: [1] }, { text: 'SELECT 1 / 0' }])).rejects.toMatchObject({
+        code: '22012',
+      });
+      // PostgreSQL kept the statement, but the pipeline's failure left that unknown to the client.
+      expect(await preparedOnServer(name)).toBe(1);
+      expect((await sendPipelined(client, [{ text, values: [5] }]))[0].rows[0].n).toBe(6);
+      expect((await sendPipelined(client, [{ text, values: [6] }]))[0].rows[0].n).toBe(7);
+    });
+
+    it('refuses a name already taken by another text', () => {
+      const { name } = registered();
+      expect(() => preparedStatement(name, 'SELECT 2')).toThrow(/taken/);
+    });
   });
 });

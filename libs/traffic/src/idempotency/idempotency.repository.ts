@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '@flowgate/core';
+import { preparedStatement, TransactionRunner } from '@flowgate/core';
 import type { EntityManager } from 'typeorm';
 import type { IdempotencyScope, StoredResponse } from './idempotency-scope';
 
@@ -13,6 +13,19 @@ const FIND_STORED = `SELECT fingerprint, status, headers, COALESCE(body_text, bo
   WHERE ${SCOPE_MATCH} AND expires_at > now()`;
 /** Before every keyed write that meets a held marker: parsed and planned once per connection. */
 const FIND_STORED_NAME = 'idempotency.find';
+
+// Every keyed write sends both with its commit: prepared once per connection (`preparedStatement`).
+const DELETE_EXPIRED = preparedStatement(
+  'idempotency-records.delete-expired',
+  `DELETE FROM idempotency_records WHERE ${SCOPE_MATCH} AND expires_at <= now()`,
+);
+const INSERT_RECORD = preparedStatement(
+  'idempotency-records.insert',
+  `INSERT INTO idempotency_records
+     (principal, method, route, idempotency_key, fingerprint, status, headers, body, body_text,
+      created_at, expires_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $8::text, now(), now() + make_interval(secs => $9))`,
+);
 
 interface StoredRow {
   fingerprint: string;
@@ -71,28 +84,17 @@ export class IdempotencyRepository {
     retentionSeconds: number,
     manager: EntityManager,
   ): Promise<void> {
-    await this.transactions.deferWrite(
-      manager,
-      `DELETE FROM idempotency_records WHERE ${SCOPE_MATCH} AND expires_at <= now()`,
-      scopeParams(scope),
-    );
-    await this.transactions.deferWrite(
-      manager,
-      `INSERT INTO idempotency_records
-         (principal, method, route, idempotency_key, fingerprint, status, headers, body, body_text,
-          created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $8::text, now(), now() + make_interval(secs => $9))`,
-      [
-        ...scopeParams(scope),
-        response.fingerprint,
-        response.status,
-        JSON.stringify(response.headers),
-        // The same text fills both columns: body_text as sent, body (jsonb) for the previous
-        // release's replicas during a rollout (migration 1795822000000).
-        response.body,
-        retentionSeconds,
-      ],
-    );
+    await this.transactions.deferWrite(manager, DELETE_EXPIRED, scopeParams(scope));
+    await this.transactions.deferWrite(manager, INSERT_RECORD, [
+      ...scopeParams(scope),
+      response.fingerprint,
+      response.status,
+      JSON.stringify(response.headers),
+      // The same text fills both columns: body_text as sent, body (jsonb) for the previous
+      // release's replicas during a rollout (migration 1795822000000).
+      response.body,
+      retentionSeconds,
+    ]);
   }
 
   /** Deletes up to `batch` expired records, in a unit of work of its own; returns how many it deleted. */

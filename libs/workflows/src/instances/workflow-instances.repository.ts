@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { traceColumns, TransactionRunner } from '@flowgate/core';
+import { preparedStatement, traceColumns, TransactionRunner } from '@flowgate/core';
 import type { Role } from '@flowgate/roles';
 import type { EntityManager } from 'typeorm';
 import type { DataChange } from '../engine/change-data';
@@ -9,11 +9,17 @@ import type { HistoryEntry, HistoryKind, InstancePast, ViewedInstance, WorkflowI
 
 const PARTICIPATES = `EXISTS (SELECT 1 FROM workflow_participants p WHERE p.instance_id = i.id AND p.user_id = $2)`;
 
-/** See `lockWithPast`. `FOR UPDATE OF i`: the subqueries' rows are read, not locked. */
-const LOCK_WITH_PAST = `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates,
+/**
+ * See `lockWithPast`. `FOR UPDATE OF i`: the subqueries' rows are read, not locked. Every
+ * transition sends it: prepared once per connection (`preparedStatement`).
+ */
+const LOCK_WITH_PAST = preparedStatement(
+  'workflow-instances.lock-with-past',
+  `SELECT ${INSTANCE_COLUMNS}, ${PARTICIPATES} AS viewer_participates,
     (SELECT s.version FROM workflow_instances s WHERE s.id = i.id) AS snapshot_version, ${PAST_COLUMNS},
     now() AS unit_now
-  FROM workflow_instances i WHERE i.id = $1 FOR UPDATE OF i`;
+  FROM workflow_instances i WHERE i.id = $1 FOR UPDATE OF i`,
+);
 
 /** A history line to append; the database stamps its time. Only the system's moves name a timer. */
 export type NewHistoryEntry = Omit<HistoryEntry, 'occurredAt' | 'timerId' | 'changes' | 'assignedRole'> & {
@@ -45,6 +51,18 @@ const STEP_CTES = `WITH moved AS (
      INSERT INTO outbox_events (topic, aggregate_type, aggregate_id, payload, traceparent, tracestate)
      SELECT $19, 'workflow', id, $20::jsonb || jsonb_build_object('version', version), $21, $22 FROM moved
    )`;
+
+/** A step written and read back (`writeStep`). */
+const WRITE_STEP = preparedStatement('workflow-instances.write-step', `${STEP_CTES} SELECT * FROM moved`);
+
+/**
+ * A step held back (`holdStep`), which fails on a division by zero unless the row it moved has the
+ * version its last parameter claims.
+ */
+const HOLD_STEP = preparedStatement(
+  'workflow-instances.hold-step',
+  `${STEP_CTES} SELECT 1 / (SELECT count(*) FROM moved WHERE version = $23)::int`,
+);
 
 /** What `writeStep` writes for one transition or vote. */
 export interface InstanceStep {
@@ -193,7 +211,7 @@ export class WorkflowInstancesRepository {
    * other's writes, and none of these parts changes them).
    */
   async writeStep(step: InstanceStep, manager: EntityManager): Promise<WorkflowInstance> {
-    const [row] = await manager.query<Record<string, unknown>[]>(`${STEP_CTES} SELECT * FROM moved`, stepValues(step));
+    const [row] = await manager.query<Record<string, unknown>[]>(WRITE_STEP, stepValues(step));
     return toInstance(row);
   }
 
@@ -205,12 +223,7 @@ export class WorkflowInstancesRepository {
    * let an answer built from `expected` disagree with the database.
    */
   async holdStep(step: InstanceStep, expected: WorkflowInstance, manager: EntityManager): Promise<void> {
-    const values = stepValues(step);
-    await this.transactions.deferWrite(
-      manager,
-      `${STEP_CTES} SELECT 1 / (SELECT count(*) FROM moved WHERE version = $${values.length + 1})::int`,
-      [...values, expected.version],
-    );
+    await this.transactions.deferWrite(manager, HOLD_STEP, [...stepValues(step), expected.version]);
   }
 
   /** The history, oldest first, from `afterSeq` on, at most `limit` entries. */
