@@ -131,7 +131,7 @@ describe('sendPipelined (real PostgreSQL)', () => {
         { text, values: [1] },
         { text, values: [2] },
       ]);
-      expect(results.map((result) => result.rows[0].n)).toEqual([2, 3]);
+      expect(results.map((result) => Number(result.rows[0].n))).toEqual([2, 3]);
       expect(await preparedOnServer(name)).toBe(1);
     });
 
