@@ -21,6 +21,9 @@ describe('Browser sessions while Redis is away', () => {
     http = request(testApp.app.getHttpServer());
   });
 
+  /** What the app logged at warning level or above (pino: 40 and up). */
+  const problemsLogged = () => testApp.logs.lines.filter((line) => (line.level ?? 0) >= 40);
+
   afterAll(async () => {
     await testApp?.close();
     await proxy?.close();
@@ -30,7 +33,12 @@ describe('Browser sessions while Redis is away', () => {
     const host = new URL(testApp.url).host;
     const jar = new CookieJar();
     const signedIn = await signInAsBrowser(testApp.app.getHttpServer(), jar, { user: `outage-${process.pid}` }, '/auth/login', host); // prettier-ignore
-    expect(signedIn.status).toBe(302);
+    // Once seen failing with a 500 in CI and never again locally: should it recur, the app's own
+    // warnings and errors say why.
+    expect({ status: signedIn.status, logged: signedIn.status === 302 ? [] : problemsLogged() }).toEqual({
+      status: 302,
+      logged: [],
+    });
     const token = await testApp.app.get(DevIdentityProvider).mint({ user: `outage-bearer-${process.pid}` });
     const byCookie = () => http.get('/v1/me').set('Host', host).set('Cookie', jar.header());
     await byCookie().expect(200);
