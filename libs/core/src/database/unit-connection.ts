@@ -9,7 +9,11 @@ import { sendPipelined, type Statement } from './pipelined-query';
 export interface Check {
   readonly statement: Statement;
   readonly verdict: (rows: Record<string, unknown>[]) => void;
-  /** Its prepared statement's name when it is sent on its own (`TransactionRunner.query`). */
+  /**
+   * Its prepared statement's name when it is sent on its own (`TransactionRunner.query`, pg's
+   * named query). Not on `statement`: in a pipeline it goes unnamed, since a name pg's own queries
+   * use must not be prepared by pipelines too (`preparedStatement`).
+   */
   readonly name?: string;
 }
 
