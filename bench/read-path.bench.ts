@@ -15,6 +15,16 @@ import {
 } from './support/server-process';
 import { interleaveWrk, measureWrk, WrkTarget } from './support/wrk';
 
+/**
+ * The flags of the second API process, measured beside the shipped one: V8's defaults unless
+ * `BENCH_VARIANT_NODE_FLAGS` names others (space-separated), e.g. another young generation.
+ */
+const VARIANT_NODE_FLAGS = (process.env.BENCH_VARIANT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const VARIANT_NAME = VARIANT_NODE_FLAGS.length ? VARIANT_NODE_FLAGS.join(' ') : 'V8 default young gen.';
+
+/** The flags the memory readings run with: the shipped ones unless `BENCH_MEMORY_NODE_FLAGS` names others. */
+const MEMORY_NODE_FLAGS = process.env.BENCH_MEMORY_NODE_FLAGS?.split(' ').filter(Boolean) ?? API_NODE_FLAGS;
+
 const DEFINITION = loopDefinition('bench-read-path', 'Benchmark read path');
 
 /** Issue 15's goals: ratios to the bare route in one run, and memory in MiB. */
@@ -42,7 +52,11 @@ describe('Read path (wrk, production build)', () => {
 
   beforeAll(async () => {
     issuer = await TestIssuer.start();
-    [api, apiDefaultHeap, bare] = await Promise.all([startApi(), startApi([]), startServerProcess(BARE_FASTIFY_ENTRY)]);
+    [api, apiDefaultHeap, bare] = await Promise.all([
+      startApi(),
+      startApi(VARIANT_NODE_FLAGS),
+      startServerProcess(BARE_FASTIFY_ENTRY),
+    ]);
     const admin = `Bearer ${token(['Flowgate.Admin'], ['c1'])}`;
     requester = `Bearer ${token(['Flowgate.Requester'])}`;
     expect((await call('POST', '/v1/workflow-definitions', admin, DEFINITION)).status).toBe(201);
@@ -89,7 +103,7 @@ describe('Read path (wrk, production build)', () => {
         { name: 'GET /health/live', url: `${api.url}/health/live`, serverPid: api.pid },
         { name: 'GET /v1/workflows/{id}', url: readUrl, headers: { Authorization: requester }, serverPid: api.pid },
         {
-          name: 'GET /v1/workflows/{id}, V8 default young gen.',
+          name: `GET /v1/workflows/{id}, ${VARIANT_NAME}`,
           url: readUrl.replace(api.url, apiDefaultHeap.url),
           headers: { Authorization: requester },
           serverPid: apiDefaultHeap.pid,
@@ -122,12 +136,12 @@ describe('Read path (wrk, production build)', () => {
       // The same, once without collecting when quiet (`collectGarbageWhenIdle` starts nothing
       // without --expose-gc): what that collection is worth, in the same run.
       const idleWithoutCollection = await withFreshApi(
-        API_NODE_FLAGS.filter((flag) => flag !== '--expose-gc'),
+        MEMORY_NODE_FLAGS.filter((flag) => flag !== '--expose-gc'),
         (_read, pid) => residentMegabytes(pid),
       );
       // A process of its own, so that "idle" means after start-up and a warm-up, not after the
       // throughput runs above.
-      await withFreshApi(API_NODE_FLAGS, async (read, pid) => {
+      await withFreshApi(MEMORY_NODE_FLAGS, async (read, pid) => {
         const idle = await residentMegabytes(pid);
         const load = await measureWrk(read, { connections: settings.connections, seconds: settings.memoryLoadSeconds });
         const loaded = await residentMegabytes(pid);
@@ -173,7 +187,7 @@ describe('Read path (wrk, production build)', () => {
     process.stdout.write(
       [
         '',
-        `Resident memory of a fresh API process (VmRSS), ${settings.memoryLoadSeconds} s of GET /v1/workflows/{id} ` +
+        `Resident memory of a fresh API process (VmRSS, node ${MEMORY_NODE_FLAGS.join(' ')}), ${settings.memoryLoadSeconds} s of GET /v1/workflows/{id} ` +
           `(${requestsPerSecond.toFixed(0)} req/s), then ${settings.memorySettleSeconds} s idle`,
         `idle ${mb(idle)} (goal ≤ ${GOALS.idleMegabytes} MiB); after the load ${mb(loaded)}; ` +
           `settled ${mb(settled)} = ${(settled / idle).toFixed(2)} × idle (goal ≤ ${GOALS.settledOverIdle})`,

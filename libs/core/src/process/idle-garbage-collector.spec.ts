@@ -1,7 +1,12 @@
 import { collectGarbageWhenIdle, type IdleCollectionOptions } from './idle-garbage-collector';
 
 const MB = 1024 * 1024;
-const OPTIONS: IdleCollectionOptions = { quietMs: 2_000, growthBytes: 16 * MB, checkEveryMs: 1_000 };
+const OPTIONS: IdleCollectionOptions = {
+  firstQuietMs: 2_000,
+  quietMs: 30_000,
+  growthBytes: 16 * MB,
+  checkEveryMs: 1_000,
+};
 
 describe('collectGarbageWhenIdle', () => {
   let clock: number;
@@ -56,6 +61,28 @@ describe('collectGarbageWhenIdle', () => {
     collector.stop();
   });
 
+  it('does not collect in the gaps between bursts, only once the load has been over for quietMs', () => {
+    const collector = start();
+    pass(3_000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    // Bursts of 3 s with 10 s gaps, each growing the heap well past the threshold: a forced
+    // compaction in every gap would make each next burst pay for it.
+    for (let burst = 0; burst < 5; burst += 1) {
+      for (let second = 0; second < 3; second += 1) {
+        activity.started += 100;
+        heapUsed += 10 * MB;
+        pass(1_000);
+      }
+      pass(10_000);
+    }
+    expect(gc).toHaveBeenCalledTimes(1);
+    pass(19_000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    pass(2_000);
+    expect(gc).toHaveBeenCalledTimes(2);
+    collector.stop();
+  });
+
   it('collects again after a later burst only if the heap grew by the threshold', () => {
     const collector = start();
     pass(3_000);
@@ -63,12 +90,12 @@ describe('collectGarbageWhenIdle', () => {
     // A small burst: 10 MB of growth, then quiet. Not worth a pause.
     activity.started += 50;
     heapUsed += 10 * MB;
-    pass(5_000);
+    pass(35_000);
     expect(gc).toHaveBeenCalledTimes(1);
     // More: 20 MB over the last collection's 45 MB, then quiet.
     activity.started += 50;
     heapUsed += 10 * MB;
-    pass(5_000);
+    pass(35_000);
     expect(gc).toHaveBeenCalledTimes(2);
     collector.stop();
   });

@@ -9,7 +9,17 @@ export interface RequestActivity {
 }
 
 export interface IdleCollectionOptions {
-  /** How long no request may have started, and none be in flight, before the process is quiet. */
+  /**
+   * How long no request may have started, and none be in flight, before the first collection:
+   * start-up's garbage, which nothing else will need the pause for.
+   */
+  readonly firstQuietMs: number;
+  /**
+   * How long the process must be quiet before any later collection. Long on purpose: a forced
+   * compaction leaves V8's old-generation limit at the live heap's size, so the next burst pays for
+   * it in extra full collections (docs/performance.md, "The idle collection between bursts"). A gap
+   * between bursts is not the end of the load; a long quiet spell is.
+   */
   readonly quietMs: number;
   /** How much the used heap must have grown since the last collection for another to be worth it. */
   readonly growthBytes: number;
@@ -18,7 +28,8 @@ export interface IdleCollectionOptions {
 }
 
 export const IDLE_COLLECTION_DEFAULTS: IdleCollectionOptions = {
-  quietMs: 2_000,
+  firstQuietMs: 2_000,
+  quietMs: 30_000,
   growthBytes: 16 * 1024 * 1024,
   checkEveryMs: 1_000,
 };
@@ -47,18 +58,18 @@ export interface IdleCollector {
 }
 
 /**
- * One full garbage collection when the API goes quiet, if the heap grew enough since the last.
+ * One full garbage collection when the API has been quiet for a while, if the heap grew enough
+ * since the last: soon after start-up, later only after a long quiet spell.
  *
  * Why: V8 collects the old generation when it fills, not when the process has nothing to do, so a
  * replica that served a burst (or just started: the module scan, the OpenAPI document and the
  * migrations leave about 60 MB of dead objects) keeps that garbage resident until the next load,
- * and the young generation of 2 × 2 MiB the API runs with (`--max-semi-space-size=2`) promotes
- * request garbage there quickly. V8's own memory reducer gets to it, but about a minute later
- * (docs/performance.md, "Memory"). A quiet process can afford the pause (tens of milliseconds at
+ * and request garbage promoted out of the young generation stays there. V8's own memory reducer
+ * gets to it, but about a minute later (docs/performance.md, "Memory"). A quiet process can afford the pause (tens of milliseconds at
  * these heap sizes) that a busy one cannot: this is what a browser's idle-time collection does.
  *
- * Bounded: at most one collection per quiet period, and only after `growthBytes` of growth, so a
- * trickle of requests costs one collection per several hundred of them, and steady load none.
+ * Bounded: at most one collection per quiet period, and only after `growthBytes` of growth, so
+ * steady load, a trickle of requests and bursts with gaps shorter than `quietMs` cost none.
  * Needs `node --expose-gc` (the shipped commands pass it); without it this returns undefined and
  * starts no timer, so a development start behaves as before.
  */
@@ -85,7 +96,8 @@ export function collectGarbageWhenIdle(
       quietSince = now();
       return;
     }
-    if (now() - quietSince < options.quietMs) return;
+    const quietMs = collections === 0 ? options.firstQuietMs : options.quietMs;
+    if (now() - quietSince < quietMs) return;
     if (heapUsedBytes() - usedAfterLastCollection < options.growthBytes) return;
     gc();
     collections += 1;
