@@ -123,6 +123,28 @@ describe('evaluateStepUp: which challenge format', () => {
   });
 });
 
+describe('evaluateStepUp: challenges are built once per policy', () => {
+  it('answers the same challenge again for the same policy, reason and format, and another for any other', () => {
+    const challengeOf = (claims: StepUpClaims, policy: StepUpPolicy) => {
+      const verdict = evaluateStepUp(claims, policy, NOW);
+      if (verdict.satisfied) throw new Error('expected a challenge');
+      return verdict.challenge;
+    };
+    const policy: StepUpPolicy = { acrs: 'c7', maxAgeSeconds: 60 };
+    const first = challengeOf({}, policy);
+    expect(challengeOf({ amr: ['pwd'] }, policy)).toBe(first);
+    const tooOld = challengeOf({ acrs: ['c7'], auth_time: NOW - 61 }, policy);
+    const entra = challengeOf({ xms_cc: ['cp1'] }, policy);
+    expect(new Set([first, tooOld, entra, challengeOf({ xms_cc: ['cp1'] }, C1)]).size).toBe(4);
+    expect(tooOld.wwwAuthenticate).toContain('more recent authentication');
+    expect(entra.format).toBe('entra_claims_challenge');
+    // An equal but distinct policy (another route's declaration) gets its own, equal challenge.
+    const twin = challengeOf({}, { ...policy });
+    expect(twin).not.toBe(first);
+    expect(twin).toEqual(first);
+  });
+});
+
 describe('evaluateStepUp: the challenge, exactly', () => {
   it.each<[string, StepUpClaims, StepUpPolicy, StepUpVerdict]>([
     [

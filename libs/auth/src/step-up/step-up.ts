@@ -48,7 +48,8 @@ function listIncludes(claim: unknown, value: string): boolean {
  */
 export function stepUpClaimsOf(issuerKind: IssuerKind, claims: StepUpClaims): StepUpClaims {
   const { acr, acrs, amr, auth_time, xms_cc } = claims;
-  return { ...(issuerKind === 'entra-v1' ? {} : { acr }), acrs, amr, auth_time, xms_cc };
+  // One literal of one shape: a conditional spread here cost about 1 % of a read's CPU (profile).
+  return { acr: issuerKind === 'entra-v1' ? undefined : acr, acrs, amr, auth_time, xms_cc };
 }
 
 /**
@@ -69,10 +70,25 @@ export function evaluateStepUp(claims: StepUpClaims, policy: StepUpPolicy, nowSe
     (typeof authTime === 'number' && Number.isFinite(authTime) && nowSeconds - authTime <= policy.maxAgeSeconds);
   if (strong && recent) return { satisfied: true };
   const reason: StepUpReason = strong ? 'authentication_too_old' : 'no_strong_authentication';
-  const challenge = listIncludes(claims.xms_cc, 'cp1')
-    ? entraClaimsChallenge(policy, reason)
-    : rfc9470Challenge(policy, reason);
-  return { satisfied: false, reason, challenge };
+  return { satisfied: false, reason, challenge: challengeFor(policy, reason, listIncludes(claims.xms_cc, 'cp1')) };
+}
+
+/**
+ * A policy has four challenges at most (two reasons, two formats), and most requests carry a
+ * token that does not meet it: each is built once per policy rather than on every request.
+ */
+const challenges = new WeakMap<StepUpPolicy, Map<string, StepUpChallenge>>();
+
+function challengeFor(policy: StepUpPolicy, reason: StepUpReason, claimsChallengeCapable: boolean): StepUpChallenge {
+  let built = challenges.get(policy);
+  if (!built) challenges.set(policy, (built = new Map<string, StepUpChallenge>()));
+  const key = `${reason} ${claimsChallengeCapable}`;
+  let challenge = built.get(key);
+  if (!challenge) {
+    challenge = claimsChallengeCapable ? entraClaimsChallenge(policy, reason) : rfc9470Challenge(policy, reason);
+    built.set(key, challenge);
+  }
+  return challenge;
 }
 
 /**
