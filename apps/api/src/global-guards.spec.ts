@@ -8,13 +8,15 @@ import { GlobalGuards } from './global-guards';
 describe('GlobalGuards', () => {
   const context = {} as ExecutionContext;
 
-  function guards(...verdicts: (boolean | 'throws' | 'observable')[]) {
+  function guards(...verdicts: (boolean | 'throws' | 'observable' | 'plain true' | 'plain false')[]) {
     const ran: number[] = [];
     const chain = verdicts.map((verdict, index): CanActivate => ({
       canActivate: () => {
         ran.push(index);
         if (verdict === 'throws') throw new Error(`guard ${index} refuses`);
         if (verdict === 'observable') return of(true);
+        // A guard may answer synchronously (authorization and request shape usually do).
+        if (verdict === 'plain true' || verdict === 'plain false') return verdict === 'plain true';
         return Promise.resolve(verdict);
       },
     }));
@@ -48,6 +50,17 @@ describe('GlobalGuards', () => {
     const { composite, ran } = guards(true, 'throws', true, true);
     await expect(composite.canActivate(context)).rejects.toThrow('guard 1 refuses');
     expect(ran).toEqual([0, 1]);
+  });
+
+  it('takes a plain boolean verdict as it is, allowing or refusing, beside promised ones', async () => {
+    const allowed = guards('plain true', true, 'plain true', 'observable');
+    await expect(allowed.composite.canActivate(context)).resolves.toBe(true);
+    expect(allowed.ran).toEqual([0, 1, 2, 3]);
+
+    const refused = guards(true, 'plain false', true, true);
+    await expect(refused.composite.canActivate(context)).resolves.toBe(false);
+    expect(refused.ran).toEqual([0, 1]);
+    expect(refused.givenBack).toHaveBeenCalledTimes(1);
   });
 
   it('stops at the first guard that answers false, and answers false (Nest then says 403)', async () => {

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AuthenticationGuard, AuthorizationGuard } from '@flowgate/auth';
-import { inSpan, RequestShapeGuard } from '@flowgate/core';
+import { inSpan, RequestShapeGuard, tracingActive } from '@flowgate/core';
 import { CallerRoundTripPlanner, RateLimitGuard } from '@flowgate/traffic';
 
 /**
@@ -59,16 +59,22 @@ export class GlobalGuards implements CanActivate {
   }
 
   private async runChain(context: ExecutionContext): Promise<boolean> {
-    for (const [index, guard] of this.chain.entries()) {
-      // A refusal thrown by the guard marks its span as an error (inSpan); the guards after it make none.
-      const allowed = await inSpan(GlobalGuards.SPANS[index], () => verdictOf(guard, context));
+    for (let index = 0; index < this.chain.length; index += 1) {
+      const guard = this.chain[index];
+      // A refusal thrown by the guard marks its span as an error (inSpan); the guards after it make
+      // none. Untraced, the guard is called directly and a plain boolean is not awaited: every
+      // promise a request makes also runs AsyncLocalStorage's hook (docs/performance.md).
+      const verdict = tracingActive()
+        ? inSpan(GlobalGuards.SPANS[index], async () => verdictOf(guard, context))
+        : verdictOf(guard, context);
+      const allowed = typeof verdict === 'boolean' ? verdict : await verdict;
       if (!allowed) return false;
     }
     return true;
   }
 }
 
-async function verdictOf(guard: CanActivate, context: ExecutionContext): Promise<boolean> {
+function verdictOf(guard: CanActivate, context: ExecutionContext): boolean | Promise<boolean> {
   const verdict = guard.canActivate(context);
   return isObservable(verdict) ? lastValueFrom(verdict) : verdict;
 }

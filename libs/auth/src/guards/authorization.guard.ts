@@ -20,13 +20,23 @@ export class AuthorizationGuard implements CanActivate {
     private readonly denials: AccessDenials,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when it allows, as almost every request is: no promise made for nothing. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (isPublic(this.reflector, context)) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = req.user;
-    if (!principal) throw new AppError('unauthenticated', 'Authentication is required.');
+    if (!principal) return Promise.reject(new AppError('unauthenticated', 'Authentication is required.'));
     const refusal = this.refusal(principal, context);
     if (!refusal) return true;
+    return this.refuse(req, principal, refusal);
+  }
+
+  /** Audits the refusal, then throws it. */
+  private async refuse(
+    req: AuthenticatedRequest,
+    principal: Principal,
+    refusal: { code: string; error: AppError; detail?: Record<string, unknown> },
+  ): Promise<never> {
     await this.denials.record({
       principal,
       action: 'access.denied',

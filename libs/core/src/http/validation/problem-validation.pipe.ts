@@ -34,7 +34,22 @@ export class ProblemValidationPipe extends ValidationPipe {
     });
   }
 
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  /**
+   * A parameter with nothing to validate (the principal, a path id its own pipe parsed) is
+   * answered as `ValidationPipe` would, but synchronously: Nest awaits whatever a pipe returns, and
+   * the two async layers cost two promises per parameter, each also run through
+   * AsyncLocalStorage's hook (docs/performance.md). `ValidationPipe` types its answer as a promise;
+   * `PipeTransform`, which Nest calls, allows any value.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+  override transform(value: unknown, metadata: ArgumentMetadata): any {
+    if (!this.expectedType && (!metadata.metatype || !this.toValidate(metadata))) {
+      return this.isTransformEnabled ? this.transformPrimitive(value, metadata) : value;
+    }
+    return this.validated(value, metadata);
+  }
+
+  private async validated(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     try {
       return await super.transform(value, metadata);
     } catch (error) {
