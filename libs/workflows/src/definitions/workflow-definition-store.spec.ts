@@ -84,4 +84,15 @@ describe('WorkflowDefinitionStore', () => {
     expect(reread).toEqual(second);
     expect(reads.version).toBe(502);
   });
+  it('answers a cached version itself, without a promise; an uncached one as a promise of the same object', async () => {
+    const { repository, reads } = fakeRepository({ expense: 3 });
+    const store = new WorkflowDefinitionStore(repository);
+    const missed = store.version('expense', 2);
+    expect(missed).toBeInstanceOf(Promise);
+    const read = await missed;
+    expect(store.version('expense', 2)).toBe(read);
+    expect(reads.version).toBe(1);
+    // An absent version is still not_found, asynchronously.
+    await expect(store.version('expense', 4)).rejects.toMatchObject({ code: 'not_found' });
+  });
 });

@@ -20,6 +20,16 @@ export class WorkflowDefinitionStore {
 
   constructor(private readonly definitions: WorkflowDefinitionsRepository) {}
 
+  /**
+   * A named version: the cached object itself when it is cached, else a promise of it. Every read
+   * and every move asks for its instance's definition, nearly always cached; answering that without
+   * a promise spares the two an `await` of an async function costs, each through
+   * `AsyncLocalStorage`'s hook (docs/performance.md).
+   */
+  version(key: string, version: number): PublishedDefinition | Promise<PublishedDefinition> {
+    return this.cache.get(`${key}@${version}`) ?? this.get(key, version);
+  }
+
   /** The named version, or the latest when `version` is undefined; `not_found` when absent. */
   async get(key: string, version?: number): Promise<PublishedDefinition> {
     const wanted = version ?? (await this.definitions.latestVersionOf(key));

@@ -41,7 +41,8 @@ export class InstanceAccess {
   async visible(principal: Principal, id: string): Promise<InstanceInView> {
     const viewed = await this.instances.findById(id, principal.userId);
     if (!viewed) throw notFound(id);
-    const { definition } = await this.definitions.get(viewed.instance.definitionKey, viewed.instance.definitionVersion);
+    const published = this.definitions.version(viewed.instance.definitionKey, viewed.instance.definitionVersion);
+    const { definition } = published instanceof Promise ? await published : published;
     if (visibleWithoutHistory(principal, viewed, definition)) return { instance: viewed.instance, definition };
     const past = await this.instances.past(id);
     if (!maySee(availabilityRequest(definition, viewed.instance, past, principal), viewed.viewerParticipates)) {
@@ -56,7 +57,8 @@ export class InstanceAccess {
     if (!locked) throw notFound(id);
     const { viewed, past, unitNow } = locked;
     const { instance } = viewed;
-    const { definition } = await this.definitions.get(instance.definitionKey, instance.definitionVersion);
+    const published = this.definitions.version(instance.definitionKey, instance.definitionVersion);
+    const { definition } = published instanceof Promise ? await published : published;
     const request = availabilityRequest(definition, instance, past, principal);
     if (!maySee(request, viewed.viewerParticipates)) throw notFound(id);
     return { instance, definition, past, request, unitNow };
