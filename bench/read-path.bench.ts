@@ -9,7 +9,9 @@ import { benchToken, productionEnv } from './support/production-env';
 import {
   API_ENTRY,
   API_NODE_FLAGS,
+  apiNodeBinary,
   BARE_FASTIFY_ENTRY,
+  nodeVersionOf,
   ServerProcess,
   startServerProcess,
 } from './support/server-process';
@@ -20,7 +22,16 @@ import { interleaveWrk, measureWrk, WrkTarget } from './support/wrk';
  * `BENCH_VARIANT_NODE_FLAGS` names others (space-separated), e.g. another young generation.
  */
 const VARIANT_NODE_FLAGS = (process.env.BENCH_VARIANT_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-const VARIANT_NAME = VARIANT_NODE_FLAGS.length ? VARIANT_NODE_FLAGS.join(' ') : 'V8 default young gen.';
+/**
+ * The Node binary of that second process: `BENCH_VARIANT_NODE` (e.g. another major version, with
+ * the shipped flags unless BENCH_VARIANT_NODE_FLAGS says otherwise), else the API's own.
+ */
+const VARIANT_NODE = process.env.BENCH_VARIANT_NODE;
+const VARIANT_NAME = VARIANT_NODE
+  ? `node ${nodeVersionOf(VARIANT_NODE)}${VARIANT_NODE_FLAGS.length ? ` ${VARIANT_NODE_FLAGS.join(' ')}` : ''}`
+  : VARIANT_NODE_FLAGS.length
+    ? VARIANT_NODE_FLAGS.join(' ')
+    : 'V8 default young gen.';
 
 /** The flags the memory readings run with: the shipped ones unless `BENCH_MEMORY_NODE_FLAGS` names others. */
 const MEMORY_NODE_FLAGS = process.env.BENCH_MEMORY_NODE_FLAGS?.split(' ').filter(Boolean) ?? API_NODE_FLAGS;
@@ -44,7 +55,8 @@ describe('Read path (wrk, production build)', () => {
   const settings = benchSettings();
   let issuer: TestIssuer;
   let api: ServerProcess;
-  /** The same build on V8's default young generation: what API_NODE_FLAGS cost in throughput. */
+  /** The second API process: V8's default young generation (what API_NODE_FLAGS cost), or the
+   * flags and the Node binary BENCH_VARIANT_NODE_FLAGS and BENCH_VARIANT_NODE name. */
   let apiDefaultHeap: ServerProcess;
   let bare: ServerProcess;
   let readUrl: string;
@@ -54,7 +66,9 @@ describe('Read path (wrk, production build)', () => {
     issuer = await TestIssuer.start();
     [api, apiDefaultHeap, bare] = await Promise.all([
       startApi(),
-      startApi(VARIANT_NODE_FLAGS),
+      VARIANT_NODE
+        ? startApi(VARIANT_NODE_FLAGS.length ? VARIANT_NODE_FLAGS : API_NODE_FLAGS, VARIANT_NODE)
+        : startApi(VARIANT_NODE_FLAGS),
       startServerProcess(BARE_FASTIFY_ENTRY),
     ]);
     const admin = `Bearer ${token(['Flowgate.Admin'], ['c1'])}`;
@@ -71,12 +85,17 @@ describe('Read path (wrk, production build)', () => {
   });
 
   /** The API as it ships, under `--cpu-prof` when BENCH_CPU_PROF_DIR says where profiles go. */
-  function startApi(nodeFlags: readonly string[] = API_NODE_FLAGS): Promise<ServerProcess> {
+  function startApi(
+    nodeFlags: readonly string[] = API_NODE_FLAGS,
+    nodeBinary = apiNodeBinary(),
+  ): Promise<ServerProcess> {
     const profileDir = process.env.BENCH_CPU_PROF_DIR;
-    return startServerProcess(API_ENTRY, productionEnv(issuer), [
-      ...nodeFlags,
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    ]);
+    return startServerProcess(
+      API_ENTRY,
+      productionEnv(issuer),
+      [...nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      nodeBinary,
+    );
   }
 
   const token = (roles: string[], acrs?: string[]) => benchToken(issuer, roles, acrs);
@@ -116,7 +135,7 @@ describe('Read path (wrk, production build)', () => {
       const [livenessRatio, readRatio] = compare(
         baseline,
         [liveness, read, readDefaultHeap],
-        'Read path vs bare Nest on Fastify (wrk)',
+        `Read path vs bare Nest on Fastify (wrk; API on node ${nodeVersionOf(apiNodeBinary())})`,
       );
       process.stdout.write(
         `\nGoals (issue 15): GET /v1/workflows/{id} ≥ ${GOALS.read} × bare: ${readRatio.requestsPerSecondRatio.toFixed(2)}; ` +
@@ -187,7 +206,7 @@ describe('Read path (wrk, production build)', () => {
     process.stdout.write(
       [
         '',
-        `Resident memory of a fresh API process (VmRSS, node ${MEMORY_NODE_FLAGS.join(' ')}), ${settings.memoryLoadSeconds} s of GET /v1/workflows/{id} ` +
+        `Resident memory of a fresh API process (VmRSS, node ${nodeVersionOf(apiNodeBinary())} ${MEMORY_NODE_FLAGS.join(' ')}), ${settings.memoryLoadSeconds} s of GET /v1/workflows/{id} ` +
           `(${requestsPerSecond.toFixed(0)} req/s), then ${settings.memorySettleSeconds} s idle`,
         `idle ${mb(idle)} (goal ≤ ${GOALS.idleMegabytes} MiB); after the load ${mb(loaded)}; ` +
           `settled ${mb(settled)} = ${(settled / idle).toFixed(2)} × idle (goal ≤ ${GOALS.settledOverIdle})`,

@@ -3,7 +3,14 @@ import { loadConfig } from '@flowgate/core';
 import { benchSettings, suiteTimeoutMs } from './support/bench-settings';
 import { compare, Measurement, summarise, VariantResult } from './support/measure';
 import { DEV_IDENTITY_API_ENV } from './support/production-env';
-import { API_ENTRY, API_NODE_FLAGS, ServerProcess, startServerProcess } from './support/server-process';
+import {
+  API_ENTRY,
+  API_NODE_FLAGS,
+  apiNodeBinary,
+  nodeVersionOf,
+  ServerProcess,
+  startServerProcess,
+} from './support/server-process';
 import { loopDefinition } from './support/loop-definition';
 import { initialisePgBench, PgBench } from './support/pgbench';
 import { formatWaits, sampleWaits, WaitHistogram } from './support/wait-sampler';
@@ -47,7 +54,7 @@ describe('Write path', () => {
 
   beforeAll(async () => {
     [api, pgbench] = await Promise.all([
-      startServerProcess(API_ENTRY, DEV_IDENTITY_API_ENV, apiNodeFlags()),
+      startServerProcess(API_ENTRY, DEV_IDENTITY_API_ENV, apiNodeFlags(), apiNodeBinary()),
       initialisePgBench(databaseUrl, PGBENCH_SCALE),
     ]);
     pool = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -128,7 +135,7 @@ describe('Write path', () => {
       const [distinctRatio, oneRatio] = compare(
         baseline,
         [distinct, oneInstance, single, pgbenchSingle],
-        'Write path vs pgbench',
+        `Write path vs pgbench (API on node ${nodeVersionOf(apiNodeBinary())})`,
       );
       process.stdout.write(`\n${formatWaits('distinct instances', merge(distinctWaits))}\n`);
       process.stdout.write(`${formatWaits('one instance', merge(oneInstanceWaits))}\n`);

