@@ -63,6 +63,45 @@ describe('GlobalGuards', () => {
     expect(refused.givenBack).toHaveBeenCalledTimes(1);
   });
 
+  it('answers at once, without a promise, when every guard answers a plain true', () => {
+    const { composite, ran } = guards('plain true', 'plain true', 'plain true', 'plain true');
+    expect(composite.canActivate(context)).toBe(true);
+    expect(ran).toEqual([0, 1, 2, 3]);
+  });
+
+  it('goes on after a promised verdict with the guards after it, in order', async () => {
+    const { composite, ran } = guards('plain true', true, 'plain true', 'plain true');
+    const verdict = composite.canActivate(context);
+    expect(verdict).toBeInstanceOf(Promise);
+    expect(ran).toEqual([0, 1]);
+    await expect(verdict).resolves.toBe(true);
+    expect(ran).toEqual([0, 1, 2, 3]);
+  });
+
+  it('gives back the batch when a guard after a promised verdict throws', async () => {
+    const { composite, ran, givenBack } = guards(true, true, 'throws', true);
+    await expect(composite.canActivate(context)).rejects.toThrow('guard 2 refuses');
+    expect(ran).toEqual([0, 1, 2]);
+    expect(givenBack).toHaveBeenCalledTimes(1);
+  });
+
+  it("asks a guard's verdictNow, where it has one, instead of its canActivate", () => {
+    const canActivate = jest.fn(() => Promise.resolve(true));
+    const verdictNow = jest.fn(() => true);
+    const plain: CanActivate = { canActivate: () => true };
+    const planner = { plan: () => undefined } as unknown as CallerRoundTripPlanner;
+    const composite = new GlobalGuards(
+      plain as never,
+      plain as never,
+      { canActivate, verdictNow } as never,
+      plain as never,
+      planner,
+    );
+    expect(composite.canActivate(context)).toBe(true);
+    expect(verdictNow).toHaveBeenCalledWith(context);
+    expect(canActivate).not.toHaveBeenCalled();
+  });
+
   it('stops at the first guard that answers false, and answers false (Nest then says 403)', async () => {
     const { composite, ran } = guards(true, true, false, true);
     await expect(composite.canActivate(context)).resolves.toBe(false);

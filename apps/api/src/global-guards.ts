@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { AuthenticationGuard, AuthorizationGuard } from '@flowgate/auth';
-import { inSpan, RequestShapeGuard, tracingActive } from '@flowgate/core';
+import { type CallerBatch, type ImmediateVerdict, inSpan, RequestShapeGuard, tracingActive } from '@flowgate/core';
 import { CallerRoundTripPlanner, RateLimitGuard } from '@flowgate/traffic';
 
 /**
@@ -46,35 +46,61 @@ export class GlobalGuards implements CanActivate {
     this.chain = [authentication, authorization, rateLimits, requestShape];
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous while every guard answers a plain boolean (a public route's authentication, an
+   * exempt route's rate limit, authorization and request shape when they allow): Nest awaits the
+   * answer either way, and every promise a request makes also runs `AsyncLocalStorage`'s hook on
+   * Node 20 (docs/performance.md).
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const batch = this.roundTrip.plan(context);
+    let verdict: boolean | Promise<boolean>;
     try {
-      if (await this.runChain(context)) return true;
+      verdict = this.runChain(context, 0);
     } catch (refusal) {
-      await batch?.giveBackUnclaimed();
-      throw refusal;
+      return givenBackThenThrown(batch, refusal);
     }
-    await batch?.giveBackUnclaimed();
-    return false;
+    if (typeof verdict === 'boolean') return verdict || givenBackThen(batch, false);
+    return verdict.then(
+      (allowed) => allowed || givenBackThen(batch, false),
+      (refusal: unknown) => givenBackThenThrown(batch, refusal),
+    );
   }
 
-  private async runChain(context: ExecutionContext): Promise<boolean> {
-    for (let index = 0; index < this.chain.length; index += 1) {
-      const guard = this.chain[index];
+  /** The guards from `index` on, in order; a plain boolean is taken as it is, a promise awaited. */
+  private runChain(context: ExecutionContext, index: number): boolean | Promise<boolean> {
+    for (let at = index; at < this.chain.length; at += 1) {
       // A refusal thrown by the guard marks its span as an error (inSpan); the guards after it make
-      // none. Untraced, the guard is called directly and a plain boolean is not awaited: every
-      // promise a request makes also runs AsyncLocalStorage's hook (docs/performance.md).
+      // none. Untraced, the guard is called directly.
+      const guard = this.chain[at];
       const verdict = tracingActive()
-        ? inSpan(GlobalGuards.SPANS[index], async () => verdictOf(guard, context))
+        ? inSpan(GlobalGuards.SPANS[at], async () => verdictOf(guard, context))
         : verdictOf(guard, context);
-      const allowed = typeof verdict === 'boolean' ? verdict : await verdict;
-      if (!allowed) return false;
+      if (typeof verdict !== 'boolean') {
+        return verdict.then((allowed) => allowed && this.runChain(context, at + 1));
+      }
+      if (!verdict) return false;
     }
     return true;
   }
 }
 
-function verdictOf(guard: CanActivate, context: ExecutionContext): boolean | Promise<boolean> {
-  const verdict = guard.canActivate(context);
+/** A refused request gives back what no guard after the refusing one claimed, then is refused. */
+async function givenBackThen(batch: CallerBatch | undefined, verdict: false): Promise<false> {
+  await batch?.giveBackUnclaimed();
+  return verdict;
+}
+
+async function givenBackThenThrown(batch: CallerBatch | undefined, refusal: unknown): Promise<never> {
+  await batch?.giveBackUnclaimed();
+  throw refusal;
+}
+
+/** A guard's verdict: `verdictNow` where the guard has it (`ImmediateVerdict`), an Observable's last value. */
+function verdictOf(
+  guard: CanActivate & Partial<ImmediateVerdict>,
+  context: ExecutionContext,
+): boolean | Promise<boolean> {
+  const verdict = guard.verdictNow ? guard.verdictNow(context) : guard.canActivate(context);
   return isObservable(verdict) ? lastValueFrom(verdict) : verdict;
 }

@@ -33,6 +33,7 @@ export * from './http/if-match.decorator';
 export * from './http/page-query.dto';
 export * from './http/paging';
 export * from './http/public.decorator';
+export * from './http/immediate-verdict';
 export * from './http/request-url.decorator';
 export * from './http/uuid-param.decorator';
 export * from './http/problem-responder';

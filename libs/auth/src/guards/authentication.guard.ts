@@ -31,8 +31,12 @@ export class AuthenticationGuard implements CanActivate {
     private readonly sessions: SessionAuthenticator,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (isPublic(this.reflector, context)) return true;
+  /** A public route is answered at once, without a promise (see `GlobalGuards.canActivate`). */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return isPublic(this.reflector, context) || this.authenticateCaller(context);
+  }
+
+  private async authenticateCaller(context: ExecutionContext): Promise<true> {
     const http = context.switchToHttp();
     const req = http.getRequest<AuthenticatedRequest>();
     try {

@@ -7,7 +7,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { AuthenticatedRequest } from '@flowgate/auth';
-import type { HttpReply } from '@flowgate/core';
+import type { HttpReply, ImmediateVerdict } from '@flowgate/core';
 import { EXEMPT_FROM_RATE_LIMITS, FlowgateConfig, SENSITIVE_RATE_LIMIT } from '@flowgate/core';
 import { RATE_LIMIT_POLICY_NAMES, type RateLimitPolicy, type RateLimitPolicyName } from '../traffic.config';
 import { rateLimitField, rateLimitPolicyField, RateLimitState } from './rate-limit-headers';
@@ -29,7 +29,7 @@ type RateLimitedRequest = AuthenticatedRequest & { rateLimitStates?: RateLimitSt
  * a 429 problem naming the policy, with `Retry-After` and `Cache-Control: no-store`.
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard extends ThrottlerGuard implements ImmediateVerdict {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     // Explicit token: the base class marks this parameter @InjectThrottlerStorage(), which would
@@ -43,6 +43,13 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   /** Per controller class and handler: a route's metadata is fixed once the app is built. */
   private readonly plans = new WeakMap<object, WeakMap<object, RoutePlan>>();
+
+  /** `true` without a promise where the route counts nothing (exempt, or not HTTP): `ImmediateVerdict`. */
+  verdictNow(context: ExecutionContext): boolean | Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const plan = this.planFor(context);
+    return plan !== 'per-request' && plan.length === 0 ? true : this.canActivate(context);
+  }
 
   /**
    * The throttler's own `canActivate` reads six metadata keys per policy on every request; what a
